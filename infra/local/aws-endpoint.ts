@@ -1,0 +1,148 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError } from './aws-error.ts';
+import { parseAtExpression, type LocalScheduler } from './scheduler.ts';
+import type { LocalStepFunctions } from './step-functions.ts';
+
+export interface LocalAwsServices {
+  readonly stepFunctions: LocalStepFunctions;
+  readonly scheduler: LocalScheduler;
+  /** SQS SendMessage: the runtime delivers it to the queue's consumer. */
+  sendMessage(queueUrl: string, body: string): string;
+  /** EventBridge PutEvents: the runtime routes each entry through the bus rules. */
+  putEvent(entry: { EventBusName: string; Source: string; DetailType: string; Detail: string }): string;
+  readSecret(secretId: string): string;
+  /** SNS Publish to a phone number: the SMS outbox. */
+  publishSms(phoneNumber: string, message: string): string;
+  /** SES v2 SendEmail: recorded, then passed on to aws-ses-v2-local. */
+  sendEmail(request: Record<string, unknown>, authorization: string): Promise<{ status: number; body: string }>;
+}
+
+/**
+ * One loopback HTTP endpoint that speaks the wire protocols of the AWS services Dunwell's
+ * handlers call (Step Functions, Scheduler, SQS, EventBridge, Secrets Manager, SNS, SES v2),
+ * so handlers use their ordinary SDK clients through AWS_ENDPOINT_URL_* and never branch.
+ * Request signatures are not checked: it only listens on 127.0.0.1.
+ */
+export class LocalAwsEndpoint {
+  private readonly services: LocalAwsServices;
+  private server: Server | undefined;
+
+  constructor(services: LocalAwsServices) {
+    this.services = services;
+  }
+
+  async listen(): Promise<string> {
+    this.server = createServer((request, response) => {
+      void this.handle(request, response);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const url = new URL(request.url ?? '/', 'http://local');
+    try {
+      if (target) {
+        const [service, operation] = target.split('.');
+        const result = await this.jsonOperation(service ?? '', operation ?? '', body ? (JSON.parse(body) as Record<string, unknown>) : {});
+        return send(response, 200, 'application/x-amz-json-1.0', JSON.stringify(result));
+      }
+      if (url.pathname.startsWith('/schedules/')) return send(response, 200, 'application/json', JSON.stringify(await this.scheduleOperation(request.method ?? 'GET', url, body)));
+      if (url.pathname.startsWith('/v2/email/outbound-emails')) {
+        const result = await this.services.sendEmail(JSON.parse(body) as Record<string, unknown>, String(request.headers.authorization ?? ''));
+        return send(response, result.status, 'application/json', result.body);
+      }
+      if (request.method === 'POST' && (request.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) {
+        return send(response, 200, 'text/xml', this.queryOperation(new URLSearchParams(body)));
+      }
+      throw new AwsError('UnknownOperationException', `The local endpoint does not emulate ${request.method} ${url.pathname}`, 404);
+    } catch (error) {
+      const aws = error instanceof AwsError ? error : new AwsError('InternalFailure', String(error), 500);
+      if (!(error instanceof AwsError)) console.error(JSON.stringify({ level: 'error', component: 'local-aws', error: String(error) }));
+      response.setHeader('x-amzn-errortype', aws.code);
+      send(response, aws.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: aws.code, message: aws.message }));
+    }
+  }
+
+  private async jsonOperation(service: string, operation: string, input: Record<string, unknown>): Promise<unknown> {
+    const s = this.services;
+    switch (`${service}.${operation}`) {
+      case 'AWSStepFunctions.StartExecution':
+        return s.stepFunctions.startExecution(String(input.name ?? randomUUID()), String(input.input ?? '{}'));
+      case 'AWSStepFunctions.DescribeExecution':
+        return s.stepFunctions.describeExecution(String(input.executionArn));
+      case 'AWSStepFunctions.SendTaskSuccess':
+        s.stepFunctions.sendTaskSuccess(String(input.taskToken), String(input.output ?? '{}'));
+        return {};
+      case 'AWSStepFunctions.SendTaskFailure':
+        s.stepFunctions.sendTaskFailure(String(input.taskToken), input.error as string | undefined, input.cause as string | undefined);
+        return {};
+      case 'AmazonSQS.SendMessage': {
+        const messageBody = String(input.MessageBody);
+        const messageId = s.sendMessage(String(input.QueueUrl), messageBody);
+        return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(messageBody).digest('hex') };
+      }
+      case 'AWSEvents.PutEvents': {
+        const entries = (input.Entries as { EventBusName: string; Source: string; DetailType: string; Detail: string }[]) ?? [];
+        return { FailedEntryCount: 0, Entries: entries.map((entry) => ({ EventId: s.putEvent(entry) })) };
+      }
+      case 'secretsmanager.GetSecretValue': {
+        const id = String(input.SecretId);
+        return { ARN: id, Name: id, SecretString: s.readSecret(id), VersionId: 'local', VersionStages: ['AWSCURRENT'] };
+      }
+      default:
+        throw new AwsError('UnknownOperationException', `The local endpoint does not emulate ${service}.${operation}`);
+    }
+  }
+
+  private async scheduleOperation(method: string, url: URL, body: string): Promise<unknown> {
+    const name = decodeURIComponent(url.pathname.slice('/schedules/'.length));
+    if (method === 'DELETE') {
+      await this.services.scheduler.delete(url.searchParams.get('groupName') ?? 'default', name);
+      return {};
+    }
+    if (method !== 'POST' && method !== 'PUT') throw new AwsError('UnknownOperationException', `Scheduler ${method} is not emulated`);
+    const input = JSON.parse(body) as {
+      GroupName?: string;
+      ScheduleExpression: string;
+      ScheduleExpressionTimezone?: string;
+      Target: { Arn: string; Input?: string };
+    };
+    const scheduleArn = await this.services.scheduler.put(
+      {
+        group: input.GroupName ?? 'default',
+        name,
+        at: parseAtExpression(input.ScheduleExpression, input.ScheduleExpressionTimezone),
+        targetArn: input.Target.Arn,
+        input: input.Target.Input ?? '{}',
+      },
+      method === 'POST' ? 'create' : 'update',
+    );
+    return { ScheduleArn: scheduleArn };
+  }
+
+  /** SNS speaks the query protocol: form-encoded in, XML out. Only Publish to a phone number is emulated. */
+  private queryOperation(params: URLSearchParams): string {
+    const action = params.get('Action');
+    const phone = params.get('PhoneNumber');
+    if (action !== 'Publish' || !phone) throw new AwsError('InvalidAction', `The local endpoint does not emulate SNS ${action} (only Publish to a PhoneNumber)`);
+    const messageId = this.services.publishSms(phone, params.get('Message') ?? '');
+    return `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`;
+  }
+}
+
+function send(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': randomUUID() });
+  response.end(body);
+}

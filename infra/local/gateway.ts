@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type CryptoKey, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { fieldErrors } from '#contracts/api.ts';
+import { type Route, routes, Scope } from '#contracts/routes.ts';
+import type { LocalRuntime } from './runtime.ts';
+
+/** API Gateway's own payload limit for HTTP APIs; the functions enforce the API's 1 MB. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+const ISSUER = 'dunwell-local-issuer';
+const AUDIENCE = 'dunwell-local-client';
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly pattern: RegExp;
+  readonly names: string[];
+}
+
+const advanceSchema = z
+  .strictObject({
+    days: z.number().nonnegative().max(3660).optional(),
+    hours: z.number().nonnegative().max(87_840).optional(),
+    minutes: z.number().nonnegative().max(5_270_400).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((body) => Object.values(body).filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of days, hours, minutes or to',
+  });
+
+/**
+ * The local stand-in for API Gateway (HTTP API, payload format 2.0, JWT authorizer with route
+ * scopes) plus the loopback-only `/_local/*` controls. Routes come from the same table as CDK's.
+ */
+export class LocalGateway {
+  private readonly runtime: LocalRuntime;
+  private readonly compiled: CompiledRoute[];
+  private keys: { privateKey: CryptoKey; publicKey: CryptoKey } | undefined;
+  private server: Server | undefined;
+
+  constructor(runtime: LocalRuntime) {
+    this.runtime = runtime;
+    this.compiled = routes.map((route) => {
+      const names: string[] = [];
+      const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+      return { route, names, pattern: new RegExp(`^${source}$`) };
+    });
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+    this.keys = await generateKeyPair('RS256');
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        console.error(JSON.stringify({ level: 'error', component: 'local-gateway', error: String(error), stack: (error as Error).stack }));
+        if (!response.headersSent) problem(response, 500, 'internal', 'Internal error', 'The local gateway failed; see the server log');
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** A dev bearer token, like a Cognito client-credentials access token. Expiry is wall-clock, as on AWS. */
+  async issueToken(scopes: readonly string[] = Object.values(Scope)): Promise<string> {
+    if (!this.keys) throw new Error('gateway not started');
+    return new SignJWT({ scope: scopes.join(' '), client_id: 'local-erp', token_use: 'access' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'local' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('local-erp')
+      .setIssuedAt()
+      .setExpirationTime('12h')
+      .sign(this.keys.privateKey);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://local');
+    if (!this.runtime.started) return problem(response, 503, 'starting', 'Starting', 'The local runtime is still starting', { 'retry-after': '1' });
+    if (url.pathname.startsWith('/_local/')) return this.local(request, response, url);
+
+    const method = request.method ?? 'GET';
+    const match = this.match(method, url.pathname);
+    if (!match) return problem(response, 404, 'not-found', 'Not found', `No route for ${method} ${url.pathname}`);
+
+    let claims: JWTPayload | undefined;
+    if (match.route.scopes) {
+      const header = request.headers.authorization ?? '';
+      const token = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header)?.[1];
+      if (!token) return problem(response, 401, 'unauthorized', 'Unauthorized', 'Send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
+      try {
+        claims = (await jwtVerify(token, this.keys?.publicKey as CryptoKey, { issuer: ISSUER, audience: AUDIENCE })).payload;
+      } catch (error) {
+        return problem(response, 401, 'unauthorized', 'Unauthorized', `The bearer token is not valid: ${(error as Error).message}`, {
+          'www-authenticate': 'Bearer error="invalid_token"',
+        });
+      }
+      const granted = String(claims.scope ?? '').split(' ');
+      if (!match.route.scopes.some((scope) => granted.includes(scope))) {
+        return problem(response, 403, 'forbidden', 'Forbidden', `This route needs the scope ${match.route.scopes.join(' or ')}`);
+      }
+    }
+
+    const body = await readBody(request, GATEWAY_MAX_BODY);
+    if (body === null) return problem(response, 413, 'payload-too-large', 'Payload too large', 'The body exceeds the gateway limit');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const routeKey = `${match.route.method} ${match.route.path}`;
+    const event = {
+      version: '2.0',
+      routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+      ...(Object.keys(match.parameters).length > 0 ? { pathParameters: match.parameters } : {}),
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey,
+        stage: '$default',
+        time: new Date().toISOString(),
+        timeEpoch: Date.now(),
+        ...(claims ? { authorizer: { jwt: { claims, scopes: String(claims.scope ?? '').split(' ') } } } : {}),
+      },
+      ...(body.length > 0 ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+    };
+    const result = (await this.runtime.host.invoke(match.route.function, event)) as {
+      statusCode: number;
+      headers?: Record<string, string>;
+      body?: string;
+      isBase64Encoded?: boolean;
+    };
+    response.writeHead(result.statusCode, result.headers ?? {});
+    response.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+  }
+
+  private match(method: string, path: string): { route: Route; parameters: Record<string, string> } | undefined {
+    for (const { route, pattern, names } of this.compiled) {
+      if (route.method !== method) continue;
+      const found = pattern.exec(path);
+      if (!found) continue;
+      return { route, parameters: Object.fromEntries(names.map((name, index) => [name, found[index + 1] ?? ''])) };
+    }
+    return undefined;
+  }
+
+  /** Loopback-only controls of the embedded runtime. */
+  private async local(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const remote = request.socket.remoteAddress ?? '';
+    if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) {
+      return problem(response, 403, 'forbidden', 'Forbidden', 'Local controls answer loopback only');
+    }
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /_local/health':
+        return sendJson(response, 200, { now: this.runtime.clock.now().toISOString(), sesInbox: this.runtime.sesUrl });
+      case 'GET /_local/token': {
+        const scope = url.searchParams.get('scope');
+        return sendJson(response, 200, { token: await this.issueToken(scope ? scope.split(' ') : undefined) });
+      }
+      case 'GET /_local/outbox':
+        return sendJson(response, 200, this.runtime.outbox.list(url.searchParams.get('invoiceId') ?? undefined));
+      case 'GET /_local/dead-letters':
+        return sendJson(response, 200, this.runtime.deadLetters);
+      case 'POST /_local/clock/advance': {
+        const body = await readBody(request, 64 * 1024);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body?.toString('utf8') || '{}');
+        } catch {
+          return problem(response, 400, 'malformed-json', 'The body is not valid JSON', 'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}');
+        }
+        const result = advanceSchema.safeParse(parsed);
+        if (!result.success) {
+          return problem(response, 400, 'validation', 'The request is not valid', 'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}', {}, fieldErrors(result.error));
+        }
+        const now = this.runtime.clock.now().getTime();
+        const { days = 0, hours = 0, minutes = 0, to } = result.data;
+        const target = to ? new Date(to) : new Date(now + ((days * 24 + hours) * 60 + minutes) * 60_000);
+        if (target.getTime() < now) {
+          return problem(response, 400, 'validation', 'The request is not valid', `The clock only moves forward; it is ${new Date(now).toISOString()}`, {}, [
+            { path: 'to', message: 'must not be in the past of the virtual clock' },
+          ]);
+        }
+        const reached = await this.runtime.advanceTo(target);
+        return sendJson(response, 200, { now: reached.toISOString() });
+      }
+      default:
+        return problem(response, 404, 'not-found', 'Not found', `No local control ${route}`);
+    }
+  }
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) tooLarge = true;
+    else chunks.push(chunk as Buffer);
+  }
+  return tooLarge ? null : Buffer.concat(chunks);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+function problem(
+  response: ServerResponse,
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+  errors?: { path: string; message: string }[],
+): void {
+  response.writeHead(status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers });
+  response.end(JSON.stringify({ type: `urn:dunwell:problem:${slug}`, title, status, detail, ...(errors ? { errors } : {}) }));
+}
+

@@ -1,0 +1,337 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { installClock } from '#adapters/clock.ts';
+import { EnvName } from '#contracts/env.ts';
+import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
+import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
+import { Activity } from './activity.ts';
+import { AwsError } from './aws-error.ts';
+import { LocalAwsEndpoint } from './aws-endpoint.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LambdaHost, functionNameFromArn, localFunctionArn } from './lambda-host.ts';
+import { Outbox } from './outbox.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { LocalStepFunctions } from './step-functions.ts';
+import { ensureTables } from './tables.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+const require = createRequire(import.meta.url);
+// aws-ses-v2-local is CommonJS: its server and its store, loaded the way it was written.
+const sesLocal = (require('aws-ses-v2-local') as { default: (config: { host: string; port: number }) => Promise<Server> }).default;
+const sesStore = require('aws-ses-v2-local/dist/store.js') as {
+  saveEmail(email: unknown): void;
+  clearStore(): void;
+};
+
+export interface RuntimeOptions {
+  /** Folder for the table, schedules, outbox, clock and secrets; omitted: everything in memory. */
+  readonly dataDir?: string | undefined;
+  readonly clockStart?: Date | undefined;
+  /** Port of aws-ses-v2-local (its inbox UI); 0 picks a free one. */
+  readonly sesPort?: number | undefined;
+  /** Fault injection for crash tests: exit abruptly right after the email of this step is accepted. */
+  readonly crashAfterEmailStep?: string | undefined;
+}
+
+const TABLE_NAME = 'dunwell-local';
+const LOCAL_TABLE_NAME = 'dunwell-local-runtime';
+const SCHEDULE_GROUP = 'dunwell-timers';
+const START_QUEUE = 'dunwell-start';
+const LINK_SECRET_ID = 'dunwell/link-signing';
+const MAX_DELIVERIES = 5;
+
+/**
+ * The whole pipeline in one process: dynalite, the local AWS endpoint, aws-ses-v2-local, the
+ * state machine file run by aws-local-stepfunctions, and the real handlers, all driven by a
+ * virtual clock. The HTTP gateway (gateway.ts) sits in front of it.
+ */
+export class LocalRuntime {
+  readonly activity = new Activity();
+  readonly clock: VirtualClock;
+  readonly outbox: Outbox;
+  readonly host: LambdaHost;
+  readonly deadLetters: { source: string; payload: unknown; error: string }[] = [];
+  sesUrl = '';
+  private readonly options: RuntimeOptions;
+  private dynamo: ReturnType<typeof dynalite> | undefined;
+  private sesServer: Server | undefined;
+  private endpoint: LocalAwsEndpoint | undefined;
+  private stepFunctions: LocalStepFunctions | undefined;
+  private scheduler: LocalScheduler | undefined;
+  private advancing: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(options: RuntimeOptions) {
+    this.options = options;
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
+    this.outbox = new Outbox(this.file('outbox.jsonl'));
+    this.host = new LambdaHost(this.activity);
+  }
+
+  started = false;
+
+  /** Boots everything; `publicBaseUrl` is where the gateway listens, for the links in messages. */
+  async start(publicBaseUrl: string): Promise<void> {
+    installClock(this.clock);
+    this.dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(this.options.dataDir ? { path: join(this.options.dataDir, 'dynamodb') } : {}) });
+    const dynamo = this.dynamo;
+    await new Promise<void>((done) => dynamo.listen(0, '127.0.0.1', () => done()));
+    const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+
+    sesStore.clearStore();
+    this.sesServer = await sesLocal({ host: '127.0.0.1', port: this.options.sesPort ?? 0 });
+    this.sesUrl = `http://127.0.0.1:${(this.sesServer.address() as AddressInfo).port}`;
+    this.restoreInbox();
+
+    this.stepFunctions = new LocalStepFunctions(resolve(import.meta.dirname, '../..', DUNNING_STATE_MACHINE_FILE), this.host, this.activity);
+    this.endpoint = new LocalAwsEndpoint({
+      stepFunctions: this.stepFunctions,
+      get scheduler() {
+        return scheduler;
+      },
+      sendMessage: (queueUrl, body) => this.deliverToQueue(queueUrl, body),
+      putEvent: (entry) => this.routeEvent(entry),
+      readSecret: (secretId) => this.readSecret(secretId),
+      publishSms: (phoneNumber, message) => {
+        const messageId = randomUUID();
+        this.outbox.record({ channel: 'sms', to: phoneNumber, text: message, sentAt: this.clock.now().toISOString(), messageId });
+        return messageId;
+      },
+      sendEmail: (request, authorization) => this.sendEmail(request, authorization),
+    });
+    const awsUrl = await this.endpoint.listen();
+
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL: awsUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+      AWS_ENDPOINT_URL_SFN: awsUrl,
+      AWS_ENDPOINT_URL_SCHEDULER: awsUrl,
+      AWS_ENDPOINT_URL_SQS: awsUrl,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
+      AWS_ENDPOINT_URL_SNS: awsUrl,
+      AWS_ENDPOINT_URL_SESV2: awsUrl,
+      [EnvName.tableName]: TABLE_NAME,
+      [EnvName.stateMachineArn]: this.stepFunctions.stateMachineArn,
+      [EnvName.startQueueUrl]: `${awsUrl}/${LOCAL_ACCOUNT}/${START_QUEUE}`,
+      [EnvName.eventBusName]: 'dunwell-local-bus',
+      [EnvName.scheduleGroup]: SCHEDULE_GROUP,
+      [EnvName.schedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/dunwell-scheduler`,
+      [EnvName.wakeFunctionArn]: localFunctionArn('wake'),
+      [EnvName.senderEmail]: 'billing@dunwell.local',
+      [EnvName.sesConfigurationSet]: 'dunwell-local',
+      [EnvName.publicBaseUrl]: publicBaseUrl,
+      [EnvName.linkSecretId]: LINK_SECRET_ID,
+    });
+
+    const client = new DynamoDBClient({ endpoint: dynamoUrl });
+    await ensureTables(client, TABLE_NAME, LOCAL_TABLE_NAME);
+    const scheduler = new LocalScheduler(DynamoDBDocumentClient.from(client), LOCAL_TABLE_NAME);
+    await scheduler.load();
+    this.scheduler = scheduler;
+
+    // What the daily cron does on AWS: every open invoice gets a live execution again.
+    await this.host.invoke('reconcile', {});
+    await this.activity.idle();
+    this.started = true;
+  }
+
+  /**
+   * Moves the virtual clock to `target`, firing every schedule that falls due on the way in
+   * order, each at its own instant, and returns once the pipeline is idle.
+   */
+  advanceTo(target: Date): Promise<Date> {
+    const run = this.advancing.then(async () => {
+      await this.activity.idle();
+      for (;;) {
+        const due = this.scheduler?.nextDue(target.getTime());
+        if (!due) break;
+        this.clock.set(new Date(due.at));
+        await this.scheduler?.delete(due.group, due.name);
+        this.deliver(`schedule ${due.group}/${due.name}`, functionNameFromArn(due.targetArn), JSON.parse(due.input), 3);
+        await this.activity.idle();
+      }
+      this.clock.set(target);
+      await this.activity.idle();
+      return this.clock.now();
+    });
+    this.advancing = run.catch(() => undefined);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stepFunctions?.stopAll();
+    await this.endpoint?.close();
+    this.sesServer?.closeAllConnections();
+    await new Promise((done) => this.sesServer?.close(done));
+    await new Promise((done) => this.dynamo?.close(done));
+  }
+
+  private file(name: string): string | undefined {
+    return this.options.dataDir ? join(this.options.dataDir, name) : undefined;
+  }
+
+  /** SQS → start-dunning, with redelivery and a dead-letter list after MAX_DELIVERIES. */
+  private deliverToQueue(queueUrl: string, body: string): string {
+    if (!queueUrl.endsWith(`/${START_QUEUE}`)) throw new AwsError('AWS.SimpleQueueService.NonExistentQueue', `No queue ${queueUrl}`);
+    const messageId = randomUUID();
+    const event = (attempt: number) => ({
+      Records: [
+        {
+          messageId,
+          receiptHandle: messageId,
+          body,
+          attributes: { ApproximateReceiveCount: String(attempt) },
+          messageAttributes: {},
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${START_QUEUE}`,
+          awsRegion: LOCAL_REGION,
+        },
+      ],
+    });
+    this.deliver(`queue ${START_QUEUE}`, 'start-dunning', event, MAX_DELIVERIES, (result) =>
+      ((result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures?.length ?? 0) === 0,
+    );
+    return messageId;
+  }
+
+  /** EventBridge rule: Dunwell's signal detail types go to the signal function. */
+  private routeEvent(entry: { EventBusName: string; Source: string; DetailType: string; Detail: string }): string {
+    const eventId = randomUUID();
+    if (entry.Source === DOMAIN_EVENT_SOURCE && (signalDetailTypes as readonly string[]).includes(entry.DetailType)) {
+      this.deliver(`rule signal (${entry.DetailType})`, 'signal', {
+        version: '0',
+        id: eventId,
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: LOCAL_ACCOUNT,
+        time: this.clock.now().toISOString(),
+        region: LOCAL_REGION,
+        resources: [],
+        detail: JSON.parse(entry.Detail),
+      }, 3);
+    }
+    return eventId;
+  }
+
+  /**
+   * An asynchronous invocation, as SQS, EventBridge and Scheduler make them: counted as
+   * activity from the moment it is accepted, retried, then dead-lettered loudly.
+   */
+  private deliver(
+    source: string,
+    name: FunctionName,
+    event: unknown | ((attempt: number) => unknown),
+    attempts: number,
+    succeeded: (result: unknown) => boolean = () => true,
+  ): void {
+    const end = this.activity.begin();
+    setImmediate(async () => {
+      let lastError = '';
+      try {
+        for (let attempt = 1; attempt <= attempts && !this.stopped; attempt++) {
+          try {
+            const payload = typeof event === 'function' ? (event as (n: number) => unknown)(attempt) : event;
+            if (succeeded(await this.host.invoke(name, payload))) return;
+            lastError = 'reported a failure';
+          } catch (error) {
+            lastError = String(error);
+          }
+        }
+        if (this.stopped) return;
+        const entry = { source, payload: typeof event === 'function' ? null : event, error: lastError };
+        this.deadLetters.push(entry);
+        this.activity.recordFailure(entry);
+        console.error(JSON.stringify({ level: 'error', component: 'local-runtime', message: 'dead-lettered', ...entry }));
+      } finally {
+        end();
+      }
+    });
+  }
+
+  private readSecret(secretId: string): string {
+    if (secretId !== LINK_SECRET_ID) throw new AwsError('ResourceNotFoundException', `Secret ${secretId} not found`);
+    const file = this.file('secrets.json');
+    if (file && existsSync(file)) return readFileSync(file, 'utf8');
+    const secret = JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') });
+    if (file) {
+      writeFileSync(file, secret, { mode: 0o600 });
+      chmodSync(file, 0o600);
+    } else {
+      this.memorySecret ??= secret;
+      return this.memorySecret;
+    }
+    return secret;
+  }
+
+  private memorySecret: string | undefined;
+
+  /** SES v2 SendEmail: forwarded to aws-ses-v2-local (its inbox UI), and recorded in the outbox at virtual time. */
+  private async sendEmail(request: Record<string, unknown>, authorization: string): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${this.sesUrl}/v2/email/outbound-emails`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify(request),
+    });
+    const body = await response.text();
+    if (!response.ok) return { status: response.status, body };
+    const { MessageId } = JSON.parse(body) as { MessageId: string };
+    const simple = (request.Content as { Simple?: SimpleContent } | undefined)?.Simple;
+    const header = (name: string) => simple?.Headers?.find((h) => h.Name.toLowerCase() === name.toLowerCase())?.Value;
+    const invoiceIds = (header('X-Dunwell-Invoice-Ids') ?? '').split(',').filter(Boolean).map(decodeURIComponent);
+    const step = header('X-Dunwell-Step');
+    this.outbox.record({
+      channel: 'email',
+      to: ((request.Destination as { ToAddresses?: string[] } | undefined)?.ToAddresses ?? []).join(', '),
+      subject: simple?.Subject?.Data ?? '',
+      text: simple?.Body?.Text?.Data ?? '',
+      ...(simple?.Body?.Html?.Data ? { html: simple.Body.Html.Data } : {}),
+      sentAt: this.clock.now().toISOString(),
+      ...(invoiceIds.length === 1 ? { invoiceId: invoiceIds[0] } : {}),
+      ...(invoiceIds.length > 1 ? { invoiceIds } : {}),
+      ...(step ? { step } : {}),
+      messageId: MessageId,
+    });
+    if (step && step === this.options.crashAfterEmailStep) {
+      // Simulated crash: SES has accepted the message, the handler has not recorded it.
+      console.error(JSON.stringify({ level: 'warn', component: 'local-runtime', message: `fault injection: crashing after email ${step}` }));
+      process.kill(process.pid, 'SIGKILL');
+    }
+    return { status: response.status, body };
+  }
+
+  /** Puts the outbox's emails back into aws-ses-v2-local so its inbox UI shows them after a restart. */
+  private restoreInbox(): void {
+    for (const message of this.outbox.list()) {
+      if (message.channel !== 'email') continue;
+      sesStore.saveEmail({
+        messageId: message.messageId,
+        from: 'billing@dunwell.local',
+        replyTo: [],
+        destination: { to: message.to.split(', '), cc: [], bcc: [] },
+        subject: message.subject ?? '',
+        body: { text: message.text, ...(message.html ? { html: message.html } : {}) },
+        attachments: [],
+        at: Math.floor(Date.parse(message.sentAt) / 1000),
+      });
+    }
+  }
+}
+
+interface SimpleContent {
+  Subject?: { Data?: string };
+  Body?: { Text?: { Data?: string }; Html?: { Data?: string } };
+  Headers?: { Name: string; Value: string }[];
+}

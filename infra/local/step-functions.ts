@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { dunningDefinitionSubstitutions } from '#contracts/functions.ts';
+import type { Activity } from './activity.ts';
+import { AwsError } from './aws-error.ts';
+import { functionNameFromArn, LOCAL_ACCOUNT, LOCAL_REGION, type LambdaHost, localFunctionArn } from './lambda-host.ts';
+
+/** Stand-in for `$$.Task.Token`, which aws-local-stepfunctions does not provide; replaced per task. */
+const TOKEN_PLACEHOLDER = '__dunwell_local_task_token__';
+
+interface Execution {
+  readonly name: string;
+  readonly arn: string;
+  readonly input: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  abort: () => void;
+  /** Ends this execution's share of the runtime's activity. */
+  release: () => void;
+  /** True while parked on a task token: it counts as idle then. */
+  parked: boolean;
+  error?: string;
+}
+
+interface PendingTask {
+  readonly execution: Execution;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The state machine file, run by aws-local-stepfunctions, with every Task bound to the local
+ * handler of the function named in its Parameters, and `.waitForTaskToken` emulated: the task
+ * parks until SendTaskSuccess/SendTaskFailure arrives for its token.
+ */
+export class LocalStepFunctions {
+  readonly stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:dunwell-invoice-dunning`;
+  private readonly definition: StateMachineDefinition;
+  private readonly executions = new Map<string, Execution>();
+  private readonly tasks = new Map<string, PendingTask>();
+  private readonly host: LambdaHost;
+  private readonly activity: Activity;
+
+  constructor(definitionFile: string, host: LambdaHost, activity: Activity) {
+    this.host = host;
+    this.activity = activity;
+    let text = readFileSync(definitionFile, 'utf8');
+    for (const [key, fn] of Object.entries(dunningDefinitionSubstitutions)) {
+      text = text.replaceAll(`\${${key}}`, localFunctionArn(fn));
+    }
+    this.definition = JSON.parse(text) as StateMachineDefinition;
+  }
+
+  startExecution(name: string, input: string): { executionArn: string; startDate: number } {
+    const arn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.executions.get(name);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: Date.now() / 1000 };
+      throw new AwsError('ExecutionAlreadyExists', `Execution ${name} already exists`);
+    }
+    const execution: Execution = { name, arn, input, status: 'RUNNING', abort: () => {}, release: this.activity.begin(), parked: false };
+    this.executions.set(name, execution);
+    const machine = new StateMachine(this.definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    const run = machine.run(JSON.parse(input), {
+      overrides: {
+        // The handlers take and return JSON; the library's JSONValue type is narrower than our payload types.
+        taskResourceLocalHandlers: this.taskHandlers(execution) as unknown as Record<string, (input: unknown) => Promise<never>>,
+        retryIntervalOverrides: this.noRetryWaits(),
+      },
+      context: { Task: { Token: TOKEN_PLACEHOLDER } },
+      noThrowOnAbort: true,
+    });
+    execution.abort = run.abort;
+    run.result.then(
+      () => {
+        if (execution.status === 'RUNNING') execution.status = 'SUCCEEDED';
+      },
+      (error: Error) => {
+        execution.status = 'FAILED';
+        execution.error = `${error.name}: ${error.message}`;
+        console.error(JSON.stringify({ level: 'error', component: 'local-sfn', message: 'execution failed', name, error: execution.error }));
+      },
+    ).finally(() => {
+      if (!execution.parked) execution.release();
+    });
+    return { executionArn: arn, startDate: Date.now() / 1000 };
+  }
+
+  describeExecution(arn: string): { executionArn: string; status: string; name: string } {
+    const name = arn.split(':').at(-1) ?? '';
+    const execution = this.executions.get(name);
+    if (!execution || execution.arn !== arn) throw new AwsError('ExecutionDoesNotExist', `Execution ${arn} does not exist`);
+    return { executionArn: arn, status: execution.status, name };
+  }
+
+  sendTaskSuccess(token: string, output: string): void {
+    const task = this.takeTask(token);
+    this.unpark(task.execution);
+    task.resolve(JSON.parse(output));
+  }
+
+  sendTaskFailure(token: string, error: string | undefined, cause: string | undefined): void {
+    const task = this.takeTask(token);
+    this.unpark(task.execution);
+    const failure = new Error(cause ?? '');
+    failure.name = error ?? 'States.TaskFailed';
+    task.reject(failure);
+  }
+
+  /** Stops every execution (process shutdown); their invoices are restarted by the reconciler. */
+  stopAll(): void {
+    // Settle parked tasks so the library clears their timeout timers.
+    for (const [token, task] of this.tasks) {
+      this.tasks.delete(token);
+      task.reject(Object.assign(new Error('runtime stopped'), { name: 'Dunwell.Stopped' }));
+    }
+    for (const execution of this.executions.values()) {
+      if (execution.status === 'RUNNING') {
+        execution.status = 'ABORTED';
+        execution.abort();
+      }
+    }
+  }
+
+  private unpark(execution: Execution): void {
+    if (!execution.parked) return;
+    execution.parked = false;
+    execution.release = this.activity.begin();
+  }
+
+  private takeTask(token: string): PendingTask {
+    const task = this.tasks.get(token);
+    if (!task) throw new AwsError('TaskDoesNotExist', 'Task token is not (or no longer) valid');
+    this.tasks.delete(token);
+    return task;
+  }
+
+  private taskHandlers(execution: Execution) {
+    const handlers: Record<string, (input: { FunctionName: string; Payload: unknown }) => Promise<unknown>> = {};
+    for (const [stateName, state] of Object.entries(this.definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const resource = (state as { Resource: string }).Resource;
+      if (resource === 'arn:aws:states:::lambda:invoke') {
+        handlers[stateName] = async ({ FunctionName, Payload }) => ({
+          Payload: await this.host.invoke(functionNameFromArn(FunctionName), Payload),
+          StatusCode: 200,
+          ExecutedVersion: '$LATEST',
+        });
+      } else if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+        handlers[stateName] = ({ FunctionName, Payload }) => this.waitForTaskToken(execution, FunctionName, Payload);
+      } else {
+        throw new Error(`State ${stateName} uses ${resource}, which the local runtime does not emulate`);
+      }
+    }
+    return handlers;
+  }
+
+  private async waitForTaskToken(execution: Execution, functionArn: string, payload: unknown): Promise<unknown> {
+    const token = `local-${randomUUID()}`;
+    const callback = new Promise<unknown>((resolve, reject) => {
+      this.tasks.set(token, { execution, resolve, reject });
+    });
+    try {
+      const withToken = JSON.parse(JSON.stringify(payload).replaceAll(TOKEN_PLACEHOLDER, token));
+      await this.host.invoke(functionNameFromArn(functionArn), withToken);
+      // The function may already have answered (a resume right away); otherwise park.
+      if (this.tasks.has(token)) {
+        execution.parked = true;
+        execution.release();
+      }
+      return await callback;
+    } finally {
+      this.tasks.delete(token);
+    }
+  }
+
+  private noRetryWaits(): Record<string, number> {
+    return Object.fromEntries(
+      Object.entries(this.definition.States)
+        .filter(([, state]) => 'Retry' in state)
+        .map(([name]) => [name, 0]),
+    );
+  }
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { isIsoDate, isTimeZone } from '#domain/calendar.ts';
+import type { InvoiceInput, PaymentInput } from '#domain/invoice.ts';
+import { isCurrency, parseAmount } from '#domain/money.ts';
+
+/** Request schemas of the HTTP API. Unknown fields are rejected everywhere (strictObject). */
+
+export const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+const isoDate = z.string().refine(isIsoDate, 'must be a calendar date in YYYY-MM-DD form');
+const decimal = z.string().max(32);
+
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export const customerSchema = z.strictObject({
+  customerId: idSchema,
+  name: z.string().trim().min(1, 'is required').max(200),
+  email: z.email('must be an email address').max(254).optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like "+4915123456789"')
+    .optional(),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone like "Europe/Berlin"').default('UTC'),
+  locale: z.string().max(35).refine(isLocale, 'must be a BCP 47 locale like "de-DE"').default('en-US'),
+  segment: z.string().min(1).max(64).optional(),
+});
+
+const lineSchema = z.strictObject({
+  description: z.string().min(1).max(500),
+  quantity: z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, 'must be a decimal string like "10" or "2.5"'),
+  unitPrice: decimal,
+});
+
+export const invoiceRequestSchema = z
+  .strictObject({
+    invoiceId: idSchema,
+    customer: customerSchema,
+    currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code like "EUR"'),
+    amount: decimal,
+    issueDate: isoDate,
+    dueDate: isoDate,
+    poNumber: z.string().min(1).max(100).optional(),
+    lines: z.array(lineSchema).max(1000).default([]),
+  })
+  .superRefine((invoice, ctx) => {
+    if (!isCurrency(invoice.currency)) return;
+    const amount = parseAmount(invoice.amount, invoice.currency);
+    if (!amount.ok) ctx.addIssue({ code: 'custom', path: ['amount'], message: amount.message });
+    invoice.lines.forEach((line, index) => {
+      const price = parseAmount(line.unitPrice, invoice.currency);
+      if (!price.ok) ctx.addIssue({ code: 'custom', path: ['lines', index, 'unitPrice'], message: price.message });
+    });
+    if (isIsoDate(invoice.issueDate) && isIsoDate(invoice.dueDate) && invoice.dueDate < invoice.issueDate) {
+      ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+    }
+  });
+export type InvoiceRequest = z.infer<typeof invoiceRequestSchema>;
+
+/** Converts a validated request to the domain's minor units. */
+export function toInvoiceInput(request: InvoiceRequest): InvoiceInput {
+  const minor = (text: string) => {
+    const parsed = parseAmount(text, request.currency);
+    if (!parsed.ok) throw new Error(`unvalidated amount ${text}`);
+    return parsed.minor;
+  };
+  return {
+    invoiceId: request.invoiceId,
+    customer: request.customer,
+    currency: request.currency,
+    amountMinor: minor(request.amount),
+    issueDate: request.issueDate,
+    dueDate: request.dueDate,
+    poNumber: request.poNumber,
+    lines: request.lines.map((line) => ({ description: line.description, quantity: line.quantity, unitPriceMinor: minor(line.unitPrice) })),
+  };
+}
+
+export const paymentRequestSchema = z.strictObject({
+  paymentId: idSchema,
+  amount: decimal,
+  paidAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant like "2026-12-01T10:00:00Z"' }),
+  method: z.string().min(1).max(40).optional(),
+});
+export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
+
+export type FieldError = { readonly path: string; readonly message: string };
+
+/** The payment amount is read in the invoice's currency, which only the stored invoice knows. */
+export function toPaymentInput(request: PaymentRequest, currency: string): PaymentInput | FieldError {
+  const amount = parseAmount(request.amount, currency);
+  if (!amount.ok) return { path: 'amount', message: amount.message };
+  if (amount.minor === 0) return { path: 'amount', message: 'must be greater than zero' };
+  return {
+    paymentId: request.paymentId,
+    amountMinor: amount.minor,
+    paidAt: new Date(request.paidAt).toISOString(),
+    method: request.method,
+  };
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  const pathOf = (path: readonly PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : '(body)');
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
+}

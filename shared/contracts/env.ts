@@ -1,0 +1,19 @@
+/**
+ * Environment variable names shared by the infrastructure (which sets them) and the
+ * functions (which parse them once at cold start). One list, so the two never drift.
+ */
+export const EnvName = {
+  tableName: 'DUNWELL_TABLE_NAME',
+  stateMachineArn: 'DUNWELL_STATE_MACHINE_ARN',
+  startQueueUrl: 'DUNWELL_START_QUEUE_URL',
+  eventBusName: 'DUNWELL_EVENT_BUS_NAME',
+  scheduleGroup: 'DUNWELL_SCHEDULE_GROUP',
+  schedulerRoleArn: 'DUNWELL_SCHEDULER_ROLE_ARN',
+  wakeFunctionArn: 'DUNWELL_WAKE_FUNCTION_ARN',
+  senderEmail: 'DUNWELL_SENDER_EMAIL',
+  sesConfigurationSet: 'DUNWELL_SES_CONFIGURATION_SET',
+  publicBaseUrl: 'DUNWELL_PUBLIC_BASE_URL',
+  linkSecretId: 'DUNWELL_LINK_SECRET_ID',
+} as const;
+
+export type EnvName = (typeof EnvName)[keyof typeof EnvName];

@@ -1,0 +1,86 @@
+import { EnvName } from './env.ts';
+
+/**
+ * The catalogue of Lambda functions: one folder under `functions/` each, with the
+ * environment it needs. The CDK stack and the local runtime both build from this list,
+ * so a function never runs somewhere without the variables (and grants) it relies on.
+ */
+export const FunctionName = {
+  invoicesApi: 'invoices-api',
+  payPage: 'pay-page',
+  startDunning: 'start-dunning',
+  plan: 'plan',
+  sendReminder: 'send-reminder',
+  armTimer: 'arm-timer',
+  wake: 'wake',
+  signal: 'signal',
+  close: 'close',
+  recordFailure: 'record-failure',
+  reconcile: 'reconcile',
+} as const;
+
+export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
+
+/** What each function needs, expressed as the environment variables it reads. */
+export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
+  'invoices-api': [EnvName.tableName, EnvName.startQueueUrl, EnvName.eventBusName],
+  'pay-page': [EnvName.tableName, EnvName.linkSecretId],
+  'start-dunning': [EnvName.tableName, EnvName.stateMachineArn],
+  plan: [EnvName.tableName],
+  'send-reminder': [
+    EnvName.tableName,
+    EnvName.senderEmail,
+    EnvName.sesConfigurationSet,
+    EnvName.publicBaseUrl,
+    EnvName.linkSecretId,
+  ],
+  'arm-timer': [EnvName.tableName, EnvName.scheduleGroup, EnvName.schedulerRoleArn, EnvName.wakeFunctionArn],
+  wake: [EnvName.tableName],
+  signal: [EnvName.tableName, EnvName.scheduleGroup],
+  close: [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet],
+  'record-failure': [EnvName.tableName],
+  reconcile: [EnvName.tableName, EnvName.stateMachineArn, EnvName.startQueueUrl],
+};
+
+/**
+ * Substitutions used by `statemachines/invoice-dunning.asl.json`: each `${Key}` there is
+ * the ARN of the named function.
+ */
+export const dunningDefinitionSubstitutions = {
+  PlanFunctionArn: FunctionName.plan,
+  SendReminderFunctionArn: FunctionName.sendReminder,
+  ArmTimerFunctionArn: FunctionName.armTimer,
+  CloseFunctionArn: FunctionName.close,
+  RecordFailureFunctionArn: FunctionName.recordFailure,
+} as const satisfies Record<string, FunctionName>;
+
+export const DUNNING_STATE_MACHINE_FILE = 'statemachines/invoice-dunning.asl.json';
+
+/** The access each function needs beyond its environment; infra grants exactly these. */
+export type Access =
+  | 'table:read'
+  | 'table:readWrite'
+  | 'startQueue:send'
+  | 'startQueue:consume'
+  | 'events:put'
+  | 'states:start'
+  | 'states:describe'
+  | 'states:taskResponse'
+  | 'scheduler:manage'
+  | 'ses:send'
+  | 'linkSecret:read';
+
+export const functionAccess: Record<FunctionName, readonly Access[]> = {
+  'invoices-api': ['table:readWrite', 'startQueue:send', 'events:put'],
+  'pay-page': ['table:read', 'linkSecret:read'],
+  'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start', 'states:describe'],
+  plan: ['table:readWrite'],
+  'send-reminder': ['table:readWrite', 'ses:send', 'linkSecret:read'],
+  // arm-timer resumes its own task at once when the invoice changed while it was planning.
+  'arm-timer': ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
+  wake: ['table:readWrite', 'states:taskResponse'],
+  signal: ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
+  close: ['table:readWrite', 'ses:send'],
+  'record-failure': ['table:readWrite'],
+  reconcile: ['table:readWrite', 'states:describe', 'startQueue:send'],
+};

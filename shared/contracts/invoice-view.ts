@@ -1,0 +1,65 @@
+import { cadenceById } from '#domain/cadence.ts';
+import { balanceMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
+import { formatAmount } from '#domain/money.ts';
+import { planNextAction } from '#domain/planner.ts';
+
+export interface NextActionView {
+  readonly type: 'email' | 'close' | 'await_payment';
+  readonly at: string | null;
+  readonly stepId?: string;
+}
+
+/** What the planner would do next, in the API's words; null once the lifecycle has closed. */
+export function nextActionView(invoice: Invoice, now: Date): NextActionView | null {
+  if (invoice.closedAt) return null;
+  const action = planNextAction(invoice, cadenceById(invoice.cadenceId), now);
+  switch (action.type) {
+    case 'send_email':
+      return { type: 'email', at: now.toISOString(), stepId: action.stepId };
+    case 'close':
+      return { type: 'close', at: now.toISOString() };
+    case 'sleep':
+      return action.nextStepId
+        ? { type: 'email', at: action.until, stepId: action.nextStepId }
+        : { type: 'await_payment', at: null };
+  }
+}
+
+/** Timeline amounts are kept in minor units; the API shows them as decimal strings. */
+function timelineView(event: TimelineEvent, currency: string): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key.endsWith('Minor') && typeof value === 'number') view[key.slice(0, -'Minor'.length)] = formatAmount(value, currency);
+    else view[key] = value;
+  }
+  return view;
+}
+
+export function invoiceView(invoice: Invoice, now: Date) {
+  const money = (minor: number) => formatAmount(minor, invoice.currency);
+  const balance = balanceMinor(invoice);
+  return {
+    invoiceId: invoice.invoiceId,
+    status: invoice.status,
+    customer: invoice.customer,
+    currency: invoice.currency,
+    amount: money(invoice.amountMinor),
+    paid: money(invoice.paidMinor),
+    balance: money(Math.max(balance, 0)),
+    ...(balance < 0 ? { overpaid: money(-balance) } : {}),
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    ...(invoice.poNumber ? { poNumber: invoice.poNumber } : {}),
+    lines: invoice.lines.map((line) => ({ description: line.description, quantity: line.quantity, unitPrice: money(line.unitPriceMinor) })),
+    holds: [],
+    policy: { policyId: invoice.cadenceId, version: 1 },
+    nextAction: nextActionView(invoice, now),
+    payments: Object.values(invoice.payments)
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
+      .map((payment) => ({ ...payment, amountMinor: undefined, amount: money(payment.amountMinor) })),
+    createdAt: invoice.createdAt,
+    updatedAt: invoice.updatedAt,
+    ...(invoice.closedAt ? { closedAt: invoice.closedAt } : {}),
+    timeline: invoice.timeline.map((event) => timelineView(event, invoice.currency)),
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { invoiceRequestSchema, paymentRequestSchema } from './api.ts';
+import { routes } from './routes.ts';
+
+const requestBodies: Record<string, z.ZodType> = {
+  'POST /v1/invoices': invoiceRequestSchema,
+  'POST /v1/invoices/{invoiceId}/payments': paymentRequestSchema,
+};
+
+const problem = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+
+/** The OpenAPI 3.1 document served at GET /v1/openapi.json, generated from the route table and zod schemas. */
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    const body = requestBodies[key];
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: key,
+      ...(route.scopes ? { security: [{ oauth2: [...route.scopes] }] } : { security: [] }),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.method === 'POST'
+        ? {
+            parameters: [
+              ...parameters,
+              { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
+            ],
+          }
+        : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(body, { io: 'input' }) } } } } : {}),
+      responses: {
+        '200': { description: 'OK' },
+        ...(route.method === 'POST' ? { '201': { description: 'Created' } } : {}),
+        '400': problem,
+        ...(route.scopes ? { '401': problem, '403': problem } : {}),
+        '404': problem,
+        '409': problem,
+        '413': problem,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Dunwell API', version: '1.0.0' },
+    paths,
+    components: {
+      securitySchemes: {
+        oauth2: {
+          type: 'oauth2',
+          flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: { 'dunwell/invoices.read': 'Read invoices', 'dunwell/invoices.write': 'Create invoices and record payments' } } },
+        },
+      },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { FunctionName } from './functions.ts';
+
+/** OAuth2 scopes issued to ERP clients (Cognito resource server `dunwell`). */
+export const Scope = {
+  invoicesRead: 'dunwell/invoices.read',
+  invoicesWrite: 'dunwell/invoices.write',
+} as const;
+export type Scope = (typeof Scope)[keyof typeof Scope];
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway route path, `{name}` for a path parameter. */
+  readonly path: string;
+  readonly function: FunctionName;
+  /** Required scopes (any of them); `null` marks a public route with no authorizer. */
+  readonly scopes: readonly Scope[] | null;
+}
+
+/**
+ * Every HTTP route. API Gateway (via CDK) and the local gateway are both built from this
+ * table, so auth and routing are identical in both places.
+ */
+export const routes: readonly Route[] = [
+  { method: 'POST', path: '/v1/invoices', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'GET', path: '/v1/invoices/{invoiceId}', function: 'invoices-api', scopes: [Scope.invoicesRead] },
+  {
+    method: 'POST',
+    path: '/v1/invoices/{invoiceId}/payments',
+    function: 'invoices-api',
+    scopes: [Scope.invoicesWrite],
+  },
+  { method: 'GET', path: '/v1/openapi.json', function: 'invoices-api', scopes: null },
+  { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
+];

@@ -1,0 +1,234 @@
+export type InvoiceStatus = 'open' | 'on_hold' | 'paid' | 'void' | 'written_off' | 'escalated';
+
+export interface Customer {
+  readonly customerId: string;
+  readonly name: string;
+  readonly email?: string | undefined;
+  readonly phone?: string | undefined;
+  readonly timeZone: string;
+  readonly locale: string;
+  readonly segment?: string | undefined;
+}
+
+export interface InvoiceLine {
+  readonly description: string;
+  readonly quantity: string;
+  readonly unitPriceMinor: number;
+}
+
+export interface Payment {
+  readonly paymentId: string;
+  readonly amountMinor: number;
+  readonly paidAt: string;
+  readonly method?: string | undefined;
+  readonly recordedAt: string;
+}
+
+/**
+ * What happened to one cadence step. `claimed` is written just before the provider call;
+ * a claim found by a later attempt means the outcome is unknown, and the step is never
+ * sent again (it becomes `unconfirmed`): a possible miss is preferred to a duplicate.
+ */
+export type StepOutcome = 'claimed' | 'sent' | 'unconfirmed' | 'skipped' | 'failed';
+
+export interface StepRecord {
+  readonly state: StepOutcome;
+  readonly at: string;
+  readonly claimId?: string | undefined;
+  readonly messageId?: string | undefined;
+  readonly failures?: number | undefined;
+  readonly detail?: string | undefined;
+}
+
+export interface TimelineEvent {
+  readonly at: string;
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** The parked execution of an invoice: its task token and the timer that will resume it. */
+export interface WaitState {
+  readonly sleepId: string;
+  readonly taskToken: string;
+  readonly until: string | null;
+  readonly scheduleName: string | null;
+}
+
+export interface ExecutionRef {
+  readonly name: string;
+  readonly generation: number;
+  readonly arn?: string | undefined;
+  readonly startedAt: string;
+}
+
+export interface Invoice {
+  readonly invoiceId: string;
+  readonly customer: Customer;
+  readonly currency: string;
+  readonly amountMinor: number;
+  readonly paidMinor: number;
+  readonly issueDate: string;
+  readonly dueDate: string;
+  readonly poNumber?: string | undefined;
+  readonly lines: readonly InvoiceLine[];
+  readonly status: InvoiceStatus;
+  readonly cadenceId: string;
+  readonly payments: Readonly<Record<string, Payment>>;
+  readonly steps: Readonly<Record<string, StepRecord>>;
+  readonly timeline: readonly TimelineEvent[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Optimistic-concurrency version: every write is conditional on the version it read. */
+  readonly version: number;
+  readonly closedAt?: string | undefined;
+  readonly wait?: WaitState | undefined;
+  readonly execution?: ExecutionRef | undefined;
+}
+
+export function balanceMinor(invoice: Pick<Invoice, 'amountMinor' | 'paidMinor'>): number {
+  return invoice.amountMinor - invoice.paidMinor;
+}
+
+/** Statuses in which the lifecycle is over and nothing may be sent but the closing message. */
+export function isSettled(status: InvoiceStatus): boolean {
+  return status === 'paid' || status === 'void' || status === 'written_off';
+}
+
+/** True once any reminder has gone out (or may have): from then on, billing terms are frozen. */
+export function dunningStarted(invoice: Invoice): boolean {
+  return Object.values(invoice.steps).some((step) => step.state === 'sent' || step.state === 'claimed' || step.state === 'unconfirmed');
+}
+
+export function withEvent(invoice: Invoice, event: TimelineEvent): Invoice {
+  return { ...invoice, timeline: [...invoice.timeline, event], updatedAt: event.at };
+}
+
+// ---------------------------------------------------------------------------------------
+// Upsert from the ERP
+// ---------------------------------------------------------------------------------------
+
+export interface InvoiceInput {
+  readonly invoiceId: string;
+  readonly customer: Customer;
+  readonly currency: string;
+  readonly amountMinor: number;
+  readonly issueDate: string;
+  readonly dueDate: string;
+  readonly poNumber?: string | undefined;
+  readonly lines: readonly InvoiceLine[];
+}
+
+/** Fields that may not change once dunning has started or money has moved. */
+const billingTerms = ['currency', 'amountMinor', 'issueDate', 'dueDate'] as const;
+
+export type UpsertOutcome =
+  | { kind: 'created'; invoice: Invoice }
+  | { kind: 'unchanged'; invoice: Invoice }
+  | { kind: 'updated'; invoice: Invoice; changed: string[] }
+  | { kind: 'conflict'; invoice: Invoice; fields: string[]; reason: string };
+
+export function upsertInvoice(existing: Invoice | undefined, input: InvoiceInput, now: Date): UpsertOutcome {
+  const at = now.toISOString();
+  if (!existing) {
+    const invoice: Invoice = {
+      ...stripUndefined(input),
+      paidMinor: 0,
+      status: 'open',
+      cadenceId: 'builtin-default-v1',
+      payments: {},
+      steps: {},
+      timeline: [],
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+    };
+    return { kind: 'created', invoice: withEvent(invoice, { at, type: 'invoice.received' }) };
+  }
+
+  const changed = changedFields(existing, input);
+  if (changed.length === 0) return { kind: 'unchanged', invoice: existing };
+
+  if (isSettled(existing.status)) {
+    return { kind: 'conflict', invoice: existing, fields: changed, reason: `the invoice is ${existing.status}` };
+  }
+  const frozen = changed.filter((field) => (billingTerms as readonly string[]).includes(field) || field === 'customer.customerId');
+  const moneyMoved = existing.paidMinor !== 0;
+  if (frozen.length > 0 && (dunningStarted(existing) || moneyMoved)) {
+    return {
+      kind: 'conflict',
+      invoice: existing,
+      fields: frozen,
+      reason: dunningStarted(existing) ? 'dunning has started' : 'payments have been recorded',
+    };
+  }
+  const next: Invoice = { ...existing, ...stripUndefined(input) };
+  return { kind: 'updated', invoice: withEvent(next, { at, type: 'invoice.updated', fields: changed }), changed };
+}
+
+function changedFields(existing: Invoice, input: InvoiceInput): string[] {
+  const changed: string[] = [];
+  for (const field of [...billingTerms, 'poNumber'] as const) {
+    if (existing[field] !== input[field]) changed.push(field);
+  }
+  if (JSON.stringify(existing.lines) !== JSON.stringify(input.lines)) changed.push('lines');
+  const customerFields = ['customerId', 'name', 'email', 'phone', 'timeZone', 'locale', 'segment'] as const;
+  for (const field of customerFields) {
+    if (existing.customer[field] !== input.customer[field]) changed.push(`customer.${field}`);
+  }
+  return changed;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+// ---------------------------------------------------------------------------------------
+// Payments
+// ---------------------------------------------------------------------------------------
+
+export interface PaymentInput {
+  readonly paymentId: string;
+  readonly amountMinor: number;
+  readonly paidAt: string;
+  readonly method?: string | undefined;
+}
+
+export type PaymentOutcome =
+  | { kind: 'recorded'; invoice: Invoice; payment: Payment }
+  | { kind: 'duplicate'; invoice: Invoice; payment: Payment }
+  | { kind: 'conflict'; invoice: Invoice; reason: string };
+
+export function recordPayment(invoice: Invoice, input: PaymentInput, now: Date): PaymentOutcome {
+  const previous = invoice.payments[input.paymentId];
+  if (previous) {
+    const same = previous.amountMinor === input.amountMinor && previous.paidAt === input.paidAt;
+    return same
+      ? { kind: 'duplicate', invoice, payment: previous }
+      : { kind: 'conflict', invoice, reason: `payment ${input.paymentId} was already recorded with a different amount or date` };
+  }
+  if (invoice.status === 'void' || invoice.status === 'written_off') {
+    return { kind: 'conflict', invoice, reason: `the invoice is ${invoice.status}` };
+  }
+  const at = now.toISOString();
+  const payment: Payment = { ...stripUndefined(input), recordedAt: at };
+  const paidMinor = invoice.paidMinor + input.amountMinor;
+  const balance = invoice.amountMinor - paidMinor;
+  const status: InvoiceStatus = balance <= 0 ? 'paid' : invoice.status;
+  let next: Invoice = {
+    ...invoice,
+    paidMinor,
+    status,
+    payments: { ...invoice.payments, [input.paymentId]: payment },
+  };
+  next = withEvent(next, {
+    at,
+    type: 'payment.received',
+    paymentId: input.paymentId,
+    amountMinor: input.amountMinor,
+    paidAt: input.paidAt,
+    balanceMinor: balance,
+    ...(balance < 0 ? { overpaidMinor: -balance } : {}),
+  });
+  if (status === 'paid' && invoice.status !== 'paid') next = withEvent(next, { at, type: 'invoice.paid' });
+  return { kind: 'recorded', invoice: next, payment };
+}

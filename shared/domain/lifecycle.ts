@@ -1,0 +1,520 @@
+import { randomUUID } from 'node:crypto';
+import type { SignalDetailType } from '#contracts/events.ts';
+import type { Clock } from '#ports/clock.ts';
+import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
+import { MailRejectedError, type Mailer } from '#ports/mailer.ts';
+import type { DomainEvents, DunningStarts } from '#ports/messaging.ts';
+import type { Timers } from '#ports/timers.ts';
+import type { Workflow } from '#ports/workflow.ts';
+import { cadenceById } from './cadence.ts';
+import {
+  balanceMinor,
+  type Invoice,
+  type InvoiceInput,
+  type PaymentInput,
+  type PaymentOutcome,
+  recordPayment,
+  type StepRecord,
+  type UpsertOutcome,
+  upsertInvoice,
+  withEvent,
+} from './invoice.ts';
+import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, supersededSteps } from './planner.ts';
+import { renderReminder, renderThankYou } from './reminder-message.ts';
+
+/**
+ * The use cases of an invoice's lifecycle. Each takes its collaborators as ports, so the
+ * same code runs in Lambda on AWS and in the embedded runtime, and is tested without AWS.
+ */
+
+export class InvoiceNotFoundError extends Error {
+  override readonly name = 'InvoiceNotFoundError';
+}
+
+const MAX_WRITE_ATTEMPTS = 8;
+
+/**
+ * Read-modify-write with optimistic concurrency. `change` returns the next invoice, or null
+ * to leave it as it is; it is re-run on a fresh read whenever another writer got in first.
+ */
+export async function mutateInvoice(
+  store: InvoiceStore,
+  invoiceId: string,
+  change: (invoice: Invoice) => Invoice | null,
+): Promise<Invoice> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await store.get(invoiceId);
+    if (!current) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
+    const next = change(current);
+    if (next === null) return current;
+    try {
+      return await store.save(next);
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export interface Logger {
+  error(message: string, detail?: Record<string, unknown>): void;
+  warn(message: string, detail?: Record<string, unknown>): void;
+  info(message: string, detail?: Record<string, unknown>): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Ingestion
+// ---------------------------------------------------------------------------------------
+
+export interface IngestDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly starts: DunningStarts;
+  readonly events: DomainEvents;
+  readonly log: Logger;
+}
+
+export async function ingestInvoice(deps: IngestDeps, input: InvoiceInput): Promise<UpsertOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = await deps.store.get(input.invoiceId);
+    const outcome = upsertInvoice(existing, input, deps.clock.now());
+    try {
+      if (outcome.kind === 'created') {
+        const invoice = await deps.store.create(outcome.invoice);
+        await requestStart(deps, invoice.invoiceId);
+        return { ...outcome, invoice };
+      }
+      if (outcome.kind === 'updated') {
+        const invoice = await deps.store.save(outcome.invoice);
+        await signal(deps, 'invoice.updated', invoice);
+        return { ...outcome, invoice };
+      }
+      // An identical re-send also re-requests a start that may have been lost (starts are idempotent).
+      if (outcome.kind === 'unchanged' && !outcome.invoice.execution) await requestStart(deps, input.invoiceId);
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export async function receivePayment(deps: IngestDeps, invoiceId: string, input: PaymentInput): Promise<PaymentOutcome> {
+  let outcome: PaymentOutcome | undefined;
+  const invoice = await mutateInvoice(deps.store, invoiceId, (current) => {
+    outcome = recordPayment(current, input, deps.clock.now());
+    return outcome.kind === 'recorded' ? outcome.invoice : null;
+  });
+  if (!outcome) throw new Error('unreachable: payment outcome missing');
+  if (outcome.kind === 'recorded') {
+    await signal(deps, 'payment.received', invoice);
+    return { ...outcome, invoice };
+  }
+  return outcome;
+}
+
+/**
+ * Buffer and bus failures must not fail an accepted write: the invoice is safe in the table,
+ * send-time re-checks keep a paid invoice from being reminded, and the reconciler restarts
+ * anything whose start was lost. They are logged for the engineer on call.
+ */
+async function requestStart(deps: IngestDeps, invoiceId: string): Promise<void> {
+  try {
+    await deps.starts.request(invoiceId);
+  } catch (error) {
+    deps.log.error('start request failed; the reconciler will start this invoice', { invoiceId, error: String(error) });
+  }
+}
+
+async function signal(deps: IngestDeps, detailType: SignalDetailType, invoice: Invoice): Promise<void> {
+  try {
+    await deps.events.publish(detailType, { invoiceId: invoice.invoiceId, version: invoice.version });
+  } catch (error) {
+    deps.log.error('domain event publish failed; the invoice re-plans at its next timer', {
+      invoiceId: invoice.invoiceId,
+      detailType,
+      error: String(error),
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Executions
+// ---------------------------------------------------------------------------------------
+
+export interface StartDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly workflow: Workflow;
+}
+
+/** Step Functions execution names: 1–80 of [A-Za-z0-9-_]; the hash keeps distinct ids distinct. */
+export function executionName(invoiceId: string, generation: number): string {
+  let hash = 2166136261;
+  for (const char of invoiceId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  const readable = invoiceId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 48);
+  return `${readable}-${hash.toString(36)}-g${generation}`;
+}
+
+export type StartOutcome = 'started' | 'already_running' | 'closed';
+
+/**
+ * Makes sure the invoice has a live execution. The name is derived from the invoice id and a
+ * generation number, so concurrent or repeated starts converge on one execution; a new
+ * generation is taken only when the previous execution has ended.
+ */
+export async function startDunning(deps: StartDeps, invoiceId: string): Promise<StartOutcome> {
+  const invoice = await deps.store.get(invoiceId);
+  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
+  if (invoice.closedAt) return 'closed';
+  const recorded = invoice.execution;
+  if (recorded) {
+    const state = await deps.workflow.describe(recorded.name);
+    if (state === 'running') return 'already_running';
+    if (state === 'absent') {
+      await deps.workflow.start(recorded.name, { invoiceId });
+      return 'started';
+    }
+  }
+  const generation = (recorded?.generation ?? 0) + 1;
+  const name = executionName(invoiceId, generation);
+  const updated = await mutateInvoice(deps.store, invoiceId, (current) => {
+    if (current.closedAt || (current.execution && current.execution.generation >= generation)) return null;
+    const at = deps.clock.now().toISOString();
+    return withEvent({ ...current, execution: { name, generation, startedAt: at } }, { at, type: 'dunning.started', generation });
+  });
+  if (updated.closedAt || !updated.execution) return 'closed';
+  // Whoever recorded this generation, starting it by name is idempotent.
+  await deps.workflow.start(updated.execution.name, { invoiceId });
+  return 'started';
+}
+
+export interface ReconcileDeps {
+  readonly store: InvoiceStore;
+  readonly starts: DunningStarts;
+}
+
+/** Requests a start for every invoice whose lifecycle is not closed; the starter skips live ones. */
+export async function reconcile(deps: ReconcileDeps): Promise<number> {
+  let count = 0;
+  for await (const invoiceId of deps.store.listActive()) {
+    await deps.starts.request(invoiceId);
+    count++;
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------
+// The workflow's tasks
+// ---------------------------------------------------------------------------------------
+
+export interface PlanDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+}
+
+export type WorkflowAction = PlannedAction & { readonly version: number };
+
+export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<WorkflowAction> {
+  const invoice = await deps.store.get(invoiceId);
+  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
+  return { ...planNextAction(invoice, cadenceById(invoice.cadenceId), deps.clock.now()), version: invoice.version };
+}
+
+export interface PayLinks {
+  payUrl(invoiceId: string, dueDate: string, now: Date): Promise<string>;
+}
+
+export interface SendDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly mailer: Mailer;
+  readonly links: PayLinks;
+  readonly log: Logger;
+}
+
+export type SendOutcome = 'sent' | 'already_done' | 'not_due' | 'unconfirmed' | 'no_address';
+
+/**
+ * Sends one reminder step at most once. The invoice is re-read and re-planned right before
+ * the send, and the step is claimed with a conditional write at the version that was
+ * checked: a payment or change that lands first makes the claim fail and the check re-run.
+ * If a later attempt finds the claim, the earlier attempt may or may not have reached the
+ * provider; the step is then recorded `unconfirmed` and never sent again.
+ */
+export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: string): Promise<SendOutcome> {
+  const claimId = randomUUID();
+  let outcome = 'not_due' as SendOutcome;
+  const afterClaim = await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const record = invoice.steps[stepId];
+    if (record?.state === 'claimed') {
+      outcome = 'unconfirmed';
+      deps.log.error('reminder outcome unknown: an earlier attempt claimed it and did not finish; it will not be re-sent', {
+        invoiceId,
+        stepId,
+      });
+      return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
+        at,
+        type: 'reminder.unconfirmed',
+        stepId,
+      });
+    }
+    if (record && record.state !== 'failed') {
+      outcome = 'already_done';
+      return null;
+    }
+    const cadence = cadenceById(invoice.cadenceId);
+    const action = planNextAction(invoice, cadence, now);
+    if (action.type !== 'send_email' || action.stepId !== stepId) {
+      outcome = 'not_due';
+      return null;
+    }
+    let next = invoice;
+    for (const skipped of supersededSteps(invoice, cadence, stepId)) {
+      next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${stepId}` }), {
+        at,
+        type: 'reminder.skipped',
+        stepId: skipped,
+        reason: 'superseded',
+      });
+    }
+    if (!invoice.customer.email) {
+      outcome = 'no_address';
+      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: 'no email address' }), {
+        at,
+        type: 'reminder.skipped',
+        stepId,
+        reason: 'no_email_address',
+      });
+    }
+    outcome = 'sent';
+    return setStep(next, stepId, { state: 'claimed', at, claimId, failures: record?.failures });
+  });
+  if (outcome !== 'sent') return outcome;
+  const claimed = afterClaim;
+
+  const step = cadenceById(claimed.cadenceId).steps.find((candidate) => candidate.stepId === stepId);
+  if (!step) throw new Error(`Step ${stepId} is not in cadence ${claimed.cadenceId}`);
+  const to = claimed.customer.email ?? '';
+  let message: ReturnType<typeof renderReminder>;
+  try {
+    const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
+    message = renderReminder(claimed, step.tone, payUrl);
+  } catch (error) {
+    // Nothing reached the provider: release the claim so a retry can send.
+    await releaseClaim(deps, invoiceId, stepId, claimId);
+    throw error;
+  }
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: stepId }));
+  } catch (error) {
+    // A refusal is certain; any other failure may have sent the message, so the claim stays.
+    if (error instanceof MailRejectedError) await releaseClaim(deps, invoiceId, stepId, claimId);
+    throw error;
+  }
+  await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    const at = deps.clock.now().toISOString();
+    if (invoice.steps[stepId]?.claimId !== claimId) return null;
+    return withEvent(setStep(invoice, stepId, { state: 'sent', at, claimId, messageId }), {
+      at,
+      type: 'reminder.sent',
+      stepId,
+      channel: 'email',
+      tone: step.tone,
+      to,
+      messageId,
+      balanceMinor: balanceMinor(invoice),
+    });
+  });
+  return 'sent';
+}
+
+function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {
+  return { ...invoice, steps: { ...invoice.steps, [stepId]: JSON.parse(JSON.stringify(record)) as StepRecord } };
+}
+
+async function releaseClaim(deps: { store: InvoiceStore }, invoiceId: string, stepId: string, claimId: string): Promise<void> {
+  await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    const record = invoice.steps[stepId];
+    if (record?.claimId !== claimId) return null;
+    const steps = { ...invoice.steps };
+    if (record.failures) steps[stepId] = { state: 'failed', at: record.at, failures: record.failures };
+    else delete steps[stepId];
+    return { ...invoice, steps };
+  });
+}
+
+export interface FailureDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+}
+
+/** The workflow's catch path: a send failed after its retries. The planner retries the step a few times, then gives up on it. */
+export async function recordSendFailure(
+  deps: FailureDeps,
+  invoiceId: string,
+  stepId: string,
+  error: string,
+  cause: string,
+): Promise<void> {
+  await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    const at = deps.clock.now().toISOString();
+    const record = invoice.steps[stepId];
+    if (record && record.state !== 'failed' && record.state !== 'claimed') return null;
+    if (record?.state === 'claimed') {
+      return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
+        at,
+        type: 'reminder.unconfirmed',
+        stepId,
+      });
+    }
+    const failures = (record?.failures ?? 0) + 1;
+    return withEvent(setStep(invoice, stepId, { state: 'failed', at, failures, detail: `${error}: ${cause}`.slice(0, 500) }), {
+      at,
+      type: 'reminder.failed',
+      stepId,
+      error,
+      attempt: failures,
+      final: failures >= MAX_STEP_FAILURES,
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Sleeping and waking
+// ---------------------------------------------------------------------------------------
+
+export interface TimerDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly workflow: Workflow;
+}
+
+/** The one timer an invoice ever has: re-arming replaces it. */
+export function timerName(invoiceId: string): string {
+  return executionName(invoiceId, 0).replace(/-g0$/, '-timer');
+}
+
+export interface ArmRequest {
+  readonly invoiceId: string;
+  readonly until: string | null;
+  readonly taskToken: string;
+  /** The invoice version the sleep was planned at. */
+  readonly planVersion?: number | undefined;
+}
+
+/**
+ * Parks the execution: stores its task token and arms the timer that resumes it. If the
+ * invoice changed after the plan was made (a payment raced the planner), the sleep may be
+ * wrong, so the execution is resumed at once to plan again.
+ */
+export async function armTimer(deps: TimerDeps, request: ArmRequest): Promise<'armed' | 'replan'> {
+  const sleepId = randomUUID();
+  const scheduleName = request.until ? timerName(request.invoiceId) : null;
+  const invoice = await mutateInvoice(deps.store, request.invoiceId, (current) => ({
+    ...current,
+    wait: { sleepId, taskToken: request.taskToken, until: request.until, scheduleName },
+  }));
+  const changedSincePlan = request.planVersion !== undefined && invoice.version !== request.planVersion + 1;
+  if (changedSincePlan) {
+    const action = planNextAction(invoice, cadenceById(invoice.cadenceId), deps.clock.now());
+    const stillSleeping = action.type === 'sleep' && action.until === request.until;
+    if (!stillSleeping) {
+      await deps.workflow.resume(request.taskToken, { reason: 'changed_while_planning' });
+      return 'replan';
+    }
+  }
+  if (request.until) {
+    const at = new Date(Math.max(Date.parse(request.until), deps.clock.now().getTime()));
+    await deps.timers.arm(timerName(request.invoiceId), at, { invoiceId: request.invoiceId, sleepId });
+  } else {
+    await deps.timers.cancel(timerName(request.invoiceId));
+  }
+  return 'armed';
+}
+
+export interface WakeDeps {
+  readonly store: InvoiceStore;
+  readonly workflow: Workflow;
+}
+
+/** The timer fired. A timer left over from an earlier sleep (another sleepId) is ignored. */
+export async function wake(deps: WakeDeps, invoiceId: string, sleepId: string): Promise<'resumed' | 'stale' | 'gone'> {
+  const invoice = await deps.store.get(invoiceId);
+  if (!invoice?.wait || invoice.wait.sleepId !== sleepId) return 'stale';
+  return deps.workflow.resume(invoice.wait.taskToken, { reason: 'timer' });
+}
+
+export interface SignalDeps {
+  readonly store: InvoiceStore;
+  readonly workflow: Workflow;
+  readonly timers: Timers;
+}
+
+/** Something happened to the invoice (payment, update): cancel its timer and let it re-plan now. */
+export async function signalInvoice(deps: SignalDeps, invoiceId: string, reason: string): Promise<'resumed' | 'gone' | 'not_waiting'> {
+  const invoice = await deps.store.get(invoiceId);
+  if (!invoice?.wait || invoice.closedAt) return 'not_waiting';
+  if (invoice.wait.scheduleName) await deps.timers.cancel(invoice.wait.scheduleName);
+  return deps.workflow.resume(invoice.wait.taskToken, { reason });
+}
+
+// ---------------------------------------------------------------------------------------
+// Closing
+// ---------------------------------------------------------------------------------------
+
+export interface CloseDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly mailer: Mailer;
+  readonly log: Logger;
+}
+
+const THANK_YOU_STEP = 'thank-you';
+
+/** Ends the lifecycle: a thank-you (once) when payments settled it, then the closing record. */
+export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: string): Promise<'closed' | 'already_closed'> {
+  const invoice = await deps.store.get(invoiceId);
+  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
+  if (invoice.closedAt) return 'already_closed';
+  const wantsThankYou = invoice.status === 'paid' && Object.keys(invoice.payments).length > 0 && invoice.customer.email;
+  if (wantsThankYou && !invoice.steps[THANK_YOU_STEP]) await sendThankYou(deps, invoiceId);
+  await mutateInvoice(deps.store, invoiceId, (current) => {
+    if (current.closedAt) return null;
+    const at = deps.clock.now().toISOString();
+    return withEvent({ ...current, closedAt: at, wait: undefined }, { at, type: 'invoice.closed', reason });
+  });
+  return 'closed';
+}
+
+async function sendThankYou(deps: CloseDeps, invoiceId: string): Promise<void> {
+  const claimId = randomUUID();
+  let claimedNow = false;
+  const claimed = await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    if (invoice.steps[THANK_YOU_STEP]) return null;
+    claimedNow = true;
+    return setStep(invoice, THANK_YOU_STEP, { state: 'claimed', at: deps.clock.now().toISOString(), claimId });
+  });
+  if (!claimedNow) return;
+  const message = renderThankYou(claimed);
+  const to = claimed.customer.email ?? '';
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
+  } catch (error) {
+    if (error instanceof MailRejectedError) await releaseClaim(deps, invoiceId, THANK_YOU_STEP, claimId);
+    throw error;
+  }
+  await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    if (invoice.steps[THANK_YOU_STEP]?.claimId !== claimId) return null;
+    const at = deps.clock.now().toISOString();
+    return withEvent(setStep(invoice, THANK_YOU_STEP, { state: 'sent', at, claimId, messageId }), {
+      at,
+      type: 'thank_you.sent',
+      to,
+      messageId,
+    });
+  });
+}

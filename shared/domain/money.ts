@@ -1,0 +1,56 @@
+/**
+ * Money is an integer count of the currency's minor units plus an ISO 4217 code.
+ * The API speaks decimal strings with exactly the currency's precision ("1250.00" USD,
+ * "1250" JPY, "12.500" BHD); nothing in between is ever a float.
+ */
+export interface Money {
+  readonly minor: number;
+  readonly currency: string;
+}
+
+const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
+
+export function isCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && knownCurrencies.has(code);
+}
+
+/** Number of minor-unit digits of an ISO 4217 currency (2 for EUR, 0 for JPY, 3 for BHD). */
+export function minorDigits(currency: string): number {
+  if (!isCurrency(currency)) throw new RangeError(`Unknown currency ${currency}`);
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+export type ParseResult = { ok: true; minor: number } | { ok: false; message: string };
+
+/** Parses a non-negative decimal string with exactly the currency's precision. */
+export function parseAmount(text: string, currency: string): ParseResult {
+  if (!isCurrency(currency)) return { ok: false, message: `unknown currency "${currency}"` };
+  const digits = minorDigits(currency);
+  const pattern = digits === 0 ? /^(0|[1-9]\d*)$/ : new RegExp(`^(0|[1-9]\\d*)\\.(\\d{${digits}})$`);
+  const match = pattern.exec(text);
+  if (!match) {
+    const example = digits === 0 ? '1250' : `1250.${'0'.repeat(digits)}`;
+    return { ok: false, message: `must be a decimal string with ${digits} decimal places for ${currency}, like "${example}"` };
+  }
+  const minor = Number(`${match[1]}${match[2] ?? ''}`);
+  if (!Number.isSafeInteger(minor)) return { ok: false, message: 'is too large' };
+  return { ok: true, minor };
+}
+
+/** Formats minor units back to the API's decimal string. Negative values keep their sign. */
+export function formatAmount(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor).toString();
+  if (digits === 0) return `${sign}${abs}`;
+  const padded = abs.padStart(digits + 1, '0');
+  return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
+}
+
+/** Human display for messages, in the reader's locale (e.g. "€1,250.00", "1.250,00 €"). */
+export function displayAmount(minor: number, currency: string, locale: string): string {
+  const digits = minorDigits(currency);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(
+    minor / 10 ** digits,
+  );
+}
