@@ -118,8 +118,8 @@ export interface InvoiceInput {
   readonly lines: readonly InvoiceLine[];
 }
 
-/** Fields that may not change once dunning has started or money has moved. */
-const billingTerms = ['currency', 'amountMinor', 'issueDate', 'dueDate'] as const;
+/** Fields (named as in the API) that may not change once dunning has started or money has moved. */
+const billingTerms = ['currency', 'amount', 'issueDate', 'dueDate', 'customer.customerId'];
 
 export type UpsertOutcome =
   | { kind: 'created'; invoice: Invoice }
@@ -151,7 +151,7 @@ export function upsertInvoice(existing: Invoice | undefined, input: InvoiceInput
   if (isSettled(existing.status)) {
     return { kind: 'conflict', invoice: existing, fields: changed, reason: `the invoice is ${existing.status}` };
   }
-  const frozen = changed.filter((field) => (billingTerms as readonly string[]).includes(field) || field === 'customer.customerId');
+  const frozen = changed.filter((field) => billingTerms.includes(field));
   const moneyMoved = existing.paidMinor !== 0;
   if (frozen.length > 0 && (dunningStarted(existing) || moneyMoved)) {
     return {
@@ -165,9 +165,11 @@ export function upsertInvoice(existing: Invoice | undefined, input: InvoiceInput
   return { kind: 'updated', invoice: withEvent(next, { at, type: 'invoice.updated', fields: changed }), changed };
 }
 
+/** The fields that differ, named as in the API. */
 function changedFields(existing: Invoice, input: InvoiceInput): string[] {
   const changed: string[] = [];
-  for (const field of [...billingTerms, 'poNumber'] as const) {
+  if (existing.amountMinor !== input.amountMinor) changed.push('amount');
+  for (const field of ['currency', 'issueDate', 'dueDate', 'poNumber'] as const) {
     if (existing[field] !== input[field]) changed.push(field);
   }
   if (JSON.stringify(existing.lines) !== JSON.stringify(input.lines)) changed.push('lines');

@@ -214,8 +214,18 @@ export interface PlanDeps {
 export type WorkflowAction = PlannedAction & { readonly version: number };
 
 export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<WorkflowAction> {
-  const invoice = await deps.store.get(invoiceId);
-  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
+  // Plan runs only after the previous task finished, so a claim still open here belongs to an
+  // attempt that died mid-send (a crash, a lost process): record that its outcome is unknown.
+  const invoice = await mutateInvoice(deps.store, invoiceId, (current) => {
+    const open = Object.entries(current.steps).filter(([, record]) => record.state === 'claimed');
+    if (open.length === 0) return null;
+    const at = deps.clock.now().toISOString();
+    let next = current;
+    for (const [stepId, record] of open) {
+      next = withEvent(setStep(next, stepId, { ...record, state: 'unconfirmed', at }), { at, type: 'reminder.unconfirmed', stepId });
+    }
+    return next;
+  });
   return { ...planNextAction(invoice, cadenceById(invoice.cadenceId), deps.clock.now()), version: invoice.version };
 }
 

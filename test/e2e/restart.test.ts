@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { invoiceBody, LocalServer } from '../support/local-server.ts';
+
+/**
+ * Restarts on the same data folder: open invoices carry on where they were (the reconciler
+ * restarts their executions), with no duplicate and no lost reminder.
+ */
+describe('restart in the middle of a lifecycle', () => {
+  test('a stop and start between steps: the remaining steps arrive once each, on time', async () => {
+    const first = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    const dataDir = first.dataDir;
+    try {
+      await first.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-RS-1' }));
+      await first.advance({ to: '2026-11-30T00:00:00Z' });
+      assert.deepEqual((await first.outbox('INV-RS-1')).map((m) => m.step), ['pre-3']);
+      await first.stop({ keepData: true });
+
+      const second = await LocalServer.start({ dataDir });
+      try {
+        const health = await (await fetch(`${second.url}/_local/health`)).json();
+        assert.equal((health as { now: string }).now, '2026-11-30T00:00:00.000Z', 'the virtual clock resumes where it stopped');
+        await second.advance({ days: 30 });
+        const sent = await second.outbox('INV-RS-1');
+        assert.deepEqual(
+          sent.map((m) => [m.step, m.sentAt]),
+          [
+            ['pre-3', '2026-11-28T08:00:00.000Z'],
+            ['post-3', '2026-12-04T08:00:00.000Z'],
+            ['post-14', '2026-12-15T08:00:00.000Z'],
+          ],
+        );
+        const invoice = await second.api('GET', '/v1/invoices/INV-RS-1');
+        assert.equal(invoice.body.timeline.filter((e: { type: string }) => e.type === 'reminder.sent').length, 3);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a crash right after SES accepted a reminder, before it was recorded: never sent twice, and the rest still goes out', async () => {
+    const crashing = await LocalServer.start({
+      clockStart: '2026-11-01T00:00:00Z',
+      env: { DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP: 'post-3' },
+    });
+    const dataDir = crashing.dataDir;
+    try {
+      await crashing.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-CRASH-1' }));
+      await assert.rejects(crashing.advance({ days: 40 }), 'the process dies mid-step');
+      assert.notEqual(await crashing.waitForExit(), 0);
+
+      const restarted = await LocalServer.start({ dataDir });
+      try {
+        await restarted.advance({ days: 40 });
+        const sent = await restarted.outbox('INV-CRASH-1');
+        assert.deepEqual(sent.map((m) => m.step), ['pre-3', 'post-3', 'post-14'], 'post-3 exactly once, post-14 not lost');
+        const invoice = await restarted.api('GET', '/v1/invoices/INV-CRASH-1');
+        const events = invoice.body.timeline.map((e: { type: string; stepId?: string }) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`);
+        assert.ok(events.includes('reminder.unconfirmed:post-3'), `the unknown outcome is on the timeline: ${events.join(', ')}`);
+        assert.ok(!events.includes('reminder.sent:post-3'));
+        assert.ok(events.includes('reminder.sent:post-14'));
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a payment right after a restart reaches the re-started execution and closes the invoice', async () => {
+    const first = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    const dataDir = first.dataDir;
+    try {
+      await first.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-RS-PAY' }));
+      await first.advance({ to: '2026-11-29T00:00:00Z' });
+      await first.stop({ keepData: true });
+      const second = await LocalServer.start({ dataDir });
+      try {
+        const paid = await second.api('POST', '/v1/invoices/INV-RS-PAY/payments', { paymentId: 'P-1', amount: '1250.00', paidAt: '2026-11-29T00:00:00Z' });
+        assert.equal(paid.status, 201);
+        await second.advance({ days: 30 });
+        assert.deepEqual((await second.outbox('INV-RS-PAY')).map((m) => m.step), ['pre-3', 'thank-you']);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
