@@ -34,7 +34,8 @@ async function showPayPage(event: HttpEvent): Promise<HttpResult> {
   const token = event.pathParameters?.token ?? '';
   const check = verifyPayLink(parseKeyring(await secrets.read(app.linkSecretId())), token, app.clock.now());
   if (!check.ok) {
-    const message = check.reason === 'expired' ? 'This payment link has expired. Please contact us for a new one.' : 'This payment link is not valid.';
+    const message =
+      check.reason === 'expired' ? 'This payment link has expired. Please contact us for a new one.' : 'This payment link is not valid.';
     return page(check.reason === 'expired' ? 410 : 404, 'Link not valid', `<p>${escapeHtml(message)}</p>`);
   }
   const invoice = await store.get(check.invoiceId);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError } from './aws-error.ts';
-import { parseAtExpression, type LocalScheduler } from './scheduler.ts';
+import { type LocalScheduler, parseAtExpression } from './scheduler.ts';
 import type { LocalStepFunctions } from './step-functions.ts';
 
 export interface LocalAwsServices {
@@ -58,9 +58,13 @@ export class LocalAwsEndpoint {
         const result = await this.jsonOperation(service ?? '', operation ?? '', body ? (JSON.parse(body) as Record<string, unknown>) : {});
         return send(response, 200, 'application/x-amz-json-1.0', JSON.stringify(result));
       }
-      if (url.pathname.startsWith('/schedules/')) return send(response, 200, 'application/json', JSON.stringify(await this.scheduleOperation(request.method ?? 'GET', url, body)));
+      if (url.pathname.startsWith('/schedules/'))
+        return send(response, 200, 'application/json', JSON.stringify(await this.scheduleOperation(request.method ?? 'GET', url, body)));
       if (url.pathname.startsWith('/v2/email/outbound-emails')) {
-        const result = await this.services.sendEmail(JSON.parse(body) as Record<string, unknown>, String(request.headers.authorization ?? ''));
+        const result = await this.services.sendEmail(
+          JSON.parse(body) as Record<string, unknown>,
+          String(request.headers.authorization ?? ''),
+        );
         return send(response, result.status, 'application/json', result.body);
       }
       if (request.method === 'POST' && (request.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) {
@@ -136,7 +140,8 @@ export class LocalAwsEndpoint {
   private queryOperation(params: URLSearchParams): string {
     const action = params.get('Action');
     const phone = params.get('PhoneNumber');
-    if (action !== 'Publish' || !phone) throw new AwsError('InvalidAction', `The local endpoint does not emulate SNS ${action} (only Publish to a PhoneNumber)`);
+    if (action !== 'Publish' || !phone)
+      throw new AwsError('InvalidAction', `The local endpoint does not emulate SNS ${action} (only Publish to a PhoneNumber)`);
     const messageId = this.services.publishSms(phone, params.get('Message') ?? '');
     return `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`;
   }

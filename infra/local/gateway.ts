@@ -83,7 +83,8 @@ export class LocalGateway {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://local');
-    if (!this.runtime.started) return problem(response, 503, 'starting', 'Starting', 'The local runtime is still starting', { 'retry-after': '1' });
+    if (!this.runtime.started)
+      return problem(response, 503, 'starting', 'Starting', 'The local runtime is still starting', { 'retry-after': '1' });
     if (url.pathname.startsWith('/_local/')) return this.local(request, response, url);
 
     const method = request.method ?? 'GET';
@@ -94,7 +95,10 @@ export class LocalGateway {
     if (match.route.scopes) {
       const header = request.headers.authorization ?? '';
       const token = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header)?.[1];
-      if (!token) return problem(response, 401, 'unauthorized', 'Unauthorized', 'Send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
+      if (!token)
+        return problem(response, 401, 'unauthorized', 'Unauthorized', 'Send Authorization: Bearer <token>', {
+          'www-authenticate': 'Bearer',
+        });
       try {
         claims = (await jwtVerify(token, this.keys?.publicKey as CryptoKey, { issuer: ISSUER, audience: AUDIENCE })).payload;
       } catch (error) {
@@ -128,7 +132,13 @@ export class LocalGateway {
         apiId: 'local',
         domainName: headers.host ?? 'localhost',
         domainPrefix: 'localhost',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: request.socket.remoteAddress ?? '',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey,
         stage: '$default',
@@ -182,19 +192,39 @@ export class LocalGateway {
         try {
           parsed = JSON.parse(body?.toString('utf8') || '{}');
         } catch {
-          return problem(response, 400, 'malformed-json', 'The body is not valid JSON', 'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}');
+          return problem(
+            response,
+            400,
+            'malformed-json',
+            'The body is not valid JSON',
+            'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}',
+          );
         }
         const result = advanceSchema.safeParse(parsed);
         if (!result.success) {
-          return problem(response, 400, 'validation', 'The request is not valid', 'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}', {}, fieldErrors(result.error));
+          return problem(
+            response,
+            400,
+            'validation',
+            'The request is not valid',
+            'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}',
+            {},
+            fieldErrors(result.error),
+          );
         }
         const now = this.runtime.clock.now().getTime();
         const { days = 0, hours = 0, minutes = 0, to } = result.data;
         const target = to ? new Date(to) : new Date(now + ((days * 24 + hours) * 60 + minutes) * 60_000);
         if (target.getTime() < now) {
-          return problem(response, 400, 'validation', 'The request is not valid', `The clock only moves forward; it is ${new Date(now).toISOString()}`, {}, [
-            { path: 'to', message: 'must not be in the past of the virtual clock' },
-          ]);
+          return problem(
+            response,
+            400,
+            'validation',
+            'The request is not valid',
+            `The clock only moves forward; it is ${new Date(now).toISOString()}`,
+            {},
+            [{ path: 'to', message: 'must not be in the past of the virtual clock' }],
+          );
         }
         const reached = await this.runtime.advanceTo(target);
         return sendJson(response, 200, { now: reached.toISOString() });
@@ -234,4 +264,3 @@ function problem(
   response.writeHead(status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers });
   response.end(JSON.stringify({ type: `urn:dunwell:problem:${slug}`, title, status, detail, ...(errors ? { errors } : {}) }));
 }
-

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LocalGateway } from './gateway.ts';
 import { LocalRuntime } from './runtime.ts';

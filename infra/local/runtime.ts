@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,9 +12,9 @@ import { EnvName } from '#contracts/env.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
 import { Activity } from './activity.ts';
-import { AwsError } from './aws-error.ts';
 import { LocalAwsEndpoint } from './aws-endpoint.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION, LambdaHost, functionNameFromArn, localFunctionArn } from './lambda-host.ts';
+import { AwsError } from './aws-error.ts';
+import { functionNameFromArn, LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host.ts';
 import { Outbox } from './outbox.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
@@ -80,7 +80,12 @@ export class LocalRuntime {
   /** Boots everything; `publicBaseUrl` is where the gateway listens, for the links in messages. */
   async start(publicBaseUrl: string): Promise<void> {
     installClock(this.clock);
-    this.dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(this.options.dataDir ? { path: join(this.options.dataDir, 'dynamodb') } : {}) });
+    this.dynamo = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(this.options.dataDir ? { path: join(this.options.dataDir, 'dynamodb') } : {}),
+    });
     const dynamo = this.dynamo;
     await new Promise<void>((done) => dynamo.listen(0, '127.0.0.1', () => done()));
     const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
@@ -90,7 +95,11 @@ export class LocalRuntime {
     this.sesUrl = `http://127.0.0.1:${(this.sesServer.address() as AddressInfo).port}`;
     this.restoreInbox();
 
-    this.stepFunctions = new LocalStepFunctions(resolve(import.meta.dirname, '../..', DUNNING_STATE_MACHINE_FILE), this.host, this.activity);
+    this.stepFunctions = new LocalStepFunctions(
+      resolve(import.meta.dirname, '../..', DUNNING_STATE_MACHINE_FILE),
+      this.host,
+      this.activity,
+    );
     this.endpoint = new LocalAwsEndpoint({
       stepFunctions: this.stepFunctions,
       get scheduler() {
@@ -201,8 +210,12 @@ export class LocalRuntime {
         },
       ],
     });
-    this.deliver(`queue ${START_QUEUE}`, 'start-dunning', event, MAX_DELIVERIES, (result) =>
-      ((result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures?.length ?? 0) === 0,
+    this.deliver(
+      `queue ${START_QUEUE}`,
+      'start-dunning',
+      event,
+      MAX_DELIVERIES,
+      (result) => ((result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures?.length ?? 0) === 0,
     );
     return messageId;
   }
@@ -211,17 +224,22 @@ export class LocalRuntime {
   private routeEvent(entry: { EventBusName: string; Source: string; DetailType: string; Detail: string }): string {
     const eventId = randomUUID();
     if (entry.Source === DOMAIN_EVENT_SOURCE && (signalDetailTypes as readonly string[]).includes(entry.DetailType)) {
-      this.deliver(`rule signal (${entry.DetailType})`, 'signal', {
-        version: '0',
-        id: eventId,
-        'detail-type': entry.DetailType,
-        source: entry.Source,
-        account: LOCAL_ACCOUNT,
-        time: this.clock.now().toISOString(),
-        region: LOCAL_REGION,
-        resources: [],
-        detail: JSON.parse(entry.Detail),
-      }, 3);
+      this.deliver(
+        `rule signal (${entry.DetailType})`,
+        'signal',
+        {
+          version: '0',
+          id: eventId,
+          'detail-type': entry.DetailType,
+          source: entry.Source,
+          account: LOCAL_ACCOUNT,
+          time: this.clock.now().toISOString(),
+          region: LOCAL_REGION,
+          resources: [],
+          detail: JSON.parse(entry.Detail),
+        },
+        3,
+      );
     }
     return eventId;
   }
@@ -306,7 +324,9 @@ export class LocalRuntime {
     });
     if (step && step === this.options.crashAfterEmailStep) {
       // Simulated crash: SES has accepted the message, the handler has not recorded it.
-      console.error(JSON.stringify({ level: 'warn', component: 'local-runtime', message: `fault injection: crashing after email ${step}` }));
+      console.error(
+        JSON.stringify({ level: 'warn', component: 'local-runtime', message: `fault injection: crashing after email ${step}` }),
+      );
       process.kill(process.pid, 'SIGKILL');
     }
     return { status: response.status, body };

@@ -45,8 +45,10 @@ export class LocalScheduler {
 
   async put(schedule: LocalSchedule, mode: 'create' | 'update'): Promise<string> {
     const id = key(schedule.group, schedule.name);
-    if (mode === 'create' && this.schedules.has(id)) throw new AwsError('ConflictException', `Schedule ${schedule.name} already exists`, 409);
-    if (mode === 'update' && !this.schedules.has(id)) throw new AwsError('ResourceNotFoundException', `Schedule ${schedule.name} does not exist`, 404);
+    if (mode === 'create' && this.schedules.has(id))
+      throw new AwsError('ConflictException', `Schedule ${schedule.name} already exists`, 409);
+    if (mode === 'update' && !this.schedules.has(id))
+      throw new AwsError('ResourceNotFoundException', `Schedule ${schedule.name} does not exist`, 404);
     this.schedules.set(id, schedule);
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'SCHEDULE', sk: id, schedule } }));
     return `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule/${schedule.group}/${schedule.name}`;

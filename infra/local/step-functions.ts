@@ -4,7 +4,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { dunningDefinitionSubstitutions } from '#contracts/functions.ts';
 import type { Activity } from './activity.ts';
 import { AwsError } from './aws-error.ts';
-import { functionNameFromArn, LOCAL_ACCOUNT, LOCAL_REGION, type LambdaHost, localFunctionArn } from './lambda-host.ts';
+import { functionNameFromArn, type LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host.ts';
 
 /** Stand-in for `$$.Task.Token`, which aws-local-stepfunctions does not provide; replaced per task. */
 const TOKEN_PLACEHOLDER = '__dunwell_local_task_token__';
@@ -71,18 +71,22 @@ export class LocalStepFunctions {
       noThrowOnAbort: true,
     });
     execution.abort = run.abort;
-    run.result.then(
-      () => {
-        if (execution.status === 'RUNNING') execution.status = 'SUCCEEDED';
-      },
-      (error: Error) => {
-        execution.status = 'FAILED';
-        execution.error = `${error.name}: ${error.message}`;
-        console.error(JSON.stringify({ level: 'error', component: 'local-sfn', message: 'execution failed', name, error: execution.error }));
-      },
-    ).finally(() => {
-      if (!execution.parked) execution.release();
-    });
+    run.result
+      .then(
+        () => {
+          if (execution.status === 'RUNNING') execution.status = 'SUCCEEDED';
+        },
+        (error: Error) => {
+          execution.status = 'FAILED';
+          execution.error = `${error.name}: ${error.message}`;
+          console.error(
+            JSON.stringify({ level: 'error', component: 'local-sfn', message: 'execution failed', name, error: execution.error }),
+          );
+        },
+      )
+      .finally(() => {
+        if (!execution.parked) execution.release();
+      });
     return { executionArn: arn, startDate: Date.now() / 1000 };
   }
 

@@ -30,8 +30,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
             expiresAt: nowSeconds + RETENTION_SECONDS,
           },
           // Free, expired (TTL deletion may lag) or abandoned mid-flight records can be taken.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :inProgress AND staleAt < :now)',
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :inProgress AND staleAt < :now)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':now': nowSeconds, ':inProgress': 'in_progress' },
         }),

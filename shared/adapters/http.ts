@@ -31,7 +31,13 @@ export class ProblemError extends Error {
 
 export const problems = {
   validation: (errors: readonly FieldError[]) =>
-    new ProblemError(400, 'validation', 'The request is not valid', `${errors.length} field(s) are not valid: ${errors.map((e) => e.path).join(', ')}`, errors),
+    new ProblemError(
+      400,
+      'validation',
+      'The request is not valid',
+      `${errors.length} field(s) are not valid: ${errors.map((e) => e.path).join(', ')}`,
+      errors,
+    ),
   badJson: (detail: string) => new ProblemError(400, 'malformed-json', 'The body is not valid JSON', detail),
   notFound: (detail: string) => new ProblemError(404, 'not-found', 'Not found', detail),
   conflict: (detail: string, errors?: readonly FieldError[]) => new ProblemError(409, 'conflict', 'Conflict', detail, errors),
@@ -105,7 +111,12 @@ const problemMapper: middy.MiddlewareObj<HttpEvent, HttpResult> = {
     }
     log.error('unhandled error', { routeKey: request.event.routeKey, error: String(error), stack: (error as Error)?.stack });
     request.response = problemResult(
-      new ProblemError(500, 'internal', 'Internal error', 'Something went wrong on our side; it is safe to retry with the same Idempotency-Key'),
+      new ProblemError(
+        500,
+        'internal',
+        'Internal error',
+        'Something went wrong on our side; it is safe to retry with the same Idempotency-Key',
+      ),
     );
   },
 };
@@ -148,7 +159,12 @@ function idempotency(deps: { store: IdempotencyStore; clock: Clock }): middy.Mid
         throw problems.conflict('This Idempotency-Key was already used with a different request body');
       }
       if (claim.state === 'in_progress') {
-        throw new ProblemError(409, 'request-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+        throw new ProblemError(
+          409,
+          'request-in-progress',
+          'Request in progress',
+          'A request with this Idempotency-Key is still being processed; retry shortly',
+        );
       }
       state.set(event, { scope, key: parsed.data, fingerprint });
     },
@@ -171,7 +187,11 @@ function canonicalBody(text: string): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   }
   return value;
 }

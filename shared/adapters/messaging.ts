@@ -1,5 +1,5 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DOMAIN_EVENT_SOURCE, type SignalDetail, type SignalDetailType } from '#contracts/events.ts';
 import type { DomainEvents, DunningStarts } from '#ports/messaging.ts';
 
@@ -29,9 +29,7 @@ export class EventBridgeDomainEvents implements DomainEvents {
   async publish(detailType: SignalDetailType, detail: SignalDetail): Promise<void> {
     const result = await this.client.send(
       new PutEventsCommand({
-        Entries: [
-          { EventBusName: this.busName, Source: DOMAIN_EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) },
-        ],
+        Entries: [{ EventBusName: this.busName, Source: DOMAIN_EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) }],
       }),
     );
     if ((result.FailedEntryCount ?? 0) > 0) {

@@ -1,5 +1,5 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { MailRejectedError, type Mailer, type OutgoingEmail } from '#ports/mailer.ts';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type Mailer, MailRejectedError, type OutgoingEmail } from '#ports/mailer.ts';
 
 export interface SesMailerConfig {
   readonly fromAddress: string;

@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ExecutionState, Workflow } from '#ports/workflow.ts';
 
 export class StepFunctionsWorkflow implements Workflow {
@@ -11,9 +11,7 @@ export class StepFunctionsWorkflow implements Workflow {
   }
 
   async start(name: string, input: unknown): Promise<void> {
-    await this.client.send(
-      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
-    );
+    await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
   }
 
   async describe(name: string): Promise<ExecutionState> {

@@ -7,7 +7,10 @@ import { isCurrency, parseAmount } from '#domain/money.ts';
 
 export const idSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    'must be 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 
 const isoDate = z.string().refine(isIsoDate, 'must be a calendar date in YYYY-MM-DD form');
 const decimal = z.string().max(32);

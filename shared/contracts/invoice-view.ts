@@ -19,9 +19,7 @@ export function nextActionView(invoice: Invoice, now: Date): NextActionView | nu
     case 'close':
       return { type: 'close', at: now.toISOString() };
     case 'sleep':
-      return action.nextStepId
-        ? { type: 'email', at: action.until, stepId: action.nextStepId }
-        : { type: 'await_payment', at: null };
+      return action.nextStepId ? { type: 'email', at: action.until, stepId: action.nextStepId } : { type: 'await_payment', at: null };
   }
 }
 

@@ -37,7 +37,9 @@ export function openApiDocument() {
             ],
           }
         : {}),
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(body, { io: 'input' }) } } } } : {}),
+      ...(body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(body, { io: 'input' }) } } } }
+        : {}),
       responses: {
         '200': { description: 'OK' },
         ...(route.method === 'POST' ? { '201': { description: 'Created' } } : {}),
@@ -57,7 +59,12 @@ export function openApiDocument() {
       securitySchemes: {
         oauth2: {
           type: 'oauth2',
-          flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: { 'dunwell/invoices.read': 'Read invoices', 'dunwell/invoices.write': 'Create invoices and record payments' } } },
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/oauth2/token',
+              scopes: { 'dunwell/invoices.read': 'Read invoices', 'dunwell/invoices.write': 'Create invoices and record payments' },
+            },
+          },
         },
       },
       schemas: {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SignalDetailType } from '#contracts/events.ts';
 import type { Clock } from '#ports/clock.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
-import { MailRejectedError, type Mailer } from '#ports/mailer.ts';
+import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import type { DomainEvents, DunningStarts } from '#ports/messaging.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
@@ -361,13 +361,7 @@ export interface FailureDeps {
 }
 
 /** The workflow's catch path: a send failed after its retries. The planner retries the step a few times, then gives up on it. */
-export async function recordSendFailure(
-  deps: FailureDeps,
-  invoiceId: string,
-  stepId: string,
-  error: string,
-  cause: string,
-): Promise<void> {
+export async function recordSendFailure(deps: FailureDeps, invoiceId: string, stepId: string, error: string, cause: string): Promise<void> {
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
     const at = deps.clock.now().toISOString();
     const record = invoice.steps[stepId];

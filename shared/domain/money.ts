@@ -50,7 +50,5 @@ export function formatAmount(minor: number, currency: string): string {
 /** Human display for messages, in the reader's locale (e.g. "€1,250.00", "1.250,00 €"). */
 export function displayAmount(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(
-    minor / 10 ** digits,
-  );
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
 }

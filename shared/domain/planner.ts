@@ -1,5 +1,5 @@
-import { addDays, zonedInstant } from './calendar.ts';
 import type { Cadence, CadenceStep } from './cadence.ts';
+import { addDays, zonedInstant } from './calendar.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
 
 /**

@@ -23,8 +23,12 @@ describe('invoice API contract', () => {
     test('a forged token → 401', async () => {
       const token = await server.token();
       const [header, payload] = token.split('.');
-      const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), scope: 'admin' })).toString('base64url');
-      const response = await server.api('GET', '/v1/invoices/INV-X', undefined, { authorization: `Bearer ${header}.${forgedPayload}.${token.split('.')[2]}` });
+      const forgedPayload = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), scope: 'admin' }),
+      ).toString('base64url');
+      const response = await server.api('GET', '/v1/invoices/INV-X', undefined, {
+        authorization: `Bearer ${header}.${forgedPayload}.${token.split('.')[2]}`,
+      });
       assert.equal(response.status, 401);
     });
 
@@ -62,7 +66,14 @@ describe('invoice API contract', () => {
       );
       assert.equal(response.status, 400);
       assert.equal(response.headers.get('content-type'), 'application/problem+json');
-      assert.deepEqual(problemPaths(response.body), ['amount', 'customer.email', 'customer.timeZone', 'dueDate', 'invoiceId', 'lines.0.unitPrice']);
+      assert.deepEqual(problemPaths(response.body), [
+        'amount',
+        'customer.email',
+        'customer.timeZone',
+        'dueDate',
+        'invoiceId',
+        'lines.0.unitPrice',
+      ]);
     });
 
     test('unknown fields are rejected by name, top level and nested', async () => {
@@ -74,13 +85,25 @@ describe('invoice API contract', () => {
     });
 
     test('money follows the currency precision: JPY has none, BHD has three', async () => {
-      const yen = await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-JPY', currency: 'JPY', amount: '125000', lines: [] }));
+      const yen = await server.api(
+        'POST',
+        '/v1/invoices',
+        invoiceBody({ invoiceId: 'INV-JPY', currency: 'JPY', amount: '125000', lines: [] }),
+      );
       assert.equal(yen.status, 201);
       assert.equal(yen.body.amount, '125000');
-      const dinar = await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-BHD', currency: 'BHD', amount: '12.500', lines: [] }));
+      const dinar = await server.api(
+        'POST',
+        '/v1/invoices',
+        invoiceBody({ invoiceId: 'INV-BHD', currency: 'BHD', amount: '12.500', lines: [] }),
+      );
       assert.equal(dinar.status, 201);
       assert.equal(dinar.body.balance, '12.500');
-      const wrong = await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-JPY2', currency: 'JPY', amount: '125000.00', lines: [] }));
+      const wrong = await server.api(
+        'POST',
+        '/v1/invoices',
+        invoiceBody({ invoiceId: 'INV-JPY2', currency: 'JPY', amount: '125000.00', lines: [] }),
+      );
       assert.equal(wrong.status, 400);
       assert.deepEqual(problemPaths(wrong.body), ['amount']);
       const unknown = await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-XXX', currency: 'XYZ' }));
@@ -107,17 +130,34 @@ describe('invoice API contract', () => {
 
     test('an unknown invoice → 404 for reads and payments', async () => {
       assert.equal((await server.api('GET', '/v1/invoices/NOPE-1')).status, 404);
-      const payment = await server.api('POST', '/v1/invoices/NOPE-1/payments', { paymentId: 'P', amount: '1.00', paidAt: '2026-11-01T00:00:00Z' });
+      const payment = await server.api('POST', '/v1/invoices/NOPE-1/payments', {
+        paymentId: 'P',
+        amount: '1.00',
+        paidAt: '2026-11-01T00:00:00Z',
+      });
       assert.equal(payment.status, 404);
     });
 
     test('payment errors name the field: zero amount, wrong precision, bad instant, unknown field', async () => {
       await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-PV' }));
-      const zero = await server.api('POST', '/v1/invoices/INV-PV/payments', { paymentId: 'P0', amount: '0.00', paidAt: '2026-11-02T00:00:00Z' });
+      const zero = await server.api('POST', '/v1/invoices/INV-PV/payments', {
+        paymentId: 'P0',
+        amount: '0.00',
+        paidAt: '2026-11-02T00:00:00Z',
+      });
       assert.deepEqual(problemPaths(zero.body), ['amount']);
-      const precision = await server.api('POST', '/v1/invoices/INV-PV/payments', { paymentId: 'P1', amount: '10', paidAt: '2026-11-02T00:00:00Z' });
+      const precision = await server.api('POST', '/v1/invoices/INV-PV/payments', {
+        paymentId: 'P1',
+        amount: '10',
+        paidAt: '2026-11-02T00:00:00Z',
+      });
       assert.deepEqual(problemPaths(precision.body), ['amount']);
-      const instant = await server.api('POST', '/v1/invoices/INV-PV/payments', { paymentId: 'P2', amount: '10.00', paidAt: 'yesterday', extra: 1 });
+      const instant = await server.api('POST', '/v1/invoices/INV-PV/payments', {
+        paymentId: 'P2',
+        amount: '10.00',
+        paidAt: 'yesterday',
+        extra: 1,
+      });
       assert.deepEqual(problemPaths(instant.body), ['extra', 'paidAt']);
       const invoice = await server.api('GET', '/v1/invoices/INV-PV');
       assert.equal(invoice.body.balance, '1250.00', 'rejected payments change nothing');
@@ -176,7 +216,11 @@ describe('invoice API contract', () => {
 
     test('an overpayment is recorded and shown', async () => {
       await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-OVER-1' }));
-      const paid = await server.api('POST', '/v1/invoices/INV-OVER-1/payments', { paymentId: 'PO', amount: '1300.00', paidAt: '2026-11-08T00:00:00Z' });
+      const paid = await server.api('POST', '/v1/invoices/INV-OVER-1/payments', {
+        paymentId: 'PO',
+        amount: '1300.00',
+        paidAt: '2026-11-08T00:00:00Z',
+      });
       assert.equal(paid.status, 201);
       assert.equal(paid.body.invoice.status, 'paid');
       assert.equal(paid.body.invoice.balance, '0.00');

@@ -82,7 +82,10 @@ describe('reminder lifecycle', () => {
     await boot('2026-12-15T00:00:00Z');
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-PAY-1', dueDate: '2027-01-15', issueDate: '2026-12-15' }));
     await server.advance({ to: '2027-01-12T08:00:00Z' });
-    assert.deepEqual((await server.outbox('INV-PAY-1')).map((m) => m.step), ['pre-3']);
+    assert.deepEqual(
+      (await server.outbox('INV-PAY-1')).map((m) => m.step),
+      ['pre-3'],
+    );
 
     await server.advance({ to: '2027-01-16T10:00:00Z' });
     const paid = await server.api('POST', '/v1/invoices/INV-PAY-1/payments', {
@@ -96,12 +99,19 @@ describe('reminder lifecycle', () => {
 
     await server.advance({ hours: 0 });
     const afterPayment = await server.outbox('INV-PAY-1');
-    assert.deepEqual(afterPayment.map((m) => m.step), ['pre-3', 'thank-you']);
+    assert.deepEqual(
+      afterPayment.map((m) => m.step),
+      ['pre-3', 'thank-you'],
+    );
     assert.equal(afterPayment[1]?.sentAt, '2027-01-16T10:00:00.000Z', 'the thank-you goes out at once, not at the next timer');
     assert.match(afterPayment[1]?.subject ?? '', /Thank you/);
 
     await server.advance({ days: 60 });
-    assert.deepEqual((await server.outbox('INV-PAY-1')).map((m) => m.step), ['pre-3', 'thank-you'], 'nothing after payment, ever');
+    assert.deepEqual(
+      (await server.outbox('INV-PAY-1')).map((m) => m.step),
+      ['pre-3', 'thank-you'],
+      'nothing after payment, ever',
+    );
     const invoice = await server.api('GET', '/v1/invoices/INV-PAY-1');
     assert.equal(invoice.body.status, 'paid');
     assert.equal(invoice.body.nextAction, null);
@@ -126,7 +136,10 @@ describe('reminder lifecycle', () => {
     assert.equal(partial.body.invoice.balance, '1000.00');
     await server.advance({ to: '2027-04-05T00:00:00Z' });
     const messages = await server.outbox('INV-PART-1');
-    assert.deepEqual(messages.map((m) => m.step), ['pre-3', 'post-3']);
+    assert.deepEqual(
+      messages.map((m) => m.step),
+      ['pre-3', 'post-3'],
+    );
     assert.match(messages[0]?.text ?? '', /1\.250,00\s€/);
     assert.match(messages[1]?.text ?? '', /1\.000,00\s€/);
     assert.doesNotMatch(messages[1]?.text ?? '', /1\.250,00/);
@@ -139,9 +152,14 @@ describe('reminder lifecycle', () => {
     const issue = new Date(Date.parse(now) - 50 * 86_400_000).toISOString().slice(0, 10);
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-LATE-1', issueDate: issue, dueDate: due }));
     await server.advance({ hours: 1 });
-    assert.deepEqual((await server.outbox('INV-LATE-1')).map((m) => m.step), ['post-14']);
+    assert.deepEqual(
+      (await server.outbox('INV-LATE-1')).map((m) => m.step),
+      ['post-14'],
+    );
     const invoice = await server.api('GET', '/v1/invoices/INV-LATE-1');
-    const skipped = invoice.body.timeline.filter((e: { type: string }) => e.type === 'reminder.skipped').map((e: { stepId: string }) => e.stepId);
+    const skipped = invoice.body.timeline
+      .filter((e: { type: string }) => e.type === 'reminder.skipped')
+      .map((e: { stepId: string }) => e.stepId);
     assert.deepEqual(skipped, ['pre-3', 'post-3']);
   });
 });

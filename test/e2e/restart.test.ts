@@ -14,7 +14,10 @@ describe('restart in the middle of a lifecycle', () => {
     try {
       await first.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-RS-1' }));
       await first.advance({ to: '2026-11-30T00:00:00Z' });
-      assert.deepEqual((await first.outbox('INV-RS-1')).map((m) => m.step), ['pre-3']);
+      assert.deepEqual(
+        (await first.outbox('INV-RS-1')).map((m) => m.step),
+        ['pre-3'],
+      );
       await first.stop({ keepData: true });
 
       const second = await LocalServer.start({ dataDir });
@@ -56,7 +59,11 @@ describe('restart in the middle of a lifecycle', () => {
       try {
         await restarted.advance({ days: 40 });
         const sent = await restarted.outbox('INV-CRASH-1');
-        assert.deepEqual(sent.map((m) => m.step), ['pre-3', 'post-3', 'post-14'], 'post-3 exactly once, post-14 not lost');
+        assert.deepEqual(
+          sent.map((m) => m.step),
+          ['pre-3', 'post-3', 'post-14'],
+          'post-3 exactly once, post-14 not lost',
+        );
         const invoice = await restarted.api('GET', '/v1/invoices/INV-CRASH-1');
         const events = invoice.body.timeline.map((e: { type: string; stepId?: string }) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`);
         assert.ok(events.includes('reminder.unconfirmed:post-3'), `the unknown outcome is on the timeline: ${events.join(', ')}`);
@@ -79,10 +86,17 @@ describe('restart in the middle of a lifecycle', () => {
       await first.stop({ keepData: true });
       const second = await LocalServer.start({ dataDir });
       try {
-        const paid = await second.api('POST', '/v1/invoices/INV-RS-PAY/payments', { paymentId: 'P-1', amount: '1250.00', paidAt: '2026-11-29T00:00:00Z' });
+        const paid = await second.api('POST', '/v1/invoices/INV-RS-PAY/payments', {
+          paymentId: 'P-1',
+          amount: '1250.00',
+          paidAt: '2026-11-29T00:00:00Z',
+        });
         assert.equal(paid.status, 201);
         await second.advance({ days: 30 });
-        assert.deepEqual((await second.outbox('INV-RS-PAY')).map((m) => m.step), ['pre-3', 'thank-you']);
+        assert.deepEqual(
+          (await second.outbox('INV-RS-PAY')).map((m) => m.step),
+          ['pre-3', 'thank-you'],
+        );
       } finally {
         await second.stop();
       }

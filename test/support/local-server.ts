@@ -32,7 +32,15 @@ export class LocalServer {
   private tokenCache: string | undefined;
   readonly logs: string[];
 
-  private constructor(child: ChildProcess, exited: Promise<number | null>, url: string, sesInbox: string, dataDir: string, owns: boolean, logs: string[]) {
+  private constructor(
+    child: ChildProcess,
+    exited: Promise<number | null>,
+    url: string,
+    sesInbox: string,
+    dataDir: string,
+    owns: boolean,
+    logs: string[],
+  ) {
     this.child = child;
     this.exited = exited;
     this.url = url;
@@ -90,7 +98,11 @@ export class LocalServer {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text,
+    };
   }
 
   async advance(by: { days?: number; hours?: number; to?: string }): Promise<string> {
