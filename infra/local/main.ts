@@ -11,6 +11,8 @@ import { LocalRuntime } from './runtime.ts';
  *   --clock-start=<instant>   where the virtual clock starts on a fresh data folder
  *   --speed=<n>               virtual seconds per real second in realtime mode (default 1)
  * Environment: PORT (3000), DUNWELL_DATA_DIR (.dunwell/), DUNWELL_SES_PORT (8005).
+ * Fault injection for tests (never set in normal use): DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP,
+ * DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP (a cadence step id).
  */
 const { values } = parseArgs({
   options: {
@@ -30,6 +32,7 @@ const config = z
     sesPort: z.coerce.number().int().min(0).max(65535),
     dataDir: z.string().min(1),
     crashAfterEmailStep: z.string().optional(),
+    loseEmailResponseStep: z.string().optional(),
   })
   .parse({
     clock: values.clock,
@@ -39,6 +42,7 @@ const config = z
     sesPort: process.env.DUNWELL_SES_PORT ?? 8005,
     dataDir: process.env.DUNWELL_DATA_DIR ?? '.dunwell',
     crashAfterEmailStep: process.env.DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP || undefined,
+    loseEmailResponseStep: process.env.DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP || undefined,
   });
 
 const host = '127.0.0.1';
@@ -47,6 +51,7 @@ const runtime = new LocalRuntime({
   clockStart: config.clockStart ? new Date(config.clockStart) : undefined,
   sesPort: config.sesPort,
   crashAfterEmailStep: config.crashAfterEmailStep,
+  loseEmailResponseStep: config.loseEmailResponseStep,
 });
 const gateway = new LocalGateway(runtime);
 const port = await gateway.listen(config.port, host);

@@ -35,8 +35,10 @@ export interface RuntimeOptions {
   readonly clockStart?: Date | undefined;
   /** Port of aws-ses-v2-local (its inbox UI); 0 picks a free one. */
   readonly sesPort?: number | undefined;
-  /** Fault injection for crash tests: exit abruptly right after the email of this step is accepted. */
+  /** Fault injection: exit abruptly right after SES accepted the email of this step. */
   readonly crashAfterEmailStep?: string | undefined;
+  /** Fault injection: SES accepts the email of this step but the caller gets a 500, as if the response were lost. */
+  readonly loseEmailResponseStep?: string | undefined;
 }
 
 const TABLE_NAME = 'dunwell-local';
@@ -328,6 +330,9 @@ export class LocalRuntime {
         JSON.stringify({ level: 'warn', component: 'local-runtime', message: `fault injection: crashing after email ${step}` }),
       );
       process.kill(process.pid, 'SIGKILL');
+    }
+    if (step && step === this.options.loseEmailResponseStep) {
+      return { status: 500, body: JSON.stringify({ message: 'fault injection: response lost after the email was accepted' }) };
     }
     return { status: response.status, body };
   }

@@ -104,4 +104,25 @@ describe('restart in the middle of a lifecycle', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  test('a lost SES response makes the workflow retry the task: the retry sends nothing and records the step unconfirmed', async () => {
+    const server = await LocalServer.start({
+      clockStart: '2026-11-01T00:00:00Z',
+      env: { DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP: 'post-3' },
+    });
+    try {
+      await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-RETRY-1' }));
+      await server.advance({ days: 50 });
+      assert.deepEqual(
+        (await server.outbox('INV-RETRY-1')).map((m) => m.step),
+        ['pre-3', 'post-3', 'post-14'],
+      );
+      const invoice = await server.api('GET', '/v1/invoices/INV-RETRY-1');
+      const events = invoice.body.timeline.map((e: { type: string; stepId?: string }) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`);
+      assert.ok(events.includes('reminder.unconfirmed:post-3'), events.join(', '));
+      assert.equal(events.filter((e: string) => e.endsWith(':post-3')).length, 1);
+    } finally {
+      await server.stop();
+    }
+  });
 });
