@@ -260,10 +260,12 @@ export class LocalRuntime {
     const end = this.activity.begin();
     setImmediate(async () => {
       let lastError = '';
+      let lastPayload: unknown = null;
       try {
         for (let attempt = 1; attempt <= attempts && !this.stopped; attempt++) {
           try {
             const payload = typeof event === 'function' ? (event as (n: number) => unknown)(attempt) : event;
+            lastPayload = payload;
             if (succeeded(await this.host.invoke(name, payload))) return;
             lastError = 'reported a failure';
           } catch (error) {
@@ -271,7 +273,7 @@ export class LocalRuntime {
           }
         }
         if (this.stopped) return;
-        const entry = { source, payload: typeof event === 'function' ? null : event, error: lastError };
+        const entry = { source, payload: lastPayload, error: lastError };
         this.deadLetters.push(entry);
         this.activity.recordFailure(entry);
         console.error(JSON.stringify({ level: 'error', component: 'local-runtime', message: 'dead-lettered', ...entry }));

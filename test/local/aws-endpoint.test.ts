@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerTimers } from '#adapters/scheduler-timers.ts';
+import { LocalRuntime } from '#local/runtime.ts';
+
+/**
+ * The embedded runtime's AWS emulation, exercised with the real SDK clients the handlers use:
+ * these are the behaviours the handlers rely on, so the emulation is proven, not assumed.
+ */
+describe('local AWS endpoint', () => {
+  const runtime = new LocalRuntime({ clockStart: new Date('2026-11-01T00:00:00Z'), sesPort: 0 });
+  before(() => runtime.start('http://127.0.0.1:9'));
+  after(() => runtime.stop());
+
+  test('SNS Publish to a phone number lands in the SMS outbox at virtual time', async () => {
+    const result = await new SNSClient({}).send(new PublishCommand({ PhoneNumber: '+4915123456789', Message: 'Invoice INV-1 is due' }));
+    assert.ok(result.MessageId);
+    const [sms] = runtime.outbox.list().filter((message) => message.channel === 'sms');
+    assert.equal(sms?.to, '+4915123456789');
+    assert.equal(sms?.text, 'Invoice INV-1 is due');
+    assert.equal(sms?.sentAt, '2026-11-01T00:00:00.000Z');
+  });
+
+  test('Scheduler: create, conflict on a second create, update, delete, not found on a second delete', async () => {
+    const client = new SchedulerClient({});
+    const request = {
+      Name: 't-1',
+      GroupName: 'dunwell-timers',
+      ScheduleExpression: 'at(2026-11-02T09:00:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' as const },
+      Target: {
+        Arn: 'arn:aws:lambda:us-east-1:000000000000:function:dunwell-wake',
+        RoleArn: 'arn:aws:iam::000000000000:role/x',
+        Input: '{}',
+      },
+    };
+    await client.send(new CreateScheduleCommand(request));
+    await assert.rejects(client.send(new CreateScheduleCommand(request)), { name: 'ConflictException' });
+    await client.send(new UpdateScheduleCommand({ ...request, ScheduleExpression: 'at(2026-11-03T09:00:00)' }));
+    await client.send(new DeleteScheduleCommand({ Name: 't-1', GroupName: 'dunwell-timers' }));
+    await assert.rejects(client.send(new DeleteScheduleCommand({ Name: 't-1', GroupName: 'dunwell-timers' })), {
+      name: 'ResourceNotFoundException',
+    });
+  });
+
+  test('the timers adapter replaces an armed timer instead of failing, and cancel is idempotent', async () => {
+    const timers = new SchedulerTimers(new SchedulerClient({}), {
+      groupName: 'dunwell-timers',
+      target: { arn: 'arn:aws:lambda:us-east-1:000000000000:function:dunwell-wake', roleArn: 'arn:aws:iam::000000000000:role/x' },
+    });
+    await timers.arm('t-2', new Date('2026-11-05T00:00:00Z'), { invoiceId: 'X', sleepId: 'a' });
+    await timers.arm('t-2', new Date('2026-11-06T00:00:00Z'), { invoiceId: 'X', sleepId: 'b' });
+    await timers.cancel('t-2');
+    await timers.cancel('t-2');
+  });
+
+  test('Step Functions: unknown executions and task tokens answer with the errors the SDK maps', async () => {
+    const sfn = new SFNClient({});
+    await assert.rejects(
+      sfn.send(
+        new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:dunwell-invoice-dunning:nope' }),
+      ),
+      { name: 'ExecutionDoesNotExist' },
+    );
+    await assert.rejects(sfn.send(new SendTaskSuccessCommand({ taskToken: 'local-unknown', output: '{}' })), { name: 'TaskDoesNotExist' });
+  });
+
+  test('SQS SendMessage answers with a body checksum the SDK verifies; EventBridge PutEvents accepts entries', async () => {
+    const sent = await new SQSClient({}).send(
+      new SendMessageCommand({ QueueUrl: process.env.DUNWELL_START_QUEUE_URL, MessageBody: JSON.stringify({ invoiceId: 'NOT-THERE' }) }),
+    );
+    assert.ok(sent.MessageId);
+    const put = await new EventBridgeClient({}).send(
+      new PutEventsCommand({ Entries: [{ EventBusName: 'dunwell-local-bus', Source: 'someone.else', DetailType: 'x', Detail: '{}' }] }),
+    );
+    assert.equal(put.FailedEntryCount, 0);
+    // The start for a missing invoice fails every delivery and is dead-lettered, loudly.
+    await runtime.activity.idle();
+    assert.equal(runtime.deadLetters.length, 1);
+    assert.match(runtime.deadLetters[0]?.source ?? '', /queue dunwell-start/);
+  });
+
+  test('Secrets Manager serves a generated link-signing keyring', async () => {
+    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: 'dunwell/link-signing' }));
+    const keyring = JSON.parse(secret.SecretString ?? '{}') as Record<string, string>;
+    assert.equal(keyring.current, 'k1');
+    assert.ok((keyring.k1 ?? '').length >= 32);
+  });
+});
