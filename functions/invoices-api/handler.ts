@@ -39,7 +39,7 @@ async function postPayment(event: HttpEvent) {
   const request = parseBody(event, paymentRequestSchema);
   const invoice = await store.get(invoiceId);
   if (!invoice) throw problems.notFound(`Invoice ${invoiceId} does not exist`);
-  const input = toPaymentInput(request, invoice.currency);
+  const input = toPaymentInput(request, invoice.currency, deps.clock.now());
   if ('path' in input) throw problems.validation([input]);
   const outcome = await receivePayment(deps, invoiceId, input);
   if (outcome.kind === 'conflict') throw problems.conflict(outcome.reason);

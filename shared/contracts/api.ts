@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate, isTimeZone } from '#domain/calendar.ts';
+import { canonicalTimeZone, isIsoDate } from '#domain/calendar.ts';
 import type { InvoiceInput, PaymentInput } from '#domain/invoice.ts';
 import { isCurrency, parseAmount } from '#domain/money.ts';
 
@@ -31,7 +31,12 @@ export const customerSchema = z.strictObject({
     .string()
     .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like "+4915123456789"')
     .optional(),
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone like "Europe/Berlin"').default('UTC'),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine((zone) => canonicalTimeZone(zone) !== undefined, 'must be an IANA time zone like "Europe/Berlin"')
+    .transform((zone) => canonicalTimeZone(zone) ?? zone)
+    .default('UTC'),
   locale: z.string().max(35).refine(isLocale, 'must be a BCP 47 locale like "de-DE"').default('en-US'),
   segment: z.string().min(1).max(64).optional(),
 });
@@ -96,11 +101,17 @@ export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
 export type FieldError = { readonly path: string; readonly message: string };
 
+/** A payment dated further ahead than this is a typo, not clock skew. */
+const FUTURE_PAYMENT_TOLERANCE_MS = 24 * 3600 * 1000;
+
 /** The payment amount is read in the invoice's currency, which only the stored invoice knows. */
-export function toPaymentInput(request: PaymentRequest, currency: string): PaymentInput | FieldError {
+export function toPaymentInput(request: PaymentRequest, currency: string, now: Date): PaymentInput | FieldError {
   const amount = parseAmount(request.amount, currency);
   if (!amount.ok) return { path: 'amount', message: amount.message };
   if (amount.minor === 0) return { path: 'amount', message: 'must be greater than zero' };
+  if (Date.parse(request.paidAt) > now.getTime() + FUTURE_PAYMENT_TOLERANCE_MS) {
+    return { path: 'paidAt', message: 'must not be in the future' };
+  }
   return {
     paymentId: request.paymentId,
     amountMinor: amount.minor,

@@ -23,13 +23,21 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-export function isTimeZone(timeZone: string): boolean {
+/**
+ * The canonical IANA name of a zone ("europe/berlin" → "Europe/Berlin"), or undefined for
+ * anything that is not a named zone (offsets like "+01:00" included).
+ */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) return undefined;
   try {
-    formatterFor(timeZone);
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+export function isTimeZone(timeZone: string): boolean {
+  return canonicalTimeZone(timeZone) === timeZone;
 }
 
 /** Offset of the zone from UTC at an instant, in milliseconds (Berlin in summer: +7_200_000). */
@@ -51,14 +59,15 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   const wall = Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1, hh ?? 0, mm ?? 0);
-  const firstGuess = wall - zoneOffsetMs(wall, timeZone);
-  const secondGuess = wall - zoneOffsetMs(firstGuess, timeZone);
-  // Prefer the earlier instant if both offsets show the same wall time (a repeated hour).
-  const candidates = [firstGuess, secondGuess].sort((a, b) => a - b);
+  // The zone's offsets a day either side bracket any DST change on this date.
+  const before = zoneOffsetMs(wall - 86_400_000, timeZone);
+  const after = zoneOffsetMs(wall + 86_400_000, timeZone);
+  const candidates = [wall - before, wall - after].sort((a, b) => a - b);
   for (const candidate of candidates) {
     if (candidate + zoneOffsetMs(candidate, timeZone) === wall) return new Date(candidate);
   }
-  return new Date(secondGuess);
+  // In a skipped hour: keep the wall time, shifted forward by the jump.
+  return new Date(wall - before);
 }
 
 /** Adds whole calendar days to an ISO date (YYYY-MM-DD). */
@@ -70,5 +79,6 @@ export function addDays(date: string, days: number): string {
 /** True for a real calendar date in YYYY-MM-DD form. */
 export function isIsoDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  return new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }

@@ -161,7 +161,8 @@ export function upsertInvoice(existing: Invoice | undefined, input: InvoiceInput
       reason: dunningStarted(existing) ? 'dunning has started' : 'payments have been recorded',
     };
   }
-  const next: Invoice = { ...existing, ...stripUndefined(input) };
+  // Spread first, then strip: a field the ERP removed (poNumber) is removed here too.
+  const next: Invoice = stripUndefined({ ...existing, ...input });
   return { kind: 'updated', invoice: withEvent(next, { at, type: 'invoice.updated', fields: changed }), changed };
 }
 
@@ -172,12 +173,25 @@ function changedFields(existing: Invoice, input: InvoiceInput): string[] {
   for (const field of ['currency', 'issueDate', 'dueDate', 'poNumber'] as const) {
     if (existing[field] !== input[field]) changed.push(field);
   }
-  if (JSON.stringify(existing.lines) !== JSON.stringify(input.lines)) changed.push('lines');
+  if (!sameLines(existing.lines, input.lines)) changed.push('lines');
   const customerFields = ['customerId', 'name', 'email', 'phone', 'timeZone', 'locale', 'segment'] as const;
   for (const field of customerFields) {
     if (existing.customer[field] !== input.customer[field]) changed.push(`customer.${field}`);
   }
   return changed;
+}
+
+/** Field by field: a stored map's key order is not preserved by DynamoDB. */
+function sameLines(a: readonly InvoiceLine[], b: readonly InvoiceLine[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (line, index) =>
+        line.description === b[index]?.description &&
+        line.quantity === b[index]?.quantity &&
+        line.unitPriceMinor === b[index]?.unitPriceMinor,
+    )
+  );
 }
 
 function stripUndefined<T extends object>(value: T): T {

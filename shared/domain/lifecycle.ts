@@ -396,9 +396,13 @@ export interface TimerDeps {
   readonly workflow: Workflow;
 }
 
-/** The one timer an invoice ever has: re-arming replaces it. */
-export function timerName(invoiceId: string): string {
-  return executionName(invoiceId, 0).replace(/-g0$/, '-timer');
+/**
+ * Each sleep has its own timer name, so cancelling one sleep's timer can never delete the
+ * timer of a newer sleep (Scheduler names: at most 64 of [0-9a-zA-Z-_.]).
+ */
+export function timerName(invoiceId: string, sleepId: string): string {
+  const base = executionName(invoiceId, 0).replace(/-g0$/, '');
+  return `${base.slice(-40)}-${sleepId.replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}`;
 }
 
 export interface ArmRequest {
@@ -416,11 +420,14 @@ export interface ArmRequest {
  */
 export async function armTimer(deps: TimerDeps, request: ArmRequest): Promise<'armed' | 'replan'> {
   const sleepId = randomUUID();
-  const scheduleName = request.until ? timerName(request.invoiceId) : null;
-  const invoice = await mutateInvoice(deps.store, request.invoiceId, (current) => ({
-    ...current,
-    wait: { sleepId, taskToken: request.taskToken, until: request.until, scheduleName },
-  }));
+  const scheduleName = request.until ? timerName(request.invoiceId, sleepId) : null;
+  let previousTimer: string | null = null;
+  const invoice = await mutateInvoice(deps.store, request.invoiceId, (current) => {
+    previousTimer = current.wait?.scheduleName ?? null;
+    return { ...current, wait: { sleepId, taskToken: request.taskToken, until: request.until, scheduleName } };
+  });
+  // A timer left by an earlier sleep would only be ignored by wake; delete it to keep things tidy.
+  if (previousTimer) await deps.timers.cancel(previousTimer);
   const changedSincePlan = request.planVersion !== undefined && invoice.version !== request.planVersion + 1;
   if (changedSincePlan) {
     const action = planNextAction(invoice, cadenceById(invoice.cadenceId), deps.clock.now());
@@ -430,11 +437,9 @@ export async function armTimer(deps: TimerDeps, request: ArmRequest): Promise<'a
       return 'replan';
     }
   }
-  if (request.until) {
+  if (request.until && scheduleName) {
     const at = new Date(Math.max(Date.parse(request.until), deps.clock.now().getTime()));
-    await deps.timers.arm(timerName(request.invoiceId), at, { invoiceId: request.invoiceId, sleepId });
-  } else {
-    await deps.timers.cancel(timerName(request.invoiceId));
+    await deps.timers.arm(scheduleName, at, { invoiceId: request.invoiceId, sleepId });
   }
   return 'armed';
 }
@@ -488,7 +493,13 @@ export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: s
   await mutateInvoice(deps.store, invoiceId, (current) => {
     if (current.closedAt) return null;
     const at = deps.clock.now().toISOString();
-    return withEvent({ ...current, closedAt: at, wait: undefined }, { at, type: 'invoice.closed', reason });
+    let next: Invoice = { ...current, closedAt: at, wait: undefined };
+    const thankYou = current.steps[THANK_YOU_STEP];
+    if (thankYou?.state === 'claimed') {
+      // An earlier attempt died mid-send: the thank-you may or may not have left. Say so.
+      next = withEvent(setStep(next, THANK_YOU_STEP, { ...thankYou, state: 'unconfirmed', at }), { at, type: 'thank_you.unconfirmed' });
+    }
+    return withEvent(next, { at, type: 'invoice.closed', reason });
   });
   return 'closed';
 }

@@ -10,14 +10,34 @@ export interface Money {
 
 const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
+/**
+ * ISO 4217 minor units, pinned here rather than taken from Intl: CLDR's display digits differ
+ * for some currencies (HUF, IDR, COP, IQD...) and change with the ICU version, and stored
+ * minor units must never be rescaled by a runtime upgrade. Everything else has 2.
+ */
+const minorUnitExceptions: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(
+    ['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'].map((code) => [
+      code,
+      0,
+    ]),
+  ),
+  ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((code) => [code, 3])),
+  CLF: 4,
+  UYW: 4,
+};
+
+/** Codes with no minor unit in ISO 4217 (precious metals, testing, SDR...): not invoice currencies. */
+const notInvoiceCurrencies = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+
 export function isCurrency(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code) && knownCurrencies.has(code);
+  return /^[A-Z]{3}$/.test(code) && knownCurrencies.has(code) && !notInvoiceCurrencies.has(code);
 }
 
 /** Number of minor-unit digits of an ISO 4217 currency (2 for EUR, 0 for JPY, 3 for BHD). */
 export function minorDigits(currency: string): number {
   if (!isCurrency(currency)) throw new RangeError(`Unknown currency ${currency}`);
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return minorUnitExceptions[currency] ?? 2;
 }
 
 export type ParseResult = { ok: true; minor: number } | { ok: false; message: string };
@@ -47,8 +67,15 @@ export function formatAmount(minor: number, currency: string): string {
   return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }
 
-/** Human display for messages, in the reader's locale (e.g. "€1,250.00", "1.250,00 €"). */
+/** Human display for messages, in the reader's locale (e.g. "€1,250.00", "1.250,00 €"); exact, no floats. */
 export function displayAmount(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
+  const format = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  // Intl formats decimal strings exactly (Intl.NumberFormat v3).
+  return format.format(formatAmount(minor, currency) as unknown as number);
 }

@@ -22,6 +22,7 @@ export function parseKeyring(secret: string): Keyring {
   for (const [kid, value] of Object.entries(parsed)) {
     if (kid !== 'current' && typeof value === 'string' && value.length >= 16) keys[kid] = value;
   }
+  if (!Object.hasOwn(keys, current)) throw new Error(`Link secret key "${current}" is missing or shorter than 16 characters`);
   return { current, keys };
 }
 
@@ -35,7 +36,9 @@ interface LinkClaims {
 export function signPayLink(keyring: Keyring, invoiceId: string, expiresAt: Date): string {
   const claims: LinkClaims = { v: 1, kid: keyring.current, inv: invoiceId, exp: Math.floor(expiresAt.getTime() / 1000) };
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${body}.${mac(keyring.keys[keyring.current] ?? '', body)}`;
+  const key = Object.hasOwn(keyring.keys, keyring.current) ? keyring.keys[keyring.current] : undefined;
+  if (!key) throw new Error(`No signing key "${keyring.current}" in the keyring`);
+  return `${body}.${mac(key, body)}`;
 }
 
 export type LinkCheck =
@@ -47,14 +50,17 @@ export function verifyPayLink(keyring: Keyring, token: string, now: Date): LinkC
   if (!body || !signature || extra !== undefined || token.length > 1024) return { ok: false, reason: 'malformed' };
   let claims: LinkClaims;
   try {
-    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as LinkClaims;
+    const parsed: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'malformed' };
+    claims = parsed as LinkClaims;
   } catch {
     return { ok: false, reason: 'malformed' };
   }
   if (claims.v !== 1 || typeof claims.inv !== 'string' || typeof claims.exp !== 'number' || typeof claims.kid !== 'string') {
     return { ok: false, reason: 'malformed' };
   }
-  const key = keyring.keys[claims.kid];
+  // Own keys only: a kid like "constructor" must not reach Object.prototype.
+  const key = Object.hasOwn(keyring.keys, claims.kid) ? keyring.keys[claims.kid] : undefined;
   if (!key) return { ok: false, reason: 'bad_signature' };
   const expected = Buffer.from(mac(key, body));
   const given = Buffer.from(signature);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { OutboxMessage } from '#local/outbox.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -131,18 +132,6 @@ export class LocalServer {
   async waitForExit(): Promise<number | null> {
     return this.exited;
   }
-}
-
-export interface OutboxMessage {
-  readonly channel: 'email' | 'sms';
-  readonly to: string;
-  readonly subject?: string;
-  readonly text: string;
-  readonly html?: string;
-  readonly sentAt: string;
-  readonly invoiceId?: string;
-  readonly invoiceIds?: string[];
-  readonly step?: string;
 }
 
 export function invoiceBody(overrides: Record<string, unknown> = {}) {

@@ -1,0 +1,207 @@
+import type { Invoice } from '#domain/invoice.ts';
+import type { Logger, PayLinks } from '#domain/lifecycle.ts';
+import type { Clock } from '#ports/clock.ts';
+import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
+import type { Mailer, OutgoingEmail } from '#ports/mailer.ts';
+import type { SecretSource } from '#ports/secrets.ts';
+import type { Timers } from '#ports/timers.ts';
+import type { ExecutionState, Workflow } from '#ports/workflow.ts';
+
+/**
+ * In-memory fakes of the ports, for unit tests of the use cases. They keep what they were
+ * asked to do so tests can assert on it, and can be told to fail the way the real thing can.
+ */
+
+/** Copies the way DynamoDB does with removeUndefinedValues: no shared references, no undefined. */
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export class InMemoryInvoiceStore implements InvoiceStore {
+  private readonly invoices = new Map<string, Invoice>();
+  private interference: ((stored: Invoice) => Invoice) | undefined;
+  getCount = 0;
+  saveCount = 0;
+  staleWrites = 0;
+
+  /** Puts an invoice as it is, version included (test set-up, bypasses the version check). */
+  seed(invoice: Invoice): Invoice {
+    this.invoices.set(invoice.invoiceId, copy(invoice));
+    return copy(invoice);
+  }
+
+  /** The stored invoice, for assertions; throws if it is missing. */
+  current(invoiceId: string): Invoice {
+    const invoice = this.invoices.get(invoiceId);
+    if (!invoice) throw new Error(`test store has no invoice ${invoiceId}`);
+    return copy(invoice);
+  }
+
+  /**
+   * Another writer gets in first, once: right before the next save checks its version, the
+   * stored invoice is replaced by `change(stored)` at the next version.
+   */
+  interfereBeforeNextSave(change: (stored: Invoice) => Invoice): void {
+    this.interference = change;
+  }
+
+  async get(invoiceId: string): Promise<Invoice | undefined> {
+    this.getCount++;
+    const invoice = this.invoices.get(invoiceId);
+    return invoice ? copy(invoice) : undefined;
+  }
+
+  async create(invoice: Invoice): Promise<Invoice> {
+    if (this.invoices.has(invoice.invoiceId)) throw new StaleWriteError(`Invoice ${invoice.invoiceId} exists`);
+    const stored = copy({ ...invoice, version: 1 });
+    this.invoices.set(invoice.invoiceId, stored);
+    return copy(stored);
+  }
+
+  async save(invoice: Invoice): Promise<Invoice> {
+    this.saveCount++;
+    const interference = this.interference;
+    if (interference) {
+      this.interference = undefined;
+      const stored = this.current(invoice.invoiceId);
+      this.invoices.set(invoice.invoiceId, copy({ ...interference(stored), version: stored.version + 1 }));
+    }
+    const stored = this.invoices.get(invoice.invoiceId);
+    if (!stored || stored.version !== invoice.version) {
+      this.staleWrites++;
+      throw new StaleWriteError(`Invoice ${invoice.invoiceId} changed concurrently`);
+    }
+    const next = copy({ ...invoice, version: invoice.version + 1 });
+    this.invoices.set(invoice.invoiceId, next);
+    return copy(next);
+  }
+
+  async *listActive(): AsyncIterable<string> {
+    for (const invoice of this.invoices.values()) if (!invoice.closedAt) yield invoice.invoiceId;
+  }
+}
+
+/** Records every email; can be told to fail the next sends. */
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  attempts = 0;
+  private readonly failures: Error[] = [];
+
+  /** The next send throws `error` (queue several to fail several sends). */
+  failNext(error: Error): void {
+    this.failures.push(error);
+  }
+
+  async send(message: OutgoingEmail): Promise<{ messageId: string }> {
+    this.attempts++;
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(message);
+    return { messageId: `msg-${this.sent.length}` };
+  }
+}
+
+export class FakeWorkflow implements Workflow {
+  readonly started: { name: string; input: unknown }[] = [];
+  readonly resumed: { taskToken: string; output: unknown }[] = [];
+  /** describe() answers from here; a name not in it is 'absent'. */
+  readonly states = new Map<string, ExecutionState>();
+  /** resume() answers 'gone' for these tokens. */
+  readonly goneTokens = new Set<string>();
+
+  async start(name: string, input: unknown): Promise<void> {
+    this.started.push({ name, input });
+    this.states.set(name, 'running');
+  }
+
+  async describe(name: string): Promise<ExecutionState> {
+    return this.states.get(name) ?? 'absent';
+  }
+
+  async resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'> {
+    if (this.goneTokens.has(taskToken)) return 'gone';
+    this.resumed.push({ taskToken, output });
+    return 'resumed';
+  }
+}
+
+export class FakeTimers implements Timers {
+  readonly armed = new Map<string, { at: Date; payload: unknown }>();
+  readonly cancelled: string[] = [];
+  /** Runs once, right before the next cancel takes effect: something else happens in between. */
+  beforeNextCancel: (() => Promise<void>) | undefined;
+
+  async arm(name: string, at: Date, payload: unknown): Promise<void> {
+    this.armed.set(name, { at, payload });
+  }
+
+  async cancel(name: string): Promise<void> {
+    const interleaved = this.beforeNextCancel;
+    this.beforeNextCancel = undefined;
+    if (interleaved) await interleaved();
+    this.cancelled.push(name);
+    this.armed.delete(name);
+  }
+}
+
+export class SettableClock implements Clock {
+  private instant: number;
+
+  constructor(start: string | Date) {
+    this.instant = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.instant);
+  }
+
+  set(to: string | Date): void {
+    this.instant = new Date(to).getTime();
+  }
+
+  advance(ms: number): void {
+    this.instant += ms;
+  }
+}
+
+export class RecordingLog implements Logger {
+  readonly entries: { level: 'error' | 'warn' | 'info'; message: string; detail?: Record<string, unknown> | undefined }[] = [];
+
+  error(message: string, detail?: Record<string, unknown>): void {
+    this.entries.push({ level: 'error', message, detail });
+  }
+
+  warn(message: string, detail?: Record<string, unknown>): void {
+    this.entries.push({ level: 'warn', message, detail });
+  }
+
+  info(message: string, detail?: Record<string, unknown>): void {
+    this.entries.push({ level: 'info', message, detail });
+  }
+}
+
+export class FakeSecrets implements SecretSource {
+  private readonly values: Map<string, string>;
+
+  constructor(values: Record<string, string>) {
+    this.values = new Map(Object.entries(values));
+  }
+
+  async read(secretId: string): Promise<string> {
+    const value = this.values.get(secretId);
+    if (value === undefined) throw new Error(`no secret ${secretId}`);
+    return value;
+  }
+}
+
+/** Pay links that fail on demand (the real adapter is used where the URL itself matters). */
+export class StaticPayLinks implements PayLinks {
+  failNext: Error | undefined;
+
+  async payUrl(invoiceId: string): Promise<string> {
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) throw failure;
+    return `https://pay.example/pay/${encodeURIComponent(invoiceId)}`;
+  }
+}

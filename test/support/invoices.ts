@@ -1,0 +1,47 @@
+import { type Customer, type Invoice, type InvoiceInput, upsertInvoice } from '#domain/invoice.ts';
+
+/** Invoices for tests, built through the domain's own upsert so they look like stored ones. */
+
+export const customer: Customer = {
+  customerId: 'C-100',
+  name: 'Acme GmbH',
+  email: 'ap@acme.example',
+  phone: '+4915123456789',
+  timeZone: 'Europe/Berlin',
+  locale: 'en-US',
+  segment: 'enterprise',
+};
+
+type InputOverrides = Partial<Omit<InvoiceInput, 'customer'>> & { customer?: Partial<Customer> };
+
+export function invoiceInput(overrides: InputOverrides = {}): InvoiceInput {
+  const { customer: customerOverrides, ...rest } = overrides;
+  return {
+    invoiceId: 'INV-2026-0001',
+    currency: 'EUR',
+    amountMinor: 125_000,
+    issueDate: '2026-11-01',
+    dueDate: '2026-12-01',
+    poNumber: 'PO-778',
+    lines: [{ description: 'Consulting, November', quantity: '10', unitPriceMinor: 12_500 }],
+    ...rest,
+    customer: { ...customer, ...customerOverrides },
+  };
+}
+
+/** A freshly ingested invoice as the store holds it (version 1). */
+export function newInvoice(overrides: InputOverrides = {}, receivedAt = '2026-11-01T10:00:00Z'): Invoice {
+  const outcome = upsertInvoice(undefined, invoiceInput(overrides), new Date(receivedAt));
+  if (outcome.kind !== 'created') throw new Error('expected a created invoice');
+  return { ...outcome.invoice, version: 1 };
+}
+
+/**
+ * The default cadence on the default due date (2026-12-01) for a Berlin customer, 09:00 local
+ * (CET, UTC+1): pre-3 2026-11-28, post-3 2026-12-04, post-14 2026-12-15.
+ */
+export const berlinSchedule = {
+  'pre-3': '2026-11-28T08:00:00.000Z',
+  'post-3': '2026-12-04T08:00:00.000Z',
+  'post-14': '2026-12-15T08:00:00.000Z',
+} as const;

@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { type Cadence, cadenceById, defaultCadence } from '#domain/cadence.ts';
+import type { Invoice, InvoiceStatus, StepOutcome, StepRecord } from '#domain/invoice.ts';
+import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, scheduleSteps, stepSettled, supersededSteps } from '#domain/planner.ts';
+import { berlinSchedule, newInvoice } from '../support/invoices.ts';
+
+const day = 86_400_000;
+
+function plan(invoice: Invoice, now: string | number, cadence: Cadence = defaultCadence): PlannedAction {
+  return planNextAction(invoice, cadence, new Date(now));
+}
+
+function withSteps(invoice: Invoice, steps: Record<string, StepRecord>): Invoice {
+  return { ...invoice, steps: { ...invoice.steps, ...steps } };
+}
+
+const sent = (at: string): StepRecord => ({ state: 'sent', at, messageId: 'msg-1' });
+const failed = (failures: number): StepRecord => ({ state: 'failed', at: '2026-11-28T08:00:01.000Z', failures });
+
+describe('the default cadence', () => {
+  test('is friendly 3 days before, firm 3 days after, final 14 days after the due date, at 09:00', () => {
+    assert.equal(cadenceById('builtin-default-v1'), defaultCadence);
+    assert.equal(defaultCadence.sendAt, '09:00');
+    assert.deepEqual(
+      defaultCadence.steps.map((step) => [step.stepId, step.offsetDays, step.channel, step.tone]),
+      [
+        ['pre-3', -3, 'email', 'friendly'],
+        ['post-3', 3, 'email', 'firm'],
+        ['post-14', 14, 'email', 'final'],
+      ],
+    );
+    assert.throws(() => cadenceById('no-such-cadence'), /Unknown cadence/);
+  });
+
+  test('is laid out at 09:00 in the customer time zone', () => {
+    assert.deepEqual(
+      scheduleSteps(newInvoice(), defaultCadence).map((entry) => [entry.step.stepId, entry.dueAt.toISOString()]),
+      Object.entries(berlinSchedule),
+    );
+  });
+
+  test("a Tokyo customer's 09:00 is 00:00 UTC", () => {
+    const tokyo = newInvoice({ customer: { timeZone: 'Asia/Tokyo' } });
+    assert.deepEqual(
+      scheduleSteps(tokyo, defaultCadence).map((entry) => entry.dueAt.toISOString()),
+      ['2026-11-28T00:00:00.000Z', '2026-12-04T00:00:00.000Z', '2026-12-15T00:00:00.000Z'],
+    );
+    assert.deepEqual(plan(tokyo, '2026-11-27T23:59:59Z'), { type: 'sleep', until: '2026-11-28T00:00:00.000Z', nextStepId: 'pre-3' });
+    assert.deepEqual(plan(tokyo, '2026-11-28T00:00:00Z'), { type: 'send_email', stepId: 'pre-3', dueAt: '2026-11-28T00:00:00.000Z' });
+  });
+
+  test("follows DST: a New York customer's steps straddle the November switch", () => {
+    const newYork = newInvoice({ dueDate: '2026-11-03', customer: { timeZone: 'America/New_York' } });
+    assert.deepEqual(
+      scheduleSteps(newYork, defaultCadence).map((entry) => entry.dueAt.toISOString()),
+      ['2026-10-31T13:00:00.000Z', '2026-11-06T14:00:00.000Z', '2026-11-17T14:00:00.000Z'],
+    );
+  });
+});
+
+describe('planNextAction', () => {
+  const invoice = newInvoice();
+
+  test('before any step is due, sleeps until the first step', () => {
+    assert.deepEqual(plan(invoice, '2026-11-01T10:00:00Z'), { type: 'sleep', until: berlinSchedule['pre-3'], nextStepId: 'pre-3' });
+    assert.deepEqual(plan(invoice, Date.parse(berlinSchedule['pre-3']) - 1), {
+      type: 'sleep',
+      until: berlinSchedule['pre-3'],
+      nextStepId: 'pre-3',
+    });
+  });
+
+  test('at and after the pre-3 instant, sends pre-3', () => {
+    const expected = { type: 'send_email', stepId: 'pre-3', dueAt: berlinSchedule['pre-3'] };
+    assert.deepEqual(plan(invoice, berlinSchedule['pre-3']), expected);
+    assert.deepEqual(plan(invoice, Date.parse(berlinSchedule['pre-3']) + 5 * 3_600_000), expected);
+  });
+
+  test('once pre-3 is sent, sleeps until post-3, then sends it', () => {
+    const afterPre3 = withSteps(invoice, { 'pre-3': sent(berlinSchedule['pre-3']) });
+    assert.deepEqual(plan(afterPre3, Date.parse(berlinSchedule['pre-3']) + 1000), {
+      type: 'sleep',
+      until: berlinSchedule['post-3'],
+      nextStepId: 'post-3',
+    });
+    assert.deepEqual(plan(afterPre3, berlinSchedule['post-3']), { type: 'send_email', stepId: 'post-3', dueAt: berlinSchedule['post-3'] });
+  });
+
+  test('with every step done, sleeps until a signal (until null)', () => {
+    const done = withSteps(invoice, {
+      'pre-3': sent(berlinSchedule['pre-3']),
+      'post-3': sent(berlinSchedule['post-3']),
+      'post-14': sent(berlinSchedule['post-14']),
+    });
+    assert.deepEqual(plan(done, '2027-03-01T00:00:00Z'), { type: 'sleep', until: null, nextStepId: null });
+  });
+
+  test('an invoice ingested 20 days after its due date sends only the final step, and nothing after it', () => {
+    const late = newInvoice({ issueDate: '2026-10-01', dueDate: '2026-11-10' }, '2026-11-30T10:00:00Z');
+    const now = '2026-11-30T10:00:00Z';
+    const action = plan(late, now);
+    assert.deepEqual(action, { type: 'send_email', stepId: 'post-14', dueAt: '2026-11-24T08:00:00.000Z' });
+    assert.deepEqual(supersededSteps(late, defaultCadence, 'post-14'), ['pre-3', 'post-3']);
+    const afterSend = withSteps(late, {
+      'pre-3': { state: 'skipped', at: now, detail: 'superseded by post-14' },
+      'post-3': { state: 'skipped', at: now, detail: 'superseded by post-14' },
+      'post-14': sent(now),
+    });
+    assert.deepEqual(plan(afterSend, now), { type: 'sleep', until: null, nextStepId: null });
+  });
+
+  test('an invoice ingested between post-3 and post-14 sends post-3 and supersedes pre-3', () => {
+    const now = Date.parse(berlinSchedule['post-3']) + 2 * day;
+    assert.deepEqual(plan(invoice, now), { type: 'send_email', stepId: 'post-3', dueAt: berlinSchedule['post-3'] });
+    assert.deepEqual(supersededSteps(invoice, defaultCadence, 'post-3'), ['pre-3']);
+  });
+
+  test('supersededSteps leaves steps that already have a record alone', () => {
+    const withPre3 = withSteps(invoice, { 'pre-3': failed(1) });
+    assert.deepEqual(supersededSteps(withPre3, defaultCadence, 'post-14'), ['post-3']);
+    assert.deepEqual(supersededSteps(invoice, defaultCadence, 'pre-3'), []);
+    assert.deepEqual(supersededSteps(invoice, defaultCadence, 'not-a-step'), []);
+  });
+
+  for (const status of ['paid', 'void', 'written_off'] as const) {
+    test(`a ${status} invoice closes with reason "${status}", even with steps due`, () => {
+      assert.deepEqual(plan({ ...invoice, status }, berlinSchedule['post-3']), { type: 'close', reason: status });
+    });
+  }
+
+  test('an open invoice with nothing left to pay closes as nothing_due', () => {
+    assert.deepEqual(plan({ ...invoice, paidMinor: invoice.amountMinor }, berlinSchedule['post-3']), {
+      type: 'close',
+      reason: 'nothing_due',
+    });
+    assert.deepEqual(plan({ ...invoice, paidMinor: invoice.amountMinor + 1 }, berlinSchedule['post-3']), {
+      type: 'close',
+      reason: 'nothing_due',
+    });
+    assert.deepEqual(plan(newInvoice({ amountMinor: 0 }), '2026-11-01T10:00:00Z'), { type: 'close', reason: 'nothing_due' });
+  });
+
+  test('a partly paid invoice keeps going', () => {
+    assert.equal(plan({ ...invoice, paidMinor: 1 }, berlinSchedule['pre-3']).type, 'send_email');
+  });
+
+  test(`a failed step is retried until it has failed ${MAX_STEP_FAILURES} times, then passed over`, () => {
+    const now = Date.parse(berlinSchedule['pre-3']) + 60_000;
+    for (let failures = 1; failures < MAX_STEP_FAILURES; failures++) {
+      assert.deepEqual(plan(withSteps(invoice, { 'pre-3': failed(failures) }), now), {
+        type: 'send_email',
+        stepId: 'pre-3',
+        dueAt: berlinSchedule['pre-3'],
+      });
+      assert.equal(stepSettled(withSteps(invoice, { 'pre-3': failed(failures) }), 'pre-3'), false);
+    }
+    const givenUp = withSteps(invoice, { 'pre-3': failed(MAX_STEP_FAILURES) });
+    assert.equal(stepSettled(givenUp, 'pre-3'), true);
+    assert.deepEqual(plan(givenUp, now), { type: 'sleep', until: berlinSchedule['post-3'], nextStepId: 'post-3' });
+  });
+
+  for (const state of ['sent', 'claimed', 'unconfirmed', 'skipped'] as const) {
+    test(`a step recorded "${state}" is never planned again`, () => {
+      const recorded = withSteps(invoice, { 'pre-3': { state, at: berlinSchedule['pre-3'] } });
+      assert.equal(stepSettled(recorded, 'pre-3'), true);
+      assert.deepEqual(plan(recorded, Date.parse(berlinSchedule['pre-3']) + 1), {
+        type: 'sleep',
+        until: berlinSchedule['post-3'],
+        nextStepId: 'post-3',
+      });
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// Properties over random invoices, step records and clocks
+// ---------------------------------------------------------------------------------------
+
+const stepIds = defaultCadence.steps.map((step) => step.stepId);
+const statuses: InvoiceStatus[] = ['open', 'on_hold', 'paid', 'void', 'written_off', 'escalated'];
+const timeZones = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Pacific/Kiritimati',
+  'Pacific/Pago_Pago',
+  'Asia/Kolkata',
+];
+
+const stepRecord: fc.Arbitrary<StepRecord> = fc
+  .record({
+    state: fc.constantFrom<StepOutcome>('claimed', 'sent', 'unconfirmed', 'skipped', 'failed'),
+    failures: fc.integer({ min: 0, max: MAX_STEP_FAILURES + 2 }),
+  })
+  .map(({ state, failures }) =>
+    state === 'failed' ? { state, at: '2026-01-01T00:00:00.000Z', failures } : { state, at: '2026-01-01T00:00:00.000Z' },
+  );
+
+const dueDate = fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2030, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+
+const randomInvoice: fc.Arbitrary<Invoice> = fc
+  .record({
+    dueDate,
+    timeZone: fc.constantFrom(...timeZones),
+    status: fc.constantFrom(...statuses),
+    amountMinor: fc.integer({ min: 0, max: 10_000_000 }),
+    paidFraction: fc.constantFrom(0, 0, 0.5, 1, 1.2),
+    steps: fc.dictionary(fc.constantFrom(...stepIds), stepRecord),
+  })
+  .map(({ dueDate, timeZone, status, amountMinor, paidFraction, steps }) => ({
+    ...newInvoice({ dueDate, issueDate: dueDate, amountMinor, customer: { timeZone } }),
+    status,
+    paidMinor: Math.round(amountMinor * paidFraction),
+    steps: { ...steps },
+  }));
+
+/** An invoice and a clock somewhere from 30 days before to 60 days after its due date. */
+const invoiceAndClock = randomInvoice.chain((invoice) =>
+  fc.tuple(
+    fc.constant(invoice),
+    fc.integer({ min: -30 * day, max: 60 * day }).map((offset) => new Date(Date.parse(`${invoice.dueDate}T00:00:00Z`) + offset)),
+  ),
+);
+
+describe('planNextAction properties', () => {
+  test('never plans a send for a paid, void or written-off invoice', () => {
+    fc.assert(
+      fc.property(invoiceAndClock, ([invoice, now]) => {
+        const action = planNextAction(invoice, defaultCadence, now);
+        if (invoice.status === 'paid' || invoice.status === 'void' || invoice.status === 'written_off') {
+          assert.deepEqual(action, { type: 'close', reason: invoice.status });
+        }
+        if (action.type === 'send_email') assert.ok(invoice.amountMinor - invoice.paidMinor > 0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('never plans a step that was sent, claimed, unconfirmed, skipped or given up, nor one not yet due', () => {
+    fc.assert(
+      fc.property(invoiceAndClock, ([invoice, now]) => {
+        const action = planNextAction(invoice, defaultCadence, now);
+        if (action.type !== 'send_email') return;
+        const record = invoice.steps[action.stepId];
+        assert.ok(!record || (record.state === 'failed' && (record.failures ?? 0) < MAX_STEP_FAILURES), JSON.stringify(record));
+        assert.ok(Date.parse(action.dueAt) <= now.getTime());
+        const entry = scheduleSteps(invoice, defaultCadence).find((candidate) => candidate.step.stepId === action.stepId);
+        assert.equal(entry?.dueAt.toISOString(), action.dueAt);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('a planned sleep ends in the future, at a step that has no record', () => {
+    fc.assert(
+      fc.property(invoiceAndClock, ([invoice, now]) => {
+        const action = planNextAction(invoice, defaultCadence, now);
+        if (action.type !== 'sleep' || action.until === null) return;
+        assert.ok(Date.parse(action.until) > now.getTime(), `${action.until} is not after ${now.toISOString()}`);
+        assert.ok(action.nextStepId && !invoice.steps[action.nextStepId]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('is deterministic and leaves its input alone', () => {
+    fc.assert(
+      fc.property(invoiceAndClock, ([invoice, now]) => {
+        const before = structuredClone(invoice);
+        const first = planNextAction(invoice, defaultCadence, now);
+        const second = planNextAction(structuredClone(invoice), defaultCadence, new Date(now.getTime()));
+        assert.deepEqual(first, second);
+        assert.deepEqual(invoice, before);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('a whole lifecycle, from any arrival time, sends each step at most once and never two at the same instant', () => {
+    fc.assert(
+      fc.property(dueDate, fc.constantFrom(...timeZones), fc.integer({ min: -40 * day, max: 40 * day }), (due, timeZone, arrivalOffset) => {
+        let invoice = newInvoice({ dueDate: due, issueDate: due, customer: { timeZone } });
+        let now = new Date(Date.parse(`${due}T12:00:00Z`) + arrivalOffset);
+        const sends: { stepId: string; at: number }[] = [];
+        for (let round = 0; round < 20; round++) {
+          const action = planNextAction(invoice, defaultCadence, now);
+          if (action.type === 'close') assert.fail('an open, unpaid invoice must not close');
+          if (action.type === 'sleep') {
+            if (action.until === null) break;
+            now = new Date(action.until);
+            continue;
+          }
+          sends.push({ stepId: action.stepId, at: now.getTime() });
+          const at = now.toISOString();
+          const skipped = Object.fromEntries(
+            supersededSteps(invoice, defaultCadence, action.stepId).map((id): [string, StepRecord] => [id, { state: 'skipped', at }]),
+          );
+          invoice = withSteps(invoice, { ...skipped, [action.stepId]: sent(at) });
+        }
+        const ids = sends.map((send) => send.stepId);
+        assert.equal(new Set(ids).size, ids.length, `a step was sent twice: ${ids.join(', ')}`);
+        assert.equal(new Set(sends.map((send) => send.at)).size, sends.length, 'two sends at one instant');
+        assert.ok(sends.length >= 1 && sends.length <= stepIds.length);
+        assert.equal(ids.at(-1), 'post-14', 'the final step is always sent');
+        for (const id of stepIds) assert.ok(invoice.steps[id], `step ${id} ended without a record`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
