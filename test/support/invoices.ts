@@ -45,3 +45,28 @@ export const berlinSchedule = {
   'post-3': '2026-12-04T08:00:00.000Z',
   'post-14': '2026-12-15T08:00:00.000Z',
 } as const;
+
+/** The example body of `POST /v1/invoices` in ../shared/API.md, verbatim. */
+export const apiInvoiceExample = {
+  invoiceId: 'INV-2026-0001',
+  customer: {
+    customerId: 'C-100',
+    name: 'Acme GmbH',
+    email: 'ap@acme.example',
+    phone: '+4915123456789',
+    timeZone: 'Europe/Berlin',
+    locale: 'de-DE',
+    segment: 'enterprise',
+  },
+  currency: 'EUR',
+  amount: '1250.00',
+  issueDate: '2026-11-01',
+  dueDate: '2026-12-01',
+  poNumber: 'PO-778',
+  lines: [{ description: 'Consulting, November', quantity: '10', unitPrice: '125.00' }],
+};
+
+/** The API example with some top-level fields replaced. */
+export function invoiceBody(overrides: Record<string, unknown> = {}) {
+  return { ...structuredClone(apiInvoiceExample), ...overrides };
+}

@@ -134,24 +134,4 @@ export class LocalServer {
   }
 }
 
-export function invoiceBody(overrides: Record<string, unknown> = {}) {
-  return {
-    invoiceId: 'INV-2026-0001',
-    customer: {
-      customerId: 'C-100',
-      name: 'Acme GmbH',
-      email: 'ap@acme.example',
-      phone: '+4915123456789',
-      timeZone: 'Europe/Berlin',
-      locale: 'de-DE',
-      segment: 'enterprise',
-    },
-    currency: 'EUR',
-    amount: '1250.00',
-    issueDate: '2026-11-01',
-    dueDate: '2026-12-01',
-    poNumber: 'PO-778',
-    lines: [{ description: 'Consulting, November', quantity: '10', unitPrice: '125.00' }],
-    ...overrides,
-  };
-}
+export { invoiceBody } from './invoices.ts';

@@ -9,26 +9,9 @@ import {
   toInvoiceInput,
   toPaymentInput,
 } from '#contracts/api.ts';
+import { apiInvoiceExample } from '../support/invoices.ts';
 
-/** The example body of `POST /v1/invoices` in API.md, verbatim. */
-const apiExample = {
-  invoiceId: 'INV-2026-0001',
-  customer: {
-    customerId: 'C-100',
-    name: 'Acme GmbH',
-    email: 'ap@acme.example',
-    phone: '+4915123456789',
-    timeZone: 'Europe/Berlin',
-    locale: 'de-DE',
-    segment: 'enterprise',
-  },
-  currency: 'EUR',
-  amount: '1250.00',
-  issueDate: '2026-11-01',
-  dueDate: '2026-12-01',
-  poNumber: 'PO-778',
-  lines: [{ description: 'Consulting, November', quantity: '10', unitPrice: '125.00' }],
-};
+const apiExample = apiInvoiceExample;
 
 type Body = Record<string, unknown>;
 
