@@ -1,4 +1,5 @@
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 
 /** The same key schema as the stateful stack's table: pk/sk plus the sparse `gsi1`. */
 export async function ensureTables(client: DynamoDBClient, tableName: string, localTableName: string): Promise<void> {
@@ -49,4 +50,17 @@ export async function ensureTables(client: DynamoDBClient, tableName: string, lo
       ],
     }),
   );
+  await waitUntilActive(client, tableName);
+  await waitUntilActive(client, localTableName);
+}
+
+/** dynalite answers ResourceNotFound while a table (or its index) is still CREATING, even with createTableMs 0. */
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
+    await delay(5);
+  }
+  throw new Error(`Table ${tableName} did not become ACTIVE`);
 }

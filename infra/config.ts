@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/** The CDK context key that holds the deploy config (see `cdk.json`). */
+export const DEPLOY_CONFIG_CONTEXT_KEY = 'dunwell';
+
+/** cdk.json keeps unused optional keys as "" so they are easy to fill in; "" means "not set". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
+
+const dnsName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS domain name');
+
+const deployConfigSchema = z
+  .strictObject({
+    /** Short environment name; becomes part of every resource name. */
+    stage: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/, 'must be 1-15 lower-case letters, digits or dashes, starting with a letter'),
+    /** The From address of every reminder. */
+    senderEmail: z.email(),
+    /** Domain verified in SES (DKIM); when absent, the sender email address alone is verified. */
+    senderDomain: optional(dnsName),
+    /** Base of the hosted pay links; when absent, the HTTP API's own URL. */
+    publicBaseUrl: optional(z.url({ protocol: /^https$/, error: 'must be an https:// URL' })),
+    /** Who is told when a dead-letter queue fills or an execution fails. */
+    alarmEmail: optional(z.email()),
+    /** Cognito hosted domain prefix (globally unique per region); defaults to `<namePrefix>-<account id>`. */
+    authDomainPrefix: optional(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and dashes')),
+    account: optional(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+    region: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')),
+  })
+  .refine(
+    (config) =>
+      !config.senderDomain ||
+      config.senderEmail.toLowerCase().endsWith(`@${config.senderDomain}`) ||
+      config.senderEmail.toLowerCase().endsWith(`.${config.senderDomain}`),
+    { path: ['senderEmail'], message: 'must be an address at senderDomain (SES sends only from verified identities)' },
+  );
+
+export interface DeployConfig {
+  readonly stage: string;
+  /** `dunwell-<stage>`: prefix of stack and physical resource names. */
+  readonly namePrefix: string;
+  readonly senderEmail: string;
+  readonly senderDomain: string | undefined;
+  readonly publicBaseUrl: string | undefined;
+  readonly alarmEmail: string | undefined;
+  readonly authDomainPrefix: string | undefined;
+  /** Left undefined for an environment-agnostic synth (no account, no lookups). */
+  readonly env: { readonly account: string | undefined; readonly region: string | undefined };
+}
+
+export class DeployConfigError extends Error {
+  override readonly name = 'DeployConfigError';
+}
+
+/**
+ * Parses the deploy config once: the `dunwell` context object (from cdk.json or
+ * `-c dunwell='{"stage":"prod",...}'`), with account and region falling back to the
+ * CDK_DEFAULT_* variables the CLI sets. Throws one error naming every bad key.
+ */
+export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = process.env): DeployConfig {
+  const raw = typeof context === 'string' ? parseJsonContext(context) : context;
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new DeployConfigError(`CDK context "${DEPLOY_CONFIG_CONTEXT_KEY}" must be an object with stage and senderEmail (see cdk.json)`);
+  }
+  const withEnvDefaults = {
+    ...raw,
+    account: (raw as Record<string, unknown>).account ?? env.CDK_DEFAULT_ACCOUNT,
+    region: (raw as Record<string, unknown>).region ?? env.CDK_DEFAULT_REGION,
+  };
+  const parsed = deployConfigSchema.safeParse(withEnvDefaults);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => `  ${DEPLOY_CONFIG_CONTEXT_KEY}.${key}: unknown key`).join('\n');
+      }
+      const key = [DEPLOY_CONFIG_CONTEXT_KEY, ...issue.path.map(String)].join('.');
+      return `  ${key}: ${issue.message}`;
+    });
+    throw new DeployConfigError(`Invalid deploy config:\n${problems.join('\n')}`);
+  }
+  const config = parsed.data;
+  return {
+    stage: config.stage,
+    namePrefix: `dunwell-${config.stage}`,
+    senderEmail: config.senderEmail,
+    senderDomain: config.senderDomain,
+    publicBaseUrl: config.publicBaseUrl?.replace(/\/+$/, ''),
+    alarmEmail: config.alarmEmail,
+    authDomainPrefix: config.authDomainPrefix,
+    env: { account: config.account, region: config.region },
+  };
+}
+
+function parseJsonContext(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DeployConfigError(`CDK context "${DEPLOY_CONFIG_CONTEXT_KEY}" given on the command line is not valid JSON`);
+  }
+}

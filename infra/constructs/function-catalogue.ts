@@ -1,0 +1,186 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { EnvName } from '#contracts/env.ts';
+import { type Access, type FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
+import type { DunningWorkflow } from './dunning-workflow.ts';
+import type { DunwellFunction } from './dunwell-function.ts';
+import type { InvoiceTimers } from './invoice-timers.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
+import type { ReminderEmail } from './reminder-email.ts';
+
+/** Everything a catalogue entry can be given a variable for or access to. */
+export interface CatalogueResources {
+  readonly table: ITable;
+  /** The secondary index names the functions may query. */
+  readonly tableIndexNames: readonly string[];
+  readonly tableKey: IKey;
+  readonly startQueue: IQueue;
+  readonly domainEvents: IEventBus;
+  readonly workflow: DunningWorkflow;
+  readonly timers: InvoiceTimers;
+  readonly wakeFunction: DunwellFunction;
+  readonly email: ReminderEmail;
+  readonly linkSecret: ISecret;
+  readonly publicBaseUrl: string;
+}
+
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** DynamoDB uses the table's KMS key on the caller's behalf: decrypt to read, also encrypt to write. */
+const KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'];
+const KEY_WRITE = ['kms:Encrypt', 'kms:GenerateDataKey'];
+
+/**
+ * A variable that names a resource is only handed out together with access to it, and an
+ * access is only granted with the variable that names its resource; the catalogue is
+ * checked against these pairs so the two lists cannot drift apart.
+ */
+const variableNeedsOneOf: Partial<Record<EnvName, readonly Access[]>> = {
+  [EnvName.tableName]: ['table:read', 'table:readWrite'],
+  [EnvName.stateMachineArn]: ['states:start', 'states:describe'],
+  [EnvName.startQueueUrl]: ['startQueue:send'],
+  [EnvName.eventBusName]: ['events:put'],
+  [EnvName.scheduleGroup]: ['scheduler:manage'],
+  [EnvName.schedulerRoleArn]: ['scheduler:manage'],
+  [EnvName.wakeFunctionArn]: ['scheduler:manage'],
+  [EnvName.senderEmail]: ['ses:send'],
+  [EnvName.sesConfigurationSet]: ['ses:send'],
+  [EnvName.linkSecretId]: ['linkSecret:read'],
+};
+const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
+  'table:read': [EnvName.tableName],
+  'table:readWrite': [EnvName.tableName],
+  'startQueue:send': [EnvName.startQueueUrl],
+  'events:put': [EnvName.eventBusName],
+  'states:start': [EnvName.stateMachineArn],
+  'states:describe': [EnvName.stateMachineArn],
+  'scheduler:manage': [EnvName.scheduleGroup],
+  'ses:send': [EnvName.senderEmail, EnvName.sesConfigurationSet],
+  'linkSecret:read': [EnvName.linkSecretId],
+};
+
+/** Throws when a catalogue entry hands out a variable without its access, or the reverse. */
+export function checkCatalogueEntry(name: FunctionName): void {
+  const variables = functionEnvironment[name];
+  const access = functionAccess[name];
+  const problems: string[] = [];
+  for (const variable of variables) {
+    const needed = variableNeedsOneOf[variable];
+    if (needed && !needed.some((grant) => access.includes(grant))) {
+      problems.push(`${variable} is set but none of ${needed.join(', ')} is granted`);
+    }
+  }
+  for (const grant of access) {
+    for (const variable of accessNeedsAll[grant] ?? []) {
+      if (!variables.includes(variable)) problems.push(`${grant} is granted but ${variable} is not set`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`Function catalogue entry "${name}": ${problems.join('; ')}`);
+}
+
+function variableValue(variable: EnvName, r: CatalogueResources): string {
+  switch (variable) {
+    case EnvName.tableName:
+      return r.table.tableName;
+    // By name, not by reference: see DunningWorkflow.stateMachineArnByName.
+    case EnvName.stateMachineArn:
+      return r.workflow.stateMachineArnByName;
+    case EnvName.startQueueUrl:
+      return r.startQueue.queueUrl;
+    case EnvName.eventBusName:
+      return r.domainEvents.eventBusName;
+    case EnvName.scheduleGroup:
+      return r.timers.group.scheduleGroupName;
+    case EnvName.schedulerRoleArn:
+      return r.timers.schedulerRole.roleArn;
+    case EnvName.wakeFunctionArn:
+      return r.wakeFunction.function.functionArn;
+    case EnvName.senderEmail:
+      return r.email.senderEmail;
+    case EnvName.sesConfigurationSet:
+      return r.email.configurationSet.configurationSetName;
+    case EnvName.publicBaseUrl:
+      return r.publicBaseUrl;
+    case EnvName.linkSecretId:
+      return r.linkSecret.secretArn;
+  }
+}
+
+function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources): void {
+  const tableArns = [r.table.tableArn, ...r.tableIndexNames.map((index) => `${r.table.tableArn}/index/${index}`)];
+  switch (access) {
+    case 'table:read':
+      fn.addToRolePolicy(new PolicyStatement({ actions: TABLE_READ, resources: tableArns }));
+      fn.addToRolePolicy(new PolicyStatement({ actions: KEY_READ, resources: [r.tableKey.keyArn] }));
+      return;
+    case 'table:readWrite':
+      fn.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_READ, ...TABLE_WRITE], resources: tableArns }));
+      fn.addToRolePolicy(new PolicyStatement({ actions: [...KEY_READ, ...KEY_WRITE], resources: [r.tableKey.keyArn] }));
+      return;
+    case 'startQueue:send':
+      r.startQueue.grantSendMessages(fn.role);
+      return;
+    case 'startQueue:consume':
+      // Small batches, few pollers: a month-end burst waits in the queue instead of
+      // exhausting the StartExecution rate; each failed message is retried on its own.
+      fn.function.addEventSource(
+        new SqsEventSource(r.startQueue, {
+          batchSize: 10,
+          maxBatchingWindow: Duration.seconds(1),
+          maxConcurrency: 5,
+          reportBatchItemFailures: true,
+        }),
+      );
+      return;
+    case 'events:put':
+      r.domainEvents.grantPutEventsTo(fn.role);
+      return;
+    case 'states:start':
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [r.workflow.stateMachineArnByName] }));
+      return;
+    case 'states:describe':
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [r.workflow.executionArnsByName] }));
+      acknowledgeWildcardResource(
+        fn.role,
+        r.workflow.executionArnsByName,
+        'Execution names are derived from invoice ids at run time; the wildcard covers only executions of the dunning state machine.',
+      );
+      return;
+    case 'states:taskResponse':
+      // Task tokens belong to executions of this machine; the ARN is built from its name (no cycle).
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [r.workflow.stateMachineArnByName],
+        }),
+      );
+      return;
+    case 'scheduler:manage':
+      r.timers.grantManageTimers(fn.role);
+      acknowledgeWildcardResource(
+        fn.role,
+        r.timers.timerArns,
+        'Timers are one-time schedules named per invoice at run time; the wildcard is limited to the invoice-timers schedule group.',
+      );
+      return;
+    case 'ses:send':
+      r.email.grantSend(fn.role);
+      return;
+    case 'linkSecret:read':
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [r.linkSecret.secretArn] }));
+      return;
+  }
+}
+
+/** Gives a function exactly the variables and access its catalogue entry lists. */
+export function bindCatalogueEntry(fn: DunwellFunction, resources: CatalogueResources): void {
+  checkCatalogueEntry(fn.name);
+  for (const variable of functionEnvironment[fn.name]) fn.setVariable(variable, variableValue(variable, resources));
+  for (const access of functionAccess[fn.name]) grantAccess(fn, access, resources);
+}

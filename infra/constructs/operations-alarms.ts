@@ -1,0 +1,85 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+export interface OperationsAlarmsProps {
+  readonly namePrefix: string;
+  /** Subscribed to the alarm topic when set. */
+  readonly alarmEmail: string | undefined;
+  /** Every dead-letter queue, by what it holds; one message in any of them is an alarm. */
+  readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  readonly startBuffer: IQueue;
+  readonly dunning: StateMachine;
+}
+
+/**
+ * The few signals that mean an invoice is not being dunned: something in a dead-letter
+ * queue, a failed execution, or a start buffer that stopped draining.
+ */
+export class OperationsAlarms extends Construct {
+  readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+    // Own key: CloudWatch must be allowed to publish to the encrypted topic through the key policy.
+    const key = new Key(this, 'TopicKey', {
+      description: 'Encrypts Dunwell operations alarm notifications',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new Topic(this, 'Topic', {
+      topicName: `${props.namePrefix}-operations-alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const alarm = (id: string, description: string, metric: IMetric, threshold: number) => {
+      const created = new Alarm(this, id, {
+        alarmName: `${props.namePrefix}-${id}`,
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new SnsAction(this.topic));
+    };
+
+    for (const [holds, queue] of Object.entries(props.deadLetterQueues)) {
+      alarm(
+        `dead-letters-${holds}`,
+        `Messages in the dead-letter queue of ${holds}: an invoice may have missed a start, signal or reconcile.`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        1,
+      );
+    }
+    alarm(
+      'dunning-executions-failed',
+      'A dunning execution failed after its retries; the daily reconcile restarts it, but the cause needs a look.',
+      props.dunning.metricFailed({ period: Duration.minutes(15) }),
+      1,
+    );
+    alarm(
+      'start-buffer-stalled',
+      'The oldest message in the start buffer is over an hour old: invoices are waiting for their first reminder.',
+      props.startBuffer.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      3600,
+    );
+  }
+}

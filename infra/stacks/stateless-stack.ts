@@ -1,0 +1,191 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
+import { FunctionName } from '#contracts/functions.ts';
+import type { DeployConfig } from '../config.ts';
+import { DunningWorkflow } from '../constructs/dunning-workflow.ts';
+import { DunwellFunction } from '../constructs/dunwell-function.ts';
+import { bindCatalogueEntry, type CatalogueResources } from '../constructs/function-catalogue.ts';
+import { InvoiceApi } from '../constructs/invoice-api.ts';
+import { DailyReconcile, InvoiceTimers } from '../constructs/invoice-timers.ts';
+import { acknowledgeNag } from '../constructs/nag.ts';
+import { OperationsAlarms } from '../constructs/operations-alarms.ts';
+import { deadLetterQueue, encryptedQueue } from '../constructs/queues.ts';
+import { ReminderEmail } from '../constructs/reminder-email.ts';
+
+export interface DunwellStatelessStackProps extends StackProps {
+  readonly config: DeployConfig;
+  readonly table: ITable;
+  readonly tableIndexNames: readonly string[];
+  readonly dataKey: IKey;
+}
+
+/** Per-function sizing; everything else about a function comes from the catalogue. */
+const functionSizing: Partial<Record<FunctionName, { timeout: Duration; memorySize?: number }>> = {
+  [FunctionName.startDunning]: { timeout: Duration.seconds(30) },
+  [FunctionName.sendReminder]: { timeout: Duration.seconds(30) },
+  [FunctionName.close]: { timeout: Duration.seconds(30) },
+  [FunctionName.reconcile]: { timeout: Duration.minutes(5), memorySize: 1024 },
+};
+
+/**
+ * Everything that can be replaced without losing data: the functions, the API, the
+ * workflow, the buses, queues and timers, and the sending setup.
+ */
+export class DunwellStatelessStack extends Stack {
+  readonly functions: ReadonlyMap<FunctionName, DunwellFunction>;
+  readonly api: InvoiceApi;
+  readonly workflow: DunningWorkflow;
+  readonly startBuffer: Queue;
+  readonly domainEvents: EventBus;
+  readonly timers: InvoiceTimers;
+  readonly email: ReminderEmail;
+  readonly linkSecret: Secret;
+  readonly collectorTasks: Topic;
+  readonly alarms: OperationsAlarms;
+
+  constructor(scope: Construct, id: string, props: DunwellStatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const namePrefix = config.namePrefix;
+
+    const functions = new Map<FunctionName, DunwellFunction>();
+    for (const name of Object.values(FunctionName)) {
+      functions.set(name, new DunwellFunction(this, `Fn-${name}`, { name, namePrefix, ...functionSizing[name] }));
+    }
+    this.functions = functions;
+    const functionNamed = (name: FunctionName): DunwellFunction => {
+      const fn = functions.get(name);
+      if (!fn) throw new Error(`No function "${name}" in the catalogue`);
+      return fn;
+    };
+
+    this.api = new InvoiceApi(this, 'Api', {
+      namePrefix,
+      authDomainPrefix: config.authDomainPrefix ?? `${namePrefix}-${this.account}`,
+      functionNamed: (name) => functionNamed(name).function,
+    });
+
+    this.workflow = new DunningWorkflow(this, 'Dunning', { namePrefix, functionNamed });
+
+    // The start buffer absorbs month-end bursts; start-dunning drains it at a pace
+    // StartExecution allows. Visibility is six times the consumer's timeout, as Lambda advises.
+    const consumerTimeout = functionNamed(FunctionName.startDunning).function.timeout ?? Duration.seconds(3);
+    const startDeadLetters = encryptedQueue(this, 'StartBufferDeadLetters', { retentionPeriod: Duration.days(14) });
+    this.startBuffer = encryptedQueue(this, 'StartBuffer', {
+      visibilityTimeout: Duration.seconds(6 * consumerTimeout.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: startDeadLetters, maxReceiveCount: 5 },
+    });
+
+    this.domainEvents = new EventBus(this, 'DomainEvents', { eventBusName: `${namePrefix}-domain-events` });
+    const signalDeadLetters = deadLetterQueue(this, 'SignalDeadLetters', 'the signal rule target');
+    new Rule(this, 'SignalRule', {
+      eventBus: this.domainEvents,
+      description: 'Invoice events that must wake a sleeping dunning execution at once',
+      eventPattern: { source: [DOMAIN_EVENT_SOURCE], detailType: [...signalDetailTypes] },
+      targets: [
+        new LambdaFunction(functionNamed(FunctionName.signal).function, {
+          deadLetterQueue: signalDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+
+    this.timers = new InvoiceTimers(this, 'InvoiceTimers', {
+      namePrefix,
+      wakeFunction: functionNamed(FunctionName.wake).function,
+    });
+    const dailyReconcile = new DailyReconcile(this, 'DailyReconcile', {
+      namePrefix,
+      reconcileFunction: functionNamed(FunctionName.reconcile).function,
+    });
+
+    this.email = new ReminderEmail(this, 'ReminderEmail', {
+      namePrefix,
+      senderEmail: config.senderEmail,
+      senderDomain: config.senderDomain,
+    });
+
+    // A keyring {"current": kid, kid: key}: rotation adds a kid and keeps the old one while links live.
+    this.linkSecret = new Secret(this, 'LinkSigningKeys', {
+      description: 'Keyring that signs and verifies hosted pay links',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ current: 'k1' }),
+        generateStringKey: 'k1',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+    });
+    acknowledgeNag(
+      this.linkSecret,
+      'SMG4',
+      'Rotation must add a key id and keep the previous key until every link it signed expires (120 days); no rotation function implements that keyring rotation yet, so it is rotated by a runbook.',
+    );
+
+    // Collector hand-overs (broken promise, high value, final notice). No publisher yet.
+    this.collectorTasks = new Topic(this, 'CollectorTasks', {
+      topicName: `${namePrefix}-collector-tasks`,
+      masterKey: props.dataKey,
+      enforceSSL: true,
+    });
+
+    const resources: CatalogueResources = {
+      table: props.table,
+      tableIndexNames: props.tableIndexNames,
+      tableKey: props.dataKey,
+      startQueue: this.startBuffer,
+      domainEvents: this.domainEvents,
+      workflow: this.workflow,
+      timers: this.timers,
+      wakeFunction: functionNamed(FunctionName.wake),
+      email: this.email,
+      linkSecret: this.linkSecret,
+      publicBaseUrl: config.publicBaseUrl ?? this.api.url,
+    };
+    for (const fn of functions.values()) bindCatalogueEntry(fn, resources);
+
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      namePrefix,
+      alarmEmail: config.alarmEmail,
+      deadLetterQueues: {
+        'start-buffer': startDeadLetters,
+        'signal-rule': signalDeadLetters,
+        'daily-reconcile': dailyReconcile.deadLetters,
+      },
+      startBuffer: this.startBuffer,
+      dunning: this.workflow.stateMachine,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Dunwell API' });
+    new CfnOutput(this, 'TokenUrl', { value: this.api.tokenUrl, description: 'OAuth2 token endpoint (client credentials)' });
+    new CfnOutput(this, 'ErpClientId', {
+      value: this.api.erpClient.userPoolClientId,
+      description: 'ERP client id; read its secret with aws cognito-idp describe-user-pool-client',
+    });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
+    new CfnOutput(this, 'SenderIdentity', {
+      value: this.email.identity.emailIdentityName,
+      description: config.senderDomain ? 'Verified by the DKIM CNAME records below' : 'Verified by the link SES mails to this address',
+    });
+    if (config.senderDomain) {
+      const identity = this.email.identity;
+      const dkim = [
+        [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
+        [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
+        [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
+      ] as const;
+      dkim.forEach(([name, value], index) => {
+        new CfnOutput(this, `DkimRecord${index + 1}`, { value: `${name} CNAME ${value}`, description: 'Publish in DNS' });
+      });
+    }
+  }
+}

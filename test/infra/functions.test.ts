@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { EnvName } from '#contracts/env.ts';
+import { type Access, FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
+import { checkCatalogueEntry } from '../../infra/constructs/function-catalogue.ts';
+import {
+  type CfnResource,
+  cfnText,
+  functionLogicalId,
+  type Grant,
+  grantsOfRole,
+  resourcesOf,
+  roleOfFunction,
+  statementsOf,
+  synthDunwell,
+  variablesOfResource,
+} from './synth.ts';
+
+const { templates } = synthDunwell();
+const template = templates.stateless;
+const resources = resourcesOf(template);
+const catalogue = Object.values(FunctionName);
+
+const functionProps = (name: FunctionName) => resources[functionLogicalId(template, name)]?.Properties ?? {};
+const variablesOf = (name: FunctionName) => (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
+const logicalIdOfType = (type: string) => {
+  const ids = Object.keys(resourcesOf(template, type));
+  assert.equal(ids.length, 1, `one ${type}`);
+  return ids[0] as string;
+};
+
+/** What each access may add to a role: the test's own reading of the contract, kept apart from infra. */
+const actionsFor: Record<Access, readonly string[]> = {
+  'table:read': [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'kms:Decrypt',
+    'kms:DescribeKey',
+  ],
+  'table:readWrite': [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
+  ],
+  'startQueue:send': ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+  'startQueue:consume': [
+    'sqs:ReceiveMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:GetQueueUrl',
+  ],
+  'events:put': ['events:PutEvents'],
+  'states:start': ['states:StartExecution'],
+  'states:describe': ['states:DescribeExecution'],
+  'states:taskResponse': ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+  'scheduler:manage': [
+    'scheduler:CreateSchedule',
+    'scheduler:UpdateSchedule',
+    'scheduler:DeleteSchedule',
+    'scheduler:GetSchedule',
+    'iam:PassRole',
+  ],
+  'ses:send': ['ses:SendEmail'],
+  'linkSecret:read': ['secretsmanager:GetSecretValue'],
+};
+
+/** Grants every function has: writing its own log group, and X-Ray. */
+const isBaseline = (grant: Grant, name: FunctionName) =>
+  (grant.action.startsWith('xray:Put') && grant.resource === '*') ||
+  (/^logs:(CreateLogStream|PutLogEvents)$/.test(grant.action) &&
+    cfnText(grant.resource) === cfnText({ 'Fn::GetAtt': [logGroupOf(name), 'Arn'] }));
+
+const logGroupOf = (name: FunctionName) => (functionProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+const grantsOf = (name: FunctionName) => grantsOfRole(template, roleOfFunction(template, name));
+const functionsWithAction = (action: string) => catalogue.filter((name) => grantsOf(name).some((grant) => grant.action === action)).sort();
+
+describe('every catalogue function', () => {
+  test('exists once, named after its catalogue entry', () => {
+    assert.equal(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).length, catalogue.length);
+    for (const name of catalogue) assert.ok(functionLogicalId(template, name));
+  });
+
+  for (const name of catalogue) {
+    test(`${name}: nodejs24.x on arm64, X-Ray active, ESM bundle with source maps`, () => {
+      const props = functionProps(name);
+      assert.equal(props.Runtime, 'nodejs24.x');
+      assert.deepEqual(props.Architectures, ['arm64']);
+      assert.deepEqual(props.TracingConfig, { Mode: 'Active' });
+      assert.equal(props.Handler, 'index.handler');
+      assert.equal(variablesOf(name).NODE_OPTIONS, '--enable-source-maps');
+    });
+
+    test(`${name}: logs to its own log group, which has retention`, () => {
+      const logGroup = resources[logGroupOf(name)];
+      assert.equal(logGroup?.Type, 'AWS::Logs::LogGroup');
+      assert.equal(logGroup?.Properties?.LogGroupName, `/aws/lambda/dunwell-dev-${name}`);
+      assert.equal(typeof logGroup?.Properties?.RetentionInDays, 'number');
+    });
+
+    test(`${name}: gets exactly its catalogue variables`, () => {
+      const names = Object.keys(variablesOf(name)).filter((variable) => variable !== 'NODE_OPTIONS');
+      assert.deepEqual(names.sort(), [...functionEnvironment[name]].sort());
+    });
+
+    test(`${name}: is granted exactly what its access list allows`, () => {
+      const granted = new Set(
+        grantsOf(name)
+          .filter((grant) => !isBaseline(grant, name))
+          .map((grant) => grant.action),
+      );
+      const allowed = new Set(functionAccess[name].flatMap((access) => actionsFor[access]));
+      assert.deepEqual([...granted].sort(), [...allowed].sort());
+    });
+
+    test(`${name}: no wildcard resource beyond X-Ray`, () => {
+      const wildcards = grantsOf(name).filter((grant) => grant.resource === '*' && !grant.action.startsWith('xray:'));
+      assert.deepEqual(wildcards, []);
+    });
+  }
+
+  test('the catalogue pairs every variable with the access it needs', () => {
+    for (const name of catalogue) assert.doesNotThrow(() => checkCatalogueEntry(name), name);
+  });
+});
+
+describe('least privilege, spelled out', () => {
+  test('plan touches only the table', () => {
+    const actions = grantsOf(FunctionName.plan).map((grant) => grant.action);
+    assert.deepEqual(
+      actions.filter((action) => /^(ses|states|scheduler|iam|sqs|events|secretsmanager|lambda):/.test(action)),
+      [],
+    );
+  });
+
+  test('only the functions that resume a sleeping execution may answer task tokens', () => {
+    const expected = catalogue.filter((name) => functionAccess[name].includes('states:taskResponse')).sort();
+    assert.deepEqual(functionsWithAction('states:SendTaskSuccess'), expected);
+    assert.ok(expected.includes(FunctionName.wake) && expected.includes(FunctionName.signal));
+    assert.ok(!expected.includes(FunctionName.plan));
+  });
+
+  test('task responses are limited to the dunning state machine', () => {
+    for (const name of functionsWithAction('states:SendTaskSuccess')) {
+      for (const grant of grantsOf(name).filter((g) => g.action.startsWith('states:SendTask'))) {
+        assert.match(cfnText(grant.resource), /:stateMachine:dunwell-dev-invoice-dunning"/);
+      }
+    }
+  });
+
+  test('only send-reminder and close send email, from the sender, via the identity and configuration set', () => {
+    assert.deepEqual(functionsWithAction('ses:SendEmail'), [FunctionName.close, FunctionName.sendReminder].sort());
+    for (const name of functionsWithAction('ses:SendEmail')) {
+      const sends = grantsOf(name).filter((grant) => grant.action === 'ses:SendEmail');
+      assert.equal(sends.length, 2, 'identity and configuration set');
+      const text = sends.map((grant) => cfnText(grant.resource)).join(' ');
+      assert.match(text, /:identity\//);
+      assert.match(text, /:configuration-set\/",\{"Ref":"ReminderEmailConfigurationSet/);
+      for (const grant of sends) assert.deepEqual(grant.condition, { StringEquals: { 'ses:FromAddress': 'billing@example.com' } });
+    }
+  });
+
+  test('iam:PassRole, anywhere in the app, is only for the timers scheduler role, only to Scheduler', () => {
+    const schedulerRole = Object.keys(resourcesOf(template, 'AWS::IAM::Role')).find((id) => id.startsWith('InvoiceTimersSchedulerRole'));
+    assert.ok(schedulerRole);
+    const passRoles: Grant[] = [];
+    for (const roleId of Object.keys(resourcesOf(template, 'AWS::IAM::Role'))) {
+      passRoles.push(...grantsOfRole(template, roleId).filter((grant) => grant.action === 'iam:PassRole'));
+    }
+    assert.ok(passRoles.length > 0);
+    for (const grant of passRoles) {
+      assert.deepEqual(grant.resource, { 'Fn::GetAtt': [schedulerRole, 'Arn'] });
+      assert.deepEqual(grant.condition, { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+    }
+    assert.deepEqual(
+      functionsWithAction('iam:PassRole'),
+      catalogue.filter((name) => functionAccess[name].includes('scheduler:manage')).sort(),
+    );
+  });
+
+  test('timers are managed only inside the invoice-timers group', () => {
+    for (const name of functionsWithAction('scheduler:CreateSchedule')) {
+      for (const grant of grantsOf(name).filter((g) => g.action.startsWith('scheduler:'))) {
+        assert.match(cfnText(grant.resource), /:schedule\/dunwell-dev-invoice-timers\/\*"/);
+      }
+    }
+  });
+
+  test('the Scheduler role is assumable only by Scheduler for this account and group, and only invokes wake', () => {
+    const [roleId, role] = Object.entries(resourcesOf(template, 'AWS::IAM::Role')).find(([id]) =>
+      id.startsWith('InvoiceTimersSchedulerRole'),
+    ) as [string, CfnResource];
+    const trust = statementsOf(role, 'AssumeRolePolicyDocument');
+    assert.equal(trust.length, 1);
+    assert.deepEqual(trust[0]?.Principal, { Service: 'scheduler.amazonaws.com' });
+    const condition = trust[0]?.Condition as Record<string, Record<string, unknown>>;
+    assert.deepEqual(condition.StringEquals, { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    assert.match(cfnText(condition.ArnEquals?.['aws:SourceArn']), /InvoiceTimersGroup/);
+    assert.deepEqual(grantsOfRole(template, roleId), [
+      {
+        action: 'lambda:InvokeFunction',
+        resource: { 'Fn::GetAtt': [functionLogicalId(template, FunctionName.wake), 'Arn'] },
+        condition: undefined,
+      },
+    ]);
+  });
+
+  test('the link secret is readable by exactly the functions that sign or verify links', () => {
+    assert.deepEqual(
+      functionsWithAction('secretsmanager:GetSecretValue'),
+      catalogue.filter((name) => functionAccess[name].includes('linkSecret:read')).sort(),
+    );
+  });
+});
+
+describe('variable values', () => {
+  test('each variable names the resource its grant covers', () => {
+    const invoicesApi = variablesOf(FunctionName.invoicesApi);
+    const startBuffer = Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).find(
+      (id) => id.startsWith('StartBuffer') && !id.startsWith('StartBufferDeadLetters'),
+    );
+    assert.deepEqual(invoicesApi[EnvName.startQueueUrl], { Ref: startBuffer });
+    assert.deepEqual(invoicesApi[EnvName.eventBusName], { Ref: logicalIdOfType('AWS::Events::EventBus') });
+    const armTimer = variablesOf(FunctionName.armTimer);
+    assert.equal(armTimer[EnvName.scheduleGroup], 'dunwell-dev-invoice-timers');
+    assert.deepEqual(armTimer[EnvName.wakeFunctionArn], { 'Fn::GetAtt': [functionLogicalId(template, FunctionName.wake), 'Arn'] });
+    assert.match(cfnText(variablesOf(FunctionName.startDunning)[EnvName.stateMachineArn]), /:stateMachine:dunwell-dev-invoice-dunning"/);
+    assert.deepEqual(variablesOf(FunctionName.payPage)[EnvName.linkSecretId], { Ref: logicalIdOfType('AWS::SecretsManager::Secret') });
+    const reminder = variablesOf(FunctionName.sendReminder);
+    assert.equal(reminder[EnvName.senderEmail], 'billing@example.com');
+    assert.deepEqual(reminder[EnvName.sesConfigurationSet], { Ref: logicalIdOfType('AWS::SES::ConfigurationSet') });
+  });
+
+  test('without publicBaseUrl, links point at the API itself', () => {
+    const url = cfnText(variablesOf(FunctionName.sendReminder)[EnvName.publicBaseUrl]);
+    assert.match(url, /ApiHttpApi/);
+  });
+
+  test('with publicBaseUrl and no sender domain, links use the URL and SES verifies the address alone', () => {
+    const other = synthDunwell({ senderDomain: '', senderEmail: 'ar@acme.example', publicBaseUrl: 'https://pay.acme.example/' });
+    const stateless = other.templates.stateless;
+    const reminder = resourcesOf(stateless)[functionLogicalId(stateless, FunctionName.sendReminder)];
+    const variables = variablesOfResource(reminder);
+    assert.equal(variables[EnvName.publicBaseUrl], 'https://pay.acme.example');
+    stateless.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'ar@acme.example' });
+  });
+});

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
+import { FunctionName } from '#contracts/functions.ts';
+import { type CfnResource, cfnText, functionLogicalId, resourcesOf, statementsOf, synthDunwell } from './synth.ts';
+
+const { templates } = synthDunwell();
+const { stateful, stateless } = templates;
+
+const queues = resourcesOf(stateless, 'AWS::SQS::Queue');
+const queueId = (prefix: string) => {
+  const ids = Object.keys(queues).filter((id) => id.startsWith(prefix) && !id.startsWith(`${prefix}DeadLetters`));
+  assert.equal(ids.length, 1, `one queue ${prefix}`);
+  return ids[0] as string;
+};
+const sslOnlyPolicyFor = (template: typeof stateless, type: string, property: string, logicalId: string) =>
+  Object.values(resourcesOf(template, type)).some((policy) => {
+    const targets = cfnText(policy.Properties?.[property]);
+    const statements = statementsOf(policy);
+    return (
+      targets.includes(`"${logicalId}"`) &&
+      statements.some(
+        (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+      )
+    );
+  });
+
+describe('stateful data', () => {
+  test('the single table: pk/sk, gsi1, TTL, on-demand, PITR, customer-managed KMS, retained', () => {
+    stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataKey'), 'Arn'] },
+        },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+          }),
+        ],
+      }),
+    });
+  });
+
+  test('the data key rotates and is retained', () => {
+    stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
+  });
+
+  test('the export bucket: KMS, no public access, TLS only, versioned, access-logged, retained', () => {
+    const [bucketId] = Object.keys(resourcesOf(stateful, 'AWS::S3::Bucket')).filter((id) => id.startsWith('FinanceExports'));
+    assert.ok(bucketId);
+    stateful.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: Match.objectLike({ DestinationBucketName: { Ref: Match.stringLikeRegexp('ExportAccessLogs') } }),
+      }),
+    });
+    assert.ok(sslOnlyPolicyFor(stateful, 'AWS::S3::BucketPolicy', 'Bucket', bucketId), 'denies non-TLS requests');
+  });
+});
+
+describe('queues', () => {
+  test('every queue is encrypted and denies non-TLS access', () => {
+    for (const [id, queue] of Object.entries(queues)) {
+      assert.equal(queue.Properties?.SqsManagedSseEnabled, true, `${id} is encrypted`);
+      assert.ok(sslOnlyPolicyFor(stateless, 'AWS::SQS::QueuePolicy', 'Queues', id), `${id} denies non-TLS access`);
+    }
+  });
+
+  test('the start buffer dead-letters after 5 receives and outlasts its consumer', () => {
+    const buffer = queues[queueId('StartBuffer')]?.Properties ?? {};
+    const deadLetters = Object.keys(queues).find((id) => id.startsWith('StartBufferDeadLetters'));
+    assert.deepEqual(buffer.RedrivePolicy, { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] }, maxReceiveCount: 5 });
+    const consumerTimeout = resourcesOf(stateless)[functionLogicalId(stateless, FunctionName.startDunning)]?.Properties?.Timeout as number;
+    assert.ok((buffer.VisibilityTimeout as number) >= 6 * consumerTimeout, 'visibility covers the consumer timeout');
+  });
+
+  test('start-dunning consumes the buffer in small batches, reporting item failures', () => {
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionLogicalId(stateless, FunctionName.startDunning) },
+      EventSourceArn: { 'Fn::GetAtt': [queueId('StartBuffer'), 'Arn'] },
+      BatchSize: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: Match.anyValue() },
+    });
+    const mapping = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping'))[0];
+    assert.ok((mapping?.Properties?.BatchSize as number) <= 10);
+  });
+});
+
+describe('domain events', () => {
+  test('a rule on the Dunwell bus sends the signal detail types to the signal function, with retries and a DLQ', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: Match.stringLikeRegexp('DomainEvents') },
+      EventPattern: { source: [DOMAIN_EVENT_SOURCE], 'detail-type': [...signalDetailTypes] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionLogicalId(stateless, FunctionName.signal), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SignalDeadLetters'), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  test('only the rule may put dead letters into its DLQ', () => {
+    const dlq = Object.keys(queues).find((id) => id.startsWith('SignalDeadLetters'));
+    const policy = Object.values(resourcesOf(stateless, 'AWS::SQS::QueuePolicy')).find((p) =>
+      cfnText(p.Properties?.Queues).includes(`"${dlq}"`),
+    );
+    const allow = statementsOf(policy).find((statement) => statement.Effect === 'Allow');
+    assert.deepEqual(allow?.Principal, { Service: 'events.amazonaws.com' });
+    assert.match(cfnText(allow?.Condition), /SignalRule/);
+  });
+});
+
+describe('timers and schedules', () => {
+  test('a schedule group holds the per-invoice timers', () => {
+    stateless.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'dunwell-dev-invoice-timers' });
+  });
+
+  test('a daily cron invokes reconcile, with retries and its own DLQ', () => {
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: Match.stringLikeRegexp('^cron\\('),
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [functionLogicalId(stateless, FunctionName.reconcile), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DailyReconcileSchedulerRole'), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DailyReconcileDeadLetters'), 'Arn'] } },
+        Input: Match.anyValue(),
+      },
+    });
+  });
+});
+
+describe('sending, secrets and topics', () => {
+  test('SES: a configuration set and the sender domain identity using it', () => {
+    stateless.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'dunwell-dev-reminders' });
+    stateless.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.com',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.stringLikeRegexp('ReminderEmailConfigurationSet') } },
+    });
+  });
+
+  test('the link secret is generated, never a literal', () => {
+    const secret = Object.values(resourcesOf(stateless, 'AWS::SecretsManager::Secret'))[0] as CfnResource;
+    assert.equal(secret.Properties?.SecretString, undefined);
+    assert.deepEqual(secret.Properties?.GenerateSecretString, {
+      ExcludePunctuation: true,
+      GenerateStringKey: 'k1',
+      PasswordLength: 64,
+      SecretStringTemplate: '{"current":"k1"}',
+    });
+  });
+
+  test('every topic is KMS-encrypted and denies non-TLS publishing', () => {
+    const topics = resourcesOf(stateless, 'AWS::SNS::Topic');
+    assert.ok(Object.values(topics).some((topic) => topic.Properties?.TopicName === 'dunwell-dev-collector-tasks'));
+    for (const [id, topic] of Object.entries(topics)) {
+      assert.ok(topic.Properties?.KmsMasterKeyId, `${id} is encrypted`);
+      assert.ok(sslOnlyPolicyFor(stateless, 'AWS::SNS::TopicPolicy', 'Topics', id), `${id} denies non-TLS`);
+    }
+  });
+
+  test('every dead-letter queue has an alarm', () => {
+    const alarmed = Object.values(resourcesOf(stateless, 'AWS::CloudWatch::Alarm')).map((alarm) => cfnText(alarm.Properties?.Dimensions));
+    for (const id of Object.keys(queues).filter((queue) => queue.includes('DeadLetters'))) {
+      assert.ok(
+        alarmed.some((dimensions) => dimensions.includes(`"${id}"`)),
+        `${id} is watched`,
+      );
+    }
+  });
+});
+
+describe('logs', () => {
+  test('every log group in the app has a retention period', () => {
+    for (const template of [stateful, stateless]) {
+      for (const [id, logGroup] of Object.entries(resourcesOf(template, 'AWS::Logs::LogGroup'))) {
+        assert.equal(typeof logGroup.Properties?.RetentionInDays, 'number', `${id} has retention`);
+      }
+    }
+  });
+
+  test('no CDK log-retention custom resource is needed', () => {
+    assert.deepEqual(Object.keys(resourcesOf(stateless, 'Custom::LogRetention')), []);
+  });
+});
