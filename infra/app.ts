@@ -5,23 +5,15 @@ import { DunwellStatefulStack, INVOICE_TABLE_GSI1 } from './stacks/stateful-stac
 import { DunwellStatelessStack } from './stacks/stateless-stack.ts';
 
 /**
- * Feature flags this app relies on. cdk.json (or -c) still wins; they live here only
- * because cdk.json carries none yet.
- */
-const FEATURE_FLAGS = {
-  // Access logs reach the log bucket through a bucket policy; the bucket disables ACLs.
-  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
-  '@aws-cdk/aws-iam:minimizePolicies': true,
-  // Export/import: CloudFormation refuses to remove the table or key while functions use them.
-  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
-};
-
-/**
  * Composes the Dunwell app: config parsed once, one stateful and one stateless stack, cdk-nag.
  * `environment` supplies the CDK_DEFAULT_* fallbacks (tests pass their own).
  */
 export function createDunwellApp(props: AppProps = {}, environment: NodeJS.ProcessEnv = process.env) {
-  const app = new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
+  // Feature flags live in cdk.json's context next to the deploy config (tests pass it on too):
+  // S3 access logs through a bucket policy (the log bucket disables ACLs), minimized IAM
+  // policies, and strong (export/import) cross-stack references, so CloudFormation refuses to
+  // remove a table, key, secret or user pool while the stateless stack still uses it.
+  const app = new App(props);
   const config = parseDeployConfig(app.node.tryGetContext(DEPLOY_CONFIG_CONTEXT_KEY), environment);
   // Undefined account/region keep the stacks environment-agnostic: synth needs no credentials.
   const env = { account: config.env.account, region: config.env.region };
@@ -29,7 +21,7 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
   const stateful = new DunwellStatefulStack(app, `${config.namePrefix}-stateful`, {
     env,
     config,
-    description: 'Dunwell data: invoice table, finance exports and their key (retained)',
+    description: 'Dunwell data and credentials: invoice table, finance exports, their key, pay-link keyring, ERP user pool (retained)',
   });
   const stateless = new DunwellStatelessStack(app, `${config.namePrefix}-stateless`, {
     env,
@@ -38,6 +30,9 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
     table: stateful.table,
     tableIndexNames: [INVOICE_TABLE_GSI1],
     dataKey: stateful.dataKey,
+    linkSecret: stateful.linkSecret,
+    userPool: stateful.erpTokens.userPool,
+    erpClient: stateful.erpTokens.erpClient,
   });
 
   Tags.of(app).add('project', 'dunwell');

@@ -1,9 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -15,7 +16,6 @@ import { DunwellFunction } from '../constructs/dunwell-function.ts';
 import { bindCatalogueEntry, type CatalogueResources } from '../constructs/function-catalogue.ts';
 import { InvoiceApi } from '../constructs/invoice-api.ts';
 import { DailyReconcile, InvoiceTimers } from '../constructs/invoice-timers.ts';
-import { acknowledgeNag } from '../constructs/nag.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { deadLetterQueue, encryptedQueue } from '../constructs/queues.ts';
 import { ReminderEmail } from '../constructs/reminder-email.ts';
@@ -25,6 +25,11 @@ export interface DunwellStatelessStackProps extends StackProps {
   readonly table: ITable;
   readonly tableIndexNames: readonly string[];
   readonly dataKey: IKey;
+  /** The pay-link keyring; read by the functions that sign or verify links. */
+  readonly linkSecret: ISecret;
+  /** Issues the ERP's access tokens; the API's JWT authorizer trusts it and the ERP client only. */
+  readonly userPool: IUserPool;
+  readonly erpClient: IUserPoolClient;
 }
 
 /** Per-function sizing; everything else about a function comes from the catalogue. */
@@ -37,7 +42,8 @@ const functionSizing: Partial<Record<FunctionName, { timeout: Duration; memorySi
 
 /**
  * Everything that can be replaced without losing data: the functions, the API, the
- * workflow, the buses, queues and timers, and the sending setup.
+ * workflow, the buses, queues and timers, and the sending setup. It holds no key or
+ * credential anyone outside keeps a copy of: those come from the stateful stack.
  */
 export class DunwellStatelessStack extends Stack {
   readonly functions: ReadonlyMap<FunctionName, DunwellFunction>;
@@ -47,7 +53,6 @@ export class DunwellStatelessStack extends Stack {
   readonly domainEvents: EventBus;
   readonly timers: InvoiceTimers;
   readonly email: ReminderEmail;
-  readonly linkSecret: Secret;
   readonly collectorTasks: Topic;
   readonly alarms: OperationsAlarms;
 
@@ -69,7 +74,8 @@ export class DunwellStatelessStack extends Stack {
 
     this.api = new InvoiceApi(this, 'Api', {
       namePrefix,
-      authDomainPrefix: config.authDomainPrefix ?? `${namePrefix}-${this.account}`,
+      userPool: props.userPool,
+      erpClient: props.erpClient,
       functionNamed: (name) => functionNamed(name).function,
     });
 
@@ -115,22 +121,6 @@ export class DunwellStatelessStack extends Stack {
       senderDomain: config.senderDomain,
     });
 
-    // A keyring {"current": kid, kid: key}: rotation adds a kid and keeps the old one while links live.
-    this.linkSecret = new Secret(this, 'LinkSigningKeys', {
-      description: 'Keyring that signs and verifies hosted pay links',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ current: 'k1' }),
-        generateStringKey: 'k1',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-    });
-    acknowledgeNag(
-      this.linkSecret,
-      'SMG4',
-      'Rotation must add a key id and keep the previous key until every link it signed expires (120 days); no rotation function implements that keyring rotation yet, so it is rotated by a runbook.',
-    );
-
     // Collector hand-overs (broken promise, high value, final notice). No publisher yet.
     this.collectorTasks = new Topic(this, 'CollectorTasks', {
       topicName: `${namePrefix}-collector-tasks`,
@@ -148,7 +138,7 @@ export class DunwellStatelessStack extends Stack {
       timers: this.timers,
       wakeFunction: functionNamed(FunctionName.wake),
       email: this.email,
-      linkSecret: this.linkSecret,
+      linkSecret: props.linkSecret,
       publicBaseUrl: config.publicBaseUrl ?? this.api.url,
     };
     for (const fn of functions.values()) bindCatalogueEntry(fn, resources);
@@ -166,12 +156,6 @@ export class DunwellStatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Dunwell API' });
-    new CfnOutput(this, 'TokenUrl', { value: this.api.tokenUrl, description: 'OAuth2 token endpoint (client credentials)' });
-    new CfnOutput(this, 'ErpClientId', {
-      value: this.api.erpClient.userPoolClientId,
-      description: 'ERP client id; read its secret with aws cognito-idp describe-user-pool-client',
-    });
-    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'SenderIdentity', {
       value: this.email.identity.emailIdentityName,
       description: config.senderDomain ? 'Verified by the DKIM CNAME records below' : 'Verified by the link SES mails to this address',

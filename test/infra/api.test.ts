@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import { routes, Scope } from '#contracts/routes.ts';
-import { cfnText, functionLogicalId, resourcesOf, synthDunwell } from './synth.ts';
+import { cfnText, functionLogicalId, importedValue, onlyResourceOf, resourcesOf, synthDunwell } from './synth.ts';
 
 const { templates } = synthDunwell();
 const api = templates.stateless;
+const { stateful } = templates;
 
 const routeResources = Object.values(resourcesOf(api, 'AWS::ApiGatewayV2::Route'));
 const routeNamed = (method: string, path: string) => {
@@ -61,35 +62,66 @@ describe('HTTP API routes follow the routes contract', () => {
 });
 
 describe('OAuth2 client credentials through Cognito', () => {
-  test('the JWT authorizer trusts the user pool and the ERP client only', () => {
+  const poolId = onlyResourceOf(stateful, 'AWS::Cognito::UserPool');
+  const clientId = onlyResourceOf(stateful, 'AWS::Cognito::UserPoolClient');
+
+  test('the user pool, resource server, ERP client and domain live in the stateful stack only', () => {
+    for (const type of [
+      'AWS::Cognito::UserPool',
+      'AWS::Cognito::UserPoolResourceServer',
+      'AWS::Cognito::UserPoolClient',
+      'AWS::Cognito::UserPoolDomain',
+    ]) {
+      stateful.resourceCountIs(type, 1);
+      api.resourceCountIs(type, 0);
+    }
+  });
+
+  test('the JWT authorizer trusts the stateful user pool and its ERP client only', () => {
     api.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [{ Ref: Match.stringLikeRegexp('ErpClient') }],
-        Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
-      },
-    });
+    const authorizer = Object.values(resourcesOf(api, 'AWS::ApiGatewayV2::Authorizer'))[0]?.Properties ?? {};
+    assert.equal(authorizer.AuthorizerType, 'JWT');
+    assert.deepEqual(authorizer.IdentitySource, ['$request.header.Authorization']);
+    const jwt = authorizer.JwtConfiguration as { Audience: unknown[]; Issuer: { 'Fn::Join': [string, unknown[]] } };
+    assert.equal(jwt.Audience.length, 1);
+    assert.deepEqual(importedValue(stateful, jwt.Audience[0]), { Ref: clientId });
+    const [delimiter, parts] = jwt.Issuer['Fn::Join'];
+    assert.equal(delimiter, '');
+    assert.deepEqual(parts.slice(0, 3), ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/']);
+    assert.equal(parts.length, 4);
+    assert.deepEqual(importedValue(stateful, parts[3]), { Ref: poolId });
   });
 
   test('the pool is machine-only: no sign-up, no recovery', () => {
-    api.hasResourceProperties('AWS::Cognito::UserPool', {
+    stateful.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] },
     });
   });
 
+  test('the pool is retained and deletion-protected; its server, client and domain are retained', () => {
+    stateful.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+    });
+    for (const type of ['AWS::Cognito::UserPoolResourceServer', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain']) {
+      stateful.hasResource(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
   test('resource server `dunwell` defines the contract scopes', () => {
     const scopeNames = Object.values(Scope).map((scope) => scope.split('/')[1]);
-    api.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
       Identifier: 'dunwell',
+      UserPoolId: { Ref: poolId },
       Scopes: scopeNames.map((name) => Match.objectLike({ ScopeName: name })),
     });
   });
 
   test('the ERP client uses client credentials with a secret and the contract scopes', () => {
-    api.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: poolId },
       GenerateSecret: true,
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthFlowsUserPoolClient: true,
@@ -100,8 +132,23 @@ describe('OAuth2 client credentials through Cognito', () => {
     });
   });
 
-  test('a Cognito domain issues the tokens', () => {
-    api.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  test('a Cognito domain issues the tokens; without authDomainPrefix it is dunwell-<stage>-<account>', () => {
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      UserPoolId: { Ref: poolId },
+      Domain: { 'Fn::Join': ['', ['dunwell-dev-', { Ref: 'AWS::AccountId' }]] },
+    });
+  });
+
+  test('the token URL, client id and pool id are outputs of the stateful stack', () => {
+    const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown }>;
+    assert.match(cfnText(outputs.TokenUrl?.Value), /\.amazoncognito\.com\/oauth2\/token/);
+    assert.deepEqual(outputs.ErpClientId?.Value, { Ref: clientId });
+    assert.deepEqual(outputs.UserPoolId?.Value, { Ref: poolId });
+  });
+
+  test('authDomainPrefix from the config names the domain', () => {
+    const other = synthDunwell({ authDomainPrefix: 'acme-dunning-dev' }).templates.stateful;
+    other.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'acme-dunning-dev' });
   });
 });
 

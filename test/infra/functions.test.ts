@@ -9,6 +9,8 @@ import {
   functionLogicalId,
   type Grant,
   grantsOfRole,
+  importedValue,
+  onlyResourceOf,
   resourcesOf,
   roleOfFunction,
   statementsOf,
@@ -18,6 +20,8 @@ import {
 
 const { templates } = synthDunwell();
 const template = templates.stateless;
+const { stateful } = templates;
+const linkSecretId = onlyResourceOf(stateful, 'AWS::SecretsManager::Secret');
 const resources = resourcesOf(template);
 const catalogue = Object.values(FunctionName);
 
@@ -222,6 +226,17 @@ describe('least privilege, spelled out', () => {
       catalogue.filter((name) => functionAccess[name].includes('linkSecret:read')).sort(),
     );
   });
+
+  test('linkSecret:read grants name the stateful keyring, and nothing else', () => {
+    for (const name of functionsWithAction('secretsmanager:GetSecretValue')) {
+      const reads = grantsOf(name).filter((grant) => grant.action.startsWith('secretsmanager:'));
+      assert.deepEqual(
+        reads.map((grant) => importedValue(stateful, grant.resource)),
+        [{ Ref: linkSecretId }],
+        `${name} reads the keyring by its ARN`,
+      );
+    }
+  });
 });
 
 describe('variable values', () => {
@@ -236,7 +251,13 @@ describe('variable values', () => {
     assert.equal(armTimer[EnvName.scheduleGroup], 'dunwell-dev-invoice-timers');
     assert.deepEqual(armTimer[EnvName.wakeFunctionArn], { 'Fn::GetAtt': [functionLogicalId(template, FunctionName.wake), 'Arn'] });
     assert.match(cfnText(variablesOf(FunctionName.startDunning)[EnvName.stateMachineArn]), /:stateMachine:dunwell-dev-invoice-dunning"/);
-    assert.deepEqual(variablesOf(FunctionName.payPage)[EnvName.linkSecretId], { Ref: logicalIdOfType('AWS::SecretsManager::Secret') });
+    for (const name of catalogue.filter((fn) => functionEnvironment[fn].includes(EnvName.linkSecretId))) {
+      assert.deepEqual(
+        importedValue(stateful, variablesOf(name)[EnvName.linkSecretId]),
+        { Ref: linkSecretId },
+        `${name} names the keyring`,
+      );
+    }
     const reminder = variablesOf(FunctionName.sendReminder);
     assert.equal(reminder[EnvName.senderEmail], 'billing@example.com');
     assert.deepEqual(reminder[EnvName.sesConfigurationSet], { Ref: logicalIdOfType('AWS::SES::ConfigurationSet') });

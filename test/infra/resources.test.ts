@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';
-import { type CfnResource, cfnText, functionLogicalId, resourcesOf, statementsOf, synthDunwell } from './synth.ts';
+import { type CfnResource, cdkJsonContext, cfnText, functionLogicalId, resourcesOf, statementsOf, synthDunwell } from './synth.ts';
 
-const { templates } = synthDunwell();
+const { app, templates } = synthDunwell();
 const { stateful, stateless } = templates;
 
 const queues = resourcesOf(stateless, 'AWS::SQS::Queue');
@@ -25,6 +25,29 @@ const sslOnlyPolicyFor = (template: typeof stateless, type: string, property: st
       )
     );
   });
+
+describe('feature flags', () => {
+  const flags = Object.entries(cdkJsonContext).filter(([key]) => key.startsWith('@aws-cdk/'));
+
+  test('cdk.json sets the flags the app relies on', () => {
+    const reliedOn = {
+      '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+      '@aws-cdk/aws-iam:minimizePolicies': true,
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+    };
+    for (const [key, value] of Object.entries(reliedOn)) assert.deepEqual(cdkJsonContext[key], value, key);
+  });
+
+  test('the app the tests build sees the same flags', () => {
+    for (const [key, value] of flags) assert.deepEqual(app.node.tryGetContext(key), value, key);
+  });
+
+  test('strong references: the stateless stack imports what it uses from the stateful stack', () => {
+    const imports = JSON.stringify(stateless.toJSON()).match(/"Fn::ImportValue"/g) ?? [];
+    assert.ok(imports.length > 0);
+    assert.deepEqual(JSON.stringify(stateful.toJSON()).match(/"Fn::ImportValue"/g), null, 'nothing flows the other way');
+  });
+});
 
 describe('stateful data', () => {
   test('the single table: pk/sk, gsi1, TTL, on-demand, PITR, customer-managed KMS, retained', () => {
@@ -170,8 +193,14 @@ describe('sending, secrets and topics', () => {
     });
   });
 
+  test('the link secret lives in the stateful stack and is retained: a new stateless stack keeps every pay link valid', () => {
+    stateful.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    stateless.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    stateful.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
   test('the link secret is generated, never a literal', () => {
-    const secret = Object.values(resourcesOf(stateless, 'AWS::SecretsManager::Secret'))[0] as CfnResource;
+    const secret = Object.values(resourcesOf(stateful, 'AWS::SecretsManager::Secret'))[0] as CfnResource;
     assert.equal(secret.Properties?.SecretString, undefined);
     assert.deepEqual(secret.Properties?.GenerateSecretString, {
       ExcludePunctuation: true,

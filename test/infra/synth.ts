@@ -3,10 +3,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { FunctionName } from '#contracts/functions.ts';
 import { createDunwellApp } from '../../infra/app.ts';
 
-/** The deploy config in cdk.json: tests synthesize what `npm run synth` would. */
-export const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as {
-  dunwell: Record<string, unknown>;
-};
+/** The context in cdk.json (feature flags and deploy config): tests synthesize what `npm run synth` would. */
+export const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
+  string,
+  unknown
+> & { dunwell: Record<string, unknown> };
 
 export interface CfnResource {
   readonly Type: string;
@@ -92,6 +93,26 @@ export function statementsOf(resource: CfnResource | undefined, property = 'Poli
 export function variablesOfResource(resource: CfnResource | undefined): Record<string, unknown> {
   const environment = resource?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
   return environment?.Variables ?? {};
+}
+
+/**
+ * What an `Fn::ImportValue` in a consuming stack's template stands for: the value of the
+ * producing stack's output with that export name (a `Ref` or `Fn::GetAtt` there).
+ */
+export function importedValue(producer: Template, value: unknown): unknown {
+  const exportName = (value as { 'Fn::ImportValue'?: unknown } | undefined)?.['Fn::ImportValue'];
+  if (typeof exportName !== 'string') throw new Error(`Not an import of another stack's export: ${cfnText(value)}`);
+  const outputs = (producer.toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name?: unknown } }>;
+  const output = Object.values(outputs).find((candidate) => candidate.Export?.Name === exportName);
+  if (!output) throw new Error(`No output exports ${exportName}`);
+  return output.Value;
+}
+
+/** The logical id of the one resource of a type in a template. */
+export function onlyResourceOf(template: Template, type: string): string {
+  const ids = Object.keys(resourcesOf(template, type));
+  if (ids.length !== 1) throw new Error(`Expected one ${type}, found ${ids.length}`);
+  return ids[0] as string;
 }
 
 /** Renders a CloudFormation value as text, so tests can match `Ref`s and literals alike. */
