@@ -1,9 +1,37 @@
 import { composeFunction } from '#adapters/compose.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
-import { idSchema, invoiceRequestSchema, paymentRequestSchema, toInvoiceInput, toPaymentInput } from '#contracts/api.ts';
+import {
+  childId,
+  creditNoteRequestSchema,
+  disputeRequestSchema,
+  disputeResolutionSchema,
+  holdRequestSchema,
+  idSchema,
+  invoiceRequestSchema,
+  optionalMinor,
+  parseChildId,
+  paymentRequestSchema,
+  promiseRequestSchema,
+  toInvoiceInput,
+  toPaymentInput,
+  voidRequestSchema,
+} from '#contracts/api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
-import { ingestInvoice, receivePayment } from '#domain/lifecycle.ts';
+import {
+  activeHolds,
+  applyCreditNote,
+  defaultHoldRules,
+  type HoldOutcome,
+  makePromise,
+  openDispute,
+  placeManualHold,
+  releaseHold,
+  resolveDispute,
+  voidInvoice,
+} from '#domain/holds.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import { changeInvoice, ingestInvoice, receivePayment } from '#domain/lifecycle.ts';
 
 const app = composeFunction('invoices-api');
 const store = app.invoiceStore();
@@ -47,11 +75,119 @@ async function postPayment(event: HttpEvent) {
   return json(outcome.kind === 'recorded' ? 201 : 200, body);
 }
 
+async function loadInvoice(invoiceId: string): Promise<Invoice> {
+  const invoice = await store.get(invoiceId);
+  if (!invoice) throw problems.notFound(`Invoice ${invoiceId} does not exist`);
+  return invoice;
+}
+
+/** Runs a collections action and maps its outcome: problems for conflicts and bad fields. */
+async function act(invoiceId: string, change: (invoice: Invoice, now: Date) => HoldOutcome) {
+  const outcome = await changeInvoice(deps, invoiceId, change);
+  if (outcome.kind === 'conflict') throw problems.conflict(`Invoice ${invoiceId}: ${outcome.reason}`);
+  if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
+  return outcome.invoice;
+}
+
+function count(invoice: Invoice, reason: string): number {
+  return (invoice.holds ?? []).filter((hold) => hold.reason === reason).length;
+}
+
+async function postDispute(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const request = parseBody(event, disputeRequestSchema);
+  await loadInvoice(invoiceId);
+  let disputeId = '';
+  const invoice = await act(invoiceId, (current, now) => {
+    const open = activeHolds(current).find((hold) => hold.reason === 'dispute');
+    if (open) return { kind: 'conflict', reason: `dispute ${open.holdId} is already open` };
+    disputeId = childId('DSP', invoiceId, count(current, 'dispute') + 1);
+    return openDispute(current, disputeId, request.reason, request.note, now);
+  });
+  return json(201, { disputeId, invoice: invoiceView(invoice, deps.clock.now()) }, { location: `/v1/disputes/${disputeId}` });
+}
+
+async function postDisputeResolution(event: HttpEvent) {
+  const disputeId = event.pathParameters?.disputeId ?? '';
+  const parsedId = parseChildId(disputeId);
+  if (parsedId?.kind !== 'DSP') throw problems.notFound(`Dispute ${disputeId} does not exist`);
+  const request = parseBody(event, disputeResolutionSchema);
+  const existing = await store.get(parsedId.invoiceId);
+  if (!existing?.holds?.some((hold) => hold.holdId === disputeId)) throw problems.notFound(`Dispute ${disputeId} does not exist`);
+  const credit = optionalMinor(request.creditAmount, existing.currency, 'creditAmount');
+  if (typeof credit === 'object') throw problems.validation([credit]);
+  const invoice = await act(parsedId.invoiceId, (current, now) =>
+    resolveDispute(current, disputeId, request.outcome, credit, now, defaultHoldRules),
+  );
+  return json(200, { disputeId, outcome: request.outcome, invoice: invoiceView(invoice, deps.clock.now()) });
+}
+
+async function postPromise(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const request = parseBody(event, promiseRequestSchema);
+  const existing = await loadInvoice(invoiceId);
+  const amount = optionalMinor(request.amount, existing.currency, 'amount');
+  if (typeof amount === 'object') throw problems.validation([amount]);
+  let promiseId = '';
+  const invoice = await act(invoiceId, (current, now) => {
+    promiseId = childId('PRM', invoiceId, count(current, 'promise') + 1);
+    return makePromise(current, promiseId, request.promisedDate, amount, now, defaultHoldRules);
+  });
+  return json(201, { promiseId, invoice: invoiceView(invoice, deps.clock.now()) });
+}
+
+async function postHold(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const request = parseBody(event, holdRequestSchema);
+  await loadInvoice(invoiceId);
+  let holdId = '';
+  const until = request.until ? new Date(request.until).toISOString() : null;
+  const invoice = await act(invoiceId, (current, now) => {
+    holdId = childId('HLD', invoiceId, count(current, 'manual') + 1);
+    return placeManualHold(current, holdId, until, request.note, now);
+  });
+  return json(201, { holdId, invoice: invoiceView(invoice, deps.clock.now()) });
+}
+
+async function postHoldRelease(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const holdId = event.pathParameters?.holdId ?? '';
+  await loadInvoice(invoiceId);
+  const invoice = await act(invoiceId, (current, now) => releaseHold(current, holdId, now));
+  return json(200, { holdId, invoice: invoiceView(invoice, deps.clock.now()) });
+}
+
+async function postCreditNote(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const request = parseBody(event, creditNoteRequestSchema);
+  const existing = await loadInvoice(invoiceId);
+  const amount = optionalMinor(request.amount, existing.currency, 'amount');
+  if (typeof amount === 'object' || amount === undefined) throw problems.validation([amount ?? { path: 'amount', message: 'is required' }]);
+  const repeated = existing.creditNotes?.[request.creditNoteId] !== undefined;
+  const invoice = await act(invoiceId, (current, now) => applyCreditNote(current, request.creditNoteId, amount, request.reason, now));
+  return json(repeated ? 200 : 201, { creditNoteId: request.creditNoteId, invoice: invoiceView(invoice, deps.clock.now()) });
+}
+
+async function postVoid(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const request = parseBody(event, voidRequestSchema);
+  await loadInvoice(invoiceId);
+  const invoice = await act(invoiceId, (current, now) => voidInvoice(current, request.reason, now));
+  return json(200, invoiceView(invoice, deps.clock.now()));
+}
+
 export const handler = httpHandler(
   {
     'POST /v1/invoices': upsertInvoice,
     'GET /v1/invoices/{invoiceId}': getInvoice,
     'POST /v1/invoices/{invoiceId}/payments': postPayment,
+    'POST /v1/invoices/{invoiceId}/disputes': postDispute,
+    'POST /v1/disputes/{disputeId}/resolution': postDisputeResolution,
+    'POST /v1/invoices/{invoiceId}/promises': postPromise,
+    'POST /v1/invoices/{invoiceId}/holds': postHold,
+    'POST /v1/invoices/{invoiceId}/holds/{holdId}/release': postHoldRelease,
+    'POST /v1/invoices/{invoiceId}/credit-notes': postCreditNote,
+    'POST /v1/invoices/{invoiceId}/void': postVoid,
     'GET /v1/openapi.json': async () => json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' }),
   },
   { store: app.idempotencyStore(), clock: app.clock },

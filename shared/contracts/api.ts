@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalTimeZone, isIsoDate } from '#domain/calendar.ts';
+import { disputeReasons } from '#domain/holds.ts';
 import type { InvoiceInput, PaymentInput } from '#domain/invoice.ts';
 import { isCurrency, parseAmount } from '#domain/money.ts';
 
@@ -127,4 +128,56 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
       ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known field' }))
       : [{ path: pathOf(issue.path), message: issue.message }],
   );
+}
+
+// ---------------------------------------------------------------------------------------
+// Collections actions: disputes, promises, holds, credit notes, void
+// ---------------------------------------------------------------------------------------
+
+export const disputeRequestSchema = z.strictObject({
+  reason: z.enum(disputeReasons, { message: `must be one of ${disputeReasons.join(', ')}` }),
+  note: z.string().trim().min(1).max(2000).optional(),
+});
+
+export const disputeResolutionSchema = z.strictObject({
+  outcome: z.enum(['rejected', 'credited', 'upheld'], { message: 'must be one of rejected, credited, upheld' }),
+  creditAmount: decimal.optional(),
+  note: z.string().trim().min(1).max(2000).optional(),
+});
+
+export const promiseRequestSchema = z.strictObject({
+  promisedDate: isoDate,
+  amount: decimal.optional(),
+});
+
+export const holdRequestSchema = z.strictObject({
+  until: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }).optional(),
+  note: z.string().trim().min(1, 'is required: say why dunning is paused').max(2000),
+});
+
+export const creditNoteRequestSchema = z.strictObject({
+  creditNoteId: idSchema,
+  amount: decimal,
+  reason: z.string().trim().min(1).max(500),
+});
+
+export const voidRequestSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+/** An optional amount in the invoice's currency, for requests whose currency only the invoice knows. */
+export function optionalMinor(text: string | undefined, currency: string, path: string): number | undefined | FieldError {
+  if (text === undefined) return undefined;
+  const parsed = parseAmount(text, currency);
+  if (!parsed.ok) return { path, message: parsed.message };
+  if (parsed.minor === 0) return { path, message: 'must be greater than zero' };
+  return parsed.minor;
+}
+
+/** Ids of disputes, promises and holds carry their invoice, so no lookup table is needed. */
+const childIdPattern = /^(DSP|PRM|HLD)\.(.+)\.(\d{1,6})$/;
+export function childId(kind: 'DSP' | 'PRM' | 'HLD', invoiceId: string, ordinal: number): string {
+  return `${kind}.${invoiceId}.${ordinal}`;
+}
+export function parseChildId(id: string): { kind: string; invoiceId: string } | undefined {
+  const match = childIdPattern.exec(id);
+  return match ? { kind: match[1] ?? '', invoiceId: match[2] ?? '' } : undefined;
 }

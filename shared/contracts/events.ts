@@ -10,6 +10,8 @@ export const DOMAIN_EVENT_SOURCE = 'dunwell.invoices';
 export const SignalDetailType = {
   paymentReceived: 'payment.received',
   invoiceUpdated: 'invoice.updated',
+  /** Holds, disputes, promises, credit notes, void: anything that changes what to do next. */
+  invoiceChanged: 'invoice.changed',
 } as const;
 export type SignalDetailType = (typeof SignalDetailType)[keyof typeof SignalDetailType];
 export const signalDetailTypes: readonly SignalDetailType[] = Object.values(SignalDetailType);

@@ -1,10 +1,10 @@
 import { cadenceById } from '#domain/cadence.ts';
-import { balanceMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
+import { balanceMinor, creditedMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
 import { formatAmount } from '#domain/money.ts';
 import { planNextAction } from '#domain/planner.ts';
 
 export interface NextActionView {
-  readonly type: 'email' | 'close' | 'await_payment';
+  readonly type: 'email' | 'close' | 'await_payment' | 'hold' | 'grace';
   readonly at: string | null;
   readonly stepId?: string;
 }
@@ -19,6 +19,7 @@ export function nextActionView(invoice: Invoice, now: Date): NextActionView | nu
     case 'close':
       return { type: 'close', at: now.toISOString() };
     case 'sleep':
+      if (action.pausedBy) return { type: action.pausedBy, at: action.until };
       return action.nextStepId ? { type: 'email', at: action.until, stepId: action.nextStepId } : { type: 'await_payment', at: null };
   }
 }
@@ -49,7 +50,19 @@ export function invoiceView(invoice: Invoice, now: Date) {
     dueDate: invoice.dueDate,
     ...(invoice.poNumber ? { poNumber: invoice.poNumber } : {}),
     lines: invoice.lines.map((line) => ({ description: line.description, quantity: line.quantity, unitPrice: money(line.unitPriceMinor) })),
-    holds: [],
+    ...(creditedMinor(invoice) > 0 ? { credited: money(creditedMinor(invoice)) } : {}),
+    holds: (invoice.holds ?? []).map((hold) => ({
+      holdId: hold.holdId,
+      reason: hold.reason,
+      status: hold.status,
+      openedAt: hold.openedAt,
+      until: hold.until,
+      ...(hold.note ? { note: hold.note } : {}),
+      ...(hold.dispute ? { disputeReason: hold.dispute.reasonCode } : {}),
+      ...(hold.promise ? { promisedDate: hold.promise.promisedDate, promisedAmount: money(hold.promise.amountMinor) } : {}),
+      ...(hold.releasedAt ? { releasedAt: hold.releasedAt, outcome: hold.outcome } : {}),
+    })),
+    ...(invoice.pausedUntil ? { pausedUntil: invoice.pausedUntil } : {}),
     policy: { policyId: invoice.cadenceId, version: 1 },
     nextAction: nextActionView(invoice, now),
     payments: Object.values(invoice.payments)

@@ -1,10 +1,25 @@
 import { z } from 'zod';
-import { invoiceRequestSchema, paymentRequestSchema } from './api.ts';
+import {
+  creditNoteRequestSchema,
+  disputeRequestSchema,
+  disputeResolutionSchema,
+  holdRequestSchema,
+  invoiceRequestSchema,
+  paymentRequestSchema,
+  promiseRequestSchema,
+  voidRequestSchema,
+} from './api.ts';
 import { routes } from './routes.ts';
 
 const requestBodies: Record<string, z.ZodType> = {
   'POST /v1/invoices': invoiceRequestSchema,
   'POST /v1/invoices/{invoiceId}/payments': paymentRequestSchema,
+  'POST /v1/invoices/{invoiceId}/disputes': disputeRequestSchema,
+  'POST /v1/disputes/{disputeId}/resolution': disputeResolutionSchema,
+  'POST /v1/invoices/{invoiceId}/promises': promiseRequestSchema,
+  'POST /v1/invoices/{invoiceId}/holds': holdRequestSchema,
+  'POST /v1/invoices/{invoiceId}/credit-notes': creditNoteRequestSchema,
+  'POST /v1/invoices/{invoiceId}/void': voidRequestSchema,
 };
 
 const problem = {

@@ -29,6 +29,18 @@ export const routes: readonly Route[] = [
     function: 'invoices-api',
     scopes: [Scope.invoicesWrite],
   },
+  { method: 'POST', path: '/v1/invoices/{invoiceId}/disputes', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'POST', path: '/v1/disputes/{disputeId}/resolution', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'POST', path: '/v1/invoices/{invoiceId}/promises', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'POST', path: '/v1/invoices/{invoiceId}/holds', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  {
+    method: 'POST',
+    path: '/v1/invoices/{invoiceId}/holds/{holdId}/release',
+    function: 'invoices-api',
+    scopes: [Scope.invoicesWrite],
+  },
+  { method: 'POST', path: '/v1/invoices/{invoiceId}/credit-notes', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'POST', path: '/v1/invoices/{invoiceId}/void', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'GET', path: '/v1/openapi.json', function: 'invoices-api', scopes: null },
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
 ];

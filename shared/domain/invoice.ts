@@ -1,3 +1,5 @@
+import type { Hold } from './holds.ts';
+
 export type InvoiceStatus = 'open' | 'on_hold' | 'paid' | 'void' | 'written_off' | 'escalated';
 
 export interface Customer {
@@ -63,6 +65,14 @@ export interface ExecutionRef {
 
 export interface Invoice {
   readonly invoiceId: string;
+  /** Credit notes applied, by id (minor units); they lower the balance like payments. */
+  readonly creditNotes?: Readonly<Record<string, CreditNote>> | undefined;
+  /** Holds, active and past (see holds.ts); absent on invoices stored before holds existed. */
+  readonly holds?: readonly Hold[] | undefined;
+  /** Dunning stays paused until this instant (e.g. the grace period after a rejected dispute). */
+  readonly pausedUntil?: string | undefined;
+  /** Extra firmness after broken promises: raises the dunning tier (capped at 4). */
+  readonly escalation?: number | undefined;
   readonly customer: Customer;
   readonly currency: string;
   readonly amountMinor: number;
@@ -85,8 +95,20 @@ export interface Invoice {
   readonly execution?: ExecutionRef | undefined;
 }
 
-export function balanceMinor(invoice: Pick<Invoice, 'amountMinor' | 'paidMinor'>): number {
-  return invoice.amountMinor - invoice.paidMinor;
+export interface CreditNote {
+  readonly creditNoteId: string;
+  readonly amountMinor: number;
+  readonly reason: string;
+  readonly appliedAt: string;
+}
+
+export function creditedMinor(invoice: Pick<Invoice, 'creditNotes'>): number {
+  return Object.values(invoice.creditNotes ?? {}).reduce((sum, note) => sum + note.amountMinor, 0);
+}
+
+/** What the customer still owes: amount less payments and credit notes (negative when overpaid). */
+export function balanceMinor(invoice: Pick<Invoice, 'amountMinor' | 'paidMinor' | 'creditNotes'>): number {
+  return invoice.amountMinor - invoice.paidMinor - creditedMinor(invoice);
 }
 
 /** Statuses in which the lifecycle is over and nothing may be sent but the closing message. */
@@ -228,7 +250,7 @@ export function recordPayment(invoice: Invoice, input: PaymentInput, now: Date):
   const at = now.toISOString();
   const payment: Payment = { ...stripUndefined(input), recordedAt: at };
   const paidMinor = invoice.paidMinor + input.amountMinor;
-  const balance = invoice.amountMinor - paidMinor;
+  const balance = balanceMinor({ ...invoice, paidMinor });
   const status: InvoiceStatus = balance <= 0 ? 'paid' : invoice.status;
   let next: Invoice = {
     ...invoice,

@@ -6,7 +6,8 @@ import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import type { DomainEvents, DunningStarts } from '#ports/messaging.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
-import { cadenceById } from './cadence.ts';
+import { cadenceById, type Tone } from './cadence.ts';
+import { type HoldOutcome, reviewHolds } from './holds.ts';
 import {
   balanceMinor,
   type Invoice,
@@ -112,6 +113,28 @@ export async function receivePayment(deps: IngestDeps, invoiceId: string, input:
 }
 
 /**
+ * A collections action on one invoice (dispute, promise, hold, credit note, void): one
+ * conditional write, then a signal so a sleeping execution re-plans at once.
+ */
+export async function changeInvoice(
+  deps: IngestDeps,
+  invoiceId: string,
+  change: (invoice: Invoice, now: Date) => HoldOutcome,
+): Promise<HoldOutcome> {
+  let outcome: HoldOutcome | undefined;
+  let changed = false;
+  const invoice = await mutateInvoice(deps.store, invoiceId, (current) => {
+    outcome = change(current, deps.clock.now());
+    changed = outcome.kind === 'ok' && outcome.invoice !== current;
+    return changed && outcome.kind === 'ok' ? outcome.invoice : null;
+  });
+  if (!outcome) throw new Error('unreachable: change outcome missing');
+  if (outcome.kind !== 'ok') return outcome;
+  if (changed) await signal(deps, 'invoice.changed', invoice);
+  return { kind: 'ok', invoice };
+}
+
+/**
  * Buffer and bus failures must not fail an accepted write: the invoice is safe in the table,
  * send-time re-checks keep a paid invoice from being reminded, and the reconciler restarts
  * anything whose start was lost. They are logged for the engineer on call.
@@ -214,17 +237,17 @@ export interface PlanDeps {
 export type WorkflowAction = PlannedAction & { readonly version: number };
 
 export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<WorkflowAction> {
-  // Plan runs only after the previous task finished, so a claim still open here belongs to an
-  // attempt that died mid-send (a crash, a lost process): record that its outcome is unknown.
   const invoice = await mutateInvoice(deps.store, invoiceId, (current) => {
-    const open = Object.entries(current.steps).filter(([, record]) => record.state === 'claimed');
-    if (open.length === 0) return null;
-    const at = deps.clock.now().toISOString();
-    let next = current;
-    for (const [stepId, record] of open) {
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    // Holds whose time has come are decided first (promise kept or broken, hold expired).
+    let next = reviewHolds(current, now) ?? current;
+    // Plan runs only after the previous task finished, so a claim still open here belongs to an
+    // attempt that died mid-send (a crash, a lost process): record that its outcome is unknown.
+    for (const [stepId, record] of Object.entries(next.steps).filter(([, record]) => record.state === 'claimed')) {
       next = withEvent(setStep(next, stepId, { ...record, state: 'unconfirmed', at }), { at, type: 'reminder.unconfirmed', stepId });
     }
-    return next;
+    return next === current ? null : next;
   });
   return { ...planNextAction(invoice, cadenceById(invoice.cadenceId), deps.clock.now()), version: invoice.version };
 }
@@ -309,7 +332,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   let message: ReturnType<typeof renderReminder>;
   try {
     const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
-    message = renderReminder(claimed, step.tone, payUrl);
+    message = renderReminder(claimed, firmer(step.tone, claimed.escalation ?? 0), payUrl);
   } catch (error) {
     // Nothing reached the provider: release the claim so a retry can send.
     await releaseClaim(deps, invoiceId, stepId, claimId);
@@ -331,13 +354,20 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       type: 'reminder.sent',
       stepId,
       channel: 'email',
-      tone: step.tone,
+      tone: firmer(step.tone, invoice.escalation ?? 0),
       to,
       messageId,
       balanceMinor: balanceMinor(invoice),
     });
   });
   return 'sent';
+}
+
+const tones: readonly Tone[] = ['friendly', 'firm', 'final'];
+
+/** After a broken promise, every later message is one step firmer (never past final). */
+export function firmer(tone: Tone, escalation: number): Tone {
+  return tones[Math.min(tones.indexOf(tone) + escalation, tones.length - 1)] ?? 'final';
 }
 
 function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {
@@ -488,7 +518,9 @@ export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: s
   const invoice = await deps.store.get(invoiceId);
   if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
   if (invoice.closedAt) return 'already_closed';
-  const wantsThankYou = invoice.status === 'paid' && Object.keys(invoice.payments).length > 0 && invoice.customer.email;
+  // Thanks are for a payment that settled the invoice, not for a credit note that did.
+  const settledByPayment = invoice.timeline.some((event) => event.type === 'invoice.paid');
+  const wantsThankYou = invoice.status === 'paid' && settledByPayment && invoice.customer.email;
   if (wantsThankYou && !invoice.steps[THANK_YOU_STEP]) await sendThankYou(deps, invoiceId);
   await mutateInvoice(deps.store, invoiceId, (current) => {
     if (current.closedAt) return null;

@@ -1,5 +1,6 @@
 import type { Cadence, CadenceStep } from './cadence.ts';
 import { addDays, zonedInstant } from './calendar.ts';
+import { activeHolds } from './holds.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
 
 /**
@@ -11,9 +12,11 @@ export type PlannedAction =
   | { readonly type: 'send_email'; readonly stepId: string; readonly dueAt: string }
   | {
       readonly type: 'sleep';
-      /** When to plan again; null means "until a signal" (nothing left to send). */
+      /** When to plan again; null means "until a signal" (nothing left to send, or an open-ended hold). */
       readonly until: string | null;
       readonly nextStepId: string | null;
+      /** Why nothing is sent meanwhile, when it is not just waiting for the next step. */
+      readonly pausedBy?: 'hold' | 'grace' | undefined;
     }
   | { readonly type: 'close'; readonly reason: CloseReason };
 
@@ -50,6 +53,18 @@ export function planNextAction(invoice: Invoice, cadence: Cadence, now: Date): P
     return { type: 'close', reason: invoice.status as Exclude<CloseReason, 'nothing_due'> };
   }
   if (balanceMinor(invoice) <= 0) return { type: 'close', reason: 'nothing_due' };
+
+  // On hold: nothing leaves until the earliest hold deadline (or a signal, for open-ended holds).
+  const holds = activeHolds(invoice);
+  if (holds.length > 0) {
+    // Wake at the earliest deadline to review that hold, even if another one is open-ended.
+    const deadlines = holds.map((hold) => hold.until).filter((until): until is string => until !== null);
+    const until = deadlines.sort()[0] ?? null;
+    return { type: 'sleep', until, nextStepId: null, pausedBy: 'hold' };
+  }
+  if (invoice.pausedUntil && Date.parse(invoice.pausedUntil) > now.getTime()) {
+    return { type: 'sleep', until: invoice.pausedUntil, nextStepId: null, pausedBy: 'grace' };
+  }
 
   const schedule = scheduleSteps(invoice, cadence);
   // Of the steps already due, only the latest is sent: an invoice that arrives late, or a

@@ -1,0 +1,319 @@
+import { addDays, zonedInstant } from './calendar.ts';
+import { balanceMinor, type Invoice, type InvoiceStatus, isSettled, withEvent } from './invoice.ts';
+
+/**
+ * One model for every pause: a hold has a reason, an optional deadline and a status. While an
+ * invoice has an active hold, the planner sends nothing; when the hold ends (released,
+ * resolved, expired, kept or broken) dunning resumes, or the invoice closes.
+ */
+export type HoldReason = 'dispute' | 'promise' | 'payment_plan' | 'unmatched_cash' | 'manual';
+
+export const disputeReasons = ['pricing', 'missing_po', 'short_delivery', 'damaged_goods', 'duplicate_billing', 'other'] as const;
+export type DisputeReason = (typeof disputeReasons)[number];
+export type DisputeOutcome = 'rejected' | 'credited' | 'upheld';
+
+export interface Hold {
+  readonly holdId: string;
+  readonly reason: HoldReason;
+  readonly status: 'active' | 'released';
+  readonly openedAt: string;
+  /** When the hold needs a decision (promise check, manual hold end); null: until someone acts. */
+  readonly until: string | null;
+  readonly note?: string | undefined;
+  readonly releasedAt?: string | undefined;
+  /** How it ended: released, expired, rejected, credited, upheld, kept, broken. */
+  readonly outcome?: string | undefined;
+  readonly dispute?: { readonly reasonCode: DisputeReason } | undefined;
+  readonly promise?:
+    | {
+        readonly promisedDate: string;
+        /** The amount promised; the whole balance at the time when absent. */
+        readonly amountMinor: number;
+        /** Payments recorded when the promise was made: what arrives on top of this counts. */
+        readonly paidMinorAtPromise: number;
+      }
+    | undefined;
+}
+
+/** The parts of a policy that govern holds. */
+export interface HoldRules {
+  /** Days after the promised date before a promise counts as broken. */
+  readonly promiseGraceDays: number;
+  /** Days after a rejected dispute before reminders resume. */
+  readonly disputeGraceDays: number;
+  /** A promise may not be further out than this many days. */
+  readonly maxPromiseDays: number;
+}
+
+export const defaultHoldRules: HoldRules = { promiseGraceDays: 2, disputeGraceDays: 3, maxPromiseDays: 30 };
+
+export type HoldOutcome =
+  | { kind: 'ok'; invoice: Invoice }
+  | { kind: 'conflict'; reason: string }
+  | { kind: 'invalid'; path: string; message: string };
+
+export function activeHolds(invoice: Invoice): Hold[] {
+  return (invoice.holds ?? []).filter((hold) => hold.status === 'active');
+}
+
+/** Status after any change: settled states stay; otherwise on_hold while a hold is active. */
+function withStatus(invoice: Invoice): Invoice {
+  if (isSettled(invoice.status)) return invoice;
+  const status: InvoiceStatus = activeHolds(invoice).length > 0 ? 'on_hold' : 'open';
+  return { ...invoice, status };
+}
+
+function replaceHold(invoice: Invoice, hold: Hold): Invoice {
+  return { ...invoice, holds: (invoice.holds ?? []).map((existing) => (existing.holdId === hold.holdId ? hold : existing)) };
+}
+
+function addHold(invoice: Invoice, hold: Hold): Invoice {
+  return withStatus({ ...invoice, holds: [...(invoice.holds ?? []), hold] });
+}
+
+function release(invoice: Invoice, hold: Hold, outcome: string, at: string): Invoice {
+  return withStatus(replaceHold(invoice, { ...hold, status: 'released', releasedAt: at, outcome }));
+}
+
+function notOpenForHolds(invoice: Invoice): HoldOutcome | undefined {
+  if (isSettled(invoice.status)) return { kind: 'conflict', reason: `the invoice is ${invoice.status}` };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Disputes
+// ---------------------------------------------------------------------------------------
+
+export function openDispute(
+  invoice: Invoice,
+  disputeId: string,
+  reasonCode: DisputeReason,
+  note: string | undefined,
+  now: Date,
+): HoldOutcome {
+  const blocked = notOpenForHolds(invoice);
+  if (blocked) return blocked;
+  const existing = (invoice.holds ?? []).find((hold) => hold.holdId === disputeId);
+  if (existing) return { kind: 'ok', invoice };
+  const at = now.toISOString();
+  const hold: Hold = { holdId: disputeId, reason: 'dispute', status: 'active', openedAt: at, until: null, note, dispute: { reasonCode } };
+  return {
+    kind: 'ok',
+    invoice: withEvent(addHold(invoice, hold), { at, type: 'dispute.opened', disputeId, reason: reasonCode, ...(note ? { note } : {}) }),
+  };
+}
+
+/**
+ * rejected → reminders resume after the grace period; credited → a credit note lowers the
+ * balance (closing the invoice if nothing is left); upheld → the invoice is void and closes.
+ */
+export function resolveDispute(
+  invoice: Invoice,
+  disputeId: string,
+  outcome: DisputeOutcome,
+  creditMinor: number | undefined,
+  now: Date,
+  rules: HoldRules,
+): HoldOutcome {
+  const hold = (invoice.holds ?? []).find((candidate) => candidate.holdId === disputeId && candidate.reason === 'dispute');
+  if (!hold) return { kind: 'conflict', reason: `dispute ${disputeId} is not on invoice ${invoice.invoiceId}` };
+  if (hold.status !== 'active') {
+    return hold.outcome === outcome
+      ? { kind: 'ok', invoice }
+      : { kind: 'conflict', reason: `dispute ${disputeId} was already resolved as ${hold.outcome}` };
+  }
+  const at = now.toISOString();
+  let next = release(invoice, hold, outcome, at);
+  if (outcome === 'credited') {
+    if (creditMinor === undefined || creditMinor <= 0)
+      return { kind: 'invalid', path: 'creditAmount', message: 'is required and must be greater than zero for a credited dispute' };
+    if (creditMinor > balanceMinor(invoice)) return { kind: 'invalid', path: 'creditAmount', message: 'must not exceed the balance' };
+    next = applyCredit(next, `credit-${disputeId}`, creditMinor, `dispute ${disputeId}`, at);
+  }
+  if (outcome === 'upheld') next = { ...next, status: 'void' };
+  if (outcome === 'rejected') next = { ...next, pausedUntil: new Date(now.getTime() + rules.disputeGraceDays * 86_400_000).toISOString() };
+  next = withEvent(next, {
+    at,
+    type: 'dispute.resolved',
+    disputeId,
+    outcome,
+    ...(creditMinor !== undefined && outcome === 'credited' ? { creditMinor } : {}),
+  });
+  if (outcome === 'upheld') next = withEvent(next, { at, type: 'invoice.voided', reason: `dispute ${disputeId} upheld` });
+  return { kind: 'ok', invoice: next };
+}
+
+// ---------------------------------------------------------------------------------------
+// Promises to pay
+// ---------------------------------------------------------------------------------------
+
+export function makePromise(
+  invoice: Invoice,
+  promiseId: string,
+  promisedDate: string,
+  amountMinor: number | undefined,
+  now: Date,
+  rules: HoldRules,
+): HoldOutcome {
+  const blocked = notOpenForHolds(invoice);
+  if (blocked) return blocked;
+  const timeZone = invoice.customer.timeZone;
+  const today = localDate(now, timeZone);
+  if (promisedDate < today) return { kind: 'invalid', path: 'promisedDate', message: 'must not be in the past' };
+  if (promisedDate > addDays(today, rules.maxPromiseDays)) {
+    return { kind: 'invalid', path: 'promisedDate', message: `must be within ${rules.maxPromiseDays} days` };
+  }
+  const balance = balanceMinor(invoice);
+  if (amountMinor !== undefined && (amountMinor <= 0 || amountMinor > balance)) {
+    return { kind: 'invalid', path: 'amount', message: 'must be greater than zero and not exceed the balance' };
+  }
+  const at = now.toISOString();
+  // One promise at a time: a new one replaces an active one.
+  let next = invoice;
+  for (const previous of activeHolds(invoice).filter((hold) => hold.reason === 'promise')) {
+    next = withEvent(release(next, previous, 'replaced', at), {
+      at,
+      type: 'hold.released',
+      holdId: previous.holdId,
+      reason: 'promise',
+      outcome: 'replaced',
+    });
+  }
+  // The promise is checked at the end of the grace period, end of day in the customer's zone.
+  const until = zonedInstant(addDays(promisedDate, rules.promiseGraceDays + 1), '00:00', timeZone).toISOString();
+  const promised = amountMinor ?? balance;
+  const hold: Hold = {
+    holdId: promiseId,
+    reason: 'promise',
+    status: 'active',
+    openedAt: at,
+    until,
+    promise: { promisedDate, amountMinor: promised, paidMinorAtPromise: invoice.paidMinor },
+  };
+  next = addHold(next, hold);
+  return { kind: 'ok', invoice: withEvent(next, { at, type: 'promise.made', promiseId, promisedDate, amountMinor: promised }) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Manual holds
+// ---------------------------------------------------------------------------------------
+
+export function placeManualHold(invoice: Invoice, holdId: string, until: string | null, note: string, now: Date): HoldOutcome {
+  const blocked = notOpenForHolds(invoice);
+  if (blocked) return blocked;
+  if ((invoice.holds ?? []).some((hold) => hold.holdId === holdId)) return { kind: 'ok', invoice };
+  if (until !== null && Date.parse(until) <= now.getTime()) return { kind: 'invalid', path: 'until', message: 'must be in the future' };
+  const at = now.toISOString();
+  const hold: Hold = { holdId, reason: 'manual', status: 'active', openedAt: at, until, note };
+  return { kind: 'ok', invoice: withEvent(addHold(invoice, hold), { at, type: 'hold.placed', holdId, reason: 'manual', until, note }) };
+}
+
+export function releaseHold(invoice: Invoice, holdId: string, now: Date): HoldOutcome {
+  const hold = (invoice.holds ?? []).find((candidate) => candidate.holdId === holdId);
+  if (!hold) return { kind: 'conflict', reason: `hold ${holdId} is not on invoice ${invoice.invoiceId}` };
+  if (hold.status !== 'active') return { kind: 'ok', invoice };
+  if (hold.reason === 'dispute') return { kind: 'conflict', reason: 'a dispute ends through its resolution' };
+  const at = now.toISOString();
+  return {
+    kind: 'ok',
+    invoice: withEvent(release(invoice, hold, 'released', at), {
+      at,
+      type: 'hold.released',
+      holdId,
+      reason: hold.reason,
+      outcome: 'released',
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Credit notes and void
+// ---------------------------------------------------------------------------------------
+
+function applyCredit(invoice: Invoice, creditNoteId: string, amountMinor: number, reason: string, at: string): Invoice {
+  let next: Invoice = {
+    ...invoice,
+    creditNotes: { ...(invoice.creditNotes ?? {}), [creditNoteId]: { creditNoteId, amountMinor, reason, appliedAt: at } },
+  };
+  const balance = balanceMinor(next);
+  next = withEvent(next, { at, type: 'credit_note.applied', creditNoteId, amountMinor, reason, balanceMinor: balance });
+  if (balance <= 0 && !isSettled(next.status)) next = withEvent({ ...next, status: 'paid' }, { at, type: 'invoice.settled', by: 'credit' });
+  return next;
+}
+
+export function applyCreditNote(invoice: Invoice, creditNoteId: string, amountMinor: number, reason: string, now: Date): HoldOutcome {
+  const previous = invoice.creditNotes?.[creditNoteId];
+  if (previous) {
+    return previous.amountMinor === amountMinor
+      ? { kind: 'ok', invoice }
+      : { kind: 'conflict', reason: `credit note ${creditNoteId} was already applied with a different amount` };
+  }
+  if (invoice.status === 'void' || invoice.status === 'written_off')
+    return { kind: 'conflict', reason: `the invoice is ${invoice.status}` };
+  if (amountMinor > Math.max(balanceMinor(invoice), 0)) return { kind: 'invalid', path: 'amount', message: 'must not exceed the balance' };
+  return { kind: 'ok', invoice: applyCredit(invoice, creditNoteId, amountMinor, reason, now.toISOString()) };
+}
+
+export function voidInvoice(invoice: Invoice, reason: string | undefined, now: Date): HoldOutcome {
+  if (invoice.status === 'void') return { kind: 'ok', invoice };
+  if (invoice.status === 'paid' || invoice.status === 'written_off')
+    return { kind: 'conflict', reason: `the invoice is ${invoice.status}` };
+  const at = now.toISOString();
+  let next: Invoice = { ...invoice, status: 'void' };
+  for (const hold of activeHolds(invoice)) next = replaceHold(next, { ...hold, status: 'released', releasedAt: at, outcome: 'voided' });
+  return { kind: 'ok', invoice: withEvent(next, { at, type: 'invoice.voided', ...(reason ? { reason } : {}) }) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Review: what the clock decides
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Ends the holds whose time has come: a promise is kept when enough money arrived on top of
+ * what had been paid when it was made (checked at once when the invoice is settled, else at
+ * the end of its grace period), broken otherwise — which makes dunning one step firmer; a
+ * manual hold expires at its deadline. Returns null when nothing changes.
+ */
+export function reviewHolds(invoice: Invoice, now: Date): Invoice | null {
+  const at = now.toISOString();
+  let next = invoice;
+  for (const hold of activeHolds(invoice)) {
+    if (hold.reason === 'promise' && hold.promise) {
+      const arrived = next.paidMinor - hold.promise.paidMinorAtPromise + creditsSince(next, hold.openedAt);
+      const kept = arrived >= hold.promise.amountMinor || balanceMinor(next) <= 0;
+      if (kept) {
+        next = withEvent(release(next, hold, 'kept', at), { at, type: 'promise.kept', promiseId: hold.holdId });
+      } else if (hold.until && Date.parse(hold.until) <= now.getTime()) {
+        next = withEvent(release(next, hold, 'broken', at), {
+          at,
+          type: 'promise.broken',
+          promiseId: hold.holdId,
+          promisedDate: hold.promise.promisedDate,
+        });
+        next = { ...next, escalation: (next.escalation ?? 0) + 1 };
+      }
+    } else if (hold.until && Date.parse(hold.until) <= now.getTime()) {
+      next = withEvent(release(next, hold, 'expired', at), {
+        at,
+        type: 'hold.released',
+        holdId: hold.holdId,
+        reason: hold.reason,
+        outcome: 'expired',
+      });
+    }
+  }
+  return next === invoice ? null : next;
+}
+
+/** Credit applied since an instant: it counts towards a promise like a payment. */
+function creditsSince(invoice: Invoice, since: string): number {
+  return Object.values(invoice.creditNotes ?? {})
+    .filter((note) => note.appliedAt >= since)
+    .reduce((sum, note) => sum + note.amountMinor, 0);
+}
+
+/** The calendar date at an instant in a time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
