@@ -31,15 +31,18 @@ import {
   voidInvoice,
 } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { changeInvoice, ingestInvoice, receivePayment } from '#domain/lifecycle.ts';
+import { changeInvoice, ingestInvoice, receivePayment, UnknownPolicyError } from '#domain/lifecycle.ts';
 
 const app = composeFunction('invoices-api');
 const store = app.invoiceStore();
-const deps = { store, clock: app.clock, starts: app.starts(), events: app.events(), log: app.log };
+const deps = { store, clock: app.clock, starts: app.starts(), events: app.events(), policies: app.policyStore(), log: app.log };
 
 async function upsertInvoice(event: HttpEvent) {
   const request = parseBody(event, invoiceRequestSchema);
-  const outcome = await ingestInvoice(deps, toInvoiceInput(request));
+  const outcome = await ingestInvoice(deps, toInvoiceInput(request), request.policyId).catch((error: unknown) => {
+    if (error instanceof UnknownPolicyError) throw problems.validation([{ path: 'policyId', message: 'is not a known policy' }]);
+    throw error;
+  });
   const view = invoiceView(outcome.invoice, deps.clock.now());
   switch (outcome.kind) {
     case 'created':

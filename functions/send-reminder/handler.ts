@@ -3,7 +3,15 @@ import { sendTaskSchema } from '#contracts/workflow.ts';
 import { sendReminder } from '#domain/lifecycle.ts';
 
 const app = composeFunction('send-reminder');
-const deps = { store: app.invoiceStore(), clock: app.clock, mailer: app.mailer(), links: app.payLinks(), log: app.log };
+const deps = {
+  store: app.invoiceStore(),
+  clock: app.clock,
+  mailer: app.mailer(),
+  texter: app.texter(),
+  ledger: app.customerLedger(),
+  links: app.payLinks(),
+  log: app.log,
+};
 
 export const handler = async (event: unknown) => {
   const { invoiceId, stepId } = sendTaskSchema.parse(event);

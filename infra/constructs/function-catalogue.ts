@@ -1,17 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { EnvName } from '#contracts/env.ts';
 import { type Access, type FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
 import type { DunningWorkflow } from './dunning-workflow.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
 import type { InvoiceTimers } from './invoice-timers.ts';
-import { acknowledgeWildcardResource } from './nag.ts';
+import { acknowledgeNag, acknowledgeWildcardResource } from './nag.ts';
 import type { ReminderEmail } from './reminder-email.ts';
 
 /** Everything a catalogue entry can be given a variable for or access to. */
@@ -28,6 +29,8 @@ export interface CatalogueResources {
   readonly email: ReminderEmail;
   readonly linkSecret: ISecret;
   readonly publicBaseUrl: string;
+  /** Where collector tasks are published; its KMS key (if any) is granted along with it. */
+  readonly collectorTasks: ITopic;
 }
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -52,6 +55,7 @@ const variableNeedsOneOf: Partial<Record<EnvName, readonly Access[]>> = {
   [EnvName.senderEmail]: ['ses:send'],
   [EnvName.sesConfigurationSet]: ['ses:send'],
   [EnvName.linkSecretId]: ['linkSecret:read'],
+  [EnvName.collectorsTopicArn]: ['collectors:publish'],
 };
 const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
   'table:read': [EnvName.tableName],
@@ -63,6 +67,7 @@ const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
   'scheduler:manage': [EnvName.scheduleGroup],
   'ses:send': [EnvName.senderEmail, EnvName.sesConfigurationSet],
   'linkSecret:read': [EnvName.linkSecretId],
+  'collectors:publish': [EnvName.collectorsTopicArn],
 };
 
 /** Throws when a catalogue entry hands out a variable without its access, or the reverse. */
@@ -109,6 +114,8 @@ function variableValue(variable: EnvName, r: CatalogueResources): string {
       return r.publicBaseUrl;
     case EnvName.linkSecretId:
       return r.linkSecret.secretArn;
+    case EnvName.collectorsTopicArn:
+      return r.collectorTasks.topicArn;
   }
 }
 
@@ -175,7 +182,40 @@ function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources)
     case 'linkSecret:read':
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [r.linkSecret.secretArn] }));
       return;
+    case 'collectors:publish':
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [r.collectorTasks.topicArn] }));
+      // SNS encrypts each message with a data key from the topic's key, on the publisher's behalf.
+      if (r.collectorTasks.masterKey) {
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [r.collectorTasks.masterKey.keyArn] }),
+        );
+      }
+      return;
+    case 'sms:publish':
+      grantSmsPublish(fn);
+      return;
   }
+}
+
+/**
+ * SMS straight to phone numbers. A phone number has no ARN, so IAM can only name it as `*`
+ * (and no SNS condition key narrows it); the Deny takes every SNS ARN (topics, platform
+ * endpoints) back out, so what is left is publishing to phone numbers. Both statements live in
+ * their own policy, so the acknowledgement of the wildcard covers that policy and nothing else.
+ */
+function grantSmsPublish(fn: DunwellFunction): void {
+  const policy = new Policy(fn, 'SmsPublish', {
+    roles: [fn.role],
+    statements: [
+      new PolicyStatement({ sid: 'SmsToPhoneNumbers', actions: ['sns:Publish'], resources: ['*'] }),
+      new PolicyStatement({ sid: 'NoTopicsOrEndpoints', effect: Effect.DENY, actions: ['sns:Publish'], resources: ['arn:aws:sns:*:*:*'] }),
+    ],
+  });
+  acknowledgeNag(
+    policy,
+    'IAM5[Resource::*]',
+    'SMS to a phone number (SNS Publish with PhoneNumber) has no resource ARN to name; publishing to any SNS topic or endpoint ARN is denied in the same policy.',
+  );
 }
 
 /** Gives a function exactly the variables and access its catalogue entry lists. */

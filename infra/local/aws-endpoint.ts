@@ -14,7 +14,9 @@ export interface LocalAwsServices {
   putEvent(entry: { EventBusName: string; Source: string; DetailType: string; Detail: string }): string;
   readSecret(secretId: string): string;
   /** SNS Publish to a phone number: the SMS outbox. */
-  publishSms(phoneNumber: string, message: string): string;
+  publishSms(phoneNumber: string, message: string, attributes: Readonly<Record<string, string>>): string;
+  /** SNS Publish to a topic: the topic feed; an unknown topic is an AwsError (NotFound). */
+  publishToTopic(topicArn: string, message: string, subject: string | undefined, attributes: Readonly<Record<string, string>>): string;
   /** SES v2 SendEmail: recorded, then passed on to aws-ses-v2-local. */
   sendEmail(request: Record<string, unknown>, authorization: string): Promise<{ status: number; body: string }>;
 }
@@ -52,6 +54,7 @@ export class LocalAwsEndpoint {
     const body = Buffer.concat(chunks).toString('utf8');
     const target = String(request.headers['x-amz-target'] ?? '');
     const url = new URL(request.url ?? '/', 'http://local');
+    const isQuery = !target && request.method === 'POST' && (request.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
     try {
       if (target) {
         const [service, operation] = target.split('.');
@@ -67,14 +70,14 @@ export class LocalAwsEndpoint {
         );
         return send(response, result.status, 'application/json', result.body);
       }
-      if (request.method === 'POST' && (request.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) {
-        return send(response, 200, 'text/xml', this.queryOperation(new URLSearchParams(body)));
-      }
+      if (isQuery) return send(response, 200, 'text/xml', this.queryOperation(new URLSearchParams(body)));
       throw new AwsError('UnknownOperationException', `The local endpoint does not emulate ${request.method} ${url.pathname}`, 404);
     } catch (error) {
       const aws = error instanceof AwsError ? error : new AwsError('InternalFailure', String(error), 500);
       if (!(error instanceof AwsError)) console.error(JSON.stringify({ level: 'error', component: 'local-aws', error: String(error) }));
       response.setHeader('x-amzn-errortype', aws.code);
+      // The query protocol (SNS) answers errors in XML, as the SDK expects to parse them.
+      if (isQuery) return send(response, aws.status, 'text/xml', queryError(aws));
       send(response, aws.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: aws.code, message: aws.message }));
     }
   }
@@ -136,15 +139,44 @@ export class LocalAwsEndpoint {
     return { ScheduleArn: scheduleArn };
   }
 
-  /** SNS speaks the query protocol: form-encoded in, XML out. Only Publish to a phone number is emulated. */
+  /** SNS speaks the query protocol: form-encoded in, XML out. Publish to a phone number (SMS) or to a topic is emulated. */
   private queryOperation(params: URLSearchParams): string {
     const action = params.get('Action');
     const phone = params.get('PhoneNumber');
-    if (action !== 'Publish' || !phone)
-      throw new AwsError('InvalidAction', `The local endpoint does not emulate SNS ${action} (only Publish to a PhoneNumber)`);
-    const messageId = this.services.publishSms(phone, params.get('Message') ?? '');
+    const topicArn = params.get('TopicArn');
+    if (action !== 'Publish' || (!phone && !topicArn) || (phone && topicArn)) {
+      throw new AwsError(
+        'InvalidAction',
+        `The local endpoint does not emulate SNS ${action} (only Publish to a PhoneNumber or a TopicArn)`,
+      );
+    }
+    const message = params.get('Message') ?? '';
+    if (message === '') throw new AwsError('InvalidParameter', 'Invalid parameter: Empty message', 400);
+    const attributes = messageAttributes(params);
+    const messageId = phone
+      ? this.services.publishSms(phone, message, attributes)
+      : this.services.publishToTopic(topicArn ?? '', message, params.get('Subject') ?? undefined, attributes);
     return `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`;
   }
+}
+
+/** String message attributes from the query form: `MessageAttributes.entry.N.Name` / `.Value.StringValue`. */
+function messageAttributes(params: URLSearchParams): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (let index = 1; params.has(`MessageAttributes.entry.${index}.Name`); index++) {
+    const name = params.get(`MessageAttributes.entry.${index}.Name`) ?? '';
+    const value = params.get(`MessageAttributes.entry.${index}.Value.StringValue`);
+    if (value === null || value === '')
+      throw new AwsError('InvalidParameterValue', `The message attribute '${name}' must contain a non-empty value`, 400);
+    attributes[name] = value;
+  }
+  return attributes;
+}
+
+function queryError(error: AwsError): string {
+  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const type = error.status < 500 ? 'Sender' : 'Receiver';
+  return `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${type}</Type><Code>${xml(error.code)}</Code><Message>${xml(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {

@@ -184,6 +184,16 @@ export class LocalGateway {
       }
       case 'GET /_local/outbox':
         return sendJson(response, 200, this.runtime.outbox.list(url.searchParams.get('invoiceId') ?? undefined));
+      case 'GET /_local/topics':
+        // What the collectors topic's subscribers would have received; JSON bodies are shown parsed.
+        return sendJson(
+          response,
+          200,
+          this.runtime.topics.list({ invoiceId: url.searchParams.get('invoiceId') ?? undefined }).map((entry) => ({
+            ...entry,
+            message: parsedJson(entry.message),
+          })),
+        );
       case 'GET /_local/dead-letters':
         return sendJson(response, 200, this.runtime.deadLetters);
       case 'POST /_local/clock/advance': {
@@ -245,6 +255,14 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
     else chunks.push(chunk as Buffer);
   }
   return tooLarge ? null : Buffer.concat(chunks);
+}
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -19,6 +19,7 @@ import { Outbox } from './outbox.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { ensureTables } from './tables.ts';
+import { TopicFeed } from './topic-feed.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 const require = createRequire(import.meta.url);
@@ -47,6 +48,8 @@ const SCHEDULE_GROUP = 'dunwell-timers';
 const START_QUEUE = 'dunwell-start';
 const LINK_SECRET_ID = 'dunwell/link-signing';
 const MAX_DELIVERIES = 5;
+/** The collectors topic: collector tasks are published here (GET /_local/topics shows them). */
+export const LOCAL_COLLECTORS_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:dunwell-local-collector-tasks`;
 
 /**
  * The whole pipeline in one process: dynalite, the local AWS endpoint, aws-ses-v2-local, the
@@ -57,6 +60,8 @@ export class LocalRuntime {
   readonly activity = new Activity();
   readonly clock: VirtualClock;
   readonly outbox: Outbox;
+  /** Messages published to SNS topics (collector tasks), as subscribers would receive them. */
+  readonly topics: TopicFeed;
   readonly host: LambdaHost;
   readonly deadLetters: { source: string; payload: unknown; error: string }[] = [];
   sesUrl = '';
@@ -74,6 +79,7 @@ export class LocalRuntime {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
     this.outbox = new Outbox(this.file('outbox.jsonl'));
+    this.topics = new TopicFeed(this.file('topics.jsonl'));
     this.host = new LambdaHost(this.activity);
   }
 
@@ -110,9 +116,33 @@ export class LocalRuntime {
       sendMessage: (queueUrl, body) => this.deliverToQueue(queueUrl, body),
       putEvent: (entry) => this.routeEvent(entry),
       readSecret: (secretId) => this.readSecret(secretId),
-      publishSms: (phoneNumber, message) => {
+      publishSms: (phoneNumber, message, attributes) => {
         const messageId = randomUUID();
-        this.outbox.record({ channel: 'sms', to: phoneNumber, text: message, sentAt: this.clock.now().toISOString(), messageId });
+        const invoiceIds = (attributes['Dunwell.InvoiceIds'] ?? '').split(',').filter(Boolean).map(decodeURIComponent);
+        const step = attributes['Dunwell.Step'];
+        this.outbox.record({
+          channel: 'sms',
+          to: phoneNumber,
+          text: message,
+          sentAt: this.clock.now().toISOString(),
+          ...(invoiceIds.length === 1 ? { invoiceId: invoiceIds[0] } : {}),
+          ...(invoiceIds.length > 1 ? { invoiceIds } : {}),
+          ...(step ? { step } : {}),
+          messageId,
+        });
+        return messageId;
+      },
+      publishToTopic: (topicArn, message, subject, attributes) => {
+        if (topicArn !== LOCAL_COLLECTORS_TOPIC_ARN) throw new AwsError('NotFound', `Topic does not exist: ${topicArn}`, 404);
+        const messageId = randomUUID();
+        this.topics.record({
+          topicArn,
+          messageId,
+          publishedAt: this.clock.now().toISOString(),
+          ...(subject ? { subject } : {}),
+          message,
+          attributes,
+        });
         return messageId;
       },
       sendEmail: (request, authorization) => this.sendEmail(request, authorization),
@@ -143,6 +173,7 @@ export class LocalRuntime {
       [EnvName.sesConfigurationSet]: 'dunwell-local',
       [EnvName.publicBaseUrl]: publicBaseUrl,
       [EnvName.linkSecretId]: LINK_SECRET_ID,
+      [EnvName.collectorsTopicArn]: LOCAL_COLLECTORS_TOPIC_ARN,
     });
 
     const client = new DynamoDBClient({ endpoint: dynamoUrl });

@@ -121,7 +121,8 @@ export class DunwellStatelessStack extends Stack {
       senderDomain: config.senderDomain,
     });
 
-    // Collector hand-overs (broken promise, high value, final notice). No publisher yet.
+    // Collector hand-overs (broken promise, high value, final notice, agency referral, write-off
+    // proposal), published by open-task; subscribers filter on the kind and reason attributes.
     this.collectorTasks = new Topic(this, 'CollectorTasks', {
       topicName: `${namePrefix}-collector-tasks`,
       masterKey: props.dataKey,
@@ -140,6 +141,7 @@ export class DunwellStatelessStack extends Stack {
       email: this.email,
       linkSecret: props.linkSecret,
       publicBaseUrl: config.publicBaseUrl ?? this.api.url,
+      collectorTasks: this.collectorTasks,
     };
     for (const fn of functions.values()) bindCatalogueEntry(fn, resources);
 

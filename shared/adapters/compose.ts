@@ -1,12 +1,16 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EnvName } from '#contracts/env.ts';
 import { type FunctionName, functionEnvironment } from '#contracts/functions.ts';
 import { processClock } from './clock.ts';
+import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
+import { DynamoPolicyStore } from './dynamo-policy-store.ts';
+import { DynamoTaskStore } from './dynamo-task-store.ts';
 import { readEnvironment } from './environment.ts';
 import { jsonLogger } from './log.ts';
 import { EventBridgeDomainEvents, SqsDunningStarts } from './messaging.ts';
@@ -15,6 +19,8 @@ import { SchedulerTimers, schedulerClient } from './scheduler-timers.ts';
 import { SecretsManagerSource } from './secrets-manager.ts';
 import { SesMailer, sesClient } from './ses-mailer.ts';
 import { StepFunctionsWorkflow } from './sfn-workflow.ts';
+import { SnsCollectorNotifier } from './sns-collectors.ts';
+import { SnsTexter, snsClient } from './sns-texter.ts';
 
 /**
  * Builds a function's adapters from its environment, once per cold start. A function can
@@ -33,6 +39,11 @@ export function composeFunction(name: FunctionName) {
     log: jsonLogger(name),
     invoiceStore: () => new DynamoInvoiceStore(documents, need(EnvName.tableName)),
     idempotencyStore: () => new DynamoIdempotencyStore(documents, need(EnvName.tableName)),
+    policyStore: () => new DynamoPolicyStore(documents, need(EnvName.tableName)),
+    customerLedger: () => new DynamoCustomerLedger(documents, need(EnvName.tableName)),
+    taskStore: () => new DynamoTaskStore(documents, need(EnvName.tableName)),
+    /** The collectors topic; delivery is at least once, so the SDK's own retries are welcome here. */
+    collectors: () => new SnsCollectorNotifier(new SNSClient({}), need(EnvName.collectorsTopicArn)),
     starts: () => new SqsDunningStarts(new SQSClient({}), need(EnvName.startQueueUrl)),
     events: () => new EventBridgeDomainEvents(new EventBridgeClient({}), need(EnvName.eventBusName)),
     workflow: () => new StepFunctionsWorkflow(new SFNClient({}), need(EnvName.stateMachineArn)),
@@ -49,6 +60,7 @@ export function composeFunction(name: FunctionName) {
     },
     mailer: () =>
       new SesMailer(sesClient(), { fromAddress: need(EnvName.senderEmail), configurationSet: need(EnvName.sesConfigurationSet) }),
+    texter: () => new SnsTexter(snsClient()),
     payLinks: () =>
       new SignedPayLinks(new SecretsManagerSource(new SecretsManagerClient({})), need(EnvName.linkSecretId), need(EnvName.publicBaseUrl)),
     secrets: () => new SecretsManagerSource(new SecretsManagerClient({})),

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { type FieldError, fieldErrors } from '#contracts/api.ts';
+import { canonicalJson } from '#domain/canonical-json.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { IdempotencyStore } from '#ports/idempotency-store.ts';
 import { jsonLogger } from './log.ts';
@@ -178,22 +179,10 @@ function idempotency(deps: { store: IdempotencyStore; clock: Clock }): middy.Mid
 
 function canonicalBody(text: string): string {
   try {
-    return JSON.stringify(sortKeys(JSON.parse(text)));
+    return canonicalJson(JSON.parse(text));
   } catch {
     return text;
   }
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
 }
 
 /** The calling client: Cognito access tokens carry `client_id`; other issuers `sub`. */

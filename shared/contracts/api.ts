@@ -58,6 +58,8 @@ export const invoiceRequestSchema = z
     dueDate: isoDate,
     poNumber: z.string().min(1).max(100).optional(),
     lines: z.array(lineSchema).max(1000).default([]),
+    /** The cadence policy to follow; the default policy when absent. Fixed once the invoice exists. */
+    policyId: idSchema.optional(),
   })
   .superRefine((invoice, ctx) => {
     if (!isCurrency(invoice.currency)) return;
@@ -181,3 +183,38 @@ export function parseChildId(id: string): { kind: string; invoiceId: string } | 
   const match = childIdPattern.exec(id);
   return match ? { kind: match[1] ?? '', invoiceId: match[2] ?? '' } : undefined;
 }
+
+// ---------------------------------------------------------------------------------------
+// Collector tasks (the worklist)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The domain's task outcomes (domain/tasks.ts imports this module, so they are spelled out here;
+ * the handler's call into the domain and a unit test keep the two lists equal).
+ */
+const taskOutcomeValues = ['promise_obtained', 'dispute_found', 'no_answer', 'paid', 'other', 'approved', 'rejected'] as const;
+
+export const taskIdSchema = z
+  .string()
+  .max(300)
+  .regex(/^TSK\.[A-Za-z0-9][^/\s]*$/, 'must be a task id like "TSK.INV-2026-0001.t2-call-38"');
+
+export const taskListQuerySchema = z.strictObject({
+  status: z.enum(['open', 'completed'], { message: 'must be open or completed' }).default('open'),
+  invoiceId: idSchema.optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
+  after: z.string().min(1).max(600).optional(),
+});
+export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
+
+export const taskCompletionSchema = z.strictObject({
+  outcome: z.enum(taskOutcomeValues, { message: `must be one of ${taskOutcomeValues.join(', ')}` }),
+  note: z.string().trim().min(1).max(2000).optional(),
+  /** promise_obtained */
+  promisedDate: isoDate.optional(),
+  /** promise_obtained; in the invoice's currency, the whole balance when absent */
+  amount: decimal.optional(),
+  /** dispute_found */
+  disputeReason: z.enum(disputeReasons, { message: `must be one of ${disputeReasons.join(', ')}` }).optional(),
+});
+export type TaskCompletionRequest = z.infer<typeof taskCompletionSchema>;

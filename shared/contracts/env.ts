@@ -14,6 +14,7 @@ export const EnvName = {
   sesConfigurationSet: 'DUNWELL_SES_CONFIGURATION_SET',
   publicBaseUrl: 'DUNWELL_PUBLIC_BASE_URL',
   linkSecretId: 'DUNWELL_LINK_SECRET_ID',
+  collectorsTopicArn: 'DUNWELL_COLLECTORS_TOPIC_ARN',
 } as const;
 
 export type EnvName = (typeof EnvName)[keyof typeof EnvName];

@@ -17,6 +17,9 @@ export const FunctionName = {
   close: 'close',
   recordFailure: 'record-failure',
   reconcile: 'reconcile',
+  openTask: 'open-task',
+  tasksApi: 'tasks-api',
+  policiesApi: 'policies-api',
 } as const;
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -34,6 +37,9 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   close: [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet],
   'record-failure': [EnvName.tableName],
   reconcile: [EnvName.tableName, EnvName.stateMachineArn, EnvName.startQueueUrl],
+  'open-task': [EnvName.tableName, EnvName.collectorsTopicArn],
+  'tasks-api': [EnvName.tableName, EnvName.eventBusName],
+  'policies-api': [EnvName.tableName],
 };
 
 /**
@@ -46,6 +52,7 @@ export const dunningDefinitionSubstitutions = {
   ArmTimerFunctionArn: FunctionName.armTimer,
   CloseFunctionArn: FunctionName.close,
   RecordFailureFunctionArn: FunctionName.recordFailure,
+  OpenTaskFunctionArn: FunctionName.openTask,
 } as const satisfies Record<string, FunctionName>;
 
 export const DUNNING_STATE_MACHINE_FILE = 'statemachines/invoice-dunning.asl.json';
@@ -62,14 +69,18 @@ export type Access =
   | 'states:taskResponse'
   | 'scheduler:manage'
   | 'ses:send'
-  | 'linkSecret:read';
+  | 'linkSecret:read'
+  /** Publish to the collectors SNS topic (collector tasks). */
+  | 'collectors:publish'
+  /** Send SMS through SNS to phone numbers (no topic). */
+  | 'sms:publish';
 
 export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'invoices-api': ['table:readWrite', 'startQueue:send', 'events:put'],
   'pay-page': ['table:read', 'linkSecret:read'],
   'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start', 'states:describe'],
   plan: ['table:readWrite'],
-  'send-reminder': ['table:readWrite', 'ses:send', 'linkSecret:read'],
+  'send-reminder': ['table:readWrite', 'ses:send', 'sms:publish', 'linkSecret:read'],
   // arm-timer resumes its own task at once when the invoice changed while it was planning.
   'arm-timer': ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
   wake: ['table:readWrite', 'states:taskResponse'],
@@ -77,4 +88,7 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   close: ['table:readWrite', 'ses:send'],
   'record-failure': ['table:readWrite'],
   reconcile: ['table:readWrite', 'states:describe', 'startQueue:send'],
+  'open-task': ['table:readWrite', 'collectors:publish'],
+  'tasks-api': ['table:readWrite', 'events:put'],
+  'policies-api': ['table:readWrite'],
 };

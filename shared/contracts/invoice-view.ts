@@ -1,10 +1,11 @@
-import { cadenceById } from '#domain/cadence.ts';
 import { balanceMinor, creditedMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
 import { formatAmount } from '#domain/money.ts';
-import { planNextAction } from '#domain/planner.ts';
+import { invoiceTier, planNextAction } from '#domain/planner.ts';
+import { findStep, policyFor } from '#domain/policy.ts';
+import { daysPastDue } from '#domain/risk.ts';
 
 export interface NextActionView {
-  readonly type: 'email' | 'close' | 'await_payment' | 'hold' | 'grace';
+  readonly type: 'email' | 'sms' | 'task' | 'close' | 'await_payment' | 'hold' | 'grace';
   readonly at: string | null;
   readonly stepId?: string;
 }
@@ -12,10 +13,17 @@ export interface NextActionView {
 /** What the planner would do next, in the API's words; null once the lifecycle has closed. */
 export function nextActionView(invoice: Invoice, now: Date): NextActionView | null {
   if (invoice.closedAt) return null;
-  const action = planNextAction(invoice, cadenceById(invoice.cadenceId), now);
+  const policy = policyFor(invoice);
+  const action = planNextAction(invoice, policy, now);
+  const typeOf = (stepId: string): NextActionView['type'] => {
+    const channel = findStep(policy, stepId)?.channel;
+    return channel === 'sms' ? 'sms' : channel === 'email' || channel === 'notice' ? 'email' : 'task';
+  };
   switch (action.type) {
     case 'send_email':
-      return { type: 'email', at: now.toISOString(), stepId: action.stepId };
+    case 'send_sms':
+    case 'open_task':
+      return { type: typeOf(action.stepId), at: now.toISOString(), stepId: action.stepId };
     case 'close':
       return { type: 'close', at: now.toISOString() };
     case 'sleep':
@@ -63,7 +71,7 @@ export function invoiceView(invoice: Invoice, now: Date) {
       ...(hold.releasedAt ? { releasedAt: hold.releasedAt, outcome: hold.outcome } : {}),
     })),
     ...(invoice.pausedUntil ? { pausedUntil: invoice.pausedUntil } : {}),
-    policy: { policyId: invoice.cadenceId, version: 1 },
+    policy: { ...invoice.policy, tier: invoiceTier(invoice, daysPastDue(invoice.dueDate, now.toISOString().slice(0, 10))) },
     nextAction: nextActionView(invoice, now),
     payments: Object.values(invoice.payments)
       .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))

@@ -7,6 +7,8 @@ import {
   invoiceRequestSchema,
   paymentRequestSchema,
   promiseRequestSchema,
+  taskCompletionSchema,
+  taskListQuerySchema,
   voidRequestSchema,
 } from './api.ts';
 import { routes } from './routes.ts';
@@ -20,7 +22,20 @@ const requestBodies: Record<string, z.ZodType> = {
   'POST /v1/invoices/{invoiceId}/holds': holdRequestSchema,
   'POST /v1/invoices/{invoiceId}/credit-notes': creditNoteRequestSchema,
   'POST /v1/invoices/{invoiceId}/void': voidRequestSchema,
+  'POST /v1/tasks/{taskId}/complete': taskCompletionSchema,
 };
+
+/** Query strings of GET routes, described from their zod schemas. */
+const queryParameters: Record<string, z.ZodObject> = {
+  'GET /v1/tasks': taskListQuerySchema,
+};
+
+function queryParametersOf(key: string) {
+  const schema = queryParameters[key];
+  if (!schema) return [];
+  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, unknown> };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+}
 
 const problem = {
   description: 'RFC 9457 problem details',
@@ -33,12 +48,15 @@ export function openApiDocument() {
   for (const route of routes) {
     const key = `${route.method} ${route.path}`;
     const body = requestBodies[key];
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
-      name: match[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+    const parameters: Record<string, unknown>[] = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+        name: match[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...queryParametersOf(key),
+    ];
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: key,

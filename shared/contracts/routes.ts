@@ -4,6 +4,8 @@ import type { FunctionName } from './functions.ts';
 export const Scope = {
   invoicesRead: 'dunwell/invoices.read',
   invoicesWrite: 'dunwell/invoices.write',
+  policiesRead: 'dunwell/policies.read',
+  policiesWrite: 'dunwell/policies.write',
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];
 
@@ -41,6 +43,11 @@ export const routes: readonly Route[] = [
   },
   { method: 'POST', path: '/v1/invoices/{invoiceId}/credit-notes', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'POST', path: '/v1/invoices/{invoiceId}/void', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'GET', path: '/v1/tasks', function: 'tasks-api', scopes: [Scope.invoicesRead] },
+  { method: 'POST', path: '/v1/tasks/{taskId}/complete', function: 'tasks-api', scopes: [Scope.invoicesWrite] },
+  { method: 'PUT', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesWrite] },
+  { method: 'GET', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesRead] },
+  { method: 'GET', path: '/v1/policies', function: 'policies-api', scopes: [Scope.policiesRead] },
   { method: 'GET', path: '/v1/openapi.json', function: 'invoices-api', scopes: null },
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
 ];

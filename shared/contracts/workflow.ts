@@ -20,6 +20,15 @@ export const recordFailureTaskSchema = z.object({
   cause: z.string().default(''),
 });
 
+/** The OpenTask state's payload. */
+export const openTaskSchema = z.object({
+  invoiceId,
+  stepId: z.string().min(1).max(200),
+  reason: z.string().min(1).max(64),
+  /** Days the collector has to act; the policy step's taskDeadlineDays when the plan carries it. */
+  deadlineDays: z.number().int().positive().max(366).nullish(),
+});
+
 /** The Scheduler timer's payload, delivered to the wake function. */
 export const wakeEventSchema = z.object({ invoiceId, sleepId: z.string().min(1) });
 

@@ -1,5 +1,6 @@
 import { addDays, zonedInstant } from './calendar.ts';
 import { balanceMinor, type Invoice, type InvoiceStatus, isSettled, withEvent } from './invoice.ts';
+import type { HoldRules } from './policy.ts';
 
 /**
  * One model for every pause: a hold has a reason, an optional deadline and a status. While an
@@ -35,17 +36,7 @@ export interface Hold {
     | undefined;
 }
 
-/** The parts of a policy that govern holds. */
-export interface HoldRules {
-  /** Days after the promised date before a promise counts as broken. */
-  readonly promiseGraceDays: number;
-  /** Days after a rejected dispute before reminders resume. */
-  readonly disputeGraceDays: number;
-  /** A promise may not be further out than this many days. */
-  readonly maxPromiseDays: number;
-}
-
-export const defaultHoldRules: HoldRules = { promiseGraceDays: 2, disputeGraceDays: 3, maxPromiseDays: 30 };
+export { defaultHoldRules, type HoldRules } from './policy.ts';
 
 export type HoldOutcome =
   | { kind: 'ok'; invoice: Invoice }
@@ -271,7 +262,7 @@ export function voidInvoice(invoice: Invoice, reason: string | undefined, now: D
 /**
  * Ends the holds whose time has come: a promise is kept when enough money arrived on top of
  * what had been paid when it was made (checked at once when the invoice is settled, else at
- * the end of its grace period), broken otherwise — which makes dunning one step firmer; a
+ * the end of its grace period), broken otherwise — which moves dunning one tier firmer; a
  * manual hold expires at its deadline. Returns null when nothing changes.
  */
 export function reviewHolds(invoice: Invoice, now: Date): Invoice | null {

@@ -1,4 +1,6 @@
 import type { Hold } from './holds.ts';
+import { builtInPolicy, defaultPolicyRef, type Policy, type PolicyRef } from './policy.ts';
+import type { Tier } from './risk.ts';
 
 export type InvoiceStatus = 'open' | 'on_hold' | 'paid' | 'void' | 'written_off' | 'escalated';
 
@@ -82,7 +84,12 @@ export interface Invoice {
   readonly poNumber?: string | undefined;
   readonly lines: readonly InvoiceLine[];
   readonly status: InvoiceStatus;
-  readonly cadenceId: string;
+  /** The policy version this invoice follows for its whole life (unless explicitly re-planned). */
+  readonly policy: PolicyRef;
+  /** The policy version itself, copied when the invoice arrived: later edits never reach it. */
+  readonly policySnapshot?: Policy | undefined;
+  /** The dunning tier the customer's risk put the invoice in when it arrived. */
+  readonly startingTier?: Tier | undefined;
   readonly payments: Readonly<Record<string, Payment>>;
   readonly steps: Readonly<Record<string, StepRecord>>;
   readonly timeline: readonly TimelineEvent[];
@@ -107,6 +114,10 @@ export function creditedMinor(invoice: Pick<Invoice, 'creditNotes'>): number {
 }
 
 /** What the customer still owes: amount less payments and credit notes (negative when overpaid). */
+function isBuiltInRef(ref: PolicyRef): boolean {
+  return builtInPolicy(ref) !== undefined;
+}
+
 export function balanceMinor(invoice: Pick<Invoice, 'amountMinor' | 'paidMinor' | 'creditNotes'>): number {
   return invoice.amountMinor - invoice.paidMinor - creditedMinor(invoice);
 }
@@ -149,14 +160,24 @@ export type UpsertOutcome =
   | { kind: 'updated'; invoice: Invoice; changed: string[] }
   | { kind: 'conflict'; invoice: Invoice; fields: string[]; reason: string };
 
-export function upsertInvoice(existing: Invoice | undefined, input: InvoiceInput, now: Date): UpsertOutcome {
+export function upsertInvoice(
+  existing: Invoice | undefined,
+  input: InvoiceInput,
+  now: Date,
+  policy: PolicyRef | Policy = defaultPolicyRef,
+  startingTier: Tier = 1,
+): UpsertOutcome {
+  const policyRef: PolicyRef = { policyId: policy.policyId, version: policy.version };
+  const snapshot = 'tiers' in policy && !isBuiltInRef(policyRef) ? { policySnapshot: policy } : {};
   const at = now.toISOString();
   if (!existing) {
     const invoice: Invoice = {
       ...stripUndefined(input),
       paidMinor: 0,
       status: 'open',
-      cadenceId: 'builtin-default-v1',
+      policy: policyRef,
+      ...snapshot,
+      startingTier,
       payments: {},
       steps: {},
       timeline: [],

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { SignalDetailType } from '#contracts/events.ts';
 import type { Clock } from '#ports/clock.ts';
+import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import type { DomainEvents, DunningStarts } from '#ports/messaging.ts';
+import type { PolicyStore } from '#ports/policy-store.ts';
+import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
-import { cadenceById, type Tone } from './cadence.ts';
 import { type HoldOutcome, reviewHolds } from './holds.ts';
 import {
   balanceMinor,
@@ -21,7 +23,9 @@ import {
   withEvent,
 } from './invoice.ts';
 import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, supersededSteps } from './planner.ts';
-import { renderReminder, renderThankYou } from './reminder-message.ts';
+import { defaultPolicyRef, findStep, policyFor } from './policy.ts';
+import { renderReminder, renderText, renderThankYou } from './reminder-message.ts';
+import { customerFacing } from './send-window.ts';
 
 /**
  * The use cases of an invoice's lifecycle. Each takes its collaborators as ports, so the
@@ -68,16 +72,25 @@ export interface Logger {
 
 export interface IngestDeps {
   readonly store: InvoiceStore;
+  /** Needed to pin a new invoice's policy version; collections actions do without. */
+  readonly policies?: PolicyStore | undefined;
   readonly clock: Clock;
   readonly starts: DunningStarts;
   readonly events: DomainEvents;
   readonly log: Logger;
 }
 
-export async function ingestInvoice(deps: IngestDeps, input: InvoiceInput): Promise<UpsertOutcome> {
+export class UnknownPolicyError extends Error {
+  override readonly name = 'UnknownPolicyError';
+}
+
+export async function ingestInvoice(deps: IngestDeps, input: InvoiceInput, policyId = defaultPolicyRef.policyId): Promise<UpsertOutcome> {
   for (let attempt = 1; ; attempt++) {
     const existing = await deps.store.get(input.invoiceId);
-    const outcome = upsertInvoice(existing, input, deps.clock.now());
+    // A new invoice takes the policy's latest version, for good.
+    const policy = existing ? undefined : await deps.policies?.get(policyId);
+    if (!existing && !policy) throw new UnknownPolicyError(`Policy ${policyId} does not exist`);
+    const outcome = upsertInvoice(existing, input, deps.clock.now(), policy);
     try {
       if (outcome.kind === 'created') {
         const invoice = await deps.store.create(outcome.invoice);
@@ -117,7 +130,7 @@ export async function receivePayment(deps: IngestDeps, invoiceId: string, input:
  * conditional write, then a signal so a sleeping execution re-plans at once.
  */
 export async function changeInvoice(
-  deps: IngestDeps,
+  deps: Pick<IngestDeps, 'store' | 'clock' | 'events' | 'log'>,
   invoiceId: string,
   change: (invoice: Invoice, now: Date) => HoldOutcome,
 ): Promise<HoldOutcome> {
@@ -147,7 +160,7 @@ async function requestStart(deps: IngestDeps, invoiceId: string): Promise<void> 
   }
 }
 
-async function signal(deps: IngestDeps, detailType: SignalDetailType, invoice: Invoice): Promise<void> {
+async function signal(deps: Pick<IngestDeps, 'events' | 'log'>, detailType: SignalDetailType, invoice: Invoice): Promise<void> {
   try {
     await deps.events.publish(detailType, { invoiceId: invoice.invoiceId, version: invoice.version });
   } catch (error) {
@@ -232,7 +245,19 @@ export async function reconcile(deps: ReconcileDeps): Promise<number> {
 export interface PlanDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
+  /** The customer's recent messages, for the frequency cap; without it the cap is not applied. */
+  readonly ledger?: CustomerLedger | undefined;
 }
+
+/** The instants of the customer's recent customer-facing messages, across all their invoices. */
+async function recentSends(ledger: CustomerLedger | undefined, customerId: string): Promise<{ sends: Date[]; version: number }> {
+  if (!ledger) return { sends: [], version: 0 };
+  const snapshot = await ledger.read(customerId);
+  return { sends: snapshot.entries.map((entry) => new Date(entry.at)), version: snapshot.version };
+}
+
+/** The ledger keeps a little more than the weekly cap's rolling window. */
+const LEDGER_KEEP_MS = 8 * 86_400_000;
 
 export type WorkflowAction = PlannedAction & { readonly version: number };
 
@@ -249,7 +274,8 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     }
     return next === current ? null : next;
   });
-  return { ...planNextAction(invoice, cadenceById(invoice.cadenceId), deps.clock.now()), version: invoice.version };
+  const { sends } = await recentSends(deps.ledger, invoice.customer.customerId);
+  return { ...planNextAction(invoice, policyFor(invoice), deps.clock.now(), sends), version: invoice.version };
 }
 
 export interface PayLinks {
@@ -260,7 +286,10 @@ export interface SendDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
   readonly mailer: Mailer;
+  readonly texter: Texter;
   readonly links: PayLinks;
+  /** The frequency cap's ledger; without it the cap is not applied. */
+  readonly ledger?: CustomerLedger | undefined;
   readonly log: Logger;
 }
 
@@ -275,6 +304,12 @@ export type SendOutcome = 'sent' | 'already_done' | 'not_due' | 'unconfirmed' | 
  */
 export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: string): Promise<SendOutcome> {
   const claimId = randomUUID();
+  const reservation = await reserveUnderCap(deps, invoiceId, stepId, claimId);
+  if (reservation === 'not_due') return 'not_due';
+  const ledgerSends = reservation?.sendsBefore ?? [];
+  const releaseReservation = async () => {
+    if (reservation && deps.ledger) await deps.ledger.release(reservation.customerId, claimId);
+  };
   let outcome = 'not_due' as SendOutcome;
   const afterClaim = await mutateInvoice(deps.store, invoiceId, (invoice) => {
     const now = deps.clock.now();
@@ -296,14 +331,14 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       outcome = 'already_done';
       return null;
     }
-    const cadence = cadenceById(invoice.cadenceId);
-    const action = planNextAction(invoice, cadence, now);
-    if (action.type !== 'send_email' || action.stepId !== stepId) {
+    const policy = policyFor(invoice);
+    const action = planNextAction(invoice, policy, now, ledgerSends);
+    if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) {
       outcome = 'not_due';
       return null;
     }
     let next = invoice;
-    for (const skipped of supersededSteps(invoice, cadence, stepId)) {
+    for (const skipped of supersededSteps(invoice, policy, stepId)) {
       next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${stepId}` }), {
         at,
         type: 'reminder.skipped',
@@ -311,39 +346,53 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
         reason: 'superseded',
       });
     }
-    if (!invoice.customer.email) {
+    const channel = findStep(policy, stepId)?.channel;
+    const address = channel === 'sms' ? invoice.customer.phone : invoice.customer.email;
+    if (!address) {
       outcome = 'no_address';
-      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: 'no email address' }), {
-        at,
-        type: 'reminder.skipped',
-        stepId,
-        reason: 'no_email_address',
-      });
+      const reason = channel === 'sms' ? 'no_phone_number' : 'no_email_address';
+      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: reason }), { at, type: 'reminder.skipped', stepId, reason });
     }
     outcome = 'sent';
     return setStep(next, stepId, { state: 'claimed', at, claimId, failures: record?.failures });
   });
-  if (outcome !== 'sent') return outcome;
+  if (outcome !== 'sent') {
+    await releaseReservation();
+    return outcome;
+  }
   const claimed = afterClaim;
 
-  const step = cadenceById(claimed.cadenceId).steps.find((candidate) => candidate.stepId === stepId);
-  if (!step) throw new Error(`Step ${stepId} is not in cadence ${claimed.cadenceId}`);
-  const to = claimed.customer.email ?? '';
-  let message: ReturnType<typeof renderReminder>;
+  const step = findStep(policyFor(claimed), stepId);
+  if (!step) throw new Error(`Step ${stepId} is not in policy ${claimed.policy.policyId}@${claimed.policy.version}`);
+  // Escalation (a broken promise, an unanswered call) already moved the invoice to a firmer tier.
+  const tone = step.tone;
+  const isText = step.channel === 'sms';
+  const to = (isText ? claimed.customer.phone : claimed.customer.email) ?? '';
+  let messageId: string;
+  let send: () => Promise<{ messageId: string }>;
   try {
     const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
-    message = renderReminder(claimed, firmer(step.tone, claimed.escalation ?? 0), payUrl);
+    if (isText) {
+      const text = renderText(claimed, tone, payUrl);
+      send = () => deps.texter.send({ to, text, invoiceIds: [invoiceId], step: stepId });
+    } else {
+      const message = renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now() });
+      send = () => deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: stepId });
+    }
   } catch (error) {
     // Nothing reached the provider: release the claim so a retry can send.
     await releaseClaim(deps, invoiceId, stepId, claimId);
+    await releaseReservation();
     throw error;
   }
-  let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: stepId }));
+    ({ messageId } = await send());
   } catch (error) {
     // A refusal is certain; any other failure may have sent the message, so the claim stays.
-    if (error instanceof MailRejectedError) await releaseClaim(deps, invoiceId, stepId, claimId);
+    if (error instanceof MailRejectedError || error instanceof TextRejectedError) {
+      await releaseClaim(deps, invoiceId, stepId, claimId);
+      await releaseReservation();
+    }
     throw error;
   }
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
@@ -353,8 +402,8 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       at,
       type: 'reminder.sent',
       stepId,
-      channel: 'email',
-      tone: firmer(step.tone, invoice.escalation ?? 0),
+      channel: step.channel,
+      tone,
       to,
       messageId,
       balanceMinor: balanceMinor(invoice),
@@ -363,11 +412,36 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   return 'sent';
 }
 
-const tones: readonly Tone[] = ['friendly', 'firm', 'final'];
-
-/** After a broken promise, every later message is one step firmer (never past final). */
-export function firmer(tone: Tone, escalation: number): Tone {
-  return tones[Math.min(tones.indexOf(tone) + escalation, tones.length - 1)] ?? 'final';
+/**
+ * The frequency cap, enforced across a customer's invoices: the message is entered in the
+ * customer's ledger (a conditional write) before it is claimed, so two invoices of one customer
+ * cannot both take the last slot. Returns the sends the plan was checked against, 'not_due' when
+ * the cap (or anything else) says not now, or undefined when there is nothing to reserve.
+ */
+async function reserveUnderCap(
+  deps: SendDeps,
+  invoiceId: string,
+  stepId: string,
+  entryId: string,
+): Promise<{ customerId: string; sendsBefore: Date[] } | 'not_due' | undefined> {
+  if (!deps.ledger) return undefined;
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const invoice = await deps.store.get(invoiceId);
+    // Records already there (sent, claimed...) are handled by the claim step; nothing to reserve.
+    if (!invoice || (invoice.steps[stepId] && invoice.steps[stepId]?.state !== 'failed')) return undefined;
+    const step = findStep(policyFor(invoice), stepId);
+    if (!step || !customerFacing(step.channel)) return undefined;
+    const customerId = invoice.customer.customerId;
+    const { sends, version } = await recentSends(deps.ledger, customerId);
+    const now = deps.clock.now();
+    const action = planNextAction(invoice, policyFor(invoice), now, sends);
+    if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) return 'not_due';
+    const entry = { at: now.toISOString(), invoiceId, stepId, entryId };
+    if (await deps.ledger.reserve(customerId, entry, version, new Date(now.getTime() - LEDGER_KEEP_MS))) {
+      return { customerId, sendsBefore: sends };
+    }
+  }
+  throw new Error(`Could not reserve a send for customer of invoice ${invoiceId}: the ledger kept changing`);
 }
 
 function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {
@@ -460,7 +534,7 @@ export async function armTimer(deps: TimerDeps, request: ArmRequest): Promise<'a
   if (previousTimer) await deps.timers.cancel(previousTimer);
   const changedSincePlan = request.planVersion !== undefined && invoice.version !== request.planVersion + 1;
   if (changedSincePlan) {
-    const action = planNextAction(invoice, cadenceById(invoice.cadenceId), deps.clock.now());
+    const action = planNextAction(invoice, policyFor(invoice), deps.clock.now());
     const stillSleeping = action.type === 'sleep' && action.until === request.until;
     if (!stillSleeping) {
       await deps.workflow.resume(request.taskToken, { reason: 'changed_while_planning' });

@@ -1,18 +1,21 @@
-import type { Cadence, CadenceStep } from './cadence.ts';
 import { addDays, zonedInstant } from './calendar.ts';
 import { activeHolds } from './holds.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
+import { findStep, type Policy, type PolicyStep } from './policy.ts';
+import { effectiveTier, type Tier } from './risk.ts';
+import { customerFacing, plannedSendInstant } from './send-window.ts';
 
 /**
  * What the workflow should do next for an invoice. The planner is pure: the same invoice,
- * cadence and clock always give the same action, so a restarted execution picks up exactly
+ * policy and clock always give the same action, so a restarted execution picks up exactly
  * where the last one left off.
  */
 export type PlannedAction =
-  | { readonly type: 'send_email'; readonly stepId: string; readonly dueAt: string }
+  | { readonly type: 'send_email' | 'send_sms'; readonly stepId: string; readonly dueAt: string }
+  | { readonly type: 'open_task'; readonly stepId: string; readonly reason: TaskReason; readonly dueAt: string }
   | {
       readonly type: 'sleep';
-      /** When to plan again; null means "until a signal" (nothing left to send, or an open-ended hold). */
+      /** When to plan again; null means "until a signal" (nothing left to do, or an open-ended hold). */
       readonly until: string | null;
       readonly nextStepId: string | null;
       /** Why nothing is sent meanwhile, when it is not just waiting for the next step. */
@@ -21,23 +24,50 @@ export type PlannedAction =
   | { readonly type: 'close'; readonly reason: CloseReason };
 
 export type CloseReason = 'paid' | 'void' | 'written_off' | 'nothing_due';
+export type TaskReason = 'call' | 'agency_referral' | 'write_off_proposal' | 'broken_promise';
 
 /** A step is given up after this many failed send attempts (each already retried by the workflow). */
 export const MAX_STEP_FAILURES = 3;
 
 export interface ScheduledStep {
-  readonly step: CadenceStep;
+  readonly step: PolicyStep;
+  readonly tier: Tier;
+  /** When the step is due: the policy's start of business on the offset day, then the send window. */
   readonly dueAt: Date;
 }
 
-/** The cadence laid out on the calendar for this invoice's due date and customer time zone. */
-export function scheduleSteps(invoice: Pick<Invoice, 'dueDate' | 'customer'>, cadence: Cadence): ScheduledStep[] {
-  return cadence.steps
-    .map((step) => ({
-      step,
-      dueAt: zonedInstant(addDays(invoice.dueDate, step.offsetDays), cadence.sendAt, invoice.customer.timeZone),
-    }))
-    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+/** Days past due at a step's offset decide the tier; the starting tier and escalation raise it. */
+export function invoiceTier(invoice: Pick<Invoice, 'startingTier' | 'escalation'>, daysPastDue: number): Tier {
+  return effectiveTier(invoice.startingTier ?? 1, daysPastDue, invoice.escalation ?? 0);
+}
+
+function conditionsMet(step: PolicyStep, invoice: Invoice): boolean {
+  const conditions = step.conditions;
+  if (!conditions) return true;
+  if (conditions.segments && !conditions.segments.includes(invoice.customer.segment ?? '')) return false;
+  const minimum = conditions.minBalance;
+  if (minimum && (minimum.currency !== invoice.currency || balanceMinor(invoice) < minimum.amountMinor)) return false;
+  return true;
+}
+
+/**
+ * The policy laid out on the calendar for this invoice: the steps of the tier the invoice is in
+ * at each step's offset, due at the start of business on that day in the customer's time zone,
+ * moved into the channel's send window (business days and hours; SMS 08:00–21:00).
+ */
+export function scheduleSteps(invoice: Invoice, policy: Policy): ScheduledStep[] {
+  const timeZone = invoice.customer.timeZone;
+  const rules = policy.sendRules;
+  return policy.tiers
+    .flatMap((tier) =>
+      tier.steps
+        .filter((step) => invoiceTier(invoice, step.offsetDays) === tier.tier && conditionsMet(step, invoice))
+        .map((step) => {
+          const opening = zonedInstant(addDays(invoice.dueDate, step.offsetDays), rules.businessHours.start, timeZone);
+          return { step, tier: tier.tier, dueAt: plannedSendInstant(opening, step.channel, timeZone, rules, []) };
+        }),
+    )
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.step.offsetDays - b.step.offsetDays);
 }
 
 /** True when a step has been dealt with and must never be attempted again. */
@@ -48,43 +78,99 @@ export function stepSettled(invoice: Invoice, stepId: string): boolean {
   return true;
 }
 
-export function planNextAction(invoice: Invoice, cadence: Cadence, now: Date): PlannedAction {
+const taskReasons: Partial<Record<PolicyStep['channel'], TaskReason>> = {
+  task: 'call',
+  agency: 'agency_referral',
+  write_off: 'write_off_proposal',
+};
+
+function actionFor(entry: ScheduledStep): PlannedAction {
+  const dueAt = entry.dueAt.toISOString();
+  const reason = taskReasons[entry.step.channel];
+  if (reason) return { type: 'open_task', stepId: entry.step.stepId, reason, dueAt };
+  return { type: entry.step.channel === 'sms' ? 'send_sms' : 'send_email', stepId: entry.step.stepId, dueAt };
+}
+
+/** Each broken promise hands the invoice to a collector once. */
+export function brokenPromiseTaskKey(holdId: string): string {
+  return `broken-${holdId}`;
+}
+
+/**
+ * `recentSends`: the customer-facing messages the customer got lately, across all their invoices
+ * (the frequency cap counts them all); a step that would exceed the cap waits.
+ */
+export function planNextAction(invoice: Invoice, policy: Policy, now: Date, recentSends: readonly Date[] = []): PlannedAction {
   if (isSettled(invoice.status)) {
     return { type: 'close', reason: invoice.status as Exclude<CloseReason, 'nothing_due'> };
   }
   if (balanceMinor(invoice) <= 0) return { type: 'close', reason: 'nothing_due' };
+
+  // A broken promise opens a collector task, even while another hold pauses the messages.
+  const broken = (invoice.holds ?? []).find(
+    (hold) => hold.reason === 'promise' && hold.outcome === 'broken' && !stepSettled(invoice, brokenPromiseTaskKey(hold.holdId)),
+  );
+  if (broken) return { type: 'open_task', stepId: brokenPromiseTaskKey(broken.holdId), reason: 'broken_promise', dueAt: now.toISOString() };
 
   // On hold: nothing leaves until the earliest hold deadline (or a signal, for open-ended holds).
   const holds = activeHolds(invoice);
   if (holds.length > 0) {
     // Wake at the earliest deadline to review that hold, even if another one is open-ended.
     const deadlines = holds.map((hold) => hold.until).filter((until): until is string => until !== null);
-    const until = deadlines.sort()[0] ?? null;
-    return { type: 'sleep', until, nextStepId: null, pausedBy: 'hold' };
+    return { type: 'sleep', until: deadlines.sort()[0] ?? null, nextStepId: null, pausedBy: 'hold' };
   }
   if (invoice.pausedUntil && Date.parse(invoice.pausedUntil) > now.getTime()) {
     return { type: 'sleep', until: invoice.pausedUntil, nextStepId: null, pausedBy: 'grace' };
   }
 
-  const schedule = scheduleSteps(invoice, cadence);
-  // Of the steps already due, only the latest is sent: an invoice that arrives late, or a
-  // pipeline that was down, never fires a burst of stale reminders.
+  const schedule = scheduleSteps(invoice, policy);
   const due = schedule.filter((entry) => entry.dueAt.getTime() <= now.getTime());
-  const latestDue = due.at(-1);
-  const laterSettled = (index: number) => schedule.slice(index + 1).some((entry) => invoice.steps[entry.step.stepId]);
-  if (latestDue && !stepSettled(invoice, latestDue.step.stepId) && !laterSettled(due.length - 1)) {
-    return { type: 'send_email', stepId: latestDue.step.stepId, dueAt: latestDue.dueAt.toISOString() };
+
+  // Hand-overs to people are never skipped: a late call task is still a call to make.
+  const internal = due.find((entry) => !customerFacing(entry.step.channel) && !stepSettled(invoice, entry.step.stepId));
+  if (internal) return actionFor(internal);
+
+  // Of the customer messages already due, only the latest is sent: an invoice that arrives
+  // late, or a pause that ends, never fires a burst of stale reminders.
+  const facing = schedule.filter((entry) => customerFacing(entry.step.channel));
+  const dueFacing = facing.filter((entry) => entry.dueAt.getTime() <= now.getTime());
+  const latest = dueFacing.at(-1);
+  // A step due before the customer's last message is stale, whatever tier it belongs to (an
+  // escalation can bring an earlier-offset step of a firmer tier into the schedule).
+  const lastContact = lastContactAt(invoice, policy);
+  if (latest && !stepSettled(invoice, latest.step.stepId) && latest.dueAt.getTime() > lastContact) {
+    const laterSettled = facing.slice(dueFacing.length).some((entry) => invoice.steps[entry.step.stepId]);
+    if (!laterSettled) {
+      // A step pushed past its window (by a pause, or the customer's frequency cap) waits for it.
+      const sendAt = plannedSendInstant(now, latest.step.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
+      if (sendAt.getTime() <= now.getTime()) return actionFor(latest);
+      return { type: 'sleep', until: sendAt.toISOString(), nextStepId: latest.step.stepId };
+    }
   }
   const next = schedule.find((entry) => entry.dueAt.getTime() > now.getTime() && !invoice.steps[entry.step.stepId]);
-  if (next) return { type: 'sleep', until: next.dueAt.toISOString(), nextStepId: next.step.stepId };
+  if (next) {
+    const until = plannedSendInstant(next.dueAt, next.step.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
+    return { type: 'sleep', until: until.toISOString(), nextStepId: next.step.stepId };
+  }
   return { type: 'sleep', until: null, nextStepId: null };
 }
 
-/** The step ids that a send of `stepId` supersedes: earlier steps never attempted. */
-export function supersededSteps(invoice: Invoice, cadence: Cadence, stepId: string): string[] {
-  const schedule = scheduleSteps(invoice, cadence);
-  const index = schedule.findIndex((entry) => entry.step.stepId === stepId);
-  return schedule
+/** When the customer was last messaged about this invoice (sent, or possibly sent), as epoch ms. */
+function lastContactAt(invoice: Invoice, policy: Policy): number {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const [stepId, record] of Object.entries(invoice.steps)) {
+    if (record.state !== 'sent' && record.state !== 'unconfirmed' && record.state !== 'claimed') continue;
+    const step = findStep(policy, stepId);
+    if (step && customerFacing(step.channel)) last = Math.max(last, Date.parse(record.at));
+  }
+  return last;
+}
+
+/** The customer-facing steps that a send of `stepId` supersedes: earlier ones never attempted. */
+export function supersededSteps(invoice: Invoice, policy: Policy, stepId: string): string[] {
+  const facing = scheduleSteps(invoice, policy).filter((entry) => customerFacing(entry.step.channel));
+  const index = facing.findIndex((entry) => entry.step.stepId === stepId);
+  return facing
     .slice(0, Math.max(index, 0))
     .map((entry) => entry.step.stepId)
     .filter((id) => !invoice.steps[id]);

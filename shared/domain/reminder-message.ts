@@ -1,7 +1,7 @@
-import type { Tone } from './cadence.ts';
 import { escapeHtml } from './html.ts';
 import { balanceMinor, type Invoice } from './invoice.ts';
-import { displayAmount } from './money.ts';
+import { displayAmount, formatAmount } from './money.ts';
+import type { Tone } from './policy.ts';
 
 export interface RenderedMessage {
   readonly subject: string;
@@ -9,10 +9,27 @@ export interface RenderedMessage {
   readonly html: string;
 }
 
-const openings: Record<Tone, (number: string) => { subject: string; lead: string }> = {
+type Opening = (number: string) => { subject: string; lead: string };
+
+const beforeDue: Record<Tone, Opening> = {
   friendly: (number) => ({
     subject: `Friendly reminder: invoice ${number}`,
     lead: 'This is a friendly reminder that the invoice below is coming due. If you have already paid, thank you, and please ignore this message.',
+  }),
+  firm: (number) => ({
+    subject: `Payment due soon: invoice ${number}`,
+    lead: 'The invoice below is due shortly. Please make sure it is paid on time.',
+  }),
+  final: (number) => ({
+    subject: `Final notice: invoice ${number}`,
+    lead: 'The invoice below is due shortly. Please pay it on time, or contact us at once if something is wrong.',
+  }),
+};
+
+const afterDue: Record<Tone, Opening> = {
+  friendly: (number) => ({
+    subject: `Friendly reminder: invoice ${number} is overdue`,
+    lead: 'The invoice below has passed its due date. Perhaps it slipped through; if you have already paid, thank you, and please ignore this message.',
   }),
   firm: (number) => ({
     subject: `Payment overdue: invoice ${number}`,
@@ -24,6 +41,11 @@ const openings: Record<Tone, (number: string) => { subject: string; lead: string
   }),
 };
 
+const formalNotice: Opening = (number) => ({
+  subject: `Formal demand for payment: invoice ${number}`,
+  lead: 'Despite our reminders, the invoice below remains unpaid. This is a formal demand for payment of the balance. If it is not paid, we will refer the matter to a collection agency without further notice.',
+});
+
 function formatDate(date: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
@@ -32,11 +54,18 @@ function formatDate(date: string, locale: string): string {
  * The reminder for one step: invoice number, amount due now (the balance, not the original
  * amount), due date and the pay link. Every interpolated value is escaped in the HTML part.
  */
-export function renderReminder(invoice: Invoice, tone: Tone, payUrl: string): RenderedMessage {
+export function renderReminder(
+  invoice: Invoice,
+  tone: Tone,
+  payUrl: string,
+  options: { readonly formal?: boolean; readonly now: Date },
+): RenderedMessage {
   const locale = invoice.customer.locale;
   const amountDue = displayAmount(balanceMinor(invoice), invoice.currency, locale);
   const dueDate = formatDate(invoice.dueDate, locale);
-  const { subject, lead } = openings[tone](invoice.invoiceId);
+  const overdue = options.now.toISOString().slice(0, 10) > invoice.dueDate;
+  const opening = options.formal ? formalNotice : (overdue ? afterDue : beforeDue)[tone];
+  const { subject, lead } = opening(invoice.invoiceId);
   const facts: [string, string][] = [
     ['Invoice', invoice.invoiceId],
     ['Amount due', amountDue],
@@ -73,4 +102,22 @@ export function renderThankYou(invoice: Invoice): RenderedMessage {
   const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
 <p>Dear ${escapeHtml(invoice.customer.name)},</p><p>${escapeHtml(lead)}</p><p>Thank you.</p></body></html>`;
   return { subject, text, html };
+}
+
+/**
+ * The SMS: short, with the link, and only GSM-7 characters (no accidental Unicode, which would
+ * cut a segment from 160 to 70 characters). Amounts use the ISO code, not a currency sign.
+ */
+export function renderText(invoice: Invoice, tone: Tone, payUrl: string): string {
+  const amount = `${formatAmount(Math.max(balanceMinor(invoice), 0), invoice.currency)} ${invoice.currency}`;
+  const lead = tone === 'friendly' ? 'Reminder' : tone === 'firm' ? 'Overdue' : 'Final notice';
+  return gsm7(`${lead}: invoice ${invoice.invoiceId}, ${amount} due ${invoice.dueDate}. Pay: ${payUrl}`);
+}
+
+const gsm7Basic =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+
+/** Replaces anything outside the GSM-7 basic set (e.g. a customer's invoice id with "–"). */
+export function gsm7(text: string): string {
+  return [...text].map((char) => (gsm7Basic.includes(char) ? char : '?')).join('');
 }

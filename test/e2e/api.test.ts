@@ -194,7 +194,7 @@ describe('invoice API contract', () => {
     test('billing terms are frozen once a reminder went out → 409 naming the fields', async () => {
       const body = invoiceBody({ invoiceId: 'INV-FROZEN-1', dueDate: '2026-11-10' });
       await server.api('POST', '/v1/invoices', body);
-      await server.advance({ to: '2026-11-07T12:00:00Z' });
+      await server.advance({ to: '2026-11-09T12:00:00Z' });
       assert.equal((await server.outbox('INV-FROZEN-1')).length, 1);
       const conflict = await server.api('POST', '/v1/invoices', { ...body, amount: '2000.00', dueDate: '2026-12-10' });
       assert.equal(conflict.status, 409);

@@ -5,7 +5,8 @@ import { invoiceBody, LocalServer } from '../support/local-server.ts';
 /**
  * Holds as a collector and a customer live them: disputes, promises, manual pauses, credit
  * notes and void, through the HTTP API of the running pipeline with the clock advanced.
- * The invoice is due 2026-12-01 (Berlin): pre-3 on 28 Nov, post-3 on 4 Dec, post-14 on 15 Dec.
+ * The invoice is due 2026-12-01 (Berlin): pre-3 on Monday 30 Nov (28 Nov is a Saturday), post-3
+ * on 4 Dec, post-14 on 15 Dec, each at 09:00 local (08:00Z); tier 2 starts on 1 Jan.
  */
 describe('holds pause dunning at once and resume or close when they end', () => {
   let server: LocalServer;
@@ -20,7 +21,7 @@ describe('holds pause dunning at once and resume or close when they end', () => 
 
   test('a dispute pauses mid-cadence; after rejection and the grace period, only the latest due step goes out', async () => {
     await boot('INV-DSP-1');
-    await server.advance({ to: '2026-11-29T10:00:00Z' });
+    await server.advance({ to: '2026-11-30T10:00:00Z' });
     assert.deepEqual(await steps('INV-DSP-1'), ['pre-3']);
 
     const opened = await server.api('POST', '/v1/invoices/INV-DSP-1/disputes', { reason: 'pricing', note: 'Rate should be 110/h' });
@@ -42,7 +43,7 @@ describe('holds pause dunning at once and resume or close when they end', () => 
 
     await server.advance({ to: '2026-12-23T09:59:00Z' });
     assert.deepEqual(await steps('INV-DSP-1'), ['pre-3'], 'nothing during the grace period');
-    await server.advance({ days: 30 });
+    await server.advance({ to: '2026-12-31T00:00:00Z' });
     assert.deepEqual(await steps('INV-DSP-1'), ['pre-3', 'post-14'], 'resumes with the latest due step, no burst');
     const timeline = await events('INV-DSP-1');
     assert.ok(timeline.includes('dispute.opened') && timeline.includes('dispute.resolved'));
@@ -58,10 +59,11 @@ describe('holds pause dunning at once and resume or close when they end', () => 
     assert.equal(held.status, 201);
     assert.equal(held.body.holdId, 'HLD.INV-HOLD-1.1');
     assert.deepEqual(held.body.invoice.nextAction, { type: 'hold', at: '2026-12-10T00:00:00.000Z' });
-    await server.advance({ to: '2026-12-09T23:00:00Z' });
-    assert.deepEqual(await steps('INV-HOLD-1'), []);
-    await server.advance({ to: '2026-12-10T00:00:00Z' });
-    assert.deepEqual(await steps('INV-HOLD-1'), ['post-3'], 'the hold expires and the step due meanwhile goes out');
+    await server.advance({ to: '2026-12-10T07:59:00Z' });
+    assert.deepEqual(await steps('INV-HOLD-1'), [], 'the hold ends at 01:00 Berlin time: the step waits for business hours');
+    await server.advance({ to: '2026-12-10T08:00:00Z' });
+    const [message] = await server.outbox('INV-HOLD-1');
+    assert.deepEqual([message?.step, message?.sentAt], ['post-3', '2026-12-10T08:00:00.000Z'], 'the step due meanwhile goes out, once');
     assert.ok((await events('INV-HOLD-1')).includes('hold.released'));
   });
 
@@ -105,7 +107,7 @@ describe('holds pause dunning at once and resume or close when they end', () => 
       ['creditAmount'],
     );
     await server.api('POST', '/v1/disputes/DSP.INV-DSP-3.1/resolution', { outcome: 'credited', creditAmount: '250.00' });
-    await server.advance({ to: '2026-11-28T09:00:00Z' });
+    await server.advance({ to: '2026-11-30T09:00:00Z' });
     const [reminder] = await server.outbox('INV-DSP-3');
     assert.match(reminder?.text ?? '', /1\.000,00\s€/);
   });
@@ -138,20 +140,31 @@ describe('holds pause dunning at once and resume or close when they end', () => 
     assert.ok(timeline.includes('promise.kept'), timeline.join(', '));
   });
 
-  test('a broken promise: dunning resumes one step firmer once the grace period has passed', async () => {
+  test('a broken promise: a collector task, and dunning resumes one tier firmer once the grace period has passed', async () => {
     await boot('INV-PRM-2');
     await server.advance({ to: '2026-12-02T10:00:00Z' });
     await server.api('POST', '/v1/invoices/INV-PRM-2/promises', { promisedDate: '2026-12-05' });
     // Grace: 2 days, checked at the end of 7 Dec, Berlin time.
     await server.advance({ to: '2026-12-07T22:00:00Z' });
     assert.deepEqual(await steps('INV-PRM-2'), ['pre-3']);
-    await server.advance({ to: '2026-12-08T00:00:00Z' });
+    // Broken at midnight; the reminder waits for 09:00 Berlin.
+    await server.advance({ to: '2026-12-08T08:00:00Z' });
     const messages = await server.outbox('INV-PRM-2');
+    // Tier 1's next step would have been a friendly post-3; tier 2's latest due step is firm.
     assert.deepEqual(
       messages.map((m) => m.step),
-      ['pre-3', 'post-3'],
+      ['pre-3', 't2-post-1'],
     );
-    assert.match(messages[1]?.subject ?? '', /Final notice/, 'post-3 is firm; after a broken promise it is one step firmer');
+    assert.equal(messages[1]?.sentAt, '2026-12-08T08:00:00.000Z');
+    assert.equal(messages[1]?.subject, 'Payment overdue: invoice INV-PRM-2');
+    const invoice = await server.api('GET', '/v1/invoices/INV-PRM-2');
+    assert.equal(invoice.body.policy.tier, 2);
+    const tasks = await server.api('GET', '/v1/tasks?status=open&invoiceId=INV-PRM-2');
+    assert.equal(tasks.status, 200);
+    assert.deepEqual(
+      tasks.body.map((task: { reason: string; kind: string }) => [task.reason, task.kind]),
+      [['broken_promise', 'call']],
+    );
     const timeline = await events('INV-PRM-2');
     assert.ok(timeline.includes('promise.broken'));
   });
@@ -189,7 +202,7 @@ describe('holds pause dunning at once and resume or close when they end', () => 
     assert.equal(repeat.body.invoice.balance, '1000.00');
     const conflicting = await server.api('POST', '/v1/invoices/INV-CN-1/credit-notes', { ...credit, amount: '300.00' });
     assert.equal(conflicting.status, 409);
-    await server.advance({ to: '2026-11-28T09:00:00Z' });
+    await server.advance({ to: '2026-11-30T09:00:00Z' });
     assert.deepEqual(await steps('INV-CN-1'), ['pre-3']);
     const voided = await server.api('POST', '/v1/invoices/INV-CN-1/void', { reason: 'Issued in error' });
     assert.equal(voided.status, 200);

@@ -13,7 +13,7 @@ describe('restart in the middle of a lifecycle', () => {
     const dataDir = first.dataDir;
     try {
       await first.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-RS-1' }));
-      await first.advance({ to: '2026-11-30T00:00:00Z' });
+      await first.advance({ to: '2026-12-01T00:00:00Z' });
       assert.deepEqual(
         (await first.outbox('INV-RS-1')).map((m) => m.step),
         ['pre-3'],
@@ -23,13 +23,13 @@ describe('restart in the middle of a lifecycle', () => {
       const second = await LocalServer.start({ dataDir });
       try {
         const health = await (await fetch(`${second.url}/_local/health`)).json();
-        assert.equal((health as { now: string }).now, '2026-11-30T00:00:00.000Z', 'the virtual clock resumes where it stopped');
+        assert.equal((health as { now: string }).now, '2026-12-01T00:00:00.000Z', 'the virtual clock resumes where it stopped');
         await second.advance({ days: 30 });
         const sent = await second.outbox('INV-RS-1');
         assert.deepEqual(
           sent.map((m) => [m.step, m.sentAt]),
           [
-            ['pre-3', '2026-11-28T08:00:00.000Z'],
+            ['pre-3', '2026-11-30T08:00:00.000Z'],
             ['post-3', '2026-12-04T08:00:00.000Z'],
             ['post-14', '2026-12-15T08:00:00.000Z'],
           ],
@@ -57,7 +57,7 @@ describe('restart in the middle of a lifecycle', () => {
 
       const restarted = await LocalServer.start({ dataDir });
       try {
-        await restarted.advance({ days: 40 });
+        await restarted.advance({ to: '2026-12-31T00:00:00Z' });
         const sent = await restarted.outbox('INV-CRASH-1');
         assert.deepEqual(
           sent.map((m) => m.step),
@@ -82,14 +82,14 @@ describe('restart in the middle of a lifecycle', () => {
     const dataDir = first.dataDir;
     try {
       await first.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-RS-PAY' }));
-      await first.advance({ to: '2026-11-29T00:00:00Z' });
+      await first.advance({ to: '2026-12-01T00:00:00Z' });
       await first.stop({ keepData: true });
       const second = await LocalServer.start({ dataDir });
       try {
         const paid = await second.api('POST', '/v1/invoices/INV-RS-PAY/payments', {
           paymentId: 'P-1',
           amount: '1250.00',
-          paidAt: '2026-11-29T00:00:00Z',
+          paidAt: '2026-12-01T00:00:00Z',
         });
         assert.equal(paid.status, 201);
         await second.advance({ days: 30 });

@@ -78,6 +78,8 @@ const actionsFor: Record<Access, readonly string[]> = {
   ],
   'ses:send': ['ses:SendEmail'],
   'linkSecret:read': ['secretsmanager:GetSecretValue'],
+  'collectors:publish': ['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt'],
+  'sms:publish': ['sns:Publish'],
 };
 
 /** Grants every function has: writing its own log group, and X-Ray. */
@@ -128,8 +130,11 @@ describe('every catalogue function', () => {
       assert.deepEqual([...granted].sort(), [...allowed].sort());
     });
 
-    test(`${name}: no wildcard resource beyond X-Ray`, () => {
-      const wildcards = grantsOf(name).filter((grant) => grant.resource === '*' && !grant.action.startsWith('xray:'));
+    test(`${name}: no wildcard resource beyond X-Ray (and SMS, which has no resource ARN)`, () => {
+      const sendsSms = functionAccess[name].includes('sms:publish');
+      const wildcards = grantsOf(name).filter(
+        (grant) => grant.resource === '*' && !grant.action.startsWith('xray:') && !(sendsSms && grant.action === 'sns:Publish'),
+      );
       assert.deepEqual(wildcards, []);
     });
   }
@@ -236,6 +241,68 @@ describe('least privilege, spelled out', () => {
         `${name} reads the keyring by its ARN`,
       );
     }
+  });
+});
+
+describe('SNS: collector tasks and SMS', () => {
+  const topicId = Object.entries(resourcesOf(template, 'AWS::SNS::Topic')).find(
+    ([, topic]) => topic.Properties?.TopicName === 'dunwell-dev-collector-tasks',
+  )?.[0] as string;
+  const publishers = (predicate: (grant: Grant) => boolean) =>
+    catalogue.filter((name) => grantsOf(name).some((grant) => grant.action === 'sns:Publish' && predicate(grant))).sort();
+  /** Deny statements are not grants: read them off the policies attached to a role. */
+  const deniesOf = (name: FunctionName) =>
+    Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter((policy) => cfnText(policy.Properties?.Roles).includes(`"${roleOfFunction(template, name)}"`))
+      .flatMap((policy) => statementsOf(policy))
+      .filter((statement) => statement.Effect === 'Deny');
+
+  test('only open-task publishes to the collectors topic, and only to it', () => {
+    assert.ok(topicId);
+    assert.deepEqual(
+      publishers((grant) => cfnText(grant.resource) === cfnText({ Ref: topicId })),
+      [FunctionName.openTask],
+    );
+    const publishes = grantsOf(FunctionName.openTask).filter((grant) => grant.action === 'sns:Publish');
+    assert.deepEqual(
+      publishes.map((grant) => grant.resource),
+      [{ Ref: topicId }],
+    );
+  });
+
+  test("open-task may use the topic's KMS key to publish, and it is the key the topic names", () => {
+    const topicKey = resourcesOf(template)[topicId]?.Properties?.KmsMasterKeyId;
+    assert.ok(topicKey);
+    const keyGrants = grantsOf(FunctionName.openTask).filter((grant) => grant.action === 'kms:GenerateDataKey');
+    assert.ok(keyGrants.some((grant) => cfnText(grant.resource) === cfnText(topicKey)));
+  });
+
+  test('the collectors topic ARN variable names that topic, for open-task only', () => {
+    assert.deepEqual(variablesOf(FunctionName.openTask)[EnvName.collectorsTopicArn], { Ref: topicId });
+    assert.deepEqual(
+      catalogue.filter((name) => EnvName.collectorsTopicArn in variablesOf(name)),
+      [FunctionName.openTask],
+    );
+  });
+
+  test('only send-reminder sends SMS, and it may not publish to any topic or endpoint', () => {
+    assert.deepEqual(
+      publishers((grant) => grant.resource === '*'),
+      [FunctionName.sendReminder],
+    );
+    const denies = deniesOf(FunctionName.sendReminder);
+    assert.deepEqual(
+      denies.map((statement) => [statement.Action, statement.Resource]),
+      [['sns:Publish', 'arn:aws:sns:*:*:*']],
+    );
+    assert.equal(EnvName.collectorsTopicArn in variablesOf(FunctionName.sendReminder), false);
+  });
+
+  test('no other function may publish to SNS at all', () => {
+    const expected = catalogue.filter((name) =>
+      functionAccess[name].some((access) => access === 'collectors:publish' || access === 'sms:publish'),
+    );
+    assert.deepEqual(functionsWithAction('sns:Publish'), expected.sort());
   });
 });
 

@@ -1,9 +1,15 @@
+import type { SignalDetail, SignalDetailType } from '#contracts/events.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Logger, PayLinks } from '#domain/lifecycle.ts';
+import type { CollectorMessage, CollectorTask } from '#domain/tasks.ts';
 import type { Clock } from '#ports/clock.ts';
+import type { CollectorNotifier } from '#ports/collectors.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 import type { Mailer, OutgoingEmail } from '#ports/mailer.ts';
+import type { DomainEvents } from '#ports/messaging.ts';
 import type { SecretSource } from '#ports/secrets.ts';
+import { InvalidCursorError, type TaskPage, type TaskQuery, type TaskStore } from '#ports/task-store.ts';
+import type { OutgoingText, Texter } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { ExecutionState, Workflow } from '#ports/workflow.ts';
 
@@ -98,6 +104,15 @@ export class RecordingMailer implements Mailer {
     if (failure) throw failure;
     this.sent.push(message);
     return { messageId: `msg-${this.sent.length}` };
+  }
+}
+
+export class RecordingTexter implements Texter {
+  readonly sent: OutgoingText[] = [];
+
+  async send(message: OutgoingText): Promise<{ messageId: string }> {
+    this.sent.push(message);
+    return { messageId: `sms-${this.sent.length}` };
   }
 }
 
@@ -203,5 +218,80 @@ export class StaticPayLinks implements PayLinks {
     this.failNext = undefined;
     if (failure) throw failure;
     return `https://pay.example/pay/${encodeURIComponent(invoiceId)}`;
+  }
+}
+
+/** Collector tasks in memory, listed in the same orders as the DynamoDB store, with the same paging. */
+export class InMemoryTaskStore implements TaskStore {
+  private readonly tasks = new Map<string, CollectorTask>();
+  /** Runs once, right before the next complete() checks the stored status: another writer in between. */
+  beforeNextComplete: (() => void) | undefined;
+
+  /** Puts a task as it is (test set-up). */
+  seed(task: CollectorTask): void {
+    this.tasks.set(task.taskId, copy(task));
+  }
+
+  all(): CollectorTask[] {
+    return [...this.tasks.values()].map(copy);
+  }
+
+  async get(taskId: string): Promise<CollectorTask | undefined> {
+    const task = this.tasks.get(taskId);
+    return task ? copy(task) : undefined;
+  }
+
+  async create(task: CollectorTask): Promise<boolean> {
+    if (this.tasks.has(task.taskId)) return false;
+    this.tasks.set(task.taskId, copy(task));
+    return true;
+  }
+
+  async complete(task: CollectorTask): Promise<boolean> {
+    const interleaved = this.beforeNextComplete;
+    this.beforeNextComplete = undefined;
+    interleaved?.();
+    if (this.tasks.get(task.taskId)?.status !== 'open') return false;
+    this.tasks.set(task.taskId, copy(task));
+    return true;
+  }
+
+  async list(query: TaskQuery): Promise<TaskPage> {
+    const sortKey = (task: CollectorTask) => `${task.status === 'open' ? task.openedAt : task.completedAt}#${task.taskId}`;
+    let matching = [...this.tasks.values()]
+      .filter((task) => task.status === query.status && (query.invoiceId === undefined || task.invoiceId === query.invoiceId))
+      .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+    if (query.status === 'completed') matching.reverse();
+    if (query.after) {
+      const index = matching.findIndex((task) => sortKey(task) === query.after);
+      if (index < 0) throw new InvalidCursorError('unknown cursor');
+      matching = matching.slice(index + 1);
+    }
+    const page = matching.slice(0, query.limit).map(copy);
+    const last = page.at(-1);
+    return { tasks: page, ...(matching.length > query.limit && last ? { next: sortKey(last) } : {}) };
+  }
+}
+
+/** Records what was published to the collectors topic; can be told to fail the next publish. */
+export class RecordingCollectors implements CollectorNotifier {
+  readonly published: CollectorMessage[] = [];
+  failNext: Error | undefined;
+
+  async publish(message: CollectorMessage): Promise<{ messageId: string }> {
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) throw failure;
+    this.published.push(copy(message));
+    return { messageId: `sns-${this.published.length}` };
+  }
+}
+
+/** Records the domain events (signals) published. */
+export class RecordingEvents implements DomainEvents {
+  readonly published: { detailType: SignalDetailType; detail: SignalDetail }[] = [];
+
+  async publish(detailType: SignalDetailType, detail: SignalDetail): Promise<void> {
+    this.published.push({ detailType, detail });
   }
 }

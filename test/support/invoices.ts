@@ -37,11 +37,12 @@ export function newInvoice(overrides: InputOverrides = {}, receivedAt = '2026-11
 }
 
 /**
- * The default cadence on the default due date (2026-12-01) for a Berlin customer, 09:00 local
- * (CET, UTC+1): pre-3 2026-11-28, post-3 2026-12-04, post-14 2026-12-15.
+ * Tier 1 of the default policy on the default due date (2026-12-01) for a Berlin customer,
+ * 09:00 local (CET, UTC+1): pre-3 falls on Saturday 28 Nov and moves to Monday 30 Nov;
+ * post-3 2026-12-04; post-14 2026-12-15.
  */
 export const berlinSchedule = {
-  'pre-3': '2026-11-28T08:00:00.000Z',
+  'pre-3': '2026-11-30T08:00:00.000Z',
   'post-3': '2026-12-04T08:00:00.000Z',
   'post-14': '2026-12-15T08:00:00.000Z',
 } as const;

@@ -23,7 +23,8 @@ describe('upsertInvoice', () => {
     assert.equal(invoice.status, 'open');
     assert.equal(invoice.paidMinor, 0);
     assert.equal(invoice.amountMinor, 125_000);
-    assert.equal(invoice.cadenceId, 'builtin-default-v1');
+    assert.deepEqual(invoice.policy, { policyId: 'default', version: 1 });
+    assert.equal(invoice.startingTier, 1);
     assert.deepEqual(invoice.steps, {});
     assert.deepEqual(invoice.payments, {});
     assert.deepEqual(invoice.timeline, [{ at: now.toISOString(), type: 'invoice.received' }]);

@@ -24,6 +24,7 @@ import {
   InMemoryInvoiceStore,
   RecordingLog,
   RecordingMailer,
+  RecordingTexter,
   SettableClock,
   StaticPayLinks,
 } from '../support/fakes.ts';
@@ -43,6 +44,7 @@ function world(invoice: Invoice = newInvoice(), now: string = berlinSchedule['pr
   store.seed(invoice);
   const clock = new SettableClock(now);
   const mailer = new RecordingMailer();
+  const texter = new RecordingTexter();
   const log = new RecordingLog();
   const links = new SignedPayLinks(new FakeSecrets({ 'link-secret': linkSecret }), 'link-secret', 'https://pay.dunwell.example/');
   const workflow = new FakeWorkflow();
@@ -54,7 +56,7 @@ function world(invoice: Invoice = newInvoice(), now: string = berlinSchedule['pr
     log,
     workflow,
     timers,
-    send: { store, clock, mailer, links, log },
+    send: { store, clock, mailer, texter, links, log },
     close: { store, clock, mailer, log },
     timer: { store, clock, timers, workflow },
     start: { store, clock, workflow },
@@ -156,7 +158,7 @@ describe('sendReminder', () => {
   });
 
   test('a send that supersedes older steps records them as skipped', async () => {
-    const w = world(newInvoice(), '2026-12-20T10:00:00Z');
+    const w = world(newInvoice(), '2026-12-21T10:00:00Z');
     assert.equal(await sendReminder(w.send, INVOICE, 'post-14'), 'sent');
     assert.equal(w.mailer.sent.length, 1);
     const stored = w.store.current(INVOICE);
@@ -263,7 +265,7 @@ describe('planInvoice', () => {
     const action = await planInvoice(w.send, INVOICE);
     const stored = w.store.current(INVOICE);
     assert.equal(stored.steps['pre-3']?.state, 'unconfirmed');
-    assert.deepEqual(stored.timeline.at(-1), { at: '2026-11-28T08:01:00.000Z', type: 'reminder.unconfirmed', stepId: 'pre-3' });
+    assert.deepEqual(stored.timeline.at(-1), { at: '2026-11-30T08:01:00.000Z', type: 'reminder.unconfirmed', stepId: 'pre-3' });
     assert.deepEqual(action, { type: 'sleep', until: berlinSchedule['post-3'], nextStepId: 'post-3', version: stored.version });
   });
 
@@ -392,11 +394,11 @@ describe('armTimer, wake and signalInvoice', () => {
   });
 
   test('an instant already past is armed for now', async () => {
-    const w = world(newInvoice(), '2026-11-29T00:00:00Z');
+    const w = world(newInvoice(), '2026-12-01T00:00:00Z');
     await armTimer(w.timer, { invoiceId: INVOICE, until: berlinSchedule['pre-3'], taskToken: 'token-1' });
     assert.deepEqual(
       [...w.timers.armed.values()].map((timer) => timer.at),
-      [new Date('2026-11-29T00:00:00Z')],
+      [new Date('2026-12-01T00:00:00Z')],
     );
   });
 

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { type Cadence, cadenceById, defaultCadence } from '#domain/cadence.ts';
 import type { Invoice, InvoiceStatus, StepOutcome, StepRecord } from '#domain/invoice.ts';
 import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, scheduleSteps, stepSettled, supersededSteps } from '#domain/planner.ts';
+import { allSteps, defaultPolicy, type Policy, policyFor } from '#domain/policy.ts';
 import { berlinSchedule, newInvoice } from '../support/invoices.ts';
 
 const day = 86_400_000;
 
-function plan(invoice: Invoice, now: string | number, cadence: Cadence = defaultCadence): PlannedAction {
-  return planNextAction(invoice, cadence, new Date(now));
+/** The default policy's tier 1 alone: the classic three emails, for the step-by-step cases. */
+const classic: Policy = { ...defaultPolicy, tiers: [defaultPolicy.tiers[0]!] };
+
+function plan(invoice: Invoice, now: string | number, policy: Policy = classic): PlannedAction {
+  return planNextAction(invoice, policy, new Date(now));
 }
 
 function withSteps(invoice: Invoice, steps: Record<string, StepRecord>): Invoice {
@@ -20,42 +23,45 @@ const sent = (at: string): StepRecord => ({ state: 'sent', at, messageId: 'msg-1
 const failed = (failures: number): StepRecord => ({ state: 'failed', at: '2026-11-28T08:00:01.000Z', failures });
 
 describe('the default cadence', () => {
-  test('is friendly 3 days before, firm 3 days after, final 14 days after the due date, at 09:00', () => {
-    assert.equal(cadenceById('builtin-default-v1'), defaultCadence);
-    assert.equal(defaultCadence.sendAt, '09:00');
+  test('tier 1 is friendly 3 days before and after the due date, firm 14 days after, at the start of business', () => {
+    assert.equal(policyFor({}), defaultPolicy);
+    assert.equal(policyFor({ policy: { policyId: 'default', version: 1 } }), defaultPolicy);
+    assert.equal(defaultPolicy.sendRules.businessHours.start, '09:00');
     assert.deepEqual(
-      defaultCadence.steps.map((step) => [step.stepId, step.offsetDays, step.channel, step.tone]),
+      defaultPolicy.tiers[0]?.steps.map((step) => [step.stepId, step.offsetDays, step.channel, step.tone]),
       [
         ['pre-3', -3, 'email', 'friendly'],
-        ['post-3', 3, 'email', 'firm'],
-        ['post-14', 14, 'email', 'final'],
+        ['post-3', 3, 'email', 'friendly'],
+        ['post-14', 14, 'email', 'firm'],
       ],
     );
-    assert.throws(() => cadenceById('no-such-cadence'), /Unknown cadence/);
+    assert.throws(() => policyFor({ policy: { policyId: 'no-such-policy', version: 1 } }), /Unknown policy/);
   });
 
   test('is laid out at 09:00 in the customer time zone', () => {
     assert.deepEqual(
-      scheduleSteps(newInvoice(), defaultCadence).map((entry) => [entry.step.stepId, entry.dueAt.toISOString()]),
+      scheduleSteps(newInvoice(), classic).map((entry) => [entry.step.stepId, entry.dueAt.toISOString()]),
       Object.entries(berlinSchedule),
     );
   });
 
   test("a Tokyo customer's 09:00 is 00:00 UTC", () => {
     const tokyo = newInvoice({ customer: { timeZone: 'Asia/Tokyo' } });
+    // pre-3 falls on Saturday 28 Nov: it waits for Monday 09:00 JST.
     assert.deepEqual(
-      scheduleSteps(tokyo, defaultCadence).map((entry) => entry.dueAt.toISOString()),
-      ['2026-11-28T00:00:00.000Z', '2026-12-04T00:00:00.000Z', '2026-12-15T00:00:00.000Z'],
+      scheduleSteps(tokyo, classic).map((entry) => entry.dueAt.toISOString()),
+      ['2026-11-30T00:00:00.000Z', '2026-12-04T00:00:00.000Z', '2026-12-15T00:00:00.000Z'],
     );
-    assert.deepEqual(plan(tokyo, '2026-11-27T23:59:59Z'), { type: 'sleep', until: '2026-11-28T00:00:00.000Z', nextStepId: 'pre-3' });
-    assert.deepEqual(plan(tokyo, '2026-11-28T00:00:00Z'), { type: 'send_email', stepId: 'pre-3', dueAt: '2026-11-28T00:00:00.000Z' });
+    assert.deepEqual(plan(tokyo, '2026-11-29T23:59:59Z'), { type: 'sleep', until: '2026-11-30T00:00:00.000Z', nextStepId: 'pre-3' });
+    assert.deepEqual(plan(tokyo, '2026-11-30T00:00:00Z'), { type: 'send_email', stepId: 'pre-3', dueAt: '2026-11-30T00:00:00.000Z' });
   });
 
   test("follows DST: a New York customer's steps straddle the November switch", () => {
     const newYork = newInvoice({ dueDate: '2026-11-03', customer: { timeZone: 'America/New_York' } });
     assert.deepEqual(
-      scheduleSteps(newYork, defaultCadence).map((entry) => entry.dueAt.toISOString()),
-      ['2026-10-31T13:00:00.000Z', '2026-11-06T14:00:00.000Z', '2026-11-17T14:00:00.000Z'],
+      scheduleSteps(newYork, classic).map((entry) => entry.dueAt.toISOString()),
+      // pre-3 (Saturday 31 Oct) waits for Monday 2 Nov, after the switch to EST.
+      ['2026-11-02T14:00:00.000Z', '2026-11-06T14:00:00.000Z', '2026-11-17T14:00:00.000Z'],
     );
   });
 });
@@ -102,7 +108,7 @@ describe('planNextAction', () => {
     const now = '2026-11-30T10:00:00Z';
     const action = plan(late, now);
     assert.deepEqual(action, { type: 'send_email', stepId: 'post-14', dueAt: '2026-11-24T08:00:00.000Z' });
-    assert.deepEqual(supersededSteps(late, defaultCadence, 'post-14'), ['pre-3', 'post-3']);
+    assert.deepEqual(supersededSteps(late, classic, 'post-14'), ['pre-3', 'post-3']);
     const afterSend = withSteps(late, {
       'pre-3': { state: 'skipped', at: now, detail: 'superseded by post-14' },
       'post-3': { state: 'skipped', at: now, detail: 'superseded by post-14' },
@@ -112,16 +118,17 @@ describe('planNextAction', () => {
   });
 
   test('an invoice ingested between post-3 and post-14 sends post-3 and supersedes pre-3', () => {
-    const now = Date.parse(berlinSchedule['post-3']) + 2 * day;
+    // Tuesday 8 Dec: post-3 (Friday 4 Dec) is the latest step due; post-14 is not due yet.
+    const now = Date.parse(berlinSchedule['post-3']) + 4 * day;
     assert.deepEqual(plan(invoice, now), { type: 'send_email', stepId: 'post-3', dueAt: berlinSchedule['post-3'] });
-    assert.deepEqual(supersededSteps(invoice, defaultCadence, 'post-3'), ['pre-3']);
+    assert.deepEqual(supersededSteps(invoice, classic, 'post-3'), ['pre-3']);
   });
 
   test('supersededSteps leaves steps that already have a record alone', () => {
     const withPre3 = withSteps(invoice, { 'pre-3': failed(1) });
-    assert.deepEqual(supersededSteps(withPre3, defaultCadence, 'post-14'), ['post-3']);
-    assert.deepEqual(supersededSteps(invoice, defaultCadence, 'pre-3'), []);
-    assert.deepEqual(supersededSteps(invoice, defaultCadence, 'not-a-step'), []);
+    assert.deepEqual(supersededSteps(withPre3, classic, 'post-14'), ['post-3']);
+    assert.deepEqual(supersededSteps(invoice, classic, 'pre-3'), []);
+    assert.deepEqual(supersededSteps(invoice, classic, 'not-a-step'), []);
   });
 
   for (const status of ['paid', 'void', 'written_off'] as const) {
@@ -178,7 +185,7 @@ describe('planNextAction', () => {
 // Properties over random invoices, step records and clocks
 // ---------------------------------------------------------------------------------------
 
-const stepIds = defaultCadence.steps.map((step) => step.stepId);
+const stepIds = allSteps(classic).map((step) => step.stepId);
 const statuses: InvoiceStatus[] = ['open', 'on_hold', 'paid', 'void', 'written_off', 'escalated'];
 const timeZones = [
   'UTC',
@@ -230,7 +237,7 @@ describe('planNextAction properties', () => {
   test('never plans a send for a paid, void or written-off invoice', () => {
     fc.assert(
       fc.property(invoiceAndClock, ([invoice, now]) => {
-        const action = planNextAction(invoice, defaultCadence, now);
+        const action = planNextAction(invoice, classic, now);
         if (invoice.status === 'paid' || invoice.status === 'void' || invoice.status === 'written_off') {
           assert.deepEqual(action, { type: 'close', reason: invoice.status });
         }
@@ -243,12 +250,12 @@ describe('planNextAction properties', () => {
   test('never plans a step that was sent, claimed, unconfirmed, skipped or given up, nor one not yet due', () => {
     fc.assert(
       fc.property(invoiceAndClock, ([invoice, now]) => {
-        const action = planNextAction(invoice, defaultCadence, now);
+        const action = planNextAction(invoice, classic, now);
         if (action.type !== 'send_email') return;
         const record = invoice.steps[action.stepId];
         assert.ok(!record || (record.state === 'failed' && (record.failures ?? 0) < MAX_STEP_FAILURES), JSON.stringify(record));
         assert.ok(Date.parse(action.dueAt) <= now.getTime());
-        const entry = scheduleSteps(invoice, defaultCadence).find((candidate) => candidate.step.stepId === action.stepId);
+        const entry = scheduleSteps(invoice, classic).find((candidate) => candidate.step.stepId === action.stepId);
         assert.equal(entry?.dueAt.toISOString(), action.dueAt);
       }),
       { numRuns: 1000 },
@@ -258,10 +265,10 @@ describe('planNextAction properties', () => {
   test('a planned sleep ends in the future, at a step that has no record', () => {
     fc.assert(
       fc.property(invoiceAndClock, ([invoice, now]) => {
-        const action = planNextAction(invoice, defaultCadence, now);
+        const action = planNextAction(invoice, classic, now);
         if (action.type !== 'sleep' || action.until === null) return;
         assert.ok(Date.parse(action.until) > now.getTime(), `${action.until} is not after ${now.toISOString()}`);
-        assert.ok(action.nextStepId && !invoice.steps[action.nextStepId]);
+        assert.ok(action.nextStepId && !stepSettled(invoice, action.nextStepId));
       }),
       { numRuns: 1000 },
     );
@@ -271,8 +278,8 @@ describe('planNextAction properties', () => {
     fc.assert(
       fc.property(invoiceAndClock, ([invoice, now]) => {
         const before = structuredClone(invoice);
-        const first = planNextAction(invoice, defaultCadence, now);
-        const second = planNextAction(structuredClone(invoice), defaultCadence, new Date(now.getTime()));
+        const first = planNextAction(invoice, classic, now);
+        const second = planNextAction(structuredClone(invoice), classic, new Date(now.getTime()));
         assert.deepEqual(first, second);
         assert.deepEqual(invoice, before);
       }),
@@ -287,7 +294,7 @@ describe('planNextAction properties', () => {
         let now = new Date(Date.parse(`${due}T12:00:00Z`) + arrivalOffset);
         const sends: { stepId: string; at: number }[] = [];
         for (let round = 0; round < 20; round++) {
-          const action = planNextAction(invoice, defaultCadence, now);
+          const action = planNextAction(invoice, classic, now);
           if (action.type === 'close') assert.fail('an open, unpaid invoice must not close');
           if (action.type === 'sleep') {
             if (action.until === null) break;
@@ -297,7 +304,7 @@ describe('planNextAction properties', () => {
           sends.push({ stepId: action.stepId, at: now.getTime() });
           const at = now.toISOString();
           const skipped = Object.fromEntries(
-            supersededSteps(invoice, defaultCadence, action.stepId).map((id): [string, StepRecord] => [id, { state: 'skipped', at }]),
+            supersededSteps(invoice, classic, action.stepId).map((id): [string, StepRecord] => [id, { state: 'skipped', at }]),
           );
           invoice = withSteps(invoice, { ...skipped, [action.stepId]: sent(at) });
         }

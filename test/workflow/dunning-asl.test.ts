@@ -33,13 +33,15 @@ const TOKEN = 'test-token';
 type Payload = Record<string, unknown>;
 type Handler = (payload: Payload, call: number) => unknown;
 
-const lambdaStates = ['Plan', 'SendEmail', 'RecordSendFailure', 'Close'] as const;
+const lambdaStates = ['Plan', 'SendEmail', 'SendSms', 'OpenTask', 'RecordSendFailure', 'Close'] as const;
 type LambdaState = (typeof lambdaStates)[number];
 type TaskState = LambdaState | 'Sleep';
 
 const expectedFunction: Record<TaskState, string> = {
   Plan: arnOf('plan'),
   SendEmail: arnOf('send-reminder'),
+  SendSms: arnOf('send-reminder'),
+  OpenTask: arnOf('open-task'),
   RecordSendFailure: arnOf('record-failure'),
   Close: arnOf('close'),
   Sleep: arnOf('arm-timer'),
@@ -82,7 +84,15 @@ const quickTimeoutMachine = new StateMachine({
 });
 
 async function run(handlers: Partial<Record<TaskState, Handler>>, stateMachine = machine) {
-  const calls: Record<TaskState, Payload[]> = { Plan: [], SendEmail: [], RecordSendFailure: [], Close: [], Sleep: [] };
+  const calls: Record<TaskState, Payload[]> = {
+    Plan: [],
+    SendEmail: [],
+    SendSms: [],
+    OpenTask: [],
+    RecordSendFailure: [],
+    Close: [],
+    Sleep: [],
+  };
   const wrongFunctions: string[] = [];
   const override = (state: TaskState) => async (input: unknown) => {
     const { FunctionName, Payload: payload } = input as { FunctionName: string; Payload: Payload };
@@ -98,7 +108,7 @@ async function run(handlers: Partial<Record<TaskState, Handler>>, stateMachine =
     {
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(([...lambdaStates, 'Sleep'] as const).map((state) => [state, override(state)])),
-        retryIntervalOverrides: { Plan: 0, SendEmail: 0, RecordSendFailure: 0, Sleep: 0, Close: 0 },
+        retryIntervalOverrides: { Plan: 0, SendEmail: 0, SendSms: 0, OpenTask: 0, RecordSendFailure: 0, Sleep: 0, Close: 0 },
       },
       context: { Task: { Token: TOKEN } },
     },
@@ -294,8 +304,48 @@ describe('invoice-dunning.asl.json', () => {
     assertFailedWith(result.failure, 'Dunwell.WorkflowFailed');
   });
 
+  test('send_sms routes to SendSms (the send-reminder function), then plans again', async () => {
+    const result = await run({
+      Plan: sequence({ type: 'send_sms', stepId: 't3-sms-65', dueAt: '2027-02-04T08:00:00.000Z', version: 3 }, close('paid')),
+      SendSms: () => ({ outcome: 'sent' }),
+      Close: () => ({ outcome: 'closed' }),
+    });
+    assert.deepEqual(result.path, ['Plan', 'Route', 'SendSms', 'Plan', 'Route', 'Close', 'Closed']);
+    assert.deepEqual(result.calls.SendSms, [{ invoiceId: INVOICE, stepId: 't3-sms-65' }]);
+  });
+
+  test('open_task routes to OpenTask with the reason, then plans again', async () => {
+    const result = await run({
+      Plan: sequence(
+        { type: 'open_task', stepId: 't2-call-38', reason: 'call', dueAt: '2027-01-08T08:00:00.000Z', version: 3 },
+        close('paid'),
+      ),
+      OpenTask: () => ({ outcome: 'opened' }),
+      Close: () => ({ outcome: 'closed' }),
+    });
+    assert.deepEqual(result.path, ['Plan', 'Route', 'OpenTask', 'Plan', 'Route', 'Close', 'Closed']);
+    assert.deepEqual(result.calls.OpenTask, [{ invoiceId: INVOICE, stepId: 't2-call-38', reason: 'call' }]);
+  });
+
+  test('an OpenTask that keeps failing is caught into RecordSendFailure, and planning goes on', async () => {
+    const result = await run({
+      Plan: sequence(
+        { type: 'open_task', stepId: 't2-call-38', reason: 'call', dueAt: '2027-01-08T08:00:00.000Z', version: 3 },
+        close('paid'),
+      ),
+      OpenTask: always(taskError('Error', 'topic unavailable')),
+      RecordSendFailure: () => ({ recorded: true }),
+      Close: () => ({ outcome: 'closed' }),
+    });
+    assert.equal(result.calls.OpenTask.length, 1 + 2);
+    assert.deepEqual(result.calls.RecordSendFailure, [
+      { invoiceId: INVOICE, stepId: 't2-call-38', error: 'Error', cause: 'topic unavailable' },
+    ]);
+    assert.deepEqual(result.path.slice(-3), ['Route', 'Close', 'Closed']);
+  });
+
   test('an action type the workflow does not route ends in UnknownAction', async () => {
-    const result = await run({ Plan: sequence({ type: 'send_sms', stepId: 'post-10', version: 1 }) });
+    const result = await run({ Plan: sequence({ type: 'send_fax', stepId: 'post-10', version: 1 }) });
     assert.deepEqual(result.path, ['Plan', 'Route', 'UnknownAction']);
     assertFailedWith(result.failure, 'Dunwell.UnknownAction');
   });

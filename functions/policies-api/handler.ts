@@ -1,0 +1,47 @@
+import { composeFunction } from '#adapters/compose.ts';
+import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
+import { idSchema } from '#contracts/api.ts';
+import { policyRequestSchema, policyView, toPolicy } from '#contracts/policy-api.ts';
+import { canonicalJson } from '#domain/canonical-json.ts';
+
+const app = composeFunction('policies-api');
+const policies = app.policyStore();
+
+/**
+ * PUT publishes a new version (invoices already running keep theirs); re-sending the same
+ * content returns the latest version instead of minting another, so a retried PUT is harmless.
+ */
+async function putPolicy(event: HttpEvent) {
+  const policyId = pathParameter(event, 'policyId', idSchema);
+  const built = toPolicy(policyId, parseBody(event, policyRequestSchema));
+  if ('errors' in built) throw problems.validation(built.errors);
+  const latest = await policies.get(policyId);
+  if (latest) {
+    const { version: _version, ...content } = latest;
+    if (canonicalJson(content) === canonicalJson(built.policy)) return json(200, policyView(latest));
+  }
+  const published = await policies.publish(built.policy, app.clock.now());
+  return json(latest ? 200 : 201, policyView(published), { location: `/v1/policies/${policyId}` });
+}
+
+async function getPolicy(event: HttpEvent) {
+  const policyId = pathParameter(event, 'policyId', idSchema);
+  const versionText = event.queryStringParameters?.version;
+  const version = versionText === undefined ? undefined : Number(versionText);
+  if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
+    throw problems.validation([{ path: 'version', message: 'must be a positive whole number' }]);
+  }
+  const policy = await policies.get(policyId, version);
+  if (!policy) throw problems.notFound(`Policy ${policyId}${version ? ` version ${version}` : ''} does not exist`);
+  return json(200, policyView(policy));
+}
+
+async function listPolicies() {
+  return json(200, (await policies.list()).map(policyView));
+}
+
+export const handler = httpHandler({
+  'PUT /v1/policies/{policyId}': putPolicy,
+  'GET /v1/policies/{policyId}': getPolicy,
+  'GET /v1/policies': listPolicies,
+});

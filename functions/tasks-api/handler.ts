@@ -1,0 +1,78 @@
+import { composeFunction } from '#adapters/compose.ts';
+import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
+import { fieldErrors, taskCompletionSchema, taskIdSchema, taskListQuerySchema } from '#contracts/api.ts';
+import { invoiceView } from '#contracts/invoice-view.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import { type CollectorTask, completeCollectorTask, listCollectorTasks, TaskNotFoundError } from '#domain/tasks.ts';
+import { InvalidCursorError } from '#ports/task-store.ts';
+
+const app = composeFunction('tasks-api');
+const store = app.invoiceStore();
+const tasks = app.taskStore();
+const deps = { store, tasks, clock: app.clock, events: app.events(), log: app.log };
+
+/** A task in the API's words (`stepId`, as in policies), with its invoice as it is now: status, balance, whole timeline. */
+function taskView(task: CollectorTask, invoice: Invoice | undefined, now: Date) {
+  const { stepKey, ...rest } = task;
+  return { ...rest, stepId: stepKey, invoice: invoice ? invoiceView(invoice, now) : null };
+}
+
+async function listTasks(event: HttpEvent) {
+  const parsed = taskListQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw problems.validation(fieldErrors(parsed.error));
+  const query = parsed.data;
+  let page: Awaited<ReturnType<typeof listCollectorTasks>>;
+  try {
+    page = await listCollectorTasks(deps, query);
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw problems.validation([{ path: 'after', message: error.message }]);
+    throw error;
+  }
+  const now = deps.clock.now();
+  const headers: Record<string, string> = {};
+  if (page.next) {
+    const next = new URLSearchParams({
+      status: query.status,
+      ...(query.invoiceId ? { invoiceId: query.invoiceId } : {}),
+      limit: String(query.limit),
+      after: page.next,
+    });
+    headers.link = `</v1/tasks?${next}>; rel="next"`;
+  }
+  return json(
+    200,
+    page.items.map((item) => taskView(item.task, item.invoice, now)),
+    headers,
+  );
+}
+
+async function completeTask(event: HttpEvent) {
+  const taskId = pathParameter(event, 'taskId', taskIdSchema);
+  const request = parseBody(event, taskCompletionSchema);
+  let outcome: Awaited<ReturnType<typeof completeCollectorTask>>;
+  try {
+    outcome = await completeCollectorTask(deps, taskId, request);
+  } catch (error) {
+    if (error instanceof TaskNotFoundError) throw problems.notFound(error.message);
+    throw error;
+  }
+  const now = deps.clock.now();
+  switch (outcome.kind) {
+    case 'invalid':
+      throw problems.validation(outcome.errors);
+    case 'conflict':
+      throw problems.conflict(`Task ${taskId}: ${outcome.reason}`);
+    case 'unchanged':
+      return json(200, taskView(outcome.task, await store.get(outcome.task.invoiceId), now));
+    case 'completed':
+      return json(200, taskView(outcome.task, outcome.invoice, now));
+  }
+}
+
+export const handler = httpHandler(
+  {
+    'GET /v1/tasks': listTasks,
+    'POST /v1/tasks/{taskId}/complete': completeTask,
+  },
+  { store: app.idempotencyStore(), clock: app.clock },
+);

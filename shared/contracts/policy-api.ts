@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { formatAmount, isCurrency, parseAmount } from '#domain/money.ts';
+import { channels, checkPolicy, defaultPolicy, type Policy, type PolicyStep, tones } from '#domain/policy.ts';
+import { type FieldError, fieldErrors, idSchema } from './api.ts';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "09:00"');
+
+const stepSchema = z.strictObject({
+  stepId: idSchema,
+  offsetDays: z.number().int().min(-90).max(730),
+  channel: z.enum(channels as [string, ...string[]], { message: `must be one of ${channels.join(', ')}` }),
+  tone: z.enum(tones as [string, ...string[]], { message: `must be one of ${tones.join(', ')}` }),
+  template: z.string().min(1).max(100).optional(),
+  conditions: z
+    .strictObject({
+      minBalance: z
+        .strictObject({ currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'), amount: z.string().max(32) })
+        .optional(),
+      segments: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+    })
+    .optional(),
+  taskDeadlineDays: z.number().int().min(1).max(90).optional(),
+});
+
+/** `PUT /v1/policies/{policyId}`: omitted rules take the default policy's values. */
+export const policyRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  businessHours: z.strictObject({ start: time, end: time, days: z.array(z.number().int().min(1).max(7)).min(1).max(7) }).optional(),
+  smsHours: z.strictObject({ start: time, end: time }).optional(),
+  frequencyCap: z.strictObject({ perDay: z.number().int().min(1).max(10), perWeek: z.number().int().min(1).max(50) }).optional(),
+  holds: z
+    .strictObject({
+      promiseGraceDays: z.number().int().min(0).max(30),
+      disputeGraceDays: z.number().int().min(0).max(30),
+      maxPromiseDays: z.number().int().min(1).max(180),
+    })
+    .optional(),
+  tiers: z
+    .array(
+      z.strictObject({
+        tier: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+        steps: z.array(stepSchema).min(1).max(30),
+      }),
+    )
+    .min(1)
+    .max(4),
+});
+export type PolicyRequest = z.infer<typeof policyRequestSchema>;
+
+/** Builds the policy (without its version) or names every problem. */
+export function toPolicy(policyId: string, request: PolicyRequest): { policy: Omit<Policy, 'version'> } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const tiers = request.tiers.map((tier, tierIndex) => ({
+    tier: tier.tier,
+    steps: tier.steps.map((step, stepIndex): PolicyStep => {
+      const minBalance = step.conditions?.minBalance;
+      let amountMinor = 0;
+      if (minBalance) {
+        const parsed = parseAmount(minBalance.amount, minBalance.currency);
+        if (parsed.ok) amountMinor = parsed.minor;
+        else errors.push({ path: `tiers.${tierIndex}.steps.${stepIndex}.conditions.minBalance.amount`, message: parsed.message });
+      }
+      return {
+        stepId: step.stepId,
+        offsetDays: step.offsetDays,
+        channel: step.channel as PolicyStep['channel'],
+        tone: step.tone as PolicyStep['tone'],
+        ...(step.template ? { template: step.template } : {}),
+        ...(step.taskDeadlineDays ? { taskDeadlineDays: step.taskDeadlineDays } : {}),
+        ...(step.conditions
+          ? {
+              conditions: {
+                ...(minBalance ? { minBalance: { currency: minBalance.currency, amountMinor } } : {}),
+                ...(step.conditions.segments ? { segments: step.conditions.segments } : {}),
+              },
+            }
+          : {}),
+      };
+    }),
+  }));
+  const policy: Omit<Policy, 'version'> = {
+    policyId,
+    name: request.name,
+    sendRules: {
+      businessHours: request.businessHours ?? defaultPolicy.sendRules.businessHours,
+      smsHours: request.smsHours ?? defaultPolicy.sendRules.smsHours,
+      frequencyCap: request.frequencyCap ?? defaultPolicy.sendRules.frequencyCap,
+    },
+    holdRules: request.holds ?? defaultPolicy.holdRules,
+    tiers,
+  };
+  errors.push(...checkPolicy(policy));
+  return errors.length > 0 ? { errors } : { policy };
+}
+
+export function policyView(policy: Policy) {
+  return {
+    policyId: policy.policyId,
+    version: policy.version,
+    name: policy.name,
+    businessHours: policy.sendRules.businessHours,
+    smsHours: policy.sendRules.smsHours,
+    frequencyCap: policy.sendRules.frequencyCap,
+    holds: policy.holdRules,
+    tiers: policy.tiers.map((tier) => ({
+      tier: tier.tier,
+      steps: tier.steps.map((step) => ({
+        ...step,
+        ...(step.conditions
+          ? {
+              conditions: {
+                ...(step.conditions.segments ? { segments: step.conditions.segments } : {}),
+                ...(step.conditions.minBalance
+                  ? {
+                      minBalance: {
+                        currency: step.conditions.minBalance.currency,
+                        amount: formatAmount(step.conditions.minBalance.amountMinor, step.conditions.minBalance.currency),
+                      },
+                    }
+                  : {}),
+              },
+            }
+          : {}),
+      })),
+    })),
+  };
+}
+
+export { fieldErrors };

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { invoiceBody, LocalServer } from '../support/local-server.ts';
+
+/** Cadence policies as data: versioned, validated, pinned by the invoices that use them. */
+describe('policies', () => {
+  let server: LocalServer;
+  before(async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-02T00:00:00Z' });
+  });
+  after(() => server.stop());
+
+  const smsFirst = (mailOffset: number) => ({
+    name: 'SMS first',
+    tiers: [
+      {
+        tier: 1,
+        steps: [
+          { stepId: 'sms-1', offsetDays: 1, channel: 'sms', tone: 'friendly' },
+          { stepId: 'mail', offsetDays: mailOffset, channel: 'email', tone: 'firm' },
+        ],
+      },
+    ],
+  });
+
+  test('the default policy is the 4-tier matrix', async () => {
+    const listed = await server.api('GET', '/v1/policies');
+    assert.equal(listed.status, 200);
+    const [standard] = listed.body;
+    assert.equal(standard.policyId, 'default');
+    assert.deepEqual(
+      standard.tiers.map((tier: { tier: number }) => tier.tier),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(standard.businessHours, { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] });
+    const channels = new Set(standard.tiers.flatMap((tier: { steps: { channel: string }[] }) => tier.steps.map((step) => step.channel)));
+    assert.deepEqual([...channels].sort(), ['agency', 'email', 'notice', 'sms', 'task', 'write_off']);
+  });
+
+  test('PUT publishes a version; the same content again mints none; bad policies are refused by field', async () => {
+    const created = await server.api('PUT', '/v1/policies/sms-first', smsFirst(5));
+    assert.equal(created.status, 201);
+    assert.equal(created.body.version, 1);
+    assert.deepEqual(created.body.frequencyCap, { perDay: 1, perWeek: 3 }, 'omitted rules take the defaults');
+    const again = await server.api('PUT', '/v1/policies/sms-first', smsFirst(5));
+    assert.equal(again.status, 200);
+    assert.equal(again.body.version, 1);
+
+    const bad = await server.api('PUT', '/v1/policies/broken', {
+      name: 'Broken',
+      businessHours: { start: '17:00', end: '09:00', days: [1, 2, 3] },
+      tiers: [
+        {
+          tier: 2,
+          steps: [
+            { stepId: 'a', offsetDays: 1, channel: 'pigeon', tone: 'firm' },
+            { stepId: 'b', offsetDays: 2, channel: 'email', tone: 'firm' },
+          ],
+        },
+      ],
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(
+      bad.body.errors.map((error: { path: string }) => error.path),
+      ['tiers.0.steps.0.channel'],
+    );
+    const noTierOne = await server.api('PUT', '/v1/policies/broken', {
+      name: 'Broken',
+      businessHours: { start: '17:00', end: '09:00', days: [1, 2, 3] },
+      tiers: [{ tier: 2, steps: [{ stepId: 'b', offsetDays: 2, channel: 'email', tone: 'firm' }] }],
+    });
+    assert.deepEqual(noTierOne.body.errors.map((error: { path: string }) => error.path).sort(), ['businessHours', 'tiers']);
+    assert.equal((await server.api('GET', '/v1/policies/broken')).status, 404);
+
+    const readOnly = await server.token('dunwell/invoices.read dunwell/policies.read');
+    const forbidden = await server.api('PUT', '/v1/policies/sms-first', smsFirst(5), { authorization: `Bearer ${readOnly}` });
+    assert.equal(forbidden.status, 403);
+  });
+
+  test('an invoice follows its policy; a new version reaches new invoices only', async () => {
+    // Due Wednesday 18 Nov: the SMS is due Thursday 19 Nov at 09:00 Berlin.
+    const first = await server.api(
+      'POST',
+      '/v1/invoices',
+      invoiceBody({ invoiceId: 'INV-POL-1', dueDate: '2026-11-18', policyId: 'sms-first' }),
+    );
+    assert.equal(first.status, 201);
+    assert.deepEqual(first.body.policy, { policyId: 'sms-first', version: 1, tier: 1 });
+    const edited = await server.api('PUT', '/v1/policies/sms-first', smsFirst(2));
+    assert.equal(edited.body.version, 2);
+    // Another customer, so the frequency cap does not tie the two invoices together.
+    const other = { ...invoiceBody().customer, customerId: 'C-200', email: 'ap@other.example', phone: '+4915199999999' };
+    const second = await server.api(
+      'POST',
+      '/v1/invoices',
+      invoiceBody({ invoiceId: 'INV-POL-2', dueDate: '2026-11-18', policyId: 'sms-first', customer: other }),
+    );
+    assert.deepEqual(second.body.policy, { policyId: 'sms-first', version: 2, tier: 1 });
+
+    await server.advance({ to: '2026-11-30T00:00:00Z' });
+    const one = await server.outbox('INV-POL-1');
+    const two = await server.outbox('INV-POL-2');
+    assert.deepEqual(
+      one.map((m) => [m.channel, m.step, m.sentAt]),
+      [
+        ['sms', 'sms-1', '2026-11-19T08:00:00.000Z'],
+        ['email', 'mail', '2026-11-23T08:00:00.000Z'],
+      ],
+      'version 1: mail 5 days after due (a Monday)',
+    );
+    assert.deepEqual(
+      two.map((m) => [m.channel, m.step, m.sentAt]),
+      [
+        ['sms', 'sms-1', '2026-11-19T08:00:00.000Z'],
+        ['email', 'mail', '2026-11-20T08:00:00.000Z'],
+      ],
+      'version 2: mail 2 days after due (a Friday)',
+    );
+    const [sms] = one;
+    assert.equal(sms?.to, '+4915123456789');
+    assert.match(sms?.text ?? '', /^Reminder: invoice INV-POL-1, 1250\.00 EUR due 2026-11-18\. Pay: http:\/\/127\.0\.0\.1:\d+\/pay\/\S+$/);
+  });
+
+  test('an unknown policy on a new invoice is a 400 naming policyId', async () => {
+    const response = await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-POL-X', policyId: 'nope' }));
+    assert.equal(response.status, 400);
+    assert.deepEqual(response.body.errors, [{ path: 'policyId', message: 'is not a known policy' }]);
+    assert.equal((await server.api('GET', '/v1/invoices/INV-POL-X')).status, 404);
+  });
+});
