@@ -5,11 +5,13 @@ import {
   creditNoteRequestSchema,
   disputeRequestSchema,
   disputeResolutionSchema,
+  type FieldError,
   holdRequestSchema,
   idSchema,
   invoiceRequestSchema,
   optionalMinor,
   parseChildId,
+  paymentPlanRequestSchema,
   paymentRequestSchema,
   promiseRequestSchema,
   toInvoiceInput,
@@ -21,21 +23,30 @@ import { openApiDocument } from '#contracts/openapi.ts';
 import {
   activeHolds,
   applyCreditNote,
-  defaultHoldRules,
   type HoldOutcome,
   makePromise,
   openDispute,
   placeManualHold,
   releaseHold,
   resolveDispute,
+  startPaymentPlan,
   voidInvoice,
 } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { changeInvoice, ingestInvoice, receivePayment, UnknownPolicyError } from '#domain/lifecycle.ts';
+import { policyFor } from '#domain/policy.ts';
 
 const app = composeFunction('invoices-api');
 const store = app.invoiceStore();
-const deps = { store, clock: app.clock, starts: app.starts(), events: app.events(), policies: app.policyStore(), log: app.log };
+const deps = {
+  store,
+  clock: app.clock,
+  starts: app.starts(),
+  events: app.events(),
+  policies: app.policyStore(),
+  customers: app.customerStore(),
+  log: app.log,
+};
 
 async function upsertInvoice(event: HttpEvent) {
   const request = parseBody(event, invoiceRequestSchema);
@@ -120,7 +131,7 @@ async function postDisputeResolution(event: HttpEvent) {
   const credit = optionalMinor(request.creditAmount, existing.currency, 'creditAmount');
   if (typeof credit === 'object') throw problems.validation([credit]);
   const invoice = await act(parsedId.invoiceId, (current, now) =>
-    resolveDispute(current, disputeId, request.outcome, credit, now, defaultHoldRules),
+    resolveDispute(current, disputeId, request.outcome, credit, now, policyFor(current).holdRules),
   );
   return json(200, { disputeId, outcome: request.outcome, invoice: invoiceView(invoice, deps.clock.now()) });
 }
@@ -134,7 +145,7 @@ async function postPromise(event: HttpEvent) {
   let promiseId = '';
   const invoice = await act(invoiceId, (current, now) => {
     promiseId = childId('PRM', invoiceId, count(current, 'promise') + 1);
-    return makePromise(current, promiseId, request.promisedDate, amount, now, defaultHoldRules);
+    return makePromise(current, promiseId, request.promisedDate, amount, now, policyFor(current).holdRules);
   });
   return json(201, { promiseId, invoice: invoiceView(invoice, deps.clock.now()) });
 }
@@ -150,6 +161,25 @@ async function postHold(event: HttpEvent) {
     return placeManualHold(current, holdId, until, request.note, now);
   });
   return json(201, { holdId, invoice: invoiceView(invoice, deps.clock.now()) });
+}
+
+async function postPaymentPlan(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const request = parseBody(event, paymentPlanRequestSchema);
+  const existing = await loadInvoice(invoiceId);
+  const errors: FieldError[] = [];
+  const installments = request.installments.map((installment, index) => {
+    const amount = optionalMinor(installment.amount, existing.currency, `installments.${index}.amount`);
+    if (typeof amount === 'object') errors.push(amount);
+    return { dueDate: installment.dueDate, amountMinor: typeof amount === 'number' ? amount : 0 };
+  });
+  if (errors.length > 0) throw problems.validation(errors);
+  let planId = '';
+  const invoice = await act(invoiceId, (current, now) => {
+    planId = childId('PLN', invoiceId, count(current, 'payment_plan') + 1);
+    return startPaymentPlan(current, planId, installments, now, policyFor(current).holdRules);
+  });
+  return json(201, { planId, invoice: invoiceView(invoice, deps.clock.now()) });
 }
 
 async function postHoldRelease(event: HttpEvent) {
@@ -189,6 +219,7 @@ export const handler = httpHandler(
     'POST /v1/invoices/{invoiceId}/promises': postPromise,
     'POST /v1/invoices/{invoiceId}/holds': postHold,
     'POST /v1/invoices/{invoiceId}/holds/{holdId}/release': postHoldRelease,
+    'POST /v1/invoices/{invoiceId}/payment-plans': postPaymentPlan,
     'POST /v1/invoices/{invoiceId}/credit-notes': postCreditNote,
     'POST /v1/invoices/{invoiceId}/void': postVoid,
     'GET /v1/openapi.json': async () => json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' }),

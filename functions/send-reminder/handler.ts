@@ -9,6 +9,7 @@ const deps = {
   mailer: app.mailer(),
   texter: app.texter(),
   ledger: app.customerLedger(),
+  customers: app.customerStore(),
   links: app.payLinks(),
   log: app.log,
 };

@@ -7,6 +7,7 @@ import { EnvName } from '#contracts/env.ts';
 import { type FunctionName, functionEnvironment } from '#contracts/functions.ts';
 import { processClock } from './clock.ts';
 import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
+import { DynamoCustomerStore } from './dynamo-customer-store.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
 import { DynamoPolicyStore } from './dynamo-policy-store.ts';
@@ -41,6 +42,8 @@ export function composeFunction(name: FunctionName) {
     idempotencyStore: () => new DynamoIdempotencyStore(documents, need(EnvName.tableName)),
     policyStore: () => new DynamoPolicyStore(documents, need(EnvName.tableName)),
     customerLedger: () => new DynamoCustomerLedger(documents, need(EnvName.tableName)),
+    /** Customer master data and their invoices; also the lifecycle's CustomerDirectory. */
+    customerStore: () => new DynamoCustomerStore(documents, need(EnvName.tableName), processClock),
     taskStore: () => new DynamoTaskStore(documents, need(EnvName.tableName)),
     /** The collectors topic; delivery is at least once, so the SDK's own retries are welcome here. */
     collectors: () => new SnsCollectorNotifier(new SNSClient({}), need(EnvName.collectorsTopicArn)),

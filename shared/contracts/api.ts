@@ -163,6 +163,13 @@ export const creditNoteRequestSchema = z.strictObject({
   reason: z.string().trim().min(1).max(500),
 });
 
+export const paymentPlanRequestSchema = z.strictObject({
+  installments: z
+    .array(z.strictObject({ dueDate: isoDate, amount: decimal }))
+    .min(1)
+    .max(24),
+});
+
 export const voidRequestSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
 /** An optional amount in the invoice's currency, for requests whose currency only the invoice knows. */
@@ -175,8 +182,8 @@ export function optionalMinor(text: string | undefined, currency: string, path: 
 }
 
 /** Ids of disputes, promises and holds carry their invoice, so no lookup table is needed. */
-const childIdPattern = /^(DSP|PRM|HLD)\.(.+)\.(\d{1,6})$/;
-export function childId(kind: 'DSP' | 'PRM' | 'HLD', invoiceId: string, ordinal: number): string {
+const childIdPattern = /^(DSP|PRM|HLD|PLN)\.(.+)\.(\d{1,6})$/;
+export function childId(kind: 'DSP' | 'PRM' | 'HLD' | 'PLN', invoiceId: string, ordinal: number): string {
   return `${kind}.${invoiceId}.${ordinal}`;
 }
 export function parseChildId(id: string): { kind: string; invoiceId: string } | undefined {

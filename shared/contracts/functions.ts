@@ -20,6 +20,7 @@ export const FunctionName = {
   openTask: 'open-task',
   tasksApi: 'tasks-api',
   policiesApi: 'policies-api',
+  customersApi: 'customers-api',
 } as const;
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -40,6 +41,7 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   'open-task': [EnvName.tableName, EnvName.collectorsTopicArn],
   'tasks-api': [EnvName.tableName, EnvName.eventBusName],
   'policies-api': [EnvName.tableName],
+  'customers-api': [EnvName.tableName],
 };
 
 /**
@@ -91,4 +93,5 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'open-task': ['table:readWrite', 'collectors:publish'],
   'tasks-api': ['table:readWrite', 'events:put'],
   'policies-api': ['table:readWrite'],
+  'customers-api': ['table:readWrite'],
 };

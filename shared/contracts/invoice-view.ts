@@ -1,3 +1,4 @@
+import { installmentsCovered } from '#domain/holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
 import { formatAmount } from '#domain/money.ts';
 import { invoiceTier, planNextAction } from '#domain/planner.ts';
@@ -68,6 +69,15 @@ export function invoiceView(invoice: Invoice, now: Date) {
       ...(hold.note ? { note: hold.note } : {}),
       ...(hold.dispute ? { disputeReason: hold.dispute.reasonCode } : {}),
       ...(hold.promise ? { promisedDate: hold.promise.promisedDate, promisedAmount: money(hold.promise.amountMinor) } : {}),
+      ...(hold.paymentPlan
+        ? {
+            installments: hold.paymentPlan.installments.map((installment) => ({
+              dueDate: installment.dueDate,
+              amount: money(installment.amountMinor),
+            })),
+            installmentsPaid: installmentsCovered(invoice, hold),
+          }
+        : {}),
       ...(hold.releasedAt ? { releasedAt: hold.releasedAt, outcome: hold.outcome } : {}),
     })),
     ...(invoice.pausedUntil ? { pausedUntil: invoice.pausedUntil } : {}),

@@ -5,12 +5,14 @@ import {
   disputeResolutionSchema,
   holdRequestSchema,
   invoiceRequestSchema,
+  paymentPlanRequestSchema,
   paymentRequestSchema,
   promiseRequestSchema,
   taskCompletionSchema,
   taskListQuerySchema,
   voidRequestSchema,
 } from './api.ts';
+import { customerRequestSchema } from './customer-api.ts';
 import { routes } from './routes.ts';
 
 const requestBodies: Record<string, z.ZodType> = {
@@ -20,9 +22,11 @@ const requestBodies: Record<string, z.ZodType> = {
   'POST /v1/disputes/{disputeId}/resolution': disputeResolutionSchema,
   'POST /v1/invoices/{invoiceId}/promises': promiseRequestSchema,
   'POST /v1/invoices/{invoiceId}/holds': holdRequestSchema,
+  'POST /v1/invoices/{invoiceId}/payment-plans': paymentPlanRequestSchema,
   'POST /v1/invoices/{invoiceId}/credit-notes': creditNoteRequestSchema,
   'POST /v1/invoices/{invoiceId}/void': voidRequestSchema,
   'POST /v1/tasks/{taskId}/complete': taskCompletionSchema,
+  'PUT /v1/customers/{customerId}': customerRequestSchema,
 };
 
 /** Query strings of GET routes, described from their zod schemas. */

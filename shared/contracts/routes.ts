@@ -35,6 +35,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/disputes/{disputeId}/resolution', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'POST', path: '/v1/invoices/{invoiceId}/promises', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'POST', path: '/v1/invoices/{invoiceId}/holds', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'POST', path: '/v1/invoices/{invoiceId}/payment-plans', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   {
     method: 'POST',
     path: '/v1/invoices/{invoiceId}/holds/{holdId}/release',
@@ -48,6 +49,8 @@ export const routes: readonly Route[] = [
   { method: 'PUT', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesWrite] },
   { method: 'GET', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesRead] },
   { method: 'GET', path: '/v1/policies', function: 'policies-api', scopes: [Scope.policiesRead] },
+  { method: 'PUT', path: '/v1/customers/{customerId}', function: 'customers-api', scopes: [Scope.invoicesWrite] },
+  { method: 'GET', path: '/v1/customers/{customerId}', function: 'customers-api', scopes: [Scope.invoicesRead] },
   { method: 'GET', path: '/v1/openapi.json', function: 'invoices-api', scopes: null },
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
 ];

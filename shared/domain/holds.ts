@@ -25,6 +25,13 @@ export interface Hold {
   /** How it ended: released, expired, rejected, credited, upheld, kept, broken. */
   readonly outcome?: string | undefined;
   readonly dispute?: { readonly reasonCode: DisputeReason } | undefined;
+  readonly paymentPlan?:
+    | {
+        readonly installments: readonly Installment[];
+        /** Payments recorded when the plan was agreed: what arrives on top of this pays the installments. */
+        readonly paidMinorAtStart: number;
+      }
+    | undefined;
   readonly promise?:
     | {
         readonly promisedDate: string;
@@ -37,6 +44,14 @@ export interface Hold {
 }
 
 export { defaultHoldRules, type HoldRules } from './policy.ts';
+
+export interface Installment {
+  readonly dueDate: string;
+  readonly amountMinor: number;
+}
+
+/** Holds that still let the planner send (installment reminders). */
+export const MAX_INSTALLMENTS = 24;
 
 export type HoldOutcome =
   | { kind: 'ok'; invoice: Invoice }
@@ -171,7 +186,7 @@ export function makePromise(
     });
   }
   // The promise is checked at the end of the grace period, end of day in the customer's zone.
-  const until = zonedInstant(addDays(promisedDate, rules.promiseGraceDays + 1), '00:00', timeZone).toISOString();
+  const until = checkInstant(promisedDate, rules.promiseGraceDays, timeZone);
   const promised = amountMinor ?? balance;
   const hold: Hold = {
     holdId: promiseId,
@@ -183,6 +198,113 @@ export function makePromise(
   };
   next = addHold(next, hold);
   return { kind: 'ok', invoice: withEvent(next, { at, type: 'promise.made', promiseId, promisedDate, amountMinor: promised }) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Payment plans
+// ---------------------------------------------------------------------------------------
+
+/** End of the grace period after a date, midnight in the customer's zone: when a promise or installment is checked. */
+function checkInstant(date: string, graceDays: number, timeZone: string): string {
+  return zonedInstant(addDays(date, graceDays + 1), '00:00', timeZone).toISOString();
+}
+
+/**
+ * A payment plan replaces the cadence with installments: each gets its own reminder, and the
+ * plan is checked after each installment's grace period. The installments must add up to the
+ * balance, in date order, starting no earlier than today.
+ */
+export function startPaymentPlan(
+  invoice: Invoice,
+  planId: string,
+  installments: readonly Installment[],
+  now: Date,
+  rules: HoldRules,
+): HoldOutcome {
+  const blocked = notOpenForHolds(invoice);
+  if (blocked) return blocked;
+  const existing = activeHolds(invoice).find((hold) => hold.reason === 'payment_plan');
+  if (existing) return { kind: 'conflict', reason: `payment plan ${existing.holdId} is already running` };
+  const timeZone = invoice.customer.timeZone;
+  const today = localDate(now, timeZone);
+  if (installments.length < 1 || installments.length > MAX_INSTALLMENTS) {
+    return { kind: 'invalid', path: 'installments', message: `must have 1 to ${MAX_INSTALLMENTS} installments` };
+  }
+  for (const [index, installment] of installments.entries()) {
+    const previous = installments[index - 1];
+    if (installment.amountMinor <= 0)
+      return { kind: 'invalid', path: `installments.${index}.amount`, message: 'must be greater than zero' };
+    if (index === 0 && installment.dueDate < today)
+      return { kind: 'invalid', path: 'installments.0.dueDate', message: 'must not be in the past' };
+    if (previous && installment.dueDate <= previous.dueDate) {
+      return { kind: 'invalid', path: `installments.${index}.dueDate`, message: 'must be after the previous installment' };
+    }
+  }
+  const total = installments.reduce((sum, installment) => sum + installment.amountMinor, 0);
+  const balance = balanceMinor(invoice);
+  if (total !== balance) return { kind: 'invalid', path: 'installments', message: 'must add up to the balance' };
+  const at = now.toISOString();
+  const hold: Hold = {
+    holdId: planId,
+    reason: 'payment_plan',
+    status: 'active',
+    openedAt: at,
+    until: checkInstant(installments[0]?.dueDate ?? today, rules.promiseGraceDays, timeZone),
+    paymentPlan: { installments, paidMinorAtStart: invoice.paidMinor },
+  };
+  return {
+    kind: 'ok',
+    invoice: withEvent(addHold(invoice, hold), {
+      at,
+      type: 'payment_plan.agreed',
+      planId,
+      installments: installments.length,
+      totalMinor: total,
+    }),
+  };
+}
+
+/** How many installments the money received since the plan started covers, in order. */
+export function installmentsCovered(invoice: Invoice, hold: Hold): number {
+  const plan = hold.paymentPlan;
+  if (!plan) return 0;
+  const received = invoice.paidMinor - plan.paidMinorAtStart + creditsSince(invoice, hold.openedAt);
+  let cumulative = 0;
+  let covered = 0;
+  for (const installment of plan.installments) {
+    cumulative += installment.amountMinor;
+    if (cumulative > received) break;
+    covered++;
+  }
+  return covered;
+}
+
+function reviewPaymentPlan(invoice: Invoice, hold: Hold, now: Date, rules: HoldRules): Invoice {
+  const plan = hold.paymentPlan;
+  if (!plan) return invoice;
+  const at = now.toISOString();
+  const covered = installmentsCovered(invoice, hold);
+  if (covered >= plan.installments.length || balanceMinor(invoice) <= 0) {
+    return withEvent(release(invoice, hold, 'kept', at), { at, type: 'payment_plan.completed', planId: hold.holdId });
+  }
+  const due = plan.installments[covered];
+  const checkAt = checkInstant(
+    due?.dueDate ?? localDate(now, invoice.customer.timeZone),
+    rules.promiseGraceDays,
+    invoice.customer.timeZone,
+  );
+  if (Date.parse(checkAt) <= now.getTime()) {
+    const broken = withEvent(release(invoice, hold, 'broken', at), {
+      at,
+      type: 'payment_plan.broken',
+      planId: hold.holdId,
+      installment: covered + 1,
+      dueDate: due?.dueDate,
+    });
+    return { ...broken, escalation: (broken.escalation ?? 0) + 1 };
+  }
+  // An installment was paid: the next check moves to the next installment.
+  return checkAt === hold.until ? invoice : replaceHold(invoice, { ...hold, until: checkAt });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -265,11 +387,13 @@ export function voidInvoice(invoice: Invoice, reason: string | undefined, now: D
  * the end of its grace period), broken otherwise — which moves dunning one tier firmer; a
  * manual hold expires at its deadline. Returns null when nothing changes.
  */
-export function reviewHolds(invoice: Invoice, now: Date): Invoice | null {
+export function reviewHolds(invoice: Invoice, now: Date, rules: HoldRules): Invoice | null {
   const at = now.toISOString();
   let next = invoice;
   for (const hold of activeHolds(invoice)) {
-    if (hold.reason === 'promise' && hold.promise) {
+    if (hold.reason === 'payment_plan') {
+      next = reviewPaymentPlan(next, hold, now, rules);
+    } else if (hold.reason === 'promise' && hold.promise) {
       const arrived = next.paidMinor - hold.promise.paidMinorAtPromise + creditsSince(next, hold.openedAt);
       const kept = arrived >= hold.promise.amountMinor || balanceMinor(next) <= 0;
       if (kept) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SignalDetailType } from '#contracts/events.ts';
 import type { Clock } from '#ports/clock.ts';
+import type { CustomerDirectory } from '#ports/customer-directory.ts';
 import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
@@ -9,7 +10,7 @@ import type { PolicyStore } from '#ports/policy-store.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
-import { type HoldOutcome, reviewHolds } from './holds.ts';
+import { type HoldOutcome, localDate, reviewHolds } from './holds.ts';
 import {
   balanceMinor,
   type Invoice,
@@ -22,9 +23,10 @@ import {
   upsertInvoice,
   withEvent,
 } from './invoice.ts';
-import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, supersededSteps } from './planner.ts';
-import { defaultPolicyRef, findStep, policyFor } from './policy.ts';
-import { renderReminder, renderText, renderThankYou } from './reminder-message.ts';
+import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, resolveStep, supersededSteps } from './planner.ts';
+import { defaultPolicyRef, type Policy, policyFor } from './policy.ts';
+import { renderInstallmentReminder, renderReminder, renderText, renderThankYou } from './reminder-message.ts';
+import type { Tier } from './risk.ts';
 import { customerFacing } from './send-window.ts';
 
 /**
@@ -74,6 +76,8 @@ export interface IngestDeps {
   readonly store: InvoiceStore;
   /** Needed to pin a new invoice's policy version; collections actions do without. */
   readonly policies?: PolicyStore | undefined;
+  /** The customer's profile and risk: their policy and starting tier for a new invoice. */
+  readonly customers?: CustomerDirectory | undefined;
   readonly clock: Clock;
   readonly starts: DunningStarts;
   readonly events: DomainEvents;
@@ -84,30 +88,56 @@ export class UnknownPolicyError extends Error {
   override readonly name = 'UnknownPolicyError';
 }
 
-export async function ingestInvoice(deps: IngestDeps, input: InvoiceInput, policyId = defaultPolicyRef.policyId): Promise<UpsertOutcome> {
+export async function ingestInvoice(deps: IngestDeps, input: InvoiceInput, ownPolicyId?: string): Promise<UpsertOutcome> {
+  const customerId = input.customer.customerId;
   for (let attempt = 1; ; attempt++) {
     const existing = await deps.store.get(input.invoiceId);
-    // A new invoice takes the policy's latest version, for good.
-    const policy = existing ? undefined : await deps.policies?.get(policyId);
-    if (!existing && !policy) throw new UnknownPolicyError(`Policy ${policyId} does not exist`);
-    const outcome = upsertInvoice(existing, input, deps.clock.now(), policy);
+    const now = deps.clock.now();
+    // A new invoice takes its policy's latest version for good: its own policy, else its
+    // customer's, else the default; and starts in the tier its customer's risk says.
+    let policy: Policy | undefined;
+    let startingTier: Tier = 1;
+    if (!existing) {
+      const policyId = ownPolicyId ?? (await deps.customers?.policyId(customerId)) ?? defaultPolicyRef.policyId;
+      policy = await deps.policies?.get(policyId);
+      if (!policy) throw new UnknownPolicyError(`Policy ${policyId} does not exist`);
+      startingTier = (await deps.customers?.startingTier(customerId, localDate(now, input.customer.timeZone))) ?? 1;
+    }
+    const outcome = upsertInvoice(existing, input, now, policy, startingTier);
     try {
       if (outcome.kind === 'created') {
         const invoice = await deps.store.create(outcome.invoice);
+        await linkToCustomer(deps, invoice);
         await requestStart(deps, invoice.invoiceId);
         return { ...outcome, invoice };
       }
       if (outcome.kind === 'updated') {
         const invoice = await deps.store.save(outcome.invoice);
+        await linkToCustomer(deps, invoice);
         await signal(deps, 'invoice.updated', invoice);
         return { ...outcome, invoice };
       }
-      // An identical re-send also re-requests a start that may have been lost (starts are idempotent).
-      if (outcome.kind === 'unchanged' && !outcome.invoice.execution) await requestStart(deps, input.invoiceId);
+      // An identical re-send repairs what may have been lost: the customer link and the start.
+      if (outcome.kind === 'unchanged') {
+        await linkToCustomer(deps, outcome.invoice);
+        if (!outcome.invoice.execution) await requestStart(deps, input.invoiceId);
+      }
       return outcome;
     } catch (error) {
       if (!(error instanceof StaleWriteError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
     }
+  }
+}
+
+/** Best effort: an accepted invoice never fails on its customer link (a re-send repairs it). */
+async function linkToCustomer(deps: IngestDeps, invoice: Invoice): Promise<void> {
+  try {
+    await deps.customers?.invoiceCreated(invoice);
+  } catch (error) {
+    deps.log.error('customer link failed; risk will not see this invoice until it is re-sent', {
+      invoiceId: invoice.invoiceId,
+      error: String(error),
+    });
   }
 }
 
@@ -266,7 +296,7 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     const now = deps.clock.now();
     const at = now.toISOString();
     // Holds whose time has come are decided first (promise kept or broken, hold expired).
-    let next = reviewHolds(current, now) ?? current;
+    let next = reviewHolds(current, now, policyFor(current).holdRules) ?? current;
     // Plan runs only after the previous task finished, so a claim still open here belongs to an
     // attempt that died mid-send (a crash, a lost process): record that its outcome is unknown.
     for (const [stepId, record] of Object.entries(next.steps).filter(([, record]) => record.state === 'claimed')) {
@@ -290,10 +320,12 @@ export interface SendDeps {
   readonly links: PayLinks;
   /** The frequency cap's ledger; without it the cap is not applied. */
   readonly ledger?: CustomerLedger | undefined;
+  /** Channel consent; without it every channel is allowed. */
+  readonly customers?: Pick<CustomerDirectory, 'consent'> | undefined;
   readonly log: Logger;
 }
 
-export type SendOutcome = 'sent' | 'already_done' | 'not_due' | 'unconfirmed' | 'no_address';
+export type SendOutcome = 'sent' | 'already_done' | 'not_due' | 'unconfirmed' | 'no_address' | 'no_consent';
 
 /**
  * Sends one reminder step at most once. The invoice is re-read and re-planned right before
@@ -304,6 +336,8 @@ export type SendOutcome = 'sent' | 'already_done' | 'not_due' | 'unconfirmed' | 
  */
 export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: string): Promise<SendOutcome> {
   const claimId = randomUUID();
+  const current = await deps.store.get(invoiceId);
+  const consent = current && deps.customers ? await deps.customers.consent(current.customer.customerId) : { email: true, sms: true };
   const reservation = await reserveUnderCap(deps, invoiceId, stepId, claimId);
   if (reservation === 'not_due') return 'not_due';
   const ledgerSends = reservation?.sendsBefore ?? [];
@@ -346,7 +380,18 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
         reason: 'superseded',
       });
     }
-    const channel = findStep(policy, stepId)?.channel;
+    const channel = resolveStep(policy, stepId)?.channel;
+    const consented = channel === 'sms' ? consent.sms : consent.email;
+    if (!consented) {
+      // Issue 4 moves an opted-out customer to the next allowed channel; until then, skipped and visible.
+      outcome = 'no_consent';
+      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: 'no consent' }), {
+        at,
+        type: 'reminder.skipped',
+        stepId,
+        reason: channel === 'sms' ? 'no_sms_consent' : 'no_email_consent',
+      });
+    }
     const address = channel === 'sms' ? invoice.customer.phone : invoice.customer.email;
     if (!address) {
       outcome = 'no_address';
@@ -362,7 +407,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   }
   const claimed = afterClaim;
 
-  const step = findStep(policyFor(claimed), stepId);
+  const step = resolveStep(policyFor(claimed), stepId);
   if (!step) throw new Error(`Step ${stepId} is not in policy ${claimed.policy.policyId}@${claimed.policy.version}`);
   // Escalation (a broken promise, an unanswered call) already moved the invoice to a firmer tier.
   const tone = step.tone;
@@ -376,7 +421,10 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       const text = renderText(claimed, tone, payUrl);
       send = () => deps.texter.send({ to, text, invoiceIds: [invoiceId], step: stepId });
     } else {
-      const message = renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now() });
+      const installment = installmentFor(claimed, stepId);
+      const message = installment
+        ? renderInstallmentReminder(claimed, installment, payUrl)
+        : renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now() });
       send = () => deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: stepId });
     }
   } catch (error) {
@@ -429,7 +477,7 @@ async function reserveUnderCap(
     const invoice = await deps.store.get(invoiceId);
     // Records already there (sent, claimed...) are handled by the claim step; nothing to reserve.
     if (!invoice || (invoice.steps[stepId] && invoice.steps[stepId]?.state !== 'failed')) return undefined;
-    const step = findStep(policyFor(invoice), stepId);
+    const step = resolveStep(policyFor(invoice), stepId);
     if (!step || !customerFacing(step.channel)) return undefined;
     const customerId = invoice.customer.customerId;
     const { sends, version } = await recentSends(deps.ledger, customerId);
@@ -442,6 +490,19 @@ async function reserveUnderCap(
     }
   }
   throw new Error(`Could not reserve a send for customer of invoice ${invoiceId}: the ledger kept changing`);
+}
+
+/** The installment a `plan.<planId>.<n>` reminder is about. */
+function installmentFor(
+  invoice: Invoice,
+  stepId: string,
+): { number: number; of: number; dueDate: string; amountMinor: number } | undefined {
+  const match = /^plan\.(.+)\.(\d+)$/.exec(stepId);
+  if (!match) return undefined;
+  const plan = (invoice.holds ?? []).find((hold) => hold.holdId === match[1])?.paymentPlan;
+  const number = Number(match[2]);
+  const installment = plan?.installments[number - 1];
+  return plan && installment ? { number, of: plan.installments.length, ...installment } : undefined;
 }
 
 function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {

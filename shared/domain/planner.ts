@@ -1,5 +1,5 @@
 import { addDays, zonedInstant } from './calendar.ts';
-import { activeHolds } from './holds.ts';
+import { activeHolds, type Hold, installmentsCovered } from './holds.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
 import { findStep, type Policy, type PolicyStep } from './policy.ts';
 import { effectiveTier, type Tier } from './risk.ts';
@@ -24,7 +24,7 @@ export type PlannedAction =
   | { readonly type: 'close'; readonly reason: CloseReason };
 
 export type CloseReason = 'paid' | 'void' | 'written_off' | 'nothing_due';
-export type TaskReason = 'call' | 'agency_referral' | 'write_off_proposal' | 'broken_promise';
+export type TaskReason = 'call' | 'agency_referral' | 'write_off_proposal' | 'broken_promise' | 'broken_payment_plan';
 
 /** A step is given up after this many failed send attempts (each already retried by the workflow). */
 export const MAX_STEP_FAILURES = 3;
@@ -108,12 +108,21 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
 
   // A broken promise opens a collector task, even while another hold pauses the messages.
   const broken = (invoice.holds ?? []).find(
-    (hold) => hold.reason === 'promise' && hold.outcome === 'broken' && !stepSettled(invoice, brokenPromiseTaskKey(hold.holdId)),
+    (hold) =>
+      (hold.reason === 'promise' || hold.reason === 'payment_plan') &&
+      hold.outcome === 'broken' &&
+      !stepSettled(invoice, brokenPromiseTaskKey(hold.holdId)),
   );
-  if (broken) return { type: 'open_task', stepId: brokenPromiseTaskKey(broken.holdId), reason: 'broken_promise', dueAt: now.toISOString() };
+  if (broken) {
+    const reason = broken.reason === 'payment_plan' ? 'broken_payment_plan' : 'broken_promise';
+    return { type: 'open_task', stepId: brokenPromiseTaskKey(broken.holdId), reason, dueAt: now.toISOString() };
+  }
 
-  // On hold: nothing leaves until the earliest hold deadline (or a signal, for open-ended holds).
+  // On hold: nothing leaves until the earliest hold deadline (or a signal, for open-ended holds),
+  // except the installment reminders of a payment plan when that is the only hold.
   const holds = activeHolds(invoice);
+  const plan = holds.length === 1 && holds[0]?.reason === 'payment_plan' ? holds[0] : undefined;
+  if (plan) return planInstallments(invoice, plan, policy, now, recentSends);
   if (holds.length > 0) {
     // Wake at the earliest deadline to review that hold, even if another one is open-ended.
     const deadlines = holds.map((hold) => hold.until).filter((until): until is string => until !== null);
@@ -155,12 +164,63 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
   return { type: 'sleep', until: null, nextStepId: null };
 }
 
+/** The reminder key of installment `number` (1-based) of a payment plan. */
+export function installmentStepId(planId: string, number: number): string {
+  return `plan.${planId}.${number}`;
+}
+
+const INSTALLMENT_NOTICE_DAYS = 3;
+
+/**
+ * Under a payment plan: one friendly email a few days before each installment still to pay, in
+ * the send window and under the cap; otherwise sleep until the next reminder or the plan check.
+ */
+function planInstallments(invoice: Invoice, plan: Hold, policy: Policy, now: Date, recentSends: readonly Date[]): PlannedAction {
+  const timeZone = invoice.customer.timeZone;
+  const rules = policy.sendRules;
+  const installments = plan.paymentPlan?.installments ?? [];
+  const covered = installmentsCovered(invoice, plan);
+  const reminders = installments
+    .map((installment, index) => ({ number: index + 1, installment }))
+    .filter(({ number }) => number > covered && !stepSettled(invoice, installmentStepId(plan.holdId, number)))
+    .map(({ number, installment }) => {
+      const opening = zonedInstant(addDays(installment.dueDate, -INSTALLMENT_NOTICE_DAYS), rules.businessHours.start, timeZone);
+      return { stepId: installmentStepId(plan.holdId, number), dueAt: plannedSendInstant(opening, 'email', timeZone, rules, []) };
+    });
+  const due = reminders.filter((reminder) => reminder.dueAt.getTime() <= now.getTime()).at(-1);
+  if (due) {
+    const sendAt = plannedSendInstant(now, 'email', timeZone, rules, recentSends);
+    if (sendAt.getTime() <= now.getTime()) return { type: 'send_email', stepId: due.stepId, dueAt: due.dueAt.toISOString() };
+    return { type: 'sleep', until: earliest(sendAt.toISOString(), plan.until), nextStepId: due.stepId, pausedBy: 'hold' };
+  }
+  const next = reminders.find((reminder) => reminder.dueAt.getTime() > now.getTime());
+  const until = next ? plannedSendInstant(next.dueAt, 'email', timeZone, rules, recentSends).toISOString() : null;
+  return { type: 'sleep', until: earliest(until, plan.until), nextStepId: next?.stepId ?? null, pausedBy: 'hold' };
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
+}
+
+/**
+ * The step an id names: a policy step, or the reminder of a payment-plan installment (a
+ * friendly email). Undefined for anything else (collector-task keys, unknown ids).
+ */
+export function resolveStep(policy: Policy, stepId: string): PolicyStep | undefined {
+  const step = findStep(policy, stepId);
+  if (step) return step;
+  if (stepId.startsWith('plan.')) return { stepId, offsetDays: 0, channel: 'email', tone: 'friendly' };
+  return undefined;
+}
+
 /** When the customer was last messaged about this invoice (sent, or possibly sent), as epoch ms. */
 function lastContactAt(invoice: Invoice, policy: Policy): number {
   let last = Number.NEGATIVE_INFINITY;
   for (const [stepId, record] of Object.entries(invoice.steps)) {
     if (record.state !== 'sent' && record.state !== 'unconfirmed' && record.state !== 'claimed') continue;
-    const step = findStep(policy, stepId);
+    const step = resolveStep(policy, stepId);
     if (step && customerFacing(step.channel)) last = Math.max(last, Date.parse(record.at));
   }
   return last;

@@ -121,3 +121,39 @@ const gsm7Basic =
 export function gsm7(text: string): string {
   return [...text].map((char) => (gsm7Basic.includes(char) ? char : '?')).join('');
 }
+
+/** The reminder before a payment-plan installment: that installment's amount and date, and what remains. */
+export function renderInstallmentReminder(
+  invoice: Invoice,
+  installment: { readonly number: number; readonly of: number; readonly dueDate: string; readonly amountMinor: number },
+  payUrl: string,
+): RenderedMessage {
+  const locale = invoice.customer.locale;
+  const amount = displayAmount(installment.amountMinor, invoice.currency, locale);
+  const remaining = displayAmount(Math.max(balanceMinor(invoice), 0), invoice.currency, locale);
+  const subject = `Installment ${installment.number} of ${installment.of} due soon: invoice ${invoice.invoiceId}`;
+  const lead = `Thank you for agreeing a payment plan. Installment ${installment.number} of ${installment.of} is due soon.`;
+  const facts: [string, string][] = [
+    ['Invoice', invoice.invoiceId],
+    ['Installment', `${installment.number} of ${installment.of}`],
+    ['Amount', amount],
+    ['Due date', formatDate(installment.dueDate, locale)],
+    ['Remaining balance', remaining],
+  ];
+  const text = [
+    `Dear ${invoice.customer.name},`,
+    '',
+    lead,
+    '',
+    ...facts.map(([label, value]) => `${label}: ${value}`),
+    '',
+    `Pay online: ${payUrl}`,
+  ].join('\n');
+  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
+<p>Dear ${escapeHtml(invoice.customer.name)},</p>
+<p>${escapeHtml(lead)}</p>
+<table role="presentation">${facts.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>
+<p><a href="${escapeHtml(payUrl)}">Pay ${escapeHtml(amount)} now</a></p>
+</body></html>`;
+  return { subject, text, html };
+}

@@ -5,7 +5,7 @@ import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
 import type { TaskPage, TaskQuery, TaskStore } from '#ports/task-store.ts';
 import { isIsoDate } from './calendar.ts';
-import { activeHolds, type DisputeReason, defaultHoldRules, disputeReasons, type HoldOutcome, makePromise, openDispute } from './holds.ts';
+import { activeHolds, type DisputeReason, disputeReasons, type HoldOutcome, makePromise, openDispute } from './holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
 import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice } from './lifecycle.ts';
 import { formatAmount, parseAmount } from './money.ts';
@@ -481,7 +481,7 @@ export function applyOutcome(invoice: Invoice, task: CollectorTask, completion: 
         amountMinor = parsed.minor;
       }
       const promiseId = childId('PRM', invoice.invoiceId, holdsOf('promise') + 1);
-      const made = makePromise(invoice, promiseId, completion.promisedDate ?? '', amountMinor, now, defaultHoldRules);
+      const made = makePromise(invoice, promiseId, completion.promisedDate ?? '', amountMinor, now, policyFor(invoice).holdRules);
       return made.kind === 'ok' ? { kind: 'ok', invoice: made.invoice, refs: { promiseId } } : made;
     }
     case 'dispute_found': {

@@ -1,9 +1,12 @@
 import type { SignalDetail, SignalDetailType } from '#contracts/events.ts';
+import type { ChannelConsent, CustomerProfile } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Logger, PayLinks } from '#domain/lifecycle.ts';
+import type { Tier } from '#domain/risk.ts';
 import type { CollectorMessage, CollectorTask } from '#domain/tasks.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CollectorNotifier } from '#ports/collectors.ts';
+import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 import type { Mailer, OutgoingEmail } from '#ports/mailer.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
@@ -293,5 +296,103 @@ export class RecordingEvents implements DomainEvents {
 
   async publish(detailType: SignalDetailType, detail: SignalDetail): Promise<void> {
     this.published.push({ detailType, detail });
+  }
+}
+
+/**
+ * The customer directory as the lifecycle sees it, set up per test: tiers, policies and consent
+ * by customer id (tier 1, no policy and both channels when not set), recording `invoiceCreated`.
+ */
+export class FakeCustomerDirectory implements CustomerDirectory {
+  readonly tiers = new Map<string, Tier>();
+  readonly policies = new Map<string, string>();
+  readonly consents = new Map<string, ChannelConsent>();
+  readonly created: Invoice[] = [];
+  /** The `today` each startingTier call was asked for. */
+  readonly tierQueries: { customerId: string; today: string }[] = [];
+  /** The next call of any method throws this (a table outage). */
+  failNext: Error | undefined;
+
+  private fail(): void {
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) throw failure;
+  }
+
+  async startingTier(customerId: string, today: string): Promise<Tier> {
+    this.fail();
+    this.tierQueries.push({ customerId, today });
+    return this.tiers.get(customerId) ?? 1;
+  }
+
+  async policyId(customerId: string): Promise<string | undefined> {
+    this.fail();
+    return this.policies.get(customerId);
+  }
+
+  async invoiceCreated(invoice: Invoice): Promise<void> {
+    this.fail();
+    this.created.push(copy(invoice));
+  }
+
+  async consent(customerId: string): Promise<ChannelConsent> {
+    this.fail();
+    return this.consents.get(customerId) ?? { email: true, sms: true };
+  }
+}
+
+/**
+ * Customer profiles and invoice links in memory, with the DynamoDB store's version checks.
+ * Linked invoices are read from an invoice store, as the real one reads the invoice items.
+ */
+export class InMemoryCustomerStore implements CustomerStore {
+  private readonly profiles = new Map<string, CustomerProfile>();
+  private readonly links = new Map<string, Set<string>>();
+  private readonly invoices: InvoiceStore;
+  /** Runs once, right before the next saveProfile checks the version: another writer in between. */
+  beforeNextSave: (() => void) | undefined;
+  staleWrites = 0;
+
+  constructor(invoices: InvoiceStore) {
+    this.invoices = invoices;
+  }
+
+  /** Puts a profile as it is, version included (test set-up). */
+  seed(profile: CustomerProfile): void {
+    this.profiles.set(profile.customerId, copy(profile));
+  }
+
+  async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
+    const profile = this.profiles.get(customerId);
+    return profile ? copy(profile) : undefined;
+  }
+
+  async saveProfile(profile: CustomerProfile): Promise<CustomerProfile> {
+    const interleaved = this.beforeNextSave;
+    this.beforeNextSave = undefined;
+    interleaved?.();
+    const stored = this.profiles.get(profile.customerId);
+    if ((stored?.version ?? 0) !== profile.version) {
+      this.staleWrites++;
+      throw new StaleWriteError(`Customer ${profile.customerId} changed concurrently`);
+    }
+    const next = copy({ ...profile, version: profile.version + 1 });
+    this.profiles.set(profile.customerId, next);
+    return copy(next);
+  }
+
+  async linkInvoice(customerId: string, invoiceId: string): Promise<void> {
+    const ids = this.links.get(customerId) ?? new Set<string>();
+    ids.add(invoiceId);
+    this.links.set(customerId, ids);
+  }
+
+  linked(customerId: string): string[] {
+    return [...(this.links.get(customerId) ?? [])].sort();
+  }
+
+  async linkedInvoices(customerId: string): Promise<Invoice[]> {
+    const found = await Promise.all(this.linked(customerId).map((invoiceId) => this.invoices.get(invoiceId)));
+    return found.filter((invoice): invoice is Invoice => invoice !== undefined);
   }
 }

@@ -1,0 +1,33 @@
+import { composeFunction } from '#adapters/compose.ts';
+import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
+import { idSchema } from '#contracts/api.ts';
+import { customerRequestSchemaFor, customerView, toCustomerUpdate } from '#contracts/customer-api.ts';
+import { describeCustomer, putCustomer } from '#domain/customers.ts';
+
+const app = composeFunction('customers-api');
+const deps = { customers: app.customerStore(), policies: app.policyStore(), clock: app.clock };
+
+/** Creates (201) or replaces (200) the customer's master data; answers with the customer as GET shows it. */
+async function put(event: HttpEvent) {
+  const customerId = pathParameter(event, 'customerId', idSchema);
+  const request = parseBody(event, customerRequestSchemaFor(customerId));
+  const change = await putCustomer(deps, customerId, toCustomerUpdate(request));
+  if (change.kind === 'invalid') throw problems.validation(change.errors);
+  const standing = await describeCustomer(deps, customerId);
+  if (!standing) throw new Error(`customer ${customerId} vanished after it was stored`);
+  return json(change.kind === 'created' ? 201 : 200, customerView(standing), {
+    location: `/v1/customers/${encodeURIComponent(customerId)}`,
+  });
+}
+
+async function get(event: HttpEvent) {
+  const customerId = pathParameter(event, 'customerId', idSchema);
+  const standing = await describeCustomer(deps, customerId);
+  if (!standing) throw problems.notFound(`Customer ${customerId} has no profile and no invoices`);
+  return json(200, customerView(standing));
+}
+
+export const handler = httpHandler({
+  'PUT /v1/customers/{customerId}': put,
+  'GET /v1/customers/{customerId}': get,
+});

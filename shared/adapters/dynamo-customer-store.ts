@@ -1,0 +1,147 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ChannelConsent, type CustomerProfile, StoredCustomerDirectory } from '#domain/customers.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import type { Tier } from '#domain/risk.ts';
+import type { Clock } from '#ports/clock.ts';
+import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
+import { StaleWriteError } from '#ports/invoice-store.ts';
+import { isConditionFailure } from './dynamo-invoice-store.ts';
+
+/**
+ * Customers in the single table, next to the frequency-cap ledger (`CUSTOMER#<id>` / `SENDS`):
+ *
+ * - `CUSTOMER#<id>` / `PROFILE`: the master data, one item rewritten with a version condition;
+ * - `CUSTOMER#<id>` / `INVOICES`: the ids of the customer's invoices, a string set grown with
+ *   `ADD` (idempotent, no read needed, no race between two invoices of one customer).
+ *
+ * Risk reads the invoice items themselves (`INVOICE#<id>` / `INVOICE`) with BatchGetItem, so it
+ * always sees their current timeline; there is no copy to keep in step and no new index.
+ *
+ * Scaling limit: every assessment (each GET, each new invoice's starting tier) reads every
+ * invoice the customer ever had — about one BatchGetItem round per 100 invoices, and as many
+ * kilobytes as their timelines hold. That is fine for hundreds of invoices per customer and
+ * slow for many thousands; and the `INVOICES` item itself stops growing at DynamoDB's 400 KB
+ * item limit (roughly 15,000 invoice ids of 20 characters, 3,800 of 100), after which `ADD`
+ * fails with a ValidationException. The way out, when a customer gets there, is to roll
+ * settled invoices up: store each one's `InvoiceHistory` (a few dozen bytes) when it closes,
+ * on yearly link items (`INVOICES#2027`), and read only open invoices in full; recency weighting
+ * (half-life 180 days) makes history older than a few years negligible anyway.
+ */
+
+const profileKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' });
+const invoicesKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'INVOICES' });
+const invoiceKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'INVOICE' });
+
+/** BatchGetItem takes at most 100 keys per request. */
+export const BATCH_GET_LIMIT = 100;
+/** Rounds of retrying UnprocessedKeys (throttling, or the 16 MB response cap) before giving up. */
+const MAX_BATCH_ROUNDS = 10;
+
+export class DynamoCustomerStore implements CustomerStore, CustomerDirectory {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly directory: CustomerDirectory;
+  /** Backoff before retrying unprocessed keys; tests shorten it. */
+  private readonly backoffMs: (round: number) => number;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string, clock: Clock, options: { backoffMs?: (round: number) => number } = {}) {
+    this.client = client;
+    this.tableName = tableName;
+    this.directory = new StoredCustomerDirectory(this, clock);
+    // Full jitter over an exponential ceiling: 50 ms, 100 ms, ... capped at 2 s.
+    this.backoffMs = options.backoffMs ?? ((round) => Math.random() * Math.min(2000, 50 * 2 ** round));
+  }
+
+  // CustomerStore -------------------------------------------------------------------------
+
+  async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: profileKey(customerId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...profile } = Item;
+    return profile as CustomerProfile;
+  }
+
+  async saveProfile(profile: CustomerProfile): Promise<CustomerProfile> {
+    const stored: CustomerProfile = { ...profile, version: profile.version + 1 };
+    const create = profile.version === 0;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...profileKey(profile.customerId), ...stored },
+          ConditionExpression: create ? 'attribute_not_exists(pk)' : '#version = :expected',
+          ...(create
+            ? {}
+            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': profile.version } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new StaleWriteError(`Customer ${profile.customerId} changed concurrently`);
+      throw error;
+    }
+    return stored;
+  }
+
+  async linkInvoice(customerId: string, invoiceId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invoicesKey(customerId),
+        UpdateExpression: 'ADD invoiceIds :ids',
+        ExpressionAttributeValues: { ':ids': new Set([invoiceId]) },
+      }),
+    );
+  }
+
+  async linkedInvoices(customerId: string): Promise<Invoice[]> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: invoicesKey(customerId), ConsistentRead: true }),
+    );
+    const ids = [...((Item?.invoiceIds as Set<string> | undefined) ?? [])].sort();
+    const invoices: Invoice[] = [];
+    for (let start = 0; start < ids.length; start += BATCH_GET_LIMIT) {
+      invoices.push(...(await this.batchGetInvoices(ids.slice(start, start + BATCH_GET_LIMIT))));
+    }
+    return invoices;
+  }
+
+  /** One BatchGetItem of at most 100 invoices, retrying what DynamoDB leaves unprocessed. */
+  private async batchGetInvoices(invoiceIds: readonly string[]): Promise<Invoice[]> {
+    const found: Invoice[] = [];
+    let keys: Record<string, unknown>[] = invoiceIds.map(invoiceKey);
+    for (let round = 0; keys.length > 0; round++) {
+      if (round >= MAX_BATCH_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} invoices unprocessed after ${round} rounds`);
+      if (round > 0) await delay(this.backoffMs(round));
+      const { Responses, UnprocessedKeys } = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[this.tableName] ?? []) {
+        const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...invoice } = item;
+        found.push(invoice as unknown as Invoice);
+      }
+      keys = (UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+    return found;
+  }
+
+  // CustomerDirectory (the lifecycle's view, shared with every store in domain/customers.ts) --
+
+  startingTier(customerId: string, today: string): Promise<Tier> {
+    return this.directory.startingTier(customerId, today);
+  }
+
+  policyId(customerId: string): Promise<string | undefined> {
+    return this.directory.policyId(customerId);
+  }
+
+  invoiceCreated(invoice: Invoice): Promise<void> {
+    return this.directory.invoiceCreated(invoice);
+  }
+
+  consent(customerId: string): Promise<ChannelConsent> {
+    return this.directory.consent(customerId);
+  }
+}

@@ -1,0 +1,358 @@
+import type { Clock } from '#ports/clock.ts';
+import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
+import { StaleWriteError } from '#ports/invoice-store.ts';
+import type { PolicyStore } from '#ports/policy-store.ts';
+import { localDate } from './holds.ts';
+import { balanceMinor, type Customer, type Invoice, isSettled, type TimelineEvent } from './invoice.ts';
+import { assessRisk, type InvoiceHistory, type RiskAssessment, type Tier } from './risk.ts';
+
+/**
+ * Customer master data: the contacts, time zone, locale and segment the ERP keeps for a
+ * customer, the settings finance adds (default policy, channel consent, preferred channel),
+ * and the customer's standing — their risk from their own invoices and what they owe now.
+ */
+
+export type ContactDetails = Omit<Customer, 'customerId'>;
+
+export interface ChannelConsent {
+  readonly email: boolean;
+  readonly sms: boolean;
+}
+
+export const preferredChannels = ['email', 'sms'] as const;
+export type PreferredChannel = (typeof preferredChannels)[number];
+
+/** The ERP's contacts: everyone it sends us is reachable on both channels until told otherwise. */
+export const defaultConsent: ChannelConsent = { email: true, sms: true };
+
+export interface CustomerProfile extends Customer {
+  /** The policy a new invoice of this customer follows when it names none itself. */
+  readonly policyId?: string | undefined;
+  readonly consent: ChannelConsent;
+  readonly preferredChannel?: PreferredChannel | undefined;
+  /**
+   * The instant the contact details are as of (a PUT, or the creation of the invoice they came
+   * from): contacts from an invoice created earlier never overwrite newer ones.
+   */
+  readonly contactsAsOf: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Optimistic concurrency, as for invoices: 0 until first stored. */
+  readonly version: number;
+}
+
+const contactFields = ['name', 'email', 'phone', 'timeZone', 'locale', 'segment'] as const;
+
+function contactsOf(customer: Customer | CustomerProfile): ContactDetails {
+  const contacts: Record<string, string> = {};
+  for (const field of contactFields) {
+    const value = customer[field];
+    if (value !== undefined) contacts[field] = value;
+  }
+  return contacts as unknown as ContactDetails;
+}
+
+function sameContacts(a: ContactDetails, b: ContactDetails): boolean {
+  return contactFields.every((field) => a[field] === b[field]);
+}
+
+// ---------------------------------------------------------------------------------------
+// History: what the risk model sees of an invoice
+// ---------------------------------------------------------------------------------------
+
+/** Events that show the customer reacting to dunning. */
+const reactions = new Set(['payment.received', 'dispute.opened', 'promise.made', 'payment_plan.agreed']);
+
+/** A payment plan is a promise to pay in instalments: agreeing one and breaking it count like a promise. */
+const commitments = new Set(['promise', 'payment_plan']);
+
+/**
+ * One invoice as the risk model sees it, or undefined for a void invoice: voiding cancels the
+ * claim (an ERP correction, or a dispute upheld because the invoice was wrong), so it says
+ * nothing about how this customer pays.
+ *
+ * - `settledOn`: the day the balance reached zero, in the customer's time zone (due dates are
+ *   their calendar dates too). When payments settled it, that is the latest `paidAt` of the
+ *   payments recorded by then — the day the money arrived, which an ERP often reports a day or
+ *   more after the fact — never later than the day it was recorded. When a credit note settled
+ *   it, or it was written off, it is the day of that event: a write-off counts as paid that
+ *   late, a lower bound for a debt that was never paid. Null while it is open.
+ * - `disputed`: any dispute hold; `promisesMade`: promise and payment-plan holds (replaced ones
+ *   too); `promisesBroken`: those that ended `broken`.
+ * - `remindersSent`: `reminder.sent` events (customer-facing messages; collector tasks are not).
+ * - `responded`: a payment, dispute, promise or payment plan after the first reminder, in
+ *   timeline order.
+ */
+export function invoiceHistory(invoice: Invoice): InvoiceHistory | undefined {
+  if (invoice.status === 'void') return undefined;
+  const timeZone = invoice.customer.timeZone;
+  const holds = invoice.holds ?? [];
+  const promises = holds.filter((hold) => commitments.has(hold.reason));
+  const firstReminder = invoice.timeline.findIndex((event) => event.type === 'reminder.sent');
+  return {
+    invoiceId: invoice.invoiceId,
+    dueDate: invoice.dueDate,
+    settledOn: settledOn(invoice, timeZone),
+    disputed: holds.some((hold) => hold.reason === 'dispute'),
+    promisesMade: promises.length,
+    promisesBroken: promises.filter((hold) => hold.outcome === 'broken').length,
+    remindersSent: invoice.timeline.filter((event) => event.type === 'reminder.sent').length,
+    responded: firstReminder >= 0 && invoice.timeline.slice(firstReminder + 1).some((event) => reactions.has(event.type)),
+  };
+}
+
+const settlingEvents = new Set(['invoice.paid', 'invoice.settled', 'invoice.written_off']);
+
+function settledOn(invoice: Invoice, timeZone: string): string | null {
+  if (!isSettled(invoice.status)) return null;
+  const index = invoice.timeline.findIndex((event) => settlingEvents.has(event.type));
+  const event: TimelineEvent | undefined = invoice.timeline[index];
+  if (!event) return null;
+  let instant = Date.parse(event.at);
+  if (event.type === 'invoice.paid') {
+    const paidAt = invoice.timeline
+      .slice(0, index)
+      .filter((earlier) => earlier.type === 'payment.received' && typeof earlier.paidAt === 'string')
+      .map((earlier) => Date.parse(earlier.paidAt as string))
+      .filter((time) => !Number.isNaN(time));
+    if (paidAt.length > 0) instant = Math.min(instant, Math.max(...paidAt));
+  }
+  return localDate(new Date(instant), timeZone);
+}
+
+/** The invoices that still belong to the customer (an invoice can move before dunning starts). */
+export function customerInvoices(invoices: readonly Invoice[], customerId: string): Invoice[] {
+  return invoices.filter((invoice) => invoice.customer.customerId === customerId);
+}
+
+export function customerHistory(invoices: readonly Invoice[]): InvoiceHistory[] {
+  return invoices.map(invoiceHistory).filter((history): history is InvoiceHistory => history !== undefined);
+}
+
+export interface OpenInvoices {
+  readonly count: number;
+  /** What is owed, per currency, in minor units (overpaid invoices count as zero). */
+  readonly balanceMinor: Readonly<Record<string, number>>;
+}
+
+export function openInvoices(invoices: readonly Invoice[]): OpenInvoices {
+  const balance: Record<string, number> = {};
+  let count = 0;
+  for (const invoice of invoices) {
+    if (isSettled(invoice.status)) continue;
+    count += 1;
+    balance[invoice.currency] = (balance[invoice.currency] ?? 0) + Math.max(0, balanceMinor(invoice));
+  }
+  return { count, balanceMinor: balance };
+}
+
+// ---------------------------------------------------------------------------------------
+// Changes to a profile
+// ---------------------------------------------------------------------------------------
+
+export interface CustomerUpdate {
+  readonly contacts: ContactDetails;
+  readonly policyId?: string | undefined;
+  /** Omitted: the recorded consent stays (both channels for a new customer). */
+  readonly consent?: ChannelConsent | undefined;
+  readonly preferredChannel?: PreferredChannel | undefined;
+}
+
+export type ProfileChange =
+  | { readonly kind: 'created' | 'updated'; readonly profile: CustomerProfile }
+  | { readonly kind: 'unchanged'; readonly profile: CustomerProfile }
+  | { readonly kind: 'invalid'; readonly errors: readonly { path: string; message: string }[] };
+
+/**
+ * A PUT: the contacts, policy and preferred channel are replaced as sent (an omitted optional
+ * field is removed). Consent changes only when it is sent: a contacts sync that knows nothing
+ * of consent must never re-enable a channel the customer turned off.
+ */
+export function applyCustomerUpdate(
+  existing: CustomerProfile | undefined,
+  customerId: string,
+  update: CustomerUpdate,
+  now: Date,
+): ProfileChange {
+  const consent = update.consent ?? existing?.consent ?? defaultConsent;
+  const preferred = update.preferredChannel;
+  if (preferred && !consent[preferred]) {
+    return {
+      kind: 'invalid',
+      errors: [{ path: 'preferredChannel', message: `the customer has not consented to ${preferred === 'sms' ? 'SMS' : 'email'}` }],
+    };
+  }
+  const at = now.toISOString();
+  const settings = {
+    ...(update.policyId !== undefined ? { policyId: update.policyId } : {}),
+    consent: { email: consent.email, sms: consent.sms },
+    ...(preferred !== undefined ? { preferredChannel: preferred } : {}),
+  };
+  if (!existing) {
+    const profile: CustomerProfile = {
+      customerId,
+      ...contactsOf({ customerId, ...update.contacts }),
+      ...settings,
+      contactsAsOf: at,
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+    };
+    return { kind: 'created', profile };
+  }
+  const contactsChanged = !sameContacts(contactsOf(existing), update.contacts);
+  const settingsChanged =
+    existing.policyId !== settings.policyId ||
+    existing.consent.email !== settings.consent.email ||
+    existing.consent.sms !== settings.consent.sms ||
+    existing.preferredChannel !== settings.preferredChannel;
+  if (!contactsChanged && !settingsChanged) return { kind: 'unchanged', profile: existing };
+  const profile: CustomerProfile = {
+    customerId,
+    ...contactsOf({ customerId, ...update.contacts }),
+    ...settings,
+    contactsAsOf: contactsChanged ? at : existing.contactsAsOf,
+    createdAt: existing.createdAt,
+    updatedAt: at,
+    version: existing.version,
+  };
+  return { kind: 'updated', profile };
+}
+
+/**
+ * The contacts an invoice arrived with, recorded on the profile: a new profile (with the
+ * default consent) when there is none, new contacts when they changed and are newer than the
+ * recorded ones, else null. Policy, consent and preferred channel are never touched.
+ */
+export function applyInvoiceContacts(existing: CustomerProfile | undefined, invoice: Invoice, now: Date): CustomerProfile | null {
+  const contacts = contactsOf(invoice.customer);
+  const asOf = invoice.createdAt;
+  if (!existing) {
+    const at = now.toISOString();
+    return {
+      customerId: invoice.customer.customerId,
+      ...contacts,
+      consent: defaultConsent,
+      contactsAsOf: asOf,
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+    };
+  }
+  if (sameContacts(contactsOf(existing), contacts) || asOf < existing.contactsAsOf) return null;
+  const { name: _name, email: _email, phone: _phone, timeZone: _timeZone, locale: _locale, segment: _segment, ...settings } = existing;
+  return { ...settings, ...contacts, contactsAsOf: asOf, updatedAt: now.toISOString() };
+}
+
+// ---------------------------------------------------------------------------------------
+// Use cases
+// ---------------------------------------------------------------------------------------
+
+const MAX_WRITE_ATTEMPTS = 8;
+
+/**
+ * Read-modify-write of a profile with optimistic concurrency: `change` returns the profile to
+ * store, or null to leave it; it is re-run on a fresh read when another writer got in first.
+ * Returns the stored profile afterwards.
+ */
+async function mutateProfile(
+  store: CustomerStore,
+  customerId: string,
+  change: (existing: CustomerProfile | undefined) => CustomerProfile | null,
+): Promise<CustomerProfile | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = await store.getProfile(customerId);
+    const next = change(existing);
+    if (next === null) return existing;
+    try {
+      return await store.saveProfile(next);
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export interface CustomerDeps {
+  readonly customers: CustomerStore;
+  readonly policies: PolicyStore;
+  readonly clock: Clock;
+}
+
+/** `PUT /v1/customers/{customerId}`: the named policy must exist. */
+export async function putCustomer(deps: CustomerDeps, customerId: string, update: CustomerUpdate): Promise<ProfileChange> {
+  if (update.policyId !== undefined && !(await deps.policies.get(update.policyId))) {
+    return { kind: 'invalid', errors: [{ path: 'policyId', message: `there is no policy ${update.policyId}` }] };
+  }
+  let change: ProfileChange | undefined;
+  const stored = await mutateProfile(deps.customers, customerId, (existing) => {
+    change = applyCustomerUpdate(existing, customerId, update, deps.clock.now());
+    return change.kind === 'created' || change.kind === 'updated' ? change.profile : null;
+  });
+  if (!change) throw new Error('unreachable: profile change missing');
+  return (change.kind === 'created' || change.kind === 'updated') && stored ? { kind: change.kind, profile: stored } : change;
+}
+
+export interface CustomerStanding {
+  /** The stored profile, or (for a customer known only from invoices) the contacts of their latest invoice. */
+  readonly customer: Customer;
+  readonly profile: CustomerProfile | undefined;
+  readonly consent: ChannelConsent;
+  readonly risk: RiskAssessment;
+  readonly openInvoices: OpenInvoices;
+}
+
+/** The customer and their standing now, or undefined for a customer with no profile and no invoices. */
+export async function describeCustomer(
+  deps: Pick<CustomerDeps, 'customers' | 'clock'>,
+  customerId: string,
+): Promise<CustomerStanding | undefined> {
+  const [profile, linked] = await Promise.all([deps.customers.getProfile(customerId), deps.customers.linkedInvoices(customerId)]);
+  const invoices = customerInvoices(linked, customerId);
+  const latest = [...invoices].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.invoiceId.localeCompare(a.invoiceId))[0];
+  const customer: Customer | undefined = profile ? { customerId, ...contactsOf(profile) } : latest?.customer;
+  if (!customer) return undefined;
+  const today = localDate(deps.clock.now(), customer.timeZone);
+  return {
+    customer,
+    profile,
+    consent: profile?.consent ?? defaultConsent,
+    risk: assessRisk(customerHistory(invoices), today),
+    openInvoices: openInvoices(invoices),
+  };
+}
+
+/** The customer's risk from their own invoices, as of `today` (YYYY-MM-DD). */
+export async function customerRisk(customers: CustomerStore, customerId: string, today: string): Promise<RiskAssessment> {
+  const invoices = customerInvoices(await customers.linkedInvoices(customerId), customerId);
+  return assessRisk(customerHistory(invoices), today);
+}
+
+/** The lifecycle's view of customers, on top of any customer store. */
+export class StoredCustomerDirectory implements CustomerDirectory {
+  private readonly customers: CustomerStore;
+  private readonly clock: Clock;
+
+  constructor(customers: CustomerStore, clock: Clock) {
+    this.customers = customers;
+    this.clock = clock;
+  }
+
+  async startingTier(customerId: string, today: string): Promise<Tier> {
+    return (await customerRisk(this.customers, customerId, today)).tier;
+  }
+
+  async policyId(customerId: string): Promise<string | undefined> {
+    return (await this.customers.getProfile(customerId))?.policyId;
+  }
+
+  /** Link first, so the invoice counts towards risk even if the profile write loses every race. */
+  async invoiceCreated(invoice: Invoice): Promise<void> {
+    const customerId = invoice.customer.customerId;
+    await this.customers.linkInvoice(customerId, invoice.invoiceId);
+    await mutateProfile(this.customers, customerId, (existing) => applyInvoiceContacts(existing, invoice, this.clock.now()));
+  }
+
+  async consent(customerId: string): Promise<ChannelConsent> {
+    return (await this.customers.getProfile(customerId))?.consent ?? defaultConsent;
+  }
+}
