@@ -14,6 +14,7 @@ import {
   paymentPlanRequestSchema,
   paymentRequestSchema,
   promiseRequestSchema,
+  replanRequestSchema,
   toInvoiceInput,
   toPaymentInput,
   voidRequestSchema,
@@ -33,7 +34,7 @@ import {
   voidInvoice,
 } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { changeInvoice, ingestInvoice, receivePayment, UnknownPolicyError } from '#domain/lifecycle.ts';
+import { changeInvoice, ingestInvoice, receivePayment, replanInvoice, UnknownPolicyError } from '#domain/lifecycle.ts';
 import { policyFor } from '#domain/policy.ts';
 
 const app = composeFunction('invoices-api');
@@ -209,6 +210,18 @@ async function postVoid(event: HttpEvent) {
   return json(200, invoiceView(invoice, deps.clock.now()));
 }
 
+async function postReplan(event: HttpEvent) {
+  const invoiceId = pathParameter(event, 'invoiceId', idSchema);
+  const request = parseBody(event, replanRequestSchema);
+  const outcome = await replanInvoice(deps, invoiceId, request.policyId).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'InvoiceNotFoundError') throw problems.notFound(`Invoice ${invoiceId} does not exist`);
+    throw error;
+  });
+  if (outcome.kind === 'conflict') throw problems.conflict(`Invoice ${invoiceId}: ${outcome.reason}`);
+  if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
+  return json(200, invoiceView(outcome.invoice, deps.clock.now()));
+}
+
 export const handler = httpHandler(
   {
     'POST /v1/invoices': upsertInvoice,
@@ -222,6 +235,7 @@ export const handler = httpHandler(
     'POST /v1/invoices/{invoiceId}/payment-plans': postPaymentPlan,
     'POST /v1/invoices/{invoiceId}/credit-notes': postCreditNote,
     'POST /v1/invoices/{invoiceId}/void': postVoid,
+    'POST /v1/invoices/{invoiceId}/replan': postReplan,
     'GET /v1/openapi.json': async () => json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' }),
   },
   { store: app.idempotencyStore(), clock: app.clock },

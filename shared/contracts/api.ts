@@ -170,6 +170,8 @@ export const paymentPlanRequestSchema = z.strictObject({
     .max(24),
 });
 
+export const replanRequestSchema = z.strictObject({ policyId: idSchema.optional() });
+
 export const voidRequestSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
 /** An optional amount in the invoice's currency, for requests whose currency only the invoice knows. */

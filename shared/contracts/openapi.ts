@@ -8,6 +8,7 @@ import {
   paymentPlanRequestSchema,
   paymentRequestSchema,
   promiseRequestSchema,
+  replanRequestSchema,
   taskCompletionSchema,
   taskListQuerySchema,
   voidRequestSchema,
@@ -25,6 +26,7 @@ const requestBodies: Record<string, z.ZodType> = {
   'POST /v1/invoices/{invoiceId}/payment-plans': paymentPlanRequestSchema,
   'POST /v1/invoices/{invoiceId}/credit-notes': creditNoteRequestSchema,
   'POST /v1/invoices/{invoiceId}/void': voidRequestSchema,
+  'POST /v1/invoices/{invoiceId}/replan': replanRequestSchema,
   'POST /v1/tasks/{taskId}/complete': taskCompletionSchema,
   'PUT /v1/customers/{customerId}': customerRequestSchema,
 };

@@ -44,6 +44,7 @@ export const routes: readonly Route[] = [
   },
   { method: 'POST', path: '/v1/invoices/{invoiceId}/credit-notes', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'POST', path: '/v1/invoices/{invoiceId}/void', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  { method: 'POST', path: '/v1/invoices/{invoiceId}/replan', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'GET', path: '/v1/tasks', function: 'tasks-api', scopes: [Scope.invoicesRead] },
   { method: 'POST', path: '/v1/tasks/{taskId}/complete', function: 'tasks-api', scopes: [Scope.invoicesWrite] },
   { method: 'PUT', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesWrite] },

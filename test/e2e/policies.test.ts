@@ -127,4 +127,22 @@ describe('policies', () => {
     assert.deepEqual(response.body.errors, [{ path: 'policyId', message: 'is not a known policy' }]);
     assert.equal((await server.api('GET', '/v1/invoices/INV-POL-X')).status, 404);
   });
+
+  test('an explicit re-plan moves a running invoice to the latest version (or another policy)', async () => {
+    const customer = { ...invoiceBody().customer, customerId: 'C-300', email: 'ap@third.example' };
+    const created = await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-POL-3', policyId: 'sms-first', customer }));
+    const pinned = created.body.policy.version;
+    const newer = await server.api('PUT', '/v1/policies/sms-first', smsFirst(4));
+    assert.equal(newer.body.version, pinned + 1);
+    assert.equal((await server.api('GET', '/v1/invoices/INV-POL-3')).body.policy.version, pinned, 'not without asking');
+    const replanned = await server.api('POST', '/v1/invoices/INV-POL-3/replan', {});
+    assert.equal(replanned.status, 200);
+    assert.deepEqual(replanned.body.policy, { policyId: 'sms-first', version: pinned + 1, tier: 1 });
+    assert.equal(replanned.body.timeline.at(-1).type, 'policy.replanned');
+    const toDefault = await server.api('POST', '/v1/invoices/INV-POL-3/replan', { policyId: 'default' });
+    assert.deepEqual(toDefault.body.policy, { policyId: 'default', version: 1, tier: 1 });
+    const unknown = await server.api('POST', '/v1/invoices/INV-POL-3/replan', { policyId: 'nope' });
+    assert.deepEqual(unknown.body.errors, [{ path: 'policyId', message: 'is not a known policy' }]);
+    assert.equal((await server.api('POST', '/v1/invoices/NOPE/replan', {})).status, 404);
+  });
 });
