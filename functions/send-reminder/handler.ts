@@ -10,6 +10,7 @@ const deps = {
   texter: app.texter(),
   ledger: app.customerLedger(),
   customers: app.customerStore(),
+  companions: app.customerStore(),
   links: app.payLinks(),
   log: app.log,
 };

@@ -39,6 +39,8 @@ export interface StepRecord {
   readonly state: StepOutcome;
   readonly at: string;
   readonly claimId?: string | undefined;
+  /** Set when another invoice's send claimed this step to include it in one combined message. */
+  readonly claimedBy?: string | undefined;
   readonly messageId?: string | undefined;
   readonly failures?: number | undefined;
   readonly detail?: string | undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SignalDetailType } from '#contracts/events.ts';
 import type { Clock } from '#ports/clock.ts';
-import type { CustomerDirectory } from '#ports/customer-directory.ts';
+import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
 import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
@@ -24,8 +24,8 @@ import {
   withEvent,
 } from './invoice.ts';
 import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, resolveStep, supersededSteps } from './planner.ts';
-import { defaultPolicyRef, type Policy, policyFor } from './policy.ts';
-import { renderInstallmentReminder, renderReminder, renderText, renderThankYou } from './reminder-message.ts';
+import { defaultPolicyRef, type Policy, policyFor, type Tone } from './policy.ts';
+import { renderCombinedReminder, renderInstallmentReminder, renderReminder, renderText, renderThankYou } from './reminder-message.ts';
 import type { Tier } from './risk.ts';
 import { customerFacing } from './send-window.ts';
 
@@ -326,7 +326,10 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     let next = reviewHolds(current, now, policyFor(current).holdRules) ?? current;
     // Plan runs only after the previous task finished, so a claim still open here belongs to an
     // attempt that died mid-send (a crash, a lost process): record that its outcome is unknown.
-    for (const [stepId, record] of Object.entries(next.steps).filter(([, record]) => record.state === 'claimed')) {
+    const stale = Object.entries(next.steps).filter(
+      ([, record]) => record.state === 'claimed' && (!record.claimedBy || claimExpired(record, now)),
+    );
+    for (const [stepId, record] of stale) {
       next = withEvent(setStep(next, stepId, { ...record, state: 'unconfirmed', at }), { at, type: 'reminder.unconfirmed', stepId });
     }
     return next === current ? null : next;
@@ -349,6 +352,8 @@ export interface SendDeps {
   readonly ledger?: CustomerLedger | undefined;
   /** Channel consent; without it every channel is allowed. */
   readonly customers?: Pick<CustomerDirectory, 'consent'> | undefined;
+  /** The customer's other invoices, to combine reminders due at once into one message. */
+  readonly companions?: Pick<CustomerStore, 'linkedInvoices'> | undefined;
   readonly log: Logger;
 }
 
@@ -376,6 +381,11 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     const now = deps.clock.now();
     const at = now.toISOString();
     const record = invoice.steps[stepId];
+    if (record?.state === 'claimed' && record.claimedBy && !claimExpired(record, now)) {
+      // Another invoice's send is including this step in its combined message right now.
+      outcome = 'already_done';
+      return null;
+    }
     if (record?.state === 'claimed') {
       outcome = 'unconfirmed';
       deps.log.error('reminder outcome unknown: an earlier attempt claimed it and did not finish; it will not be re-sent', {
@@ -442,49 +452,132 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   const to = (isText ? claimed.customer.phone : claimed.customer.email) ?? '';
   let messageId: string;
   let send: () => Promise<{ messageId: string }>;
+  // Other invoices of the customer due for an email now go in the same message.
+  const companions =
+    step.channel === 'email' && !installmentFor(claimed, stepId) ? await claimCompanions(deps, claimed, claimId, ledgerSends) : [];
+  const releaseAll = async () => {
+    await releaseClaim(deps, invoiceId, stepId, claimId);
+    for (const companion of companions) await releaseClaim(deps, companion.invoice.invoiceId, companion.stepId, claimId);
+    await releaseReservation();
+  };
+  const invoiceIds = [invoiceId, ...companions.map((companion) => companion.invoice.invoiceId)];
   try {
     const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
     if (isText) {
       const text = renderText(claimed, tone, payUrl);
-      send = () => deps.texter.send({ to, text, invoiceIds: [invoiceId], step: stepId });
+      send = () => deps.texter.send({ to, text, invoiceIds, step: stepId });
+    } else if (companions.length > 0) {
+      const entries = [{ invoice: claimed, tone }, ...companions.map(({ invoice, tone }) => ({ invoice, tone }))];
+      const links = await Promise.all(
+        entries.map(({ invoice }) => deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now())),
+      );
+      const message = renderCombinedReminder(
+        entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
+        deps.clock.now(),
+      );
+      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId });
     } else {
       const installment = installmentFor(claimed, stepId);
       const message = installment
         ? renderInstallmentReminder(claimed, installment, payUrl)
         : renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now() });
-      send = () => deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: stepId });
+      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId });
     }
   } catch (error) {
-    // Nothing reached the provider: release the claim so a retry can send.
-    await releaseClaim(deps, invoiceId, stepId, claimId);
-    await releaseReservation();
+    // Nothing reached the provider: release the claims so a retry can send.
+    await releaseAll();
     throw error;
   }
   try {
     ({ messageId } = await send());
   } catch (error) {
-    // A refusal is certain; any other failure may have sent the message, so the claim stays.
-    if (error instanceof MailRejectedError || error instanceof TextRejectedError) {
-      await releaseClaim(deps, invoiceId, stepId, claimId);
-      await releaseReservation();
-    }
+    // A refusal is certain; any other failure may have sent the message, so the claims stay.
+    if (error instanceof MailRejectedError || error instanceof TextRejectedError) await releaseAll();
     throw error;
   }
-  await mutateInvoice(deps.store, invoiceId, (invoice) => {
-    const at = deps.clock.now().toISOString();
-    if (invoice.steps[stepId]?.claimId !== claimId) return null;
-    return withEvent(setStep(invoice, stepId, { state: 'sent', at, claimId, messageId }), {
-      at,
-      type: 'reminder.sent',
-      stepId,
-      channel: step.channel,
-      tone,
-      to,
-      messageId,
-      balanceMinor: balanceMinor(invoice),
+  const combined = invoiceIds.length > 1 ? { combinedWith: invoiceIds } : {};
+  const recordSent = (id: string, sentStep: string, sentTone: Tone, channel: string) =>
+    mutateInvoice(deps.store, id, (invoice) => {
+      const at = deps.clock.now().toISOString();
+      if (invoice.steps[sentStep]?.claimId !== claimId) return null;
+      return withEvent(setStep(invoice, sentStep, { state: 'sent', at, claimId, messageId }), {
+        at,
+        type: 'reminder.sent',
+        stepId: sentStep,
+        channel,
+        tone: sentTone,
+        to,
+        messageId,
+        balanceMinor: balanceMinor(invoice),
+        ...combined,
+      });
     });
-  });
+  await recordSent(invoiceId, stepId, tone, step.channel);
+  for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, 'email');
   return 'sent';
+}
+
+/** A claim made for a combined message expires after the longest a send can take (a Lambda's 15 minutes). */
+const CLAIM_LEASE_MS = 15 * 60_000;
+
+function claimExpired(record: StepRecord, now: Date): boolean {
+  return now.getTime() - Date.parse(record.at) > CLAIM_LEASE_MS;
+}
+
+interface Companion {
+  readonly invoice: Invoice;
+  readonly stepId: string;
+  readonly tone: Tone;
+}
+
+/** At most this many invoices in one message; the rest get their own (the cap spreads them). */
+const MAX_COMBINED = 20;
+
+/**
+ * Claims, for the message being sent, the email step of every other invoice of the customer
+ * that is due for one now (same address, policy says send now). Each claim is a conditional
+ * write on that invoice; one that loses a race simply stays out of this message.
+ */
+async function claimCompanions(deps: SendDeps, lead: Invoice, claimId: string, ledgerSends: readonly Date[]): Promise<Companion[]> {
+  if (!deps.companions) return [];
+  const customerId = lead.customer.customerId;
+  const others = (await deps.companions.linkedInvoices(customerId))
+    .filter((other) => other.invoiceId !== lead.invoiceId && other.customer.customerId === customerId && !other.closedAt)
+    .filter((other) => other.customer.email === lead.customer.email)
+    .sort((a, b) => a.invoiceId.localeCompare(b.invoiceId))
+    .slice(0, MAX_COMBINED - 1);
+  const companions: Companion[] = [];
+  for (const other of others) {
+    let claimed: Companion | undefined;
+    try {
+      await mutateInvoice(deps.store, other.invoiceId, (invoice) => {
+        claimed = undefined;
+        const now = deps.clock.now();
+        const policy = policyFor(invoice);
+        const action = planNextAction(invoice, policy, now, ledgerSends);
+        if (action.type !== 'send_email' || invoice.steps[action.stepId]) return null;
+        const step = resolveStep(policy, action.stepId);
+        if (step?.channel !== 'email' || installmentFor(invoice, action.stepId)) return null;
+        const at = now.toISOString();
+        let next = invoice;
+        for (const skipped of supersededSteps(invoice, policy, action.stepId)) {
+          next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${action.stepId}` }), {
+            at,
+            type: 'reminder.skipped',
+            stepId: skipped,
+            reason: 'superseded',
+          });
+        }
+        claimed = { invoice: next, stepId: action.stepId, tone: step.tone };
+        return setStep(next, action.stepId, { state: 'claimed', at, claimId, claimedBy: lead.invoiceId });
+      });
+    } catch (error) {
+      deps.log.warn('could not include an invoice in a combined reminder', { invoiceId: other.invoiceId, error: String(error) });
+      claimed = undefined;
+    }
+    if (claimed) companions.push(claimed);
+  }
+  return companions;
 }
 
 /**

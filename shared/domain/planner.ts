@@ -122,6 +122,9 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
   // except the installment reminders of a payment plan when that is the only hold.
   const holds = activeHolds(invoice);
   const plan = holds.length === 1 && holds[0]?.reason === 'payment_plan' ? holds[0] : undefined;
+  if (plan && invoice.pausedUntil && Date.parse(invoice.pausedUntil) > now.getTime()) {
+    return { type: 'sleep', until: earliest(invoice.pausedUntil, plan.until), nextStepId: null, pausedBy: 'grace' };
+  }
   if (plan) return planInstallments(invoice, plan, policy, now, recentSends);
   if (holds.length > 0) {
     // Wake at the earliest deadline to review that hold, even if another one is open-ended.
@@ -187,7 +190,10 @@ function planInstallments(invoice: Invoice, plan: Hold, policy: Policy, now: Dat
       const opening = zonedInstant(addDays(installment.dueDate, -INSTALLMENT_NOTICE_DAYS), rules.businessHours.start, timeZone);
       return { stepId: installmentStepId(plan.holdId, number), dueAt: plannedSendInstant(opening, 'email', timeZone, rules, []) };
     });
-  const due = reminders.filter((reminder) => reminder.dueAt.getTime() <= now.getTime()).at(-1);
+  // The earliest installment still to pay comes first; a reminder that fell due before the
+  // customer's last message is stale (two installments close together share one reminder).
+  const lastContact = lastContactAt(invoice, policy);
+  const due = reminders.find((reminder) => reminder.dueAt.getTime() <= now.getTime() && reminder.dueAt.getTime() > lastContact);
   if (due) {
     const sendAt = plannedSendInstant(now, 'email', timeZone, rules, recentSends);
     if (sendAt.getTime() <= now.getTime()) return { type: 'send_email', stepId: due.stepId, dueAt: due.dueAt.toISOString() };

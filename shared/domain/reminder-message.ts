@@ -157,3 +157,53 @@ export function renderInstallmentReminder(
 </body></html>`;
   return { subject, text, html };
 }
+
+const toneRank: Record<Tone, number> = { friendly: 0, firm: 1, final: 2 };
+
+/**
+ * One message for several invoices of one customer due for a reminder at the same time: each
+ * invoice with its amount due, due date and own pay link, in the firmest of their tones.
+ */
+export function renderCombinedReminder(entries: readonly { invoice: Invoice; tone: Tone; payUrl: string }[], now: Date): RenderedMessage {
+  const first = entries[0];
+  if (!first) throw new Error('a combined reminder needs at least one invoice');
+  const locale = first.invoice.customer.locale;
+  const tone = entries.reduce<Tone>((firmest, entry) => (toneRank[entry.tone] > toneRank[firmest] ? entry.tone : firmest), 'friendly');
+  const overdue = entries.some((entry) => now.toISOString().slice(0, 10) > entry.invoice.dueDate);
+  const subject =
+    tone === 'final'
+      ? `Final notice: ${entries.length} invoices`
+      : overdue
+        ? `Payment reminder: ${entries.length} invoices, some overdue`
+        : `Friendly reminder: ${entries.length} invoices coming due`;
+  const lead =
+    tone === 'friendly'
+      ? 'Here is a summary of the invoices below. If you have already paid, thank you, and please ignore this message.'
+      : 'The invoices below need your attention. Please arrange payment as soon as possible.';
+  const rows = entries.map(({ invoice, payUrl }) => ({
+    number: invoice.invoiceId,
+    amount: displayAmount(Math.max(balanceMinor(invoice), 0), invoice.currency, locale),
+    due: formatDate(invoice.dueDate, locale),
+    payUrl,
+  }));
+  const text = [
+    `Dear ${first.invoice.customer.name},`,
+    '',
+    lead,
+    '',
+    ...rows.flatMap((row) => [`Invoice ${row.number}: ${row.amount}, due ${row.due}`, `Pay online: ${row.payUrl}`, '']),
+    'If you believe an invoice is wrong, reply to this email or use its link to tell us why.',
+  ].join('\n');
+  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
+<p>Dear ${escapeHtml(first.invoice.customer.name)},</p>
+<p>${escapeHtml(lead)}</p>
+<table><thead><tr><th align="left">Invoice</th><th align="left">Amount due</th><th align="left">Due date</th><th></th></tr></thead><tbody>${rows
+    .map(
+      (row) =>
+        `<tr><td>${escapeHtml(row.number)}</td><td>${escapeHtml(row.amount)}</td><td>${escapeHtml(row.due)}</td><td><a href="${escapeHtml(row.payUrl)}">Pay</a></td></tr>`,
+    )
+    .join('')}</tbody></table>
+<p>If you believe an invoice is wrong, reply to this email or use its link to tell us why.</p>
+</body></html>`;
+  return { subject, text, html };
+}

@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
-/** At most one message a day and three a week per customer, across all their invoices. */
-describe('frequency cap', () => {
+/**
+ * One customer, several invoices: reminders due at once go out as one message listing them
+ * all, and the customer gets at most one message a day and three a week across their invoices.
+ */
+describe('several invoices of one customer', () => {
   let server: LocalServer;
-  before(async () => {
-    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
-  });
-  after(() => server.stop());
+  afterEach(() => server.stop());
 
-  test('three invoices due together: one message a day, three in any week, none lost', async () => {
-    for (const invoiceId of ['INV-CAP-1', 'INV-CAP-2', 'INV-CAP-3']) {
-      assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }))).status, 201);
-    }
-    await server.advance({ to: '2026-12-31T00:00:00Z' });
-    const sent = (await server.outbox()).filter((message) => message.to === 'ap@acme.example');
+  const customerMessages = async () => (await server.outbox()).filter((message) => message.to === 'ap@acme.example');
+
+  const assertCap = (sent: { sentAt: string }[]) => {
     const days = sent.map((message) => message.sentAt.slice(0, 10));
     assert.equal(new Set(days).size, days.length, `at most one message a day: ${days.join(', ')}`);
     for (const message of sent) {
@@ -23,26 +20,54 @@ describe('frequency cap', () => {
       const inWeek = sent.filter((other) => Date.parse(other.sentAt) > at - 7 * 86_400_000 && Date.parse(other.sentAt) <= at);
       assert.ok(inWeek.length <= 3, `at most three in the week ending ${message.sentAt}`);
     }
-    // The three pre-3 reminders, Monday to Wednesday at 09:00 Berlin.
+  };
+
+  test('three invoices due together: each reminder is one message listing all three', async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    const ids = ['INV-CAP-1', 'INV-CAP-2', 'INV-CAP-3'];
+    for (const invoiceId of ids) assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }))).status, 201);
+    await server.advance({ to: '2026-12-31T00:00:00Z' });
+    const sent = await customerMessages();
     assert.deepEqual(
-      sent.slice(0, 3).map((message) => [message.step, message.sentAt]),
+      sent.map((message) => [message.step, message.sentAt, [...(message.invoiceIds ?? [])].sort()]),
       [
-        ['pre-3', '2026-11-30T08:00:00.000Z'],
-        ['pre-3', '2026-12-01T08:00:00.000Z'],
-        ['pre-3', '2026-12-02T08:00:00.000Z'],
+        ['pre-3', '2026-11-30T08:00:00.000Z', ids],
+        ['post-3', '2026-12-04T08:00:00.000Z', ids],
+        ['post-14', '2026-12-15T08:00:00.000Z', ids],
       ],
     );
-    assert.deepEqual(
-      sent
-        .slice(0, 3)
-        .map((message) => message.invoiceId)
-        .sort(),
-      ['INV-CAP-1', 'INV-CAP-2', 'INV-CAP-3'],
-    );
-    // Every invoice still gets each of its steps exactly once (a late step may supersede an earlier one).
-    for (const invoiceId of ['INV-CAP-1', 'INV-CAP-2', 'INV-CAP-3']) {
-      const steps = sent.filter((message) => message.invoiceId === invoiceId).map((message) => message.step);
-      assert.equal(new Set(steps).size, steps.length, `${invoiceId}: ${steps.join(', ')}`);
+    const [first] = sent;
+    assert.equal(first?.subject, 'Friendly reminder: 3 invoices coming due');
+    for (const invoiceId of ids) {
+      assert.match(
+        first?.text ?? '',
+        new RegExp(`Invoice ${invoiceId}: 1\\.250,00\\s€, due 1\\. Dezember 2026\\nPay online: http://\\S+/pay/\\S+`),
+      );
+      const invoice = await server.api('GET', `/v1/invoices/${invoiceId}`);
+      const reminders = invoice.body.timeline.filter((event: { type: string }) => event.type === 'reminder.sent');
+      assert.equal(reminders.length, 3, `${invoiceId} records each reminder once`);
+      assert.deepEqual([...reminders[0].combinedWith].sort(), ids);
+    }
+    assertCap(sent);
+    assert.deepEqual(await server.deadLetters(), []);
+  });
+
+  test('invoices due on different days: at most one message a day and three a week, nothing sent twice', async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    const dueDates = ['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05'];
+    for (const [index, dueDate] of dueDates.entries()) {
+      await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: `INV-SPREAD-${index + 1}`, dueDate }));
+    }
+    await server.advance({ to: '2026-12-31T00:00:00Z' });
+    const sent = await customerMessages();
+    assertCap(sent);
+    for (const [index] of dueDates.entries()) {
+      const invoiceId = `INV-SPREAD-${index + 1}`;
+      const invoice = await server.api('GET', `/v1/invoices/${invoiceId}`);
+      const steps = invoice.body.timeline
+        .filter((event: { type: string }) => event.type === 'reminder.sent')
+        .map((event: { stepId: string }) => event.stepId);
+      assert.equal(new Set(steps).size, steps.length, `${invoiceId} never gets a step twice: ${steps.join(', ')}`);
       assert.ok(steps.length >= 2, `${invoiceId} keeps being reminded: ${steps.join(', ')}`);
     }
     assert.deepEqual(await server.deadLetters(), []);
