@@ -46,6 +46,39 @@ const formalNotice: Opening = (number) => ({
   lead: 'Despite our reminders, the invoice below remains unpaid. This is a formal demand for payment of the balance. If it is not paid, we will refer the matter to a collection agency without further notice.',
 });
 
+const DISPUTE_HINT = 'If you believe this invoice is wrong, reply to this email or use the link above to tell us why.';
+
+/**
+ * The common shape of a one-invoice message: greeting, lead, a table of facts, the pay link and
+ * an optional closing line, as plain text and as HTML with every value escaped.
+ */
+function factsMessage(
+  invoice: Invoice,
+  subject: string,
+  lead: string,
+  facts: readonly [string, string][],
+  action: { readonly payUrl: string; readonly payLabel: string; readonly closing?: string },
+): RenderedMessage {
+  const locale = invoice.customer.locale;
+  const text = [
+    `Dear ${invoice.customer.name},`,
+    '',
+    lead,
+    '',
+    ...facts.map(([label, value]) => `${label}: ${value}`),
+    '',
+    `Pay online: ${action.payUrl}`,
+    ...(action.closing ? ['', action.closing] : []),
+  ].join('\n');
+  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
+<p>Dear ${escapeHtml(invoice.customer.name)},</p>
+<p>${escapeHtml(lead)}</p>
+<table role="presentation">${facts.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>
+<p><a href="${escapeHtml(action.payUrl)}">${escapeHtml(action.payLabel)}</a></p>
+${action.closing ? `<p>${escapeHtml(action.closing)}</p>\n` : ''}</body></html>`;
+  return { subject, text, html };
+}
+
 function formatDate(date: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
@@ -72,25 +105,7 @@ export function renderReminder(
     ['Due date', dueDate],
     ...(invoice.poNumber ? ([['PO number', invoice.poNumber]] as [string, string][]) : []),
   ];
-  const text = [
-    `Dear ${invoice.customer.name},`,
-    '',
-    lead,
-    '',
-    ...facts.map(([label, value]) => `${label}: ${value}`),
-    '',
-    `Pay online: ${payUrl}`,
-    '',
-    'If you believe this invoice is wrong, reply to this email or use the link above to tell us why.',
-  ].join('\n');
-  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
-<p>Dear ${escapeHtml(invoice.customer.name)},</p>
-<p>${escapeHtml(lead)}</p>
-<table role="presentation">${facts.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>
-<p><a href="${escapeHtml(payUrl)}">Pay ${escapeHtml(amountDue)} now</a></p>
-<p>If you believe this invoice is wrong, reply to this email or use the link above to tell us why.</p>
-</body></html>`;
-  return { subject, text, html };
+  return factsMessage(invoice, subject, lead, facts, { payUrl, payLabel: `Pay ${amountDue} now`, closing: DISPUTE_HINT });
 }
 
 export function renderThankYou(invoice: Invoice): RenderedMessage {
@@ -140,22 +155,7 @@ export function renderInstallmentReminder(
     ['Due date', formatDate(installment.dueDate, locale)],
     ['Remaining balance', remaining],
   ];
-  const text = [
-    `Dear ${invoice.customer.name},`,
-    '',
-    lead,
-    '',
-    ...facts.map(([label, value]) => `${label}: ${value}`),
-    '',
-    `Pay online: ${payUrl}`,
-  ].join('\n');
-  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
-<p>Dear ${escapeHtml(invoice.customer.name)},</p>
-<p>${escapeHtml(lead)}</p>
-<table role="presentation">${facts.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>
-<p><a href="${escapeHtml(payUrl)}">Pay ${escapeHtml(amount)} now</a></p>
-</body></html>`;
-  return { subject, text, html };
+  return factsMessage(invoice, subject, lead, facts, { payUrl, payLabel: `Pay ${amount} now` });
 }
 
 const toneRank: Record<Tone, number> = { friendly: 0, firm: 1, final: 2 };
