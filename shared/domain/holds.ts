@@ -65,7 +65,7 @@ export function activeHolds(invoice: Invoice): Hold[] {
 /** Status after any change: settled states stay; otherwise on_hold while a hold is active. */
 function withStatus(invoice: Invoice): Invoice {
   if (isSettled(invoice.status)) return invoice;
-  const status: InvoiceStatus = activeHolds(invoice).length > 0 ? 'on_hold' : 'open';
+  const status: InvoiceStatus = activeHolds(invoice).length > 0 ? 'on_hold' : invoice.escalatedAt ? 'escalated' : 'open';
   return { ...invoice, status };
 }
 

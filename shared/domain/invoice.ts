@@ -75,6 +75,8 @@ export interface Invoice {
   readonly holds?: readonly Hold[] | undefined;
   /** Dunning stays paused until this instant (e.g. the grace period after a rejected dispute). */
   readonly pausedUntil?: string | undefined;
+  /** When the invoice was handed to a collection agency: its status is `escalated` from then on. */
+  readonly escalatedAt?: string | undefined;
   /** Extra firmness after broken promises: raises the dunning tier (capped at 4). */
   readonly escalation?: number | undefined;
   readonly customer: Customer;

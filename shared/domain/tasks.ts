@@ -255,6 +255,11 @@ export type OpenTaskOutcome =
  *   3. the invoice: `steps[stepKey]` = sent (the step's completion mark) and `task.opened` on the
  *      timeline. A retry that finds the step recorded does nothing at all.
  */
+function escalated(invoice: Invoice, at: string): Pick<Invoice, 'escalatedAt' | 'status'> {
+  const status = invoice.status === 'open' ? 'escalated' : invoice.status;
+  return { escalatedAt: invoice.escalatedAt ?? at, status };
+}
+
 export async function openCollectorTask(
   deps: OpenTaskDeps,
   invoiceId: string,
@@ -286,6 +291,8 @@ export async function openCollectorTask(
     const recorded: Invoice = {
       ...current,
       steps: { ...current.steps, [stepKey]: { state: 'sent', at, detail: taskId, ...(messageId ? { messageId } : {}) } },
+      // Handed to an agency: the invoice is escalated (on hold still wins while a hold is active).
+      ...(opened.kind === 'agency_referral' ? escalated(current, at) : {}),
     };
     return withEvent(recorded, {
       at,

@@ -145,4 +145,35 @@ describe('policies', () => {
     assert.deepEqual(unknown.body.errors, [{ path: 'policyId', message: 'is not a known policy' }]);
     assert.equal((await server.api('POST', '/v1/invoices/NOPE/replan', {})).status, 404);
   });
+
+  test('an agency referral step escalates the invoice and hands over the whole file', async () => {
+    const agencyFirst = {
+      name: 'Straight to the agency',
+      tiers: [{ tier: 1, steps: [{ stepId: 'agency-2', offsetDays: 2, channel: 'agency', tone: 'final', taskDeadlineDays: 10 }] }],
+    };
+    assert.equal((await server.api('PUT', '/v1/policies/agency-first', agencyFirst)).status, 201);
+    const customer = { ...invoiceBody().customer, customerId: 'C-400', email: 'ap@fourth.example' };
+    const now = await server.advance({ hours: 1 });
+    const due = new Date(Date.parse(now) - 5 * 86_400_000).toISOString().slice(0, 10);
+    const issue = new Date(Date.parse(now) - 35 * 86_400_000).toISOString().slice(0, 10);
+    await server.api(
+      'POST',
+      '/v1/invoices',
+      invoiceBody({ invoiceId: 'INV-AGY', issueDate: issue, dueDate: due, policyId: 'agency-first', customer }),
+    );
+    await server.advance({ hours: 1 });
+    const invoice = await server.api('GET', '/v1/invoices/INV-AGY');
+    assert.equal(invoice.body.status, 'escalated');
+    const tasks = await server.api('GET', '/v1/tasks?status=open&invoiceId=INV-AGY');
+    const [task] = tasks.body;
+    assert.equal(task.kind, 'agency_referral');
+    assert.equal(task.handover.invoice.invoiceId, 'INV-AGY');
+    assert.deepEqual([task.handover.contacts.customerId, task.handover.contacts.email], ['C-400', 'ap@fourth.example']);
+    assert.deepEqual(task.handover.timeline.map((event: { type: string }) => event.type).slice(0, 2), [
+      'invoice.received',
+      'dunning.started',
+    ]);
+    assert.equal(task.handover.invoice.balance, '1250.00');
+    assert.deepEqual(await server.outbox('INV-AGY'), [], 'an agency referral is not a customer message');
+  });
 });
