@@ -1,51 +1,145 @@
+import { z } from 'zod';
 import { composeFunction } from '#adapters/compose.ts';
-import { type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
+import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
+import { childId, fieldErrors } from '#contracts/api.ts';
+import { addDays } from '#domain/calendar.ts';
+import { activeHolds, disputeReasons, localDate, makePromise, openDispute } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
-import { balanceMinor } from '#domain/invoice.ts';
-import { displayAmount } from '#domain/money.ts';
-import { parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import { changeInvoice } from '#domain/lifecycle.ts';
+import { checkFormToken, formToken, type Keyring, parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
+import { policyFor } from '#domain/policy.ts';
+import { invoicePage, type PageState, securityHeaders, shell } from './page.ts';
 
 const app = composeFunction('pay-page');
 const store = app.invoiceStore();
 const secrets = app.secrets();
+const deps = { store, clock: app.clock, events: app.events(), log: app.log };
 
-const securityHeaders = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-};
+/** A hosted-page form is a few fields; anything bigger is not ours. */
+const MAX_FORM_BYTES = 16 * 1024;
 
-function page(status: number, title: string, body: string): HttpResult {
-  return {
-    statusCode: status,
-    headers: securityHeaders,
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem"><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-  };
+function page(status: number, html: string, extra: Record<string, string> = {}): HttpResult {
+  return { statusCode: status, headers: { ...securityHeaders, ...extra }, body: html };
 }
 
-/**
- * PLACEHOLDER (issue 4 builds the real hosted page): verifies the signed link and shows the
- * invoice and its balance, with no pay/dispute/promise actions yet. It says so on the page.
- */
-async function showPayPage(event: HttpEvent): Promise<HttpResult> {
+function refusal(status: number, title: string, message: string): HttpResult {
+  return page(status, shell(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
+}
+
+const notValid = () =>
+  refusal(404, 'Link not valid', 'This payment link is not valid. Please use the link in our latest message, or contact us.');
+
+async function keyring(): Promise<Keyring> {
+  return parseKeyring(await secrets.read(app.linkSecretId()));
+}
+
+/** The invoice a pay link is for, or the refusal page to show instead (never any invoice data). */
+async function resolve(event: HttpEvent): Promise<{ token: string; invoice: Invoice; keys: Keyring } | HttpResult> {
   const token = event.pathParameters?.token ?? '';
-  const check = verifyPayLink(parseKeyring(await secrets.read(app.linkSecretId())), token, app.clock.now());
+  const keys = await keyring();
+  const check = verifyPayLink(keys, token, app.clock.now());
   if (!check.ok) {
-    const message =
-      check.reason === 'expired' ? 'This payment link has expired. Please contact us for a new one.' : 'This payment link is not valid.';
-    return page(check.reason === 'expired' ? 410 : 404, 'Link not valid', `<p>${escapeHtml(message)}</p>`);
+    return check.reason === 'expired'
+      ? refusal(410, 'Link expired', 'This payment link has expired. Please contact us for a new one.')
+      : notValid();
   }
   const invoice = await store.get(check.invoiceId);
-  if (!invoice) return page(404, 'Link not valid', '<p>This payment link is not valid.</p>');
-  const balance = displayAmount(Math.max(balanceMinor(invoice), 0), invoice.currency, invoice.customer.locale);
-  return page(
-    200,
-    `Invoice ${invoice.invoiceId}`,
-    `<p>Status: ${escapeHtml(invoice.status)}</p><p>Amount due: <strong>${escapeHtml(balance)}</strong></p><p>Due date: ${escapeHtml(invoice.dueDate)}</p><p role="note"><em>Online payment is not available yet (placeholder page).</em></p>`,
-  );
+  return invoice ? { token, invoice, keys } : notValid();
 }
 
-export const handler = httpHandler({ 'GET /pay/{token}': showPayPage });
+function render(resolved: { token: string; invoice: Invoice; keys: Keyring }, state: PageState, status = 200): HttpResult {
+  const { token, invoice, keys } = resolved;
+  const today = localDate(app.clock.now(), invoice.customer.timeZone);
+  const maxPromise = addDays(today, policyFor(invoice).holdRules.maxPromiseDays);
+  return page(status, invoicePage(invoice, `/pay/${token}`, formToken(keys, token) ?? '', today, maxPromise, state));
+}
+
+async function showPage(event: HttpEvent): Promise<HttpResult> {
+  const resolved = await resolve(event);
+  if ('statusCode' in resolved) return resolved;
+  const done = event.queryStringParameters?.done;
+  return render(resolved, { done: done === 'dispute' || done === 'promise' ? done : undefined });
+}
+
+const disputeForm = z.strictObject({
+  formToken: z.string().min(1).max(200),
+  reason: z.enum(disputeReasons, { message: 'choose one of the reasons' }),
+  note: z.string().trim().max(2000).optional(),
+});
+
+const promiseForm = z.strictObject({
+  formToken: z.string().min(1).max(200),
+  promisedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick a date'),
+});
+
+/**
+ * A form post: same-origin only, the per-form token checked, fields validated; on success a
+ * redirect back to the page (so a reload does not post again), on bad input the page again
+ * with the errors named.
+ */
+async function handleForm<S extends z.ZodType>(
+  event: HttpEvent,
+  schema: S,
+  act: (invoice: Invoice, form: z.infer<S>) => Promise<{ path: string; message: string }[] | undefined>,
+  done: 'dispute' | 'promise',
+): Promise<HttpResult> {
+  const site = event.headers['sec-fetch-site'];
+  if (site && site !== 'same-origin' && site !== 'none')
+    return refusal(403, 'Not allowed', 'This form can only be sent from its own page.');
+  if (!/^application\/x-www-form-urlencoded\b/i.test(event.headers['content-type'] ?? '')) {
+    return refusal(415, 'Not allowed', 'This form must be sent as a web form.');
+  }
+  const raw = bodyText(event);
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return refusal(413, 'Too large', 'The form is too large.');
+  const resolved = await resolve(event);
+  if ('statusCode' in resolved) return resolved;
+  const fields = Object.fromEntries(new URLSearchParams(raw));
+  if (!checkFormToken(resolved.keys, resolved.token, String(fields.formToken ?? ''))) {
+    return refusal(403, 'Not allowed', 'This form has expired. Please open the link again.');
+  }
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== '')));
+  if (!parsed.success) return render(resolved, { errors: fieldErrors(parsed.error) }, 400);
+  const errors = await act(resolved.invoice, parsed.data);
+  if (errors) return render(resolved, { errors }, 400);
+  return { statusCode: 303, headers: { ...securityHeaders, location: `/pay/${resolved.token}?done=${done}` }, body: '' };
+}
+
+async function act(invoiceId: string, change: Parameters<typeof changeInvoice>[2]) {
+  const outcome = await changeInvoice(deps, invoiceId, change);
+  if (outcome.kind === 'invalid') return [{ path: outcome.path, message: outcome.message }];
+  if (outcome.kind === 'conflict') return [{ path: '(invoice)', message: outcome.reason }];
+  return undefined;
+}
+
+const postDispute = (event: HttpEvent) =>
+  handleForm(
+    event,
+    disputeForm,
+    (invoice, form) =>
+      act(invoice.invoiceId, (current, now) => {
+        // A dispute already open: the customer's second click changes nothing.
+        if (activeHolds(current).some((hold) => hold.reason === 'dispute')) return { kind: 'ok', invoice: current };
+        const disputeId = childId('DSP', current.invoiceId, (current.holds ?? []).filter((hold) => hold.reason === 'dispute').length + 1);
+        return openDispute(current, disputeId, form.reason, form.note ? `Customer: ${form.note}` : 'Opened by the customer', now);
+      }),
+    'dispute',
+  );
+
+const postPromise = (event: HttpEvent) =>
+  handleForm(
+    event,
+    promiseForm,
+    (invoice, form) =>
+      act(invoice.invoiceId, (current, now) => {
+        const promiseId = childId('PRM', current.invoiceId, (current.holds ?? []).filter((hold) => hold.reason === 'promise').length + 1);
+        return makePromise(current, promiseId, form.promisedDate, undefined, now, policyFor(current).holdRules);
+      }),
+    'promise',
+  );
+
+export const handler = httpHandler({
+  'GET /pay/{token}': showPage,
+  'POST /pay/{token}/dispute': postDispute,
+  'POST /pay/{token}/promise': postPromise,
+});

@@ -129,6 +129,10 @@ export class InvoiceApi extends Construct {
 const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /pay/{token}':
     'debtors open it from a message without logging in; the signed, expiring token in the path is the authorization and the handler verifies it.',
+  'POST /pay/{token}/dispute':
+    'the debtor disputes from the hosted page without logging in; the signed token in the path authorizes it, and a per-form token derived from it guards against cross-site posts.',
+  'POST /pay/{token}/promise':
+    'the debtor promises a payment date from the hosted page without logging in; authorized by the signed token in the path and a per-form token.',
   'GET /v1/openapi.json': 'the public API description carries no invoice data.',
 };
 

@@ -28,7 +28,7 @@ export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 /** What each function needs, expressed as the environment variables it reads. */
 export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   'invoices-api': [EnvName.tableName, EnvName.startQueueUrl, EnvName.eventBusName],
-  'pay-page': [EnvName.tableName, EnvName.linkSecretId],
+  'pay-page': [EnvName.tableName, EnvName.linkSecretId, EnvName.eventBusName],
   'start-dunning': [EnvName.tableName, EnvName.stateMachineArn],
   plan: [EnvName.tableName],
   'send-reminder': [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet, EnvName.publicBaseUrl, EnvName.linkSecretId],
@@ -79,7 +79,8 @@ export type Access =
 
 export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'invoices-api': ['table:readWrite', 'startQueue:send', 'events:put'],
-  'pay-page': ['table:read', 'linkSecret:read'],
+  // The debtor's own actions (dispute, promise) write the invoice and signal its execution.
+  'pay-page': ['table:readWrite', 'linkSecret:read', 'events:put'],
   'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start', 'states:describe'],
   plan: ['table:readWrite'],
   'send-reminder': ['table:readWrite', 'ses:send', 'sms:publish', 'linkSecret:read'],

@@ -73,3 +73,32 @@ export function verifyPayLink(keyring: Keyring, token: string, now: Date): LinkC
 function mac(key: string, body: string): string {
   return createHmac('sha256', key).update(body).digest('base64url');
 }
+
+/**
+ * The token a hosted-page form must carry: an HMAC of the pay-link token under the key that
+ * signed it. A page from another site cannot produce it without the link itself.
+ */
+export function formToken(keyring: Keyring, payToken: string): string | undefined {
+  const kid = readKid(payToken);
+  const key = kid && Object.hasOwn(keyring.keys, kid) ? keyring.keys[kid] : undefined;
+  return key ? mac(key, `form:${payToken}`) : undefined;
+}
+
+export function checkFormToken(keyring: Keyring, payToken: string, given: string): boolean {
+  const expected = formToken(keyring, payToken);
+  if (!expected) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readKid(token: string): string | undefined {
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null && typeof (claims as { kid?: unknown }).kid === 'string'
+      ? (claims as { kid: string }).kid
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { activeHolds, disputeReasons } from '#domain/holds.ts';
+import { escapeHtml } from '#domain/html.ts';
+import { balanceMinor, type Invoice } from '#domain/invoice.ts';
+import { displayAmount } from '#domain/money.ts';
+
+/**
+ * The hosted page behind every pay link: server-rendered, mobile-first, no scripts at all.
+ * Forms post back to the same path with a per-form token. (The pay button and the payment
+ * provider come with issue 4's checkout; until then the page says so.)
+ */
+const styles = `body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1a1a1a;background:#fff}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ccc}
+.amount{font-size:1.6rem;font-weight:700}
+.notice{padding:.75rem;border:2px solid #1a5e20;background:#eef7ee}
+.error{padding:.75rem;border:2px solid #8a1010;background:#fbeaea}
+label{display:block;margin-top:.75rem;font-weight:600}
+input,select,textarea,button{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;margin-top:.25rem}
+button{background:#0b4f8a;color:#fff;border:0;border-radius:4px;margin-top:1rem;cursor:pointer}
+button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f5a623;outline-offset:2px}`;
+
+export const styleHash = `sha256-${createHash('sha256').update(styles).digest('base64')}`;
+
+export const securityHeaders: Record<string, string> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': `default-src 'none'; style-src '${styleHash}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+export function shell(title: string, body: string, lang = 'en'): string {
+  return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${styles}</style></head><body><main>${body}</main></body></html>`;
+}
+
+const reasonLabels: Record<(typeof disputeReasons)[number], string> = {
+  pricing: 'The price is wrong',
+  missing_po: 'A purchase order number is missing',
+  short_delivery: 'We received less than invoiced',
+  damaged_goods: 'The goods arrived damaged',
+  duplicate_billing: 'We were billed twice',
+  other: 'Something else',
+};
+
+export interface PageState {
+  readonly done?: 'dispute' | 'promise' | undefined;
+  readonly errors?: readonly { path: string; message: string }[] | undefined;
+}
+
+function formatDate(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+export function invoicePage(
+  invoice: Invoice,
+  path: string,
+  formToken: string,
+  today: string,
+  maxPromiseDate: string,
+  state: PageState,
+): string {
+  const locale = invoice.customer.locale;
+  const money = (minor: number) => displayAmount(minor, invoice.currency, locale);
+  const balance = Math.max(balanceMinor(invoice), 0);
+  const settled = invoice.status === 'paid' || invoice.status === 'void' || invoice.status === 'written_off';
+  const onHold = activeHolds(invoice);
+  const parts: string[] = [];
+  parts.push(`<h1>Invoice ${escapeHtml(invoice.invoiceId)}</h1>`);
+  parts.push(`<p>For ${escapeHtml(invoice.customer.name)}</p>`);
+  if (state.done === 'dispute')
+    parts.push('<p class="notice" role="status">Thank you. We have paused reminders while we look into your dispute.</p>');
+  if (state.done === 'promise')
+    parts.push('<p class="notice" role="status">Thank you. We have noted your promise and paused reminders until then.</p>');
+  if (state.errors && state.errors.length > 0) {
+    parts.push(
+      `<div class="error" role="alert"><p>Please check the form:</p><ul>${state.errors
+        .map((error) => `<li>${escapeHtml(error.path)}: ${escapeHtml(error.message)}</li>`)
+        .join('')}</ul></div>`,
+    );
+  }
+  if (settled) {
+    const label =
+      invoice.status === 'paid'
+        ? 'This invoice is paid. Thank you.'
+        : invoice.status === 'void'
+          ? 'This invoice has been cancelled.'
+          : 'This invoice is closed.';
+    parts.push(`<p class="notice" role="status">${escapeHtml(label)}</p>`);
+  } else {
+    parts.push(`<p>Amount due</p><p class="amount">${escapeHtml(money(balance))}</p>`);
+    parts.push(`<p>Due date: ${escapeHtml(formatDate(invoice.dueDate, locale))}</p>`);
+    if (onHold.length > 0) parts.push('<p class="notice">Reminders for this invoice are paused.</p>');
+    parts.push('<p><em>Online payment is coming soon; please pay by bank transfer for now.</em></p>');
+  }
+  if (invoice.lines.length > 0) {
+    parts.push(
+      `<h2>Invoice lines</h2><table><thead><tr><th scope="col">Description</th><th scope="col">Quantity</th><th scope="col">Unit price</th></tr></thead><tbody>${invoice.lines
+        .map(
+          (line) =>
+            `<tr><td>${escapeHtml(line.description)}</td><td>${escapeHtml(line.quantity)}</td><td>${escapeHtml(money(line.unitPriceMinor))}</td></tr>`,
+        )
+        .join('')}</tbody></table>`,
+    );
+  }
+  if (!settled) {
+    parts.push(`<h2 id="dispute">Something wrong with this invoice?</h2>
+<form method="post" action="${escapeHtml(path)}/dispute">
+<input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
+<label for="reason">Reason</label>
+<select id="reason" name="reason" required>${disputeReasons.map((reason) => `<option value="${reason}">${escapeHtml(reasonLabels[reason])}</option>`).join('')}</select>
+<label for="note">Tell us more (optional)</label>
+<textarea id="note" name="note" rows="3" maxlength="2000"></textarea>
+<button type="submit">Send dispute</button>
+</form>
+<h2 id="promise">Need a little more time?</h2>
+<form method="post" action="${escapeHtml(path)}/promise">
+<input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
+<label for="promisedDate">I will pay by</label>
+<input id="promisedDate" name="promisedDate" type="date" min="${escapeHtml(today)}" max="${escapeHtml(maxPromiseDate)}" required>
+<button type="submit">Promise to pay</button>
+</form>`);
+  }
+  return shell(`Invoice ${invoice.invoiceId}`, parts.join('\n'), locale);
+}
