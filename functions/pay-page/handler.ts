@@ -3,18 +3,20 @@ import { composeFunction } from '#adapters/compose.ts';
 import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
 import { childId, fieldErrors } from '#contracts/api.ts';
 import { addDays } from '#domain/calendar.ts';
+import { changeConsent } from '#domain/customers.ts';
 import { activeHolds, disputeReasons, localDate, makePromise, openDispute } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { changeInvoice } from '#domain/lifecycle.ts';
 import { checkFormToken, formToken, type Keyring, parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
 import { policyFor } from '#domain/policy.ts';
-import { invoicePage, type PageState, securityHeaders, shell } from './page.ts';
+import { invoicePage, type PageState, preferencesPage, securityHeaders, shell } from './page.ts';
 
 const app = composeFunction('pay-page');
 const store = app.invoiceStore();
 const secrets = app.secrets();
 const deps = { store, clock: app.clock, events: app.events(), log: app.log };
+const customers = app.customerStore();
 
 /** A hosted-page form is a few fields; anything bigger is not ours. */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -23,12 +25,12 @@ function page(status: number, html: string, extra: Record<string, string> = {}):
   return { statusCode: status, headers: { ...securityHeaders, ...extra }, body: html };
 }
 
-function refusal(status: number, title: string, message: string): HttpResult {
+function plainPage(status: number, title: string, message: string): HttpResult {
   return page(status, shell(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
 }
 
 const notValid = () =>
-  refusal(404, 'Link not valid', 'This payment link is not valid. Please use the link in our latest message, or contact us.');
+  plainPage(404, 'Link not valid', 'This payment link is not valid. Please use the link in our latest message, or contact us.');
 
 async function keyring(): Promise<Keyring> {
   return parseKeyring(await secrets.read(app.linkSecretId()));
@@ -41,7 +43,7 @@ async function resolve(event: HttpEvent): Promise<{ token: string; invoice: Invo
   const check = verifyPayLink(keys, token, app.clock.now());
   if (!check.ok) {
     return check.reason === 'expired'
-      ? refusal(410, 'Link expired', 'This payment link has expired. Please contact us for a new one.')
+      ? plainPage(410, 'Link expired', 'This payment link has expired. Please contact us for a new one.')
       : notValid();
   }
   const invoice = await store.get(check.invoiceId);
@@ -86,17 +88,17 @@ async function handleForm<S extends z.ZodType>(
 ): Promise<HttpResult> {
   const site = event.headers['sec-fetch-site'];
   if (site && site !== 'same-origin' && site !== 'none')
-    return refusal(403, 'Not allowed', 'This form can only be sent from its own page.');
+    return plainPage(403, 'Not allowed', 'This form can only be sent from its own page.');
   if (!/^application\/x-www-form-urlencoded\b/i.test(event.headers['content-type'] ?? '')) {
-    return refusal(415, 'Not allowed', 'This form must be sent as a web form.');
+    return plainPage(415, 'Not allowed', 'This form must be sent as a web form.');
   }
   const raw = bodyText(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return refusal(413, 'Too large', 'The form is too large.');
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return plainPage(413, 'Too large', 'The form is too large.');
   const resolved = await resolve(event);
   if ('statusCode' in resolved) return resolved;
   const fields = Object.fromEntries(new URLSearchParams(raw));
   if (!checkFormToken(resolved.keys, resolved.token, String(fields.formToken ?? ''))) {
-    return refusal(403, 'Not allowed', 'This form has expired. Please open the link again.');
+    return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
   }
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== '')));
   if (!parsed.success) return render(resolved, { errors: fieldErrors(parsed.error) }, 400);
@@ -138,8 +140,62 @@ const postPromise = (event: HttpEvent) =>
     'promise',
   );
 
+async function showPreferences(event: HttpEvent): Promise<HttpResult> {
+  const resolved = await resolve(event);
+  if ('statusCode' in resolved) return resolved;
+  const consent = await customers.consent(resolved.invoice.customer.customerId);
+  const path = `/preferences/${resolved.token}`;
+  return page(
+    200,
+    preferencesPage(
+      resolved.invoice,
+      path,
+      formToken(resolved.keys, resolved.token) ?? '',
+      consent,
+      event.queryStringParameters?.saved === '1',
+    ),
+  );
+}
+
+/**
+ * Either a mail client's one-click unsubscribe (RFC 8058: the body is exactly
+ * `List-Unsubscribe=One-Click`, no cookie, no form token — the signed link is the authority) or
+ * the preferences form.
+ */
+async function savePreferences(event: HttpEvent): Promise<HttpResult> {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(event.headers['content-type'] ?? '')) {
+    return plainPage(415, 'Not allowed', 'This form must be sent as a web form.');
+  }
+  const raw = bodyText(event);
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return plainPage(413, 'Too large', 'The form is too large.');
+  const resolved = await resolve(event);
+  if ('statusCode' in resolved) return resolved;
+  const fields = new URLSearchParams(raw);
+  if (fields.get('List-Unsubscribe') === 'One-Click') {
+    await changeConsent(customers, resolved.invoice, { email: false }, app.clock.now());
+    return plainPage(200, 'Unsubscribed', 'You will no longer receive payment reminders by email.');
+  }
+  const site = event.headers['sec-fetch-site'];
+  if (site && site !== 'same-origin' && site !== 'none')
+    return plainPage(403, 'Not allowed', 'This form can only be sent from its own page.');
+  if (!checkFormToken(resolved.keys, resolved.token, fields.get('formToken') ?? '')) {
+    return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
+  }
+  const unknown = [...fields.keys()].filter((key) => !['formToken', 'email', 'sms'].includes(key));
+  if (unknown.length > 0) return plainPage(400, 'Not understood', `Unexpected fields: ${unknown.join(', ')}`);
+  await changeConsent(
+    customers,
+    resolved.invoice,
+    { email: fields.get('email') === 'on', sms: fields.get('sms') === 'on' },
+    app.clock.now(),
+  );
+  return { statusCode: 303, headers: { ...securityHeaders, location: `/preferences/${resolved.token}?saved=1` }, body: '' };
+}
+
 export const handler = httpHandler({
   'GET /pay/{token}': showPage,
   'POST /pay/{token}/dispute': postDispute,
   'POST /pay/{token}/promise': postPromise,
+  'GET /preferences/{token}': showPreferences,
+  'POST /preferences/{token}': savePreferences,
 });

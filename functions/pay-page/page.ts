@@ -126,3 +126,26 @@ export function invoicePage(
   }
   return shell(`Invoice ${invoice.invoiceId}`, parts.join('\n'), locale);
 }
+
+export function preferencesPage(
+  invoice: Invoice,
+  path: string,
+  formToken: string,
+  consent: { email: boolean; sms: boolean },
+  saved: boolean,
+): string {
+  const checked = (on: boolean) => (on ? ' checked' : '');
+  const body = `<h1>Communication preferences</h1>
+<p>For ${escapeHtml(invoice.customer.name)}, about invoice ${escapeHtml(invoice.invoiceId)} and any others you have with us.</p>
+${saved ? '<p class="notice" role="status">Your preferences are saved.</p>' : ''}
+<form method="post" action="${escapeHtml(path)}">
+<input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
+<fieldset><legend>Send me payment reminders by</legend>
+<label><input type="checkbox" name="email" value="on"${checked(consent.email)}> Email${invoice.customer.email ? ` (${escapeHtml(invoice.customer.email)})` : ''}</label>
+<label><input type="checkbox" name="sms" value="on"${checked(consent.sms)}> Text message${invoice.customer.phone ? ` (${escapeHtml(invoice.customer.phone)})` : ''}</label>
+</fieldset>
+<p>If you turn both off, a member of our team may contact you instead.</p>
+<button type="submit">Save</button>
+</form>`;
+  return shell('Communication preferences', body, invoice.customer.locale);
+}

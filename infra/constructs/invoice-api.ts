@@ -133,6 +133,10 @@ const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
     'the debtor disputes from the hosted page without logging in; the signed token in the path authorizes it, and a per-form token derived from it guards against cross-site posts.',
   'POST /pay/{token}/promise':
     'the debtor promises a payment date from the hosted page without logging in; authorized by the signed token in the path and a per-form token.',
+  'GET /preferences/{token}':
+    'the communication-preferences page linked from every email; the signed token in the path authorizes it, as for the pay page.',
+  'POST /preferences/{token}':
+    'one-click unsubscribe (RFC 8058) posts here from mail clients without any login or cookie; the signed token in the path is the authorization.',
   'GET /v1/openapi.json': 'the public API description carries no invoice data.',
 };
 

@@ -10,6 +10,8 @@ export interface OutboxMessage {
   readonly invoiceId?: string;
   readonly invoiceIds?: readonly string[];
   readonly step?: string;
+  /** The List-Unsubscribe header of an email. */
+  readonly listUnsubscribe?: string;
   readonly messageId: string;
 }
 

@@ -355,6 +355,7 @@ export class LocalRuntime {
       ...(invoiceIds.length === 1 ? { invoiceId: invoiceIds[0] } : {}),
       ...(invoiceIds.length > 1 ? { invoiceIds } : {}),
       ...(step ? { step } : {}),
+      ...(header('List-Unsubscribe') ? { listUnsubscribe: header('List-Unsubscribe') } : {}),
       messageId: MessageId,
     });
     if (step && step === this.options.crashAfterEmailStep) {

@@ -30,6 +30,12 @@ export class SesMailer implements Mailer {
               Headers: [
                 { Name: 'X-Dunwell-Invoice-Ids', Value: message.invoiceIds.map(encodeURIComponent).join(',') },
                 { Name: 'X-Dunwell-Step', Value: message.step },
+                ...(message.unsubscribeUrl
+                  ? [
+                      { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
+                      { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+                    ]
+                  : []),
               ],
             },
           },

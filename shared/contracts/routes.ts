@@ -56,4 +56,6 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/dispute', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/promise', function: 'pay-page', scopes: null },
+  { method: 'GET', path: '/preferences/{token}', function: 'pay-page', scopes: null },
+  { method: 'POST', path: '/preferences/{token}', function: 'pay-page', scopes: null },
 ];

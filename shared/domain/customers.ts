@@ -356,3 +356,38 @@ export class StoredCustomerDirectory implements CustomerDirectory {
     return (await this.customers.getProfile(customerId))?.consent ?? defaultConsent;
   }
 }
+
+/**
+ * The customer's own choice, from the preferences page or a one-click unsubscribe: changes only
+ * the channels named. A customer known only from invoices gets a profile from that invoice's
+ * contacts. A preferred channel they turned off is dropped.
+ */
+export async function changeConsent(
+  customers: CustomerStore,
+  invoice: Invoice,
+  consent: Partial<ChannelConsent>,
+  now: Date,
+): Promise<CustomerProfile | undefined> {
+  const customerId = invoice.customer.customerId;
+  return mutateProfile(customers, customerId, (existing) => {
+    const at = now.toISOString();
+    const base: CustomerProfile = existing ?? {
+      customerId,
+      ...contactsOf(invoice.customer),
+      consent: defaultConsent,
+      contactsAsOf: invoice.createdAt,
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+    };
+    const next = { email: consent.email ?? base.consent.email, sms: consent.sms ?? base.consent.sms };
+    if (existing && next.email === existing.consent.email && next.sms === existing.consent.sms) return null;
+    const { preferredChannel, ...rest } = base;
+    return {
+      ...rest,
+      ...(preferredChannel && next[preferredChannel] ? { preferredChannel } : {}),
+      consent: next,
+      updatedAt: at,
+    };
+  });
+}

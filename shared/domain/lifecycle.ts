@@ -377,6 +377,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     if (reservation && deps.ledger) await deps.ledger.release(reservation.customerId, claimId);
   };
   let outcome = 'not_due' as SendOutcome;
+  let delivery = 'email' as 'email' | 'sms';
   const afterClaim = await mutateInvoice(deps.store, invoiceId, (invoice) => {
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -417,22 +418,25 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
         reason: 'superseded',
       });
     }
-    const channel = resolveStep(policy, stepId)?.channel;
-    const consented = channel === 'sms' ? consent.sms : consent.email;
-    if (!consented) {
-      // Issue 4 moves an opted-out customer to the next allowed channel; until then, skipped and visible.
+    // A channel the customer opted out of moves the message to the other one, if allowed.
+    const wanted: 'email' | 'sms' = resolveStep(policy, stepId)?.channel === 'sms' ? 'sms' : 'email';
+    const other = wanted === 'sms' ? 'email' : 'sms';
+    const reachable = (channel: 'email' | 'sms') =>
+      consent[channel] && Boolean(channel === 'sms' ? invoice.customer.phone : invoice.customer.email);
+    if (!consent[wanted] && !reachable(other)) {
       outcome = 'no_consent';
       return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: 'no consent' }), {
         at,
         type: 'reminder.skipped',
         stepId,
-        reason: channel === 'sms' ? 'no_sms_consent' : 'no_email_consent',
+        reason: wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent',
       });
     }
-    const address = channel === 'sms' ? invoice.customer.phone : invoice.customer.email;
+    delivery = consent[wanted] ? wanted : other;
+    const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
     if (!address) {
       outcome = 'no_address';
-      const reason = channel === 'sms' ? 'no_phone_number' : 'no_email_address';
+      const reason = delivery === 'sms' ? 'no_phone_number' : 'no_email_address';
       return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: reason }), { at, type: 'reminder.skipped', stepId, reason });
     }
     outcome = 'sent';
@@ -448,7 +452,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   if (!step) throw new Error(`Step ${stepId} is not in policy ${claimed.policy.policyId}@${claimed.policy.version}`);
   // Escalation (a broken promise, an unanswered call) already moved the invoice to a firmer tier.
   const tone = step.tone;
-  const isText = step.channel === 'sms';
+  const isText = delivery === 'sms';
   const to = (isText ? claimed.customer.phone : claimed.customer.email) ?? '';
   let messageId: string;
   let send: () => Promise<{ messageId: string }>;
@@ -475,13 +479,13 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
         entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
         deps.clock.now(),
       );
-      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId });
+      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
     } else {
       const installment = installmentFor(claimed, stepId);
       const message = installment
         ? renderInstallmentReminder(claimed, installment, payUrl)
         : renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now() });
-      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId });
+      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
     }
   } catch (error) {
     // Nothing reached the provider: release the claims so a retry can send.
@@ -512,9 +516,15 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
         ...combined,
       });
     });
-  await recordSent(invoiceId, stepId, tone, step.channel);
+  // The channel it actually went by (a notice stays a notice when it went by email).
+  await recordSent(invoiceId, stepId, tone, step.channel === 'notice' && delivery === 'email' ? 'notice' : delivery);
   for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, 'email');
   return 'sent';
+}
+
+/** The communication-preferences page rides on the same signed token as the pay page. */
+export function preferencesUrl(payUrl: string): string {
+  return payUrl.replace('/pay/', '/preferences/');
 }
 
 /** A claim made for a combined message expires after the longest a send can take (a Lambda's 15 minutes). */

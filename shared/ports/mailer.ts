@@ -6,6 +6,8 @@ export interface OutgoingEmail {
   /** Invoices the message is about; carried as a header so any copy can be traced. */
   readonly invoiceIds: readonly string[];
   readonly step: string;
+  /** One-click unsubscribe target (List-Unsubscribe / List-Unsubscribe-Post, RFC 8058). */
+  readonly unsubscribeUrl?: string | undefined;
 }
 
 /** The provider answered and refused: the message certainly did not leave. Safe to retry. */

@@ -200,24 +200,37 @@ describe('customers', () => {
     await server.advance({ hours: 1 });
   }
 
-  test('a customer who withdrew email consent gets no email; the skipped step is on the timeline', async () => {
-    const customer = contact('C-NOMAIL');
-    const put = await server.api('PUT', '/v1/customers/C-NOMAIL', { ...customer, consent: { email: false, sms: true } });
-    assert.ok(put.status === 201 || put.status === 200, JSON.stringify(put.body));
+  test('a customer who opted out of email gets the reminder by SMS; with no channel left, it is skipped and visible', async () => {
     const now = await server.advance({ hours: 1 });
     const today = now.slice(0, 10);
     const due = new Date(Date.parse(now) + 10 * 86_400_000).toISOString().slice(0, 10);
-    const created = await server.api(
-      'POST',
-      '/v1/invoices',
-      invoiceBody({ invoiceId: 'INV-NOMAIL', issueDate: today, dueDate: due, customer }),
+    const smsOnly = contact('C-NOMAIL');
+    assert.ok(
+      [200, 201].includes((await server.api('PUT', '/v1/customers/C-NOMAIL', { ...smsOnly, consent: { email: false, sms: true } })).status),
     );
-    assert.equal(created.status, 201);
+    const silent = contact('C-NOCHANNEL');
+    assert.ok(
+      [200, 201].includes(
+        (await server.api('PUT', '/v1/customers/C-NOCHANNEL', { ...silent, consent: { email: false, sms: false } })).status,
+      ),
+    );
+    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-NOMAIL', issueDate: today, dueDate: due, customer: smsOnly }));
+    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-NOCHANNEL', issueDate: today, dueDate: due, customer: silent }));
     await server.advance({ days: 12 });
-    assert.deepEqual(await server.outbox('INV-NOMAIL'), []);
-    const invoice = await server.api('GET', '/v1/invoices/INV-NOMAIL');
-    const skipped = invoice.body.timeline.filter((event: { type: string }) => event.type === 'reminder.skipped');
-    assert.ok(skipped.length >= 1);
-    assert.ok(skipped.every((event: { reason: string }) => event.reason === 'no_email_consent' || event.reason === 'superseded'));
+
+    const texts = await server.outbox('INV-NOMAIL');
+    assert.ok(texts.length >= 1);
+    assert.ok(
+      texts.every((message) => message.channel === 'sms' && message.to === smsOnly.phone),
+      JSON.stringify(texts),
+    );
+    const smsInvoice = await server.api('GET', '/v1/invoices/INV-NOMAIL');
+    const sent = smsInvoice.body.timeline.filter((event: { type: string }) => event.type === 'reminder.sent');
+    assert.ok(sent.every((event: { channel: string }) => event.channel === 'sms'));
+
+    assert.deepEqual(await server.outbox('INV-NOCHANNEL'), []);
+    const silentInvoice = await server.api('GET', '/v1/invoices/INV-NOCHANNEL');
+    const skipped = silentInvoice.body.timeline.filter((event: { type: string }) => event.type === 'reminder.skipped');
+    assert.ok(skipped.some((event: { reason: string }) => event.reason === 'no_email_consent'));
   });
 });

@@ -124,4 +124,35 @@ describe('hosted page', () => {
     assert.equal(expired.status, 410);
     assert.doesNotMatch(await expired.text(), /INV-WEB-1/);
   });
+
+  test('one-click unsubscribe from the email header moves reminders to SMS; the preferences page turns email back on', async () => {
+    const link = await linkFromReminder();
+    const [reminder] = await server.outbox('INV-WEB-1');
+    const unsubscribe = /^<(http:\/\/\S+\/preferences\/\S+)>$/.exec(reminder?.listUnsubscribe ?? '')?.[1];
+    assert.ok(unsubscribe, `List-Unsubscribe header: ${reminder?.listUnsubscribe}`);
+    assert.equal(unsubscribe, link.replace('/pay/', '/preferences/'));
+
+    // What a mail client sends (RFC 8058): no cookie, no form token, a fixed body.
+    const oneClick = await fetch(unsubscribe, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    assert.equal(oneClick.status, 200);
+    const customer = await server.api('GET', '/v1/customers/C-100');
+    assert.deepEqual(customer.body.consent, { email: false, sms: true });
+
+    await server.advance({ to: '2026-12-05T00:00:00Z' });
+    const [, next] = await server.outbox('INV-WEB-1');
+    assert.deepEqual([next?.step, next?.channel, next?.to], ['post-3', 'sms', '+4915123456789'], 'the next reminder goes by SMS');
+
+    const preferences = await (await fetch(unsubscribe)).text();
+    assert.match(preferences, /<input type="checkbox" name="email" value="on">/);
+    assert.match(preferences, /<input type="checkbox" name="sms" value="on" checked>/);
+    const forged = await post(unsubscribe, { formToken: 'forged', email: 'on', sms: 'on' });
+    assert.equal(forged.status, 403);
+    const saved = await post(unsubscribe, { formToken: formTokenOf(preferences), email: 'on', sms: 'on' });
+    assert.equal(saved.status, 303);
+    assert.deepEqual((await server.api('GET', '/v1/customers/C-100')).body.consent, { email: true, sms: true });
+  });
 });
