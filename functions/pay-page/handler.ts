@@ -64,6 +64,28 @@ async function showPage(event: HttpEvent): Promise<HttpResult> {
   return render(resolved, { done: done === 'dispute' || done === 'promise' ? done : undefined });
 }
 
+/** Browsers say where a post comes from; a form of ours is only ever posted from our own page. */
+function refuseCrossSite(event: HttpEvent): HttpResult | undefined {
+  const site = event.headers['sec-fetch-site'];
+  return site && site !== 'same-origin' && site !== 'none'
+    ? plainPage(403, 'Not allowed', 'This form can only be sent from its own page.')
+    : undefined;
+}
+
+/** A web form of at most MAX_FORM_BYTES, for a valid link: its fields, or the page to answer instead. */
+async function readForm(
+  event: HttpEvent,
+): Promise<{ resolved: { token: string; invoice: Invoice; keys: Keyring }; fields: URLSearchParams } | HttpResult> {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(event.headers['content-type'] ?? '')) {
+    return plainPage(415, 'Not allowed', 'This form must be sent as a web form.');
+  }
+  const raw = bodyText(event);
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return plainPage(413, 'Too large', 'The form is too large.');
+  const resolved = await resolve(event);
+  if ('statusCode' in resolved) return resolved;
+  return { resolved, fields: new URLSearchParams(raw) };
+}
+
 const disputeForm = z.strictObject({
   formToken: z.string().min(1).max(200),
   reason: z.enum(disputeReasons, { message: 'choose one of the reasons' }),
@@ -86,17 +108,12 @@ async function handleForm<S extends z.ZodType>(
   act: (invoice: Invoice, form: z.infer<S>) => Promise<{ path: string; message: string }[] | undefined>,
   done: 'dispute' | 'promise',
 ): Promise<HttpResult> {
-  const site = event.headers['sec-fetch-site'];
-  if (site && site !== 'same-origin' && site !== 'none')
-    return plainPage(403, 'Not allowed', 'This form can only be sent from its own page.');
-  if (!/^application\/x-www-form-urlencoded\b/i.test(event.headers['content-type'] ?? '')) {
-    return plainPage(415, 'Not allowed', 'This form must be sent as a web form.');
-  }
-  const raw = bodyText(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return plainPage(413, 'Too large', 'The form is too large.');
-  const resolved = await resolve(event);
-  if ('statusCode' in resolved) return resolved;
-  const fields = Object.fromEntries(new URLSearchParams(raw));
+  const crossSite = refuseCrossSite(event);
+  if (crossSite) return crossSite;
+  const form = await readForm(event);
+  if ('statusCode' in form) return form;
+  const { resolved } = form;
+  const fields = Object.fromEntries(form.fields);
   if (!checkFormToken(resolved.keys, resolved.token, String(fields.formToken ?? ''))) {
     return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
   }
@@ -163,21 +180,15 @@ async function showPreferences(event: HttpEvent): Promise<HttpResult> {
  * the preferences form.
  */
 async function savePreferences(event: HttpEvent): Promise<HttpResult> {
-  if (!/^application\/x-www-form-urlencoded\b/i.test(event.headers['content-type'] ?? '')) {
-    return plainPage(415, 'Not allowed', 'This form must be sent as a web form.');
-  }
-  const raw = bodyText(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return plainPage(413, 'Too large', 'The form is too large.');
-  const resolved = await resolve(event);
-  if ('statusCode' in resolved) return resolved;
-  const fields = new URLSearchParams(raw);
+  const form = await readForm(event);
+  if ('statusCode' in form) return form;
+  const { resolved, fields } = form;
   if (fields.get('List-Unsubscribe') === 'One-Click') {
     await changeConsent(customers, resolved.invoice, { email: false }, app.clock.now());
     return plainPage(200, 'Unsubscribed', 'You will no longer receive payment reminders by email.');
   }
-  const site = event.headers['sec-fetch-site'];
-  if (site && site !== 'same-origin' && site !== 'none')
-    return plainPage(403, 'Not allowed', 'This form can only be sent from its own page.');
+  const crossSite = refuseCrossSite(event);
+  if (crossSite) return crossSite;
   if (!checkFormToken(resolved.keys, resolved.token, fields.get('formToken') ?? '')) {
     return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
   }
