@@ -1,91 +1,100 @@
-import { escapeHtml } from './html.ts';
 import { balanceMinor, type Invoice } from './invoice.ts';
-import { displayAmount, formatAmount } from './money.ts';
 import type { Tone } from './policy.ts';
+import { longDate, longDay, money, quantity } from './templates/format.ts';
+import { type Voice, voiceFor } from './templates/languages.ts';
+import { button, document, facts, group, heading, invoiceTable, lineTable, links, type Part, paragraph } from './templates/layout.ts';
 
+/**
+ * Customer messages: reminders (friendly, firm, final), the formal demand, payment-plan
+ * installments, several invoices at once, the thank-you, and the SMS. The language follows the
+ * customer's locale (see templates/languages.ts; English for any other), while amounts and dates
+ * are formatted with the full locale, so de-AT and de-DE read alike but number like themselves.
+ */
 export interface RenderedMessage {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
 }
 
-type Opening = (number: string) => { subject: string; lead: string };
-
-const beforeDue: Record<Tone, Opening> = {
-  friendly: (number) => ({
-    subject: `Friendly reminder: invoice ${number}`,
-    lead: 'This is a friendly reminder that the invoice below is coming due. If you have already paid, thank you, and please ignore this message.',
-  }),
-  firm: (number) => ({
-    subject: `Payment due soon: invoice ${number}`,
-    lead: 'The invoice below is due shortly. Please make sure it is paid on time.',
-  }),
-  final: (number) => ({
-    subject: `Final notice: invoice ${number}`,
-    lead: 'The invoice below is due shortly. Please pay it on time, or contact us at once if something is wrong.',
-  }),
-};
-
-const afterDue: Record<Tone, Opening> = {
-  friendly: (number) => ({
-    subject: `Friendly reminder: invoice ${number} is overdue`,
-    lead: 'The invoice below has passed its due date. Perhaps it slipped through; if you have already paid, thank you, and please ignore this message.',
-  }),
-  firm: (number) => ({
-    subject: `Payment overdue: invoice ${number}`,
-    lead: 'Our records show that the invoice below is past due. Please arrange payment as soon as possible.',
-  }),
-  final: (number) => ({
-    subject: `Final notice: invoice ${number}`,
-    lead: 'This is our final reminder before we escalate the invoice below. Please pay the balance now or contact us if something is wrong.',
-  }),
-};
-
-const formalNotice: Opening = (number) => ({
-  subject: `Formal demand for payment: invoice ${number}`,
-  lead: 'Despite our reminders, the invoice below remains unpaid. This is a formal demand for payment of the balance. If it is not paid, we will refer the matter to a collection agency without further notice.',
-});
-
-const DISPUTE_HINT = 'If you believe this invoice is wrong, reply to this email or use the link above to tell us why.';
-
-/**
- * The common shape of a one-invoice message: greeting, lead, a table of facts, the pay link and
- * an optional closing line, as plain text and as HTML with every value escaped.
- */
-function factsMessage(
-  invoice: Invoice,
-  subject: string,
-  lead: string,
-  facts: readonly [string, string][],
-  action: { readonly payUrl: string; readonly payLabel: string; readonly closing?: string },
-): RenderedMessage {
-  const locale = invoice.customer.locale;
-  const text = [
-    `Dear ${invoice.customer.name},`,
-    '',
-    lead,
-    '',
-    ...facts.map(([label, value]) => `${label}: ${value}`),
-    '',
-    `Pay online: ${action.payUrl}`,
-    ...(action.closing ? ['', action.closing] : []),
-  ].join('\n');
-  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
-<p>Dear ${escapeHtml(invoice.customer.name)},</p>
-<p>${escapeHtml(lead)}</p>
-<table role="presentation">${facts.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>
-<p><a href="${escapeHtml(action.payUrl)}">${escapeHtml(action.payLabel)}</a></p>
-${action.closing ? `<p>${escapeHtml(action.closing)}</p>\n` : ''}</body></html>`;
-  return { subject, text, html };
+/** What is still owed: the balance, never the original amount, and never below zero. */
+function amountDueMinor(invoice: Invoice): number {
+  return Math.max(balanceMinor(invoice), 0);
 }
 
-function formatDate(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+function isOverdue(invoice: Invoice, now: Date): boolean {
+  return now.toISOString().slice(0, 10) > invoice.dueDate;
+}
+
+/**
+ * The hosted page behind the pay link has a section to dispute and one to promise a date; the
+ * fragment takes the customer straight there (the same signed token, so no second link to sign).
+ */
+function pageSection(payUrl: string, section: 'dispute' | 'promise'): string {
+  return `${payUrl.replace(/#.*$/s, '')}#${section}`;
+}
+
+function secondaryLinks({ wording }: Voice, payUrl: string): Part {
+  return links(
+    [
+      { label: wording.dispute, href: pageSection(payUrl, 'dispute') },
+      { label: wording.promise, href: pageSection(payUrl, 'promise') },
+    ],
+    wording.field,
+  );
+}
+
+function invoiceLines({ wording, locale }: Voice, invoice: Invoice): Part | undefined {
+  if (invoice.lines.length === 0) return undefined;
+  const { labels } = wording;
+  return lineTable(
+    labels.lines,
+    labels,
+    invoice.lines.map((line) => ({
+      description: line.description,
+      quantity: quantity(line.quantity, locale),
+      unitPrice: money(line.unitPriceMinor, invoice.currency, locale),
+    })),
+    wording,
+  );
+}
+
+function poNumber({ wording }: Voice, invoice: Invoice): [string, string][] {
+  return invoice.poNumber ? [[wording.labels.poNumber, invoice.poNumber]] : [];
+}
+
+/**
+ * The shape of a one-invoice message: greeting, lead, facts, the invoice lines, the pay button,
+ * the dispute and promise links, and a closing line.
+ */
+function invoiceMessage(
+  voice: Voice,
+  invoice: Invoice,
+  content: {
+    readonly subject: string;
+    readonly lead: string;
+    readonly facts: readonly (readonly [string, string])[];
+    readonly payUrl: string;
+    readonly payLabel: string;
+    readonly closing?: string;
+  },
+): RenderedMessage {
+  const { wording } = voice;
+  const parts = [
+    paragraph(wording.greeting(invoice.customer.name)),
+    paragraph(content.lead),
+    facts(content.facts, wording.field),
+    invoiceLines(voice, invoice),
+    button(wording.payOnline, content.payLabel, content.payUrl, wording.field),
+    secondaryLinks(voice, content.payUrl),
+    content.closing === undefined ? undefined : paragraph(content.closing),
+  ].filter((part): part is Part => part !== undefined);
+  return document(voice.lang, content.subject, parts);
 }
 
 /**
  * The reminder for one step: invoice number, amount due now (the balance, not the original
- * amount), due date and the pay link. Every interpolated value is escaped in the HTML part.
+ * amount), due date, lines and the pay link. Before and after the due date read differently;
+ * `formal` makes it the formal demand that announces referral to a collection agency.
  */
 export function renderReminder(
   invoice: Invoice,
@@ -93,48 +102,24 @@ export function renderReminder(
   payUrl: string,
   options: { readonly formal?: boolean; readonly now: Date },
 ): RenderedMessage {
-  const locale = invoice.customer.locale;
-  const amountDue = displayAmount(balanceMinor(invoice), invoice.currency, locale);
-  const dueDate = formatDate(invoice.dueDate, locale);
-  const overdue = options.now.toISOString().slice(0, 10) > invoice.dueDate;
-  const opening = options.formal ? formalNotice : (overdue ? afterDue : beforeDue)[tone];
-  const { subject, lead } = opening(invoice.invoiceId);
-  const facts: [string, string][] = [
-    ['Invoice', invoice.invoiceId],
-    ['Amount due', amountDue],
-    ['Due date', dueDate],
-    ...(invoice.poNumber ? ([['PO number', invoice.poNumber]] as [string, string][]) : []),
-  ];
-  return factsMessage(invoice, subject, lead, facts, { payUrl, payLabel: `Pay ${amountDue} now`, closing: DISPUTE_HINT });
-}
-
-export function renderThankYou(invoice: Invoice): RenderedMessage {
-  const locale = invoice.customer.locale;
-  const paid = displayAmount(invoice.paidMinor, invoice.currency, locale);
-  const subject = `Thank you for your payment: invoice ${invoice.invoiceId}`;
-  const lead = `We have received ${paid} for invoice ${invoice.invoiceId}. The invoice is now settled and you will receive no further reminders about it.`;
-  const text = [`Dear ${invoice.customer.name},`, '', lead, '', 'Thank you.'].join('\n');
-  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
-<p>Dear ${escapeHtml(invoice.customer.name)},</p><p>${escapeHtml(lead)}</p><p>Thank you.</p></body></html>`;
-  return { subject, text, html };
-}
-
-/**
- * The SMS: short, with the link, and only GSM-7 characters (no accidental Unicode, which would
- * cut a segment from 160 to 70 characters). Amounts use the ISO code, not a currency sign.
- */
-export function renderText(invoice: Invoice, tone: Tone, payUrl: string): string {
-  const amount = `${formatAmount(Math.max(balanceMinor(invoice), 0), invoice.currency)} ${invoice.currency}`;
-  const lead = tone === 'friendly' ? 'Reminder' : tone === 'firm' ? 'Overdue' : 'Final notice';
-  return gsm7(`${lead}: invoice ${invoice.invoiceId}, ${amount} due ${invoice.dueDate}. Pay: ${payUrl}`);
-}
-
-const gsm7Basic =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-
-/** Replaces anything outside the GSM-7 basic set (e.g. a customer's invoice id with "–"). */
-export function gsm7(text: string): string {
-  return [...text].map((char) => (gsm7Basic.includes(char) ? char : '?')).join('');
+  const voice = voiceFor(invoice.customer.locale);
+  const { wording, locale } = voice;
+  const amountDue = money(amountDueMinor(invoice), invoice.currency, locale);
+  const openings = isOverdue(invoice, options.now) ? wording.reminder.afterDue : wording.reminder.beforeDue;
+  const { subject, lead } = options.formal ? wording.reminder.formal(invoice.invoiceId) : openings[tone](invoice.invoiceId);
+  return invoiceMessage(voice, invoice, {
+    subject,
+    lead,
+    facts: [
+      [wording.labels.invoice, invoice.invoiceId],
+      [wording.labels.amountDue, amountDue],
+      [wording.labels.dueDate, longDate(invoice.dueDate, locale)],
+      ...poNumber(voice, invoice),
+    ],
+    payUrl,
+    payLabel: wording.payNow(amountDue),
+    closing: wording.reminder.closing,
+  });
 }
 
 /** The reminder before a payment-plan installment: that installment's amount and date, and what remains. */
@@ -143,67 +128,160 @@ export function renderInstallmentReminder(
   installment: { readonly number: number; readonly of: number; readonly dueDate: string; readonly amountMinor: number },
   payUrl: string,
 ): RenderedMessage {
-  const locale = invoice.customer.locale;
-  const amount = displayAmount(installment.amountMinor, invoice.currency, locale);
-  const remaining = displayAmount(Math.max(balanceMinor(invoice), 0), invoice.currency, locale);
-  const subject = `Installment ${installment.number} of ${installment.of} due soon: invoice ${invoice.invoiceId}`;
-  const lead = `Thank you for agreeing a payment plan. Installment ${installment.number} of ${installment.of} is due soon.`;
-  const facts: [string, string][] = [
-    ['Invoice', invoice.invoiceId],
-    ['Installment', `${installment.number} of ${installment.of}`],
-    ['Amount', amount],
-    ['Due date', formatDate(installment.dueDate, locale)],
-    ['Remaining balance', remaining],
+  const voice = voiceFor(invoice.customer.locale);
+  const { wording, locale } = voice;
+  const amount = money(installment.amountMinor, invoice.currency, locale);
+  return invoiceMessage(voice, invoice, {
+    subject: wording.installment.subject(installment.number, installment.of, invoice.invoiceId),
+    lead: wording.installment.lead(installment.number, installment.of),
+    facts: [
+      [wording.labels.invoice, invoice.invoiceId],
+      [wording.labels.installment, wording.installment.position(installment.number, installment.of)],
+      [wording.labels.amount, amount],
+      [wording.labels.dueDate, longDate(installment.dueDate, locale)],
+      [wording.labels.remainingBalance, money(amountDueMinor(invoice), invoice.currency, locale)],
+      ...poNumber(voice, invoice),
+    ],
+    payUrl,
+    payLabel: wording.payNow(amount),
+  });
+}
+
+/** Confirms the amount received and that no more reminders will come; no pay button. */
+export function renderThankYou(invoice: Invoice): RenderedMessage {
+  const voice = voiceFor(invoice.customer.locale);
+  const { wording, locale } = voice;
+  const paid = money(invoice.paidMinor, invoice.currency, locale);
+  const lastPayment = Object.values(invoice.payments).reduce<string | undefined>(
+    (latest, payment) => (latest === undefined || payment.paidAt > latest ? payment.paidAt : latest),
+    undefined,
+  );
+  const rows: [string, string][] = [
+    [wording.labels.invoice, invoice.invoiceId],
+    [wording.labels.amountReceived, paid],
+    ...(lastPayment ? ([[wording.labels.paidOn, longDay(lastPayment, locale, invoice.customer.timeZone)]] as [string, string][]) : []),
+    ...poNumber(voice, invoice),
   ];
-  return factsMessage(invoice, subject, lead, facts, { payUrl, payLabel: `Pay ${amount} now` });
+  return document(voice.lang, wording.thankYou.subject(invoice.invoiceId), [
+    paragraph(wording.greeting(invoice.customer.name)),
+    paragraph(wording.thankYou.lead(paid, invoice.invoiceId)),
+    facts(rows, wording.field),
+    paragraph(wording.thankYou.closing),
+  ]);
 }
 
 const toneRank: Record<Tone, number> = { friendly: 0, firm: 1, final: 2 };
 
 /**
  * One message for several invoices of one customer due for a reminder at the same time: each
- * invoice with its amount due, due date and own pay link, in the firmest of their tones.
+ * invoice with its amount due, due date, lines and own links, in the firmest of their tones.
  */
 export function renderCombinedReminder(entries: readonly { invoice: Invoice; tone: Tone; payUrl: string }[], now: Date): RenderedMessage {
   const first = entries[0];
   if (!first) throw new Error('a combined reminder needs at least one invoice');
-  const locale = first.invoice.customer.locale;
+  const voice = voiceFor(first.invoice.customer.locale);
+  const { wording, locale } = voice;
   const tone = entries.reduce<Tone>((firmest, entry) => (toneRank[entry.tone] > toneRank[firmest] ? entry.tone : firmest), 'friendly');
-  const overdue = entries.some((entry) => now.toISOString().slice(0, 10) > entry.invoice.dueDate);
-  const subject =
-    tone === 'final'
-      ? `Final notice: ${entries.length} invoices`
-      : overdue
-        ? `Payment reminder: ${entries.length} invoices, some overdue`
-        : `Friendly reminder: ${entries.length} invoices coming due`;
-  const lead =
-    tone === 'friendly'
-      ? 'Here is a summary of the invoices below. If you have already paid, thank you, and please ignore this message.'
-      : 'The invoices below need your attention. Please arrange payment as soon as possible.';
+  const overdue = entries.some((entry) => isOverdue(entry.invoice, now));
   const rows = entries.map(({ invoice, payUrl }) => ({
-    number: invoice.invoiceId,
-    amount: displayAmount(Math.max(balanceMinor(invoice), 0), invoice.currency, locale),
-    due: formatDate(invoice.dueDate, locale),
+    invoice,
+    invoiceId: invoice.invoiceId,
+    amount: money(amountDueMinor(invoice), invoice.currency, locale),
+    dueDate: longDate(invoice.dueDate, locale),
     payUrl,
+    payLabel: wording.payInvoice(invoice.invoiceId),
   }));
-  const text = [
-    `Dear ${first.invoice.customer.name},`,
-    '',
-    lead,
-    '',
-    ...rows.flatMap((row) => [`Invoice ${row.number}: ${row.amount}, due ${row.due}`, `Pay online: ${row.payUrl}`, '']),
-    'If you believe an invoice is wrong, reply to this email or use its link to tell us why.',
-  ].join('\n');
-  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body style="font-family:sans-serif;line-height:1.5">
-<p>Dear ${escapeHtml(first.invoice.customer.name)},</p>
-<p>${escapeHtml(lead)}</p>
-<table><thead><tr><th align="left">Invoice</th><th align="left">Amount due</th><th align="left">Due date</th><th></th></tr></thead><tbody>${rows
-    .map(
-      (row) =>
-        `<tr><td>${escapeHtml(row.number)}</td><td>${escapeHtml(row.amount)}</td><td>${escapeHtml(row.due)}</td><td><a href="${escapeHtml(row.payUrl)}">Pay</a></td></tr>`,
-    )
-    .join('')}</tbody></table>
-<p>If you believe an invoice is wrong, reply to this email or use its link to tell us why.</p>
-</body></html>`;
-  return { subject, text, html };
+  const currencies = new Set(entries.map(({ invoice }) => invoice.currency));
+  const total =
+    currencies.size === 1
+      ? money(
+          entries.reduce((sum, { invoice }) => sum + amountDueMinor(invoice), 0),
+          first.invoice.currency,
+          locale,
+        )
+      : undefined;
+
+  // Text: one block per invoice (summary, pay link, details); HTML: the list as a table with a
+  // pay link per row, then each invoice's details. Same content, same order of invoices.
+  const details = rows.map((row) => {
+    const po = poNumber(voice, row.invoice);
+    const lines = invoiceLines(voice, row.invoice);
+    const secondary = secondaryLinks(voice, row.payUrl);
+    return {
+      text: [
+        wording.combined.summary(row.invoiceId, row.amount, row.dueDate),
+        wording.field(wording.payOnline, row.payUrl),
+        ...po.map(([label, value]) => wording.field(label, value)),
+        ...(lines ? [lines.text] : []),
+        secondary.text,
+      ].join('\n'),
+      html: group([
+        heading(`${wording.labels.invoice} ${row.invoiceId}`),
+        ...(po.length > 0 ? [facts(po, wording.field)] : []),
+        ...(lines ? [lines] : []),
+        secondary,
+      ]).html,
+    };
+  });
+  const list: Part = {
+    text: [...details.map((detail) => detail.text), ...(total ? [wording.field(wording.labels.totalDue, total)] : [])].join('\n\n'),
+    html: [invoiceTable(wording.labels, rows, total), ...details.map((detail) => detail.html)].join('\n'),
+  };
+  return document(voice.lang, wording.combined.subject(tone, overdue, entries.length), [
+    paragraph(wording.greeting(first.invoice.customer.name)),
+    paragraph(wording.combined.lead(tone)),
+    list,
+    paragraph(wording.combined.closing),
+  ]);
+}
+
+/**
+ * The SMS: short, with the link, and only GSM-7 characters (no accidental Unicode, which would
+ * cut a segment from 160 to 70 characters). Amounts use the ISO code, not a currency sign.
+ */
+export function renderText(invoice: Invoice, tone: Tone, payUrl: string): string {
+  const { wording, locale } = voiceFor(invoice.customer.locale);
+  return gsm7(
+    wording.sms({
+      tone,
+      invoiceId: invoice.invoiceId,
+      balanceMinor: amountDueMinor(invoice),
+      currency: invoice.currency,
+      dueDate: invoice.dueDate,
+      locale,
+      payUrl,
+    }),
+  );
+}
+
+const gsm7Basic =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+
+/** Spaces Intl and typists use that GSM-7 lacks; a plain space reads the same. */
+const spaces = /[\u00a0\u2007\u2009\u202f]/;
+
+/**
+ * Keeps text inside the GSM-7 basic set: letters with an accent GSM-7 lacks lose the accent
+ * ("Último" → "Ultimo", "ç" → "c"), odd spaces become spaces, anything else becomes "?" (e.g. a
+ * customer's invoice id with "–").
+ */
+export function gsm7(text: string): string {
+  return [...text]
+    .map((char) => {
+      if (gsm7Basic.includes(char)) return char;
+      if (spaces.test(char)) return ' ';
+      const bare = char.normalize('NFD').replace(/\p{M}/gu, '');
+      return bare.length > 0 && bare !== char && [...bare].every((c) => gsm7Basic.includes(c)) ? bare : '?';
+    })
+    .join('');
+}
+
+/**
+ * SMS segments a text takes: 160 GSM-7 characters in one, 153 each once split; any character
+ * outside GSM-7 turns the whole message into UCS-2 (70, then 67 per segment).
+ */
+export function smsSegments(text: string): number {
+  if (gsm7(text) === text) return text.length <= 160 ? 1 : Math.ceil(text.length / 153);
+  const units = text.length;
+  return units <= 70 ? 1 : Math.ceil(units / 67);
 }

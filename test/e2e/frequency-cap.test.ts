@@ -37,11 +37,11 @@ describe('several invoices of one customer', () => {
       ],
     );
     const [first] = sent;
-    assert.equal(first?.subject, 'Friendly reminder: 3 invoices coming due');
+    assert.equal(first?.subject, 'Freundliche Erinnerung: 3 Rechnungen werden fällig');
     for (const invoiceId of ids) {
       assert.match(
         first?.text ?? '',
-        new RegExp(`Invoice ${invoiceId}: 1\\.250,00\\s€, due 1\\. Dezember 2026\\nPay online: http://\\S+/pay/\\S+`),
+        new RegExp(`Rechnung ${invoiceId}: 1\\.250,00\\s€, fällig am 1\\. Dezember 2026\\nOnline bezahlen: http://\\S+/pay/\\S+`),
       );
       const invoice = await server.api('GET', `/v1/invoices/${invoiceId}`);
       const reminders = invoice.body.timeline.filter((event: { type: string }) => event.type === 'reminder.sent');

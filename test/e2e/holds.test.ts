@@ -156,7 +156,7 @@ describe('holds pause dunning at once and resume or close when they end', () => 
       ['pre-3', 't2-post-1'],
     );
     assert.equal(messages[1]?.sentAt, '2026-12-08T08:00:00.000Z');
-    assert.equal(messages[1]?.subject, 'Payment overdue: invoice INV-PRM-2');
+    assert.equal(messages[1]?.subject, 'Zahlung überfällig: Rechnung INV-PRM-2');
     const invoice = await server.api('GET', '/v1/invoices/INV-PRM-2');
     assert.equal(invoice.body.policy.tier, 2);
     const tasks = await server.api('GET', '/v1/tasks?status=open&invoiceId=INV-PRM-2');

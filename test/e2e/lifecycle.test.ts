@@ -37,9 +37,9 @@ describe('reminder lifecycle', () => {
       ],
     );
     const [beforeDue, afterDue, firm] = sent;
-    assert.equal(beforeDue?.subject, 'Friendly reminder: invoice INV-SEQ-1');
-    assert.equal(afterDue?.subject, 'Friendly reminder: invoice INV-SEQ-1 is overdue');
-    assert.equal(firm?.subject, 'Payment overdue: invoice INV-SEQ-1');
+    assert.equal(beforeDue?.subject, 'Freundliche Erinnerung: Rechnung INV-SEQ-1');
+    assert.equal(afterDue?.subject, 'Freundliche Erinnerung: Rechnung INV-SEQ-1 ist überfällig');
+    assert.equal(firm?.subject, 'Zahlung überfällig: Rechnung INV-SEQ-1');
     for (const message of sent) {
       assert.match(message.text, /INV-SEQ-1/);
       assert.match(message.text, /1\.250,00\s€/, 'amount due in the customer locale');
@@ -103,7 +103,7 @@ describe('reminder lifecycle', () => {
       ['pre-3', 'thank-you'],
     );
     assert.equal(afterPayment[1]?.sentAt, '2027-01-16T10:00:00.000Z', 'the thank-you goes out at once, not at the next timer');
-    assert.match(afterPayment[1]?.subject ?? '', /Thank you/);
+    assert.equal(afterPayment[1]?.subject, 'Vielen Dank für Ihre Zahlung: Rechnung INV-PAY-1');
 
     await server.advance({ days: 60 });
     assert.deepEqual(

@@ -42,9 +42,9 @@ describe('payment plans', () => {
         ['plan.PLN.INV-PLN-1.1.1', '2026-12-07T08:00:00.000Z'],
       ],
     );
-    assert.equal(messages[1]?.subject, 'Installment 1 of 2 due soon: invoice INV-PLN-1');
-    assert.match(messages[1]?.text ?? '', /Amount: 500,00\s€/);
-    assert.match(messages[1]?.text ?? '', /Remaining balance: 1\.250,00\s€/);
+    assert.equal(messages[1]?.subject, 'Rate 1 von 2 bald fällig: Rechnung INV-PLN-1');
+    assert.match(messages[1]?.text ?? '', /\nBetrag: 500,00\s€\n/);
+    assert.match(messages[1]?.text ?? '', /Restbetrag: 1\.250,00\s€/);
 
     await server.api('POST', '/v1/invoices/INV-PLN-1/payments', { paymentId: 'P-1', amount: '500.00', paidAt: '2026-12-09T12:00:00Z' });
     // The cadence's own steps (post-3, post-14) stay quiet; installment 2 (24 Dec) is reminded Monday 21 Dec.
@@ -55,7 +55,7 @@ describe('payment plans', () => {
       ['pre-3', 'plan.PLN.INV-PLN-1.1.1', 'plan.PLN.INV-PLN-1.1.2'],
     );
     assert.equal(messages[2]?.sentAt, '2026-12-21T08:00:00.000Z');
-    assert.match(messages[2]?.text ?? '', /Remaining balance: 750,00\s€/);
+    assert.match(messages[2]?.text ?? '', /Restbetrag: 750,00\s€/);
 
     await server.api('POST', '/v1/invoices/INV-PLN-1/payments', { paymentId: 'P-2', amount: '750.00', paidAt: '2026-12-23T12:00:00Z' });
     await server.advance({ days: 30 });

@@ -118,7 +118,10 @@ describe('policies', () => {
     );
     const [sms] = one;
     assert.equal(sms?.to, '+4915123456789');
-    assert.match(sms?.text ?? '', /^Reminder: invoice INV-POL-1, 1250\.00 EUR due 2026-11-18\. Pay: http:\/\/127\.0\.0\.1:\d+\/pay\/\S+$/);
+    assert.match(
+      sms?.text ?? '',
+      /^Erinnerung an Rechnung INV-POL-1: 1\.250,00 EUR, fällig am 18\.11\.2026\. Zahlen: http:\/\/127\.0\.0\.1:\d+\/pay\/\S+$/,
+    );
   });
 
   test('an unknown policy on a new invoice is a 400 naming policyId', async () => {

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { gsm7, renderCombinedReminder, renderInstallmentReminder, renderReminder, renderText } from '#domain/reminder-message.ts';
+import {
+  gsm7,
+  renderCombinedReminder,
+  renderInstallmentReminder,
+  renderReminder,
+  renderText,
+  renderThankYou,
+  smsSegments,
+} from '#domain/reminder-message.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 const hostile = newInvoice({ customer: { name: '<script>alert(1)</script> & "Co"' }, poNumber: '<b>PO</b>' });
@@ -52,5 +60,93 @@ describe('reminder messages', () => {
     const text = renderText({ ...newInvoice(), invoiceId: 'INV–2026“1”' }, 'firm', 'https://pay.example/pay/t');
     assert.equal(gsm7(text), text);
     assert.match(text, /^Overdue: invoice INV\?2026\?1\?, 1250\.00 EUR due 2026-12-01\. Pay: https:\/\/pay\.example\/pay\/t$/);
+  });
+
+  test('English keeps its wording: facts, pay link, then the dispute and promise links on the hosted page', () => {
+    const message = renderReminder(newInvoice(), 'friendly', 'https://pay.example/pay/t', { now });
+    assert.match(message.text, /^Dear Acme GmbH,\n\nThe invoice below has passed its due date\./);
+    assert.match(message.text, /\nInvoice: INV-2026-0001\nAmount due: €1,250\.00\nDue date: December 1, 2026\nPO number: PO-778\n/);
+    assert.match(message.text, /\nInvoice lines:\n- Consulting, November: 10 × €125\.00\n/);
+    assert.match(message.text, /\nPay online: https:\/\/pay\.example\/pay\/t\n/);
+    assert.match(
+      message.text,
+      /\nDispute this invoice: https:\/\/pay\.example\/pay\/t#dispute\nPromise a payment date: https:\/\/pay\.example\/pay\/t#promise\n/,
+    );
+    assert.match(message.text, /\n\nIf you believe this invoice is wrong, reply to this email or use the link above to tell us why\.$/);
+    assert.match(message.html, /<a href="https:\/\/pay\.example\/pay\/t" [^>]*>Pay €1,250\.00 now<\/a>/);
+  });
+
+  test('the dispute and promise links replace a fragment the pay link may already have', () => {
+    const message = renderReminder(newInvoice(), 'firm', 'https://pay.example/pay/t#top', { now });
+    assert.match(message.text, /Dispute this invoice: https:\/\/pay\.example\/pay\/t#dispute\n/);
+    assert.match(message.html, /href="https:\/\/pay\.example\/pay\/t#promise"/);
+  });
+
+  test('an installment reminder names the installment, its amount and date, and what remains', () => {
+    const message = renderInstallmentReminder(
+      newInvoice(),
+      { number: 2, of: 3, dueDate: '2027-01-15', amountMinor: 40_000 },
+      'https://p/t',
+    );
+    assert.equal(message.subject, 'Installment 2 of 3 due soon: invoice INV-2026-0001');
+    assert.match(message.text, /Installment: 2 of 3\nAmount: €400\.00\nDue date: January 15, 2027\nRemaining balance: €1,250\.00\n/);
+    assert.match(message.html, />Pay €400\.00 now</);
+  });
+
+  test('the thank-you confirms the amount received and that no more reminders come, with no pay link', () => {
+    const invoice = {
+      ...newInvoice(),
+      paidMinor: 125_000,
+      payments: { P1: { paymentId: 'P1', amountMinor: 125_000, paidAt: '2026-12-20T23:30:00Z', recordedAt: '2026-12-20T23:30:00Z' } },
+    };
+    const message = renderThankYou(invoice);
+    assert.equal(message.subject, 'Thank you for your payment: invoice INV-2026-0001');
+    assert.match(message.text, /We have received €1,250\.00 for invoice INV-2026-0001\. .*no further reminders/);
+    assert.match(message.text, /Paid on: December 21, 2026/, 'the day of payment where the customer is (Berlin)');
+    assert.doesNotMatch(message.html, /<a /);
+  });
+
+  test('a combined reminder totals the balances in one currency, and shows no total across currencies', () => {
+    const entries = [
+      { invoice: newInvoice(), tone: 'friendly' as const, payUrl: 'https://p/a' },
+      {
+        invoice: { ...newInvoice(), invoiceId: 'INV-2', amountMinor: 50_000, paidMinor: 10_000 },
+        tone: 'firm' as const,
+        payUrl: 'https://p/b',
+      },
+    ];
+    const same = renderCombinedReminder(entries, new Date('2026-11-20T00:00:00Z'));
+    assert.equal(same.subject, 'Friendly reminder: 2 invoices coming due');
+    assert.match(same.text, /Invoice INV-2: €400\.00, due December 1, 2026\nPay online: https:\/\/p\/b\n/);
+    assert.match(same.text, /\n\nTotal due: €1,650\.00\n\n/);
+    assert.match(same.html, /<tfoot>.*€1,650\.00/s);
+    assert.match(same.html, /<a href="https:\/\/p\/b"[^>]*>Pay invoice INV-2<\/a>/, 'each pay link names its invoice');
+    const mixed = renderCombinedReminder(
+      [entries[0]!, { ...entries[1]!, invoice: { ...entries[1]!.invoice, currency: 'USD' } }],
+      new Date('2026-11-20T00:00:00Z'),
+    );
+    assert.doesNotMatch(mixed.text, /Total due/);
+    assert.doesNotMatch(mixed.html, /<tfoot>/);
+    assert.match(mixed.text, /Invoice INV-2: \$400\.00/);
+  });
+
+  test('gsm7 drops accents GSM-7 lacks, keeps those it has, and turns odd spaces into spaces', () => {
+    assert.equal(gsm7('Último aviso: ça coûte 1\u202f250,00\u00a0EUR'), 'Ultimo aviso: ca coute 1 250,00 EUR');
+    assert.equal(gsm7('Fällig am: échéance, año, Übersicht'), 'Fällig am: échéance, año, Übersicht');
+    assert.equal(gsm7('€ – “x” 😀'), '? ? ?x? ?');
+  });
+
+  test('SMS segments: 160 GSM-7 characters in one, then 153 each; Unicode drops to 70, then 67', () => {
+    assert.equal(smsSegments('a'.repeat(160)), 1);
+    assert.equal(smsSegments('a'.repeat(161)), 2);
+    assert.equal(smsSegments('a'.repeat(306)), 2);
+    assert.equal(smsSegments('a'.repeat(307)), 3);
+    assert.equal(smsSegments(`${'a'.repeat(69)}–`), 1);
+    assert.equal(smsSegments(`${'a'.repeat(70)}–`), 2);
+  });
+
+  test('the SMS shows the balance, not the original amount', () => {
+    const text = renderText({ ...newInvoice(), paidMinor: 100_000 }, 'friendly', 'https://p/t');
+    assert.equal(text, 'Reminder: invoice INV-2026-0001, 250.00 EUR due 2026-12-01. Pay: https://p/t');
   });
 });
