@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { invoiceBody, LocalServer } from '../support/local-server.ts';
+
+/**
+ * A person on a phone and on a desktop, in Debian's Chromium: open the link from a real outbox
+ * email, read the page, dispute or promise, and an automated accessibility check (axe-core).
+ * Screenshots are kept in test-artifacts/ for review.
+ */
+const CHROMIUM = process.env.DUNWELL_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const flags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const viewports = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 800 },
+} as const;
+
+for (const [device, viewport] of Object.entries(viewports)) {
+  describe(`hosted page on a ${device}`, () => {
+    let server: LocalServer;
+    let context: BrowserContext;
+    let profile: string;
+
+    before(async () => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+      profile = mkdtempSync(join(tmpdir(), 'dunwell-chromium-'));
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: flags,
+        viewport,
+        isMobile: device === 'phone',
+        // Lets the test inject axe-core despite the page's strict CSP (which allows no script at all).
+        bypassCSP: true,
+      });
+    });
+    after(async () => {
+      await context?.close();
+      await server?.stop();
+      rmSync(profile, { recursive: true, force: true });
+    });
+
+    /** Creates an invoice due soon and moves the virtual clock until its first reminder has gone out. */
+    const linkFor = async (invoiceId: string) => {
+      await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }));
+      for (let step = 0; step < 40 && (await server.outbox(invoiceId)).length === 0; step++) await server.advance({ days: 1 });
+      const [reminder] = await server.outbox(invoiceId);
+      const link = /(http:\/\/\S+\/pay\/\S+)/.exec(reminder?.text ?? '')?.[1];
+      assert.ok(link, 'the reminder email carries the link');
+      return link;
+    };
+
+    test('the page from the email link reads well and passes the accessibility check', async () => {
+      const link = await linkFor(`INV-${device.toUpperCase()}-1`);
+      const page = await context.newPage();
+      const response = await page.goto(link);
+      assert.equal(response?.status(), 200);
+      assert.match(await page.locator('h1').innerText(), new RegExp(`INV-${device.toUpperCase()}-1`));
+      assert.match(await page.locator('.amount').innerText(), /1\.250,00\s€/);
+      await page.screenshot({ path: join(ARTIFACTS, `hosted-page-${device}.png`), fullPage: true });
+      // Nothing wider than the screen on a phone.
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+          .documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
+      await page.addScriptTag({ content: axeSource });
+      const results = await page.evaluate(async () => {
+        const run = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run;
+        return run();
+      });
+      const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      assert.deepEqual(
+        serious.map((violation) => violation.id),
+        [],
+      );
+      await page.close();
+    });
+
+    test('a dispute sent from the page stops the reminders at once', async () => {
+      const invoiceId = `INV-${device.toUpperCase()}-2`;
+      const link = await linkFor(invoiceId);
+      const page = await context.newPage();
+      await page.goto(link);
+      await page.selectOption('#reason', 'short_delivery');
+      await page.fill('#note', 'Only 8 of 10 hours were delivered');
+      await Promise.all([page.waitForURL(/\?done=dispute$/), page.click('text=Send dispute')]);
+      assert.match(await page.locator('[role=status]').first().innerText(), /paused reminders/);
+      await page.screenshot({ path: join(ARTIFACTS, `dispute-sent-${device}.png`), fullPage: true });
+      const invoice = await server.api('GET', `/v1/invoices/${invoiceId}`);
+      assert.equal(invoice.body.status, 'on_hold');
+      assert.equal(invoice.body.holds[0].disputeReason, 'short_delivery');
+      await page.close();
+    });
+
+    test('a promise to pay by a date, picked in the date field', async () => {
+      const invoiceId = `INV-${device.toUpperCase()}-3`;
+      const link = await linkFor(invoiceId);
+      const page = await context.newPage();
+      await page.goto(link);
+      // Within the policy's promise horizon from the virtual today.
+      const promisedDate = await page.getAttribute('#promisedDate', 'min');
+      assert.ok(promisedDate);
+      await page.fill('#promisedDate', promisedDate);
+      await Promise.all([page.waitForURL(/\?done=promise$/), page.click('text=Promise to pay')]);
+      const invoice = await server.api('GET', `/v1/invoices/${invoiceId}`);
+      assert.equal(invoice.body.holds[0].promisedDate, promisedDate);
+      await page.close();
+    });
+  });
+}
