@@ -21,6 +21,12 @@ const deployConfigSchema = z
     senderDomain: optional(dnsName),
     /** Base of the hosted pay links; when absent, the HTTP API's own URL. */
     publicBaseUrl: optional(z.url({ protocol: /^https$/, error: 'must be an https:// URL' })),
+    /**
+     * Secrets Manager secret (by name) holding the payment provider's credentials as JSON
+     * `{"apiKey": "sk_...", "webhookSecret": "whsec_..."}`; created by the operator, never by
+     * the stack. Defaults to `dunwell/<stage>/stripe`.
+     */
+    paymentSecretName: optional(z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')),
     /** Who is told when a dead-letter queue fills or an execution fails. */
     alarmEmail: optional(z.email()),
     /** Cognito hosted domain prefix (globally unique per region); defaults to `<namePrefix>-<account id>`. */
@@ -44,6 +50,8 @@ export interface DeployConfig {
   readonly senderDomain: string | undefined;
   readonly publicBaseUrl: string | undefined;
   readonly alarmEmail: string | undefined;
+  /** Name of the payment provider's secret (imported by name, see the stateless stack). */
+  readonly paymentSecretName: string;
   readonly authDomainPrefix: string | undefined;
   /** Left undefined for an environment-agnostic synth (no account, no lookups). */
   readonly env: { readonly account: string | undefined; readonly region: string | undefined };
@@ -87,6 +95,7 @@ export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = pro
     senderDomain: config.senderDomain,
     publicBaseUrl: config.publicBaseUrl?.replace(/\/+$/, ''),
     alarmEmail: config.alarmEmail,
+    paymentSecretName: config.paymentSecretName ?? `dunwell/${config.stage}/stripe`,
     authDomainPrefix: config.authDomainPrefix,
     env: { account: config.account, region: config.region },
   };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { composeFunction } from '#adapters/compose.ts';
 import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
+import { PaymentAmountError } from '#adapters/stripe-payments.ts';
 import { childId, fieldErrors } from '#contracts/api.ts';
 import { addDays } from '#domain/calendar.ts';
 import { changeConsent } from '#domain/customers.ts';
 import { activeHolds, disputeReasons, localDate, makePromise, openDispute } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
-import type { Invoice } from '#domain/invoice.ts';
+import { balanceMinor, type Invoice } from '#domain/invoice.ts';
 import { changeInvoice } from '#domain/lifecycle.ts';
 import { checkFormToken, formToken, type Keyring, parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
 import { policyFor } from '#domain/policy.ts';
@@ -17,6 +18,8 @@ const store = app.invoiceStore();
 const secrets = app.secrets();
 const deps = { store, clock: app.clock, events: app.events(), log: app.log };
 const customers = app.customerStore();
+const payments = app.paymentProvider();
+const publicBaseUrl = app.publicBaseUrl();
 
 /** A hosted-page form is a few fields; anything bigger is not ours. */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -61,7 +64,8 @@ async function showPage(event: HttpEvent): Promise<HttpResult> {
   const resolved = await resolve(event);
   if ('statusCode' in resolved) return resolved;
   const done = event.queryStringParameters?.done;
-  return render(resolved, { done: done === 'dispute' || done === 'promise' ? done : undefined });
+  const known = ['dispute', 'promise', 'paid', 'cancelled'] as const;
+  return render(resolved, { done: known.find((value) => value === done) });
 }
 
 /** Browsers say where a post comes from; a form of ours is only ever posted from our own page. */
@@ -157,6 +161,51 @@ const postPromise = (event: HttpEvent) =>
     'promise',
   );
 
+const checkoutForm = z.strictObject({ formToken: z.string().min(1).max(200) });
+
+/**
+ * The pay button: a checkout at the payment provider for the current balance, then a 303 to
+ * its hosted page. It comes back to this page with `?done=paid` or `?done=cancelled`; the
+ * payment itself is only recorded when the provider's signed webhook says so.
+ */
+async function postCheckout(event: HttpEvent): Promise<HttpResult> {
+  const crossSite = refuseCrossSite(event);
+  if (crossSite) return crossSite;
+  const form = await readForm(event);
+  if ('statusCode' in form) return form;
+  const { resolved, fields } = form;
+  if (!checkFormToken(resolved.keys, resolved.token, fields.get('formToken') ?? '')) {
+    return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
+  }
+  if (!checkoutForm.safeParse(Object.fromEntries(fields)).success) {
+    return plainPage(400, 'Not understood', 'This form has unexpected fields.');
+  }
+  const { invoice, token } = resolved;
+  const balance = balanceMinor(invoice);
+  const settled = invoice.status === 'paid' || invoice.status === 'void' || invoice.status === 'written_off';
+  // Nothing to pay (paid meanwhile, voided, credited): the page shows why.
+  if (settled || balance <= 0) return { statusCode: 303, headers: { ...securityHeaders, location: `/pay/${token}` }, body: '' };
+  const back = `${publicBaseUrl}/pay/${token}`;
+  try {
+    const checkout = await payments.createCheckout({
+      invoiceId: invoice.invoiceId,
+      amountMinor: balance,
+      currency: invoice.currency,
+      description: `Invoice ${invoice.invoiceId}`,
+      successUrl: `${back}?done=paid`,
+      cancelUrl: `${back}?done=cancelled`,
+    });
+    app.log.info('checkout created', { invoiceId: invoice.invoiceId, sessionId: checkout.sessionId, amountMinor: balance });
+    return { statusCode: 303, headers: { ...securityHeaders, location: checkout.url }, body: '' };
+  } catch (error) {
+    if (error instanceof PaymentAmountError) {
+      return plainPage(422, 'Online payment not available', 'This amount cannot be paid online. Please pay by bank transfer.');
+    }
+    app.log.error('checkout could not be created', { invoiceId: invoice.invoiceId, error: String(error) });
+    return plainPage(502, 'Payment not available', 'Online payment is not available right now. Please try again in a few minutes.');
+  }
+}
+
 async function showPreferences(event: HttpEvent): Promise<HttpResult> {
   const resolved = await resolve(event);
   if ('statusCode' in resolved) return resolved;
@@ -207,6 +256,7 @@ export const handler = httpHandler({
   'GET /pay/{token}': showPage,
   'POST /pay/{token}/dispute': postDispute,
   'POST /pay/{token}/promise': postPromise,
+  'POST /pay/{token}/checkout': postCheckout,
   'GET /preferences/{token}': showPreferences,
   'POST /preferences/{token}': savePreferences,
 });

@@ -6,8 +6,10 @@ import { displayAmount } from '#domain/money.ts';
 
 /**
  * The hosted page behind every pay link: server-rendered, mobile-first, no scripts at all.
- * Forms post back to the same path with a per-form token. (The pay button and the payment
- * provider come with issue 4's checkout; until then the page says so.)
+ * Forms post back to the same path with a per-form token. The pay button posts to
+ * `/checkout`, which redirects to the payment provider's hosted checkout (Stripe Checkout; the
+ * sandbox locally) — hence that one extra origin in `form-action` (browsers apply it to the
+ * redirect after a form post).
  */
 const styles = `body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1a1a1a;background:#fff}
 main{max-width:40rem;margin:0 auto;padding:1rem}
@@ -26,7 +28,7 @@ export const styleHash = `sha256-${createHash('sha256').update(styles).digest('b
 export const securityHeaders: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': `default-src 'none'; style-src '${styleHash}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'content-security-policy': `default-src 'none'; style-src '${styleHash}'; form-action 'self' https://checkout.stripe.com; base-uri 'none'; frame-ancestors 'none'`,
   'referrer-policy': 'no-referrer',
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
   'x-content-type-options': 'nosniff',
@@ -47,7 +49,7 @@ const reasonLabels: Record<(typeof disputeReasons)[number], string> = {
 };
 
 export interface PageState {
-  readonly done?: 'dispute' | 'promise' | undefined;
+  readonly done?: 'dispute' | 'promise' | 'paid' | 'cancelled' | undefined;
   readonly errors?: readonly { path: string; message: string }[] | undefined;
 }
 
@@ -75,6 +77,8 @@ export function invoicePage(
     parts.push('<p class="notice" role="status">Thank you. We have paused reminders while we look into your dispute.</p>');
   if (state.done === 'promise')
     parts.push('<p class="notice" role="status">Thank you. We have noted your promise and paused reminders until then.</p>');
+  if (state.done === 'paid') parts.push('<p class="notice" role="status">Thank you, your payment is being confirmed.</p>');
+  if (state.done === 'cancelled') parts.push('<p class="notice" role="status">Payment cancelled. Nothing was charged.</p>');
   if (state.errors && state.errors.length > 0) {
     parts.push(
       `<div class="error" role="alert"><p>Please check the form:</p><ul>${state.errors
@@ -94,7 +98,12 @@ export function invoicePage(
     parts.push(`<p>Amount due</p><p class="amount">${escapeHtml(money(balance))}</p>`);
     parts.push(`<p>Due date: ${escapeHtml(formatDate(invoice.dueDate, locale))}</p>`);
     if (onHold.length > 0) parts.push('<p class="notice">Reminders for this invoice are paused.</p>');
-    parts.push('<p><em>Online payment is coming soon; please pay by bank transfer for now.</em></p>');
+    if (balance > 0 && state.done !== 'paid') {
+      parts.push(`<form method="post" action="${escapeHtml(path)}/checkout">
+<input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
+<button type="submit">Pay ${escapeHtml(money(balance))}</button>
+</form>`);
+    }
   }
   if (invoice.lines.length > 0) {
     parts.push(

@@ -28,6 +28,8 @@ export interface CatalogueResources {
   readonly wakeFunction: DunwellFunction;
   readonly email: ReminderEmail;
   readonly linkSecret: ISecret;
+  /** The payment provider's credentials, imported by name (its ARN carries Secrets Manager's random suffix). */
+  readonly paymentSecret: ISecret;
   readonly publicBaseUrl: string;
   /** Where collector tasks are published; its KMS key (if any) is granted along with it. */
   readonly collectorTasks: ITopic;
@@ -55,6 +57,7 @@ const variableNeedsOneOf: Partial<Record<EnvName, readonly Access[]>> = {
   [EnvName.senderEmail]: ['ses:send'],
   [EnvName.sesConfigurationSet]: ['ses:send'],
   [EnvName.linkSecretId]: ['linkSecret:read'],
+  [EnvName.paymentSecretId]: ['paymentSecret:read'],
   [EnvName.collectorsTopicArn]: ['collectors:publish'],
 };
 const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
@@ -67,6 +70,7 @@ const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
   'scheduler:manage': [EnvName.scheduleGroup],
   'ses:send': [EnvName.senderEmail, EnvName.sesConfigurationSet],
   'linkSecret:read': [EnvName.linkSecretId],
+  'paymentSecret:read': [EnvName.paymentSecretId],
   'collectors:publish': [EnvName.collectorsTopicArn],
 };
 
@@ -116,6 +120,9 @@ function variableValue(variable: EnvName, r: CatalogueResources): string {
       return r.linkSecret.secretArn;
     case EnvName.collectorsTopicArn:
       return r.collectorTasks.topicArn;
+    // By name: an imported secret's partial ARN lacks the suffix GetSecretValue would need.
+    case EnvName.paymentSecretId:
+      return r.paymentSecret.secretName;
   }
 }
 
@@ -181,6 +188,13 @@ function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources)
       return;
     case 'linkSecret:read':
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [r.linkSecret.secretArn] }));
+      return;
+    case 'paymentSecret:read':
+      // A secret imported by name has a partial ARN; `-??????` matches exactly the six-character
+      // suffix Secrets Manager appends (no `*`: it cannot match another secret's name).
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [`${r.paymentSecret.secretArn}-??????`] }),
+      );
       return;
     case 'collectors:publish':
       fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [r.collectorTasks.topicArn] }));

@@ -133,6 +133,10 @@ const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
     'the debtor disputes from the hosted page without logging in; the signed token in the path authorizes it, and a per-form token derived from it guards against cross-site posts.',
   'POST /pay/{token}/promise':
     'the debtor promises a payment date from the hosted page without logging in; authorized by the signed token in the path and a per-form token.',
+  'POST /pay/{token}/checkout':
+    'the debtor starts a card payment from the hosted page without logging in; authorized by the signed token in the path and a per-form token, and it only redirects to the payment provider (the payment is recorded from the signed webhook, never from this request).',
+  'POST /webhooks/stripe':
+    'Stripe calls it without any AWS or OAuth credentials; the handler verifies the Stripe-Signature HMAC over the raw body with the endpoint signing secret, refuses stale timestamps, and de-duplicates events.',
   'GET /preferences/{token}':
     'the communication-preferences page linked from every email; the signed token in the path authorizes it, as for the pay page.',
   'POST /preferences/{token}':

@@ -86,6 +86,7 @@ export class LocalGateway {
     if (!this.runtime.started)
       return problem(response, 503, 'starting', 'Starting', 'The local runtime is still starting', { 'retry-after': '1' });
     if (url.pathname.startsWith('/_local/')) return this.local(request, response, url);
+    if (url.pathname.startsWith('/_sandbox/')) return this.sandbox(request, response, url);
 
     const method = request.method ?? 'GET';
     const match = this.match(method, url.pathname);
@@ -166,6 +167,21 @@ export class LocalGateway {
       return { route, parameters: Object.fromEntries(names.map((name, index) => [name, found[index + 1] ?? ''])) };
     }
     return undefined;
+  }
+
+  /** The payment sandbox's checkout pages (what checkout.stripe.com is on AWS), and its delivered webhooks. */
+  private async sandbox(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    await readBody(request, 64 * 1024);
+    if (request.method === 'GET' && url.pathname === '/_sandbox/webhooks') {
+      const remote = request.socket.remoteAddress ?? '';
+      if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) {
+        return problem(response, 403, 'forbidden', 'Forbidden', 'Local controls answer loopback only');
+      }
+      return sendJson(response, 200, this.runtime.stripe.delivered);
+    }
+    const answer = await this.runtime.stripe.handle(request.method ?? 'GET', url.pathname);
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
   }
 
   /** Loopback-only controls of the embedded runtime. */

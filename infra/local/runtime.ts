@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { installClock } from '#adapters/clock.ts';
-import { EnvName } from '#contracts/env.ts';
+import { EnvName, STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
 import { Activity } from './activity.ts';
@@ -18,6 +18,7 @@ import { functionNameFromArn, LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunc
 import { Outbox } from './outbox.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
+import { StripeSandbox } from './stripe-sandbox.ts';
 import { ensureTables } from './tables.ts';
 import { TopicFeed } from './topic-feed.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -47,6 +48,7 @@ const LOCAL_TABLE_NAME = 'dunwell-local-runtime';
 const SCHEDULE_GROUP = 'dunwell-timers';
 const START_QUEUE = 'dunwell-start';
 const LINK_SECRET_ID = 'dunwell/link-signing';
+const PAYMENT_SECRET_ID = 'dunwell/stripe';
 const MAX_DELIVERIES = 5;
 /** The collectors topic: collector tasks are published here (GET /_local/topics shows them). */
 export const LOCAL_COLLECTORS_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:dunwell-local-collector-tasks`;
@@ -63,6 +65,9 @@ export class LocalRuntime {
   /** Messages published to SNS topics (collector tasks), as subscribers would receive them. */
   readonly topics: TopicFeed;
   readonly host: LambdaHost;
+  /** The Stripe-compatible payment sandbox (API for the SDK; checkout pages via the gateway). */
+  readonly stripe: StripeSandbox;
+  private publicBaseUrl = '';
   readonly deadLetters: { source: string; payload: unknown; error: string }[] = [];
   sesUrl = '';
   private readonly options: RuntimeOptions;
@@ -81,6 +86,11 @@ export class LocalRuntime {
     this.outbox = new Outbox(this.file('outbox.jsonl'));
     this.topics = new TopicFeed(this.file('topics.jsonl'));
     this.host = new LambdaHost(this.activity);
+    this.stripe = new StripeSandbox({
+      now: () => this.clock.now(),
+      secret: () => JSON.parse(this.readSecret(PAYMENT_SECRET_ID)) as { apiKey: string; webhookSecret: string },
+      gatewayUrl: () => this.publicBaseUrl,
+    });
   }
 
   started = false;
@@ -88,6 +98,8 @@ export class LocalRuntime {
   /** Boots everything; `publicBaseUrl` is where the gateway listens, for the links in messages. */
   async start(publicBaseUrl: string): Promise<void> {
     installClock(this.clock);
+    this.publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+    const stripeUrl = await this.stripe.listen();
     this.dynamo = dynalite({
       createTableMs: 0,
       deleteTableMs: 0,
@@ -174,6 +186,9 @@ export class LocalRuntime {
       [EnvName.publicBaseUrl]: publicBaseUrl,
       [EnvName.linkSecretId]: LINK_SECRET_ID,
       [EnvName.collectorsTopicArn]: LOCAL_COLLECTORS_TOPIC_ARN,
+      [EnvName.paymentSecretId]: PAYMENT_SECRET_ID,
+      // Endpoint configuration for the Stripe SDK, like AWS_ENDPOINT_URL_* for the AWS SDKs.
+      [STRIPE_API_URL_VARIABLE]: stripeUrl,
     });
 
     const client = new DynamoDBClient({ endpoint: dynamoUrl });
@@ -216,6 +231,7 @@ export class LocalRuntime {
     this.stopped = true;
     this.stepFunctions?.stopAll();
     await this.endpoint?.close();
+    await this.stripe.close();
     this.sesServer?.closeAllConnections();
     await new Promise((done) => this.sesServer?.close(done));
     await new Promise((done) => this.dynamo?.close(done));
@@ -314,22 +330,37 @@ export class LocalRuntime {
     });
   }
 
+  /** Secrets Manager: the pay-link keyring and the payment secret, generated at first boot and kept in the data folder. */
   private readSecret(secretId: string): string {
-    if (secretId !== LINK_SECRET_ID) throw new AwsError('ResourceNotFoundException', `Secret ${secretId} not found`);
-    const file = this.file('secrets.json');
-    if (file && existsSync(file)) return readFileSync(file, 'utf8');
-    const secret = JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') });
-    if (file) {
-      writeFileSync(file, secret, { mode: 0o600 });
-      chmodSync(file, 0o600);
-    } else {
-      this.memorySecret ??= secret;
-      return this.memorySecret;
+    if (secretId === LINK_SECRET_ID) {
+      return this.persistedSecret('secrets.json', () => JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') }));
     }
+    if (secretId === PAYMENT_SECRET_ID) {
+      return this.persistedSecret('payment-secret.json', () =>
+        JSON.stringify({
+          apiKey: `sk_test_local_${randomBytes(18).toString('base64url')}`,
+          webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
+        }),
+      );
+    }
+    throw new AwsError('ResourceNotFoundException', `Secret ${secretId} not found`);
+  }
+
+  private persistedSecret(name: string, generate: () => string): string {
+    const file = this.file(name);
+    if (file && existsSync(file)) return readFileSync(file, 'utf8');
+    if (!file) {
+      const remembered = this.memorySecrets.get(name) ?? generate();
+      this.memorySecrets.set(name, remembered);
+      return remembered;
+    }
+    const secret = generate();
+    writeFileSync(file, secret, { mode: 0o600 });
+    chmodSync(file, 0o600);
     return secret;
   }
 
-  private memorySecret: string | undefined;
+  private readonly memorySecrets = new Map<string, string>();
 
   /** SES v2 SendEmail: forwarded to aws-ses-v2-local (its inbox UI), and recorded in the outbox at virtual time. */
   private async sendEmail(request: Record<string, unknown>, authorization: string): Promise<{ status: number; body: string }> {

@@ -4,7 +4,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -140,6 +140,8 @@ export class DunwellStatelessStack extends Stack {
       wakeFunction: functionNamed(FunctionName.wake),
       email: this.email,
       linkSecret: props.linkSecret,
+      // Created and rotated by the operator (it holds Stripe's keys): imported, never owned.
+      paymentSecret: Secret.fromSecretNameV2(this, 'PaymentSecret', config.paymentSecretName),
       publicBaseUrl: config.publicBaseUrl ?? this.api.url,
       collectorTasks: this.collectorTasks,
     };

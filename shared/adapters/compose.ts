@@ -3,7 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EnvName } from '#contracts/env.ts';
+import { EnvName, STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
 import { type FunctionName, functionEnvironment } from '#contracts/functions.ts';
 import { processClock } from './clock.ts';
 import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
@@ -11,6 +11,7 @@ import { DynamoCustomerStore } from './dynamo-customer-store.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
 import { DynamoPolicyStore } from './dynamo-policy-store.ts';
+import { DynamoProcessedEvents } from './dynamo-processed-events.ts';
 import { DynamoTaskStore } from './dynamo-task-store.ts';
 import { readEnvironment } from './environment.ts';
 import { jsonLogger } from './log.ts';
@@ -22,6 +23,7 @@ import { SesMailer, sesClient } from './ses-mailer.ts';
 import { StepFunctionsWorkflow } from './sfn-workflow.ts';
 import { SnsCollectorNotifier } from './sns-collectors.ts';
 import { SnsTexter, snsClient } from './sns-texter.ts';
+import { StripeCheckoutProvider } from './stripe-payments.ts';
 
 /**
  * Builds a function's adapters from its environment, once per cold start. A function can
@@ -68,5 +70,16 @@ export function composeFunction(name: FunctionName) {
       new SignedPayLinks(new SecretsManagerSource(new SecretsManagerClient({})), need(EnvName.linkSecretId), need(EnvName.publicBaseUrl)),
     secrets: () => new SecretsManagerSource(new SecretsManagerClient({})),
     linkSecretId: () => need(EnvName.linkSecretId),
+    paymentSecretId: () => need(EnvName.paymentSecretId),
+    publicBaseUrl: () => need(EnvName.publicBaseUrl).replace(/\/+$/, ''),
+    /** Stripe Checkout; DUNWELL_STRIPE_API_URL (optional) points the SDK at another endpoint, like AWS_ENDPOINT_URL_*. */
+    paymentProvider: () =>
+      new StripeCheckoutProvider(
+        new SecretsManagerSource(new SecretsManagerClient({})),
+        need(EnvName.paymentSecretId),
+        process.env[STRIPE_API_URL_VARIABLE] || undefined,
+      ),
+    /** Stripe events already handled (webhook de-duplication). */
+    processedStripeEvents: () => new DynamoProcessedEvents(documents, need(EnvName.tableName), 'STRIPE_EVENT'),
   };
 }

@@ -15,6 +15,14 @@ export const EnvName = {
   publicBaseUrl: 'DUNWELL_PUBLIC_BASE_URL',
   linkSecretId: 'DUNWELL_LINK_SECRET_ID',
   collectorsTopicArn: 'DUNWELL_COLLECTORS_TOPIC_ARN',
+  /** Secrets Manager secret `{"apiKey", "webhookSecret"}` of the payment provider (Stripe). */
+  paymentSecretId: 'DUNWELL_PAYMENT_SECRET_ID',
 } as const;
 
 export type EnvName = (typeof EnvName)[keyof typeof EnvName];
+
+/**
+ * Optional endpoint override for the Stripe SDK (like AWS_ENDPOINT_URL_*): unset on AWS, so the
+ * SDK talks to api.stripe.com; the local runtime points it at its Stripe-compatible sandbox.
+ */
+export const STRIPE_API_URL_VARIABLE = 'DUNWELL_STRIPE_API_URL';

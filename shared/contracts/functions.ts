@@ -21,6 +21,7 @@ export const FunctionName = {
   tasksApi: 'tasks-api',
   policiesApi: 'policies-api',
   customersApi: 'customers-api',
+  stripeWebhook: 'stripe-webhook',
 } as const;
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -28,7 +29,7 @@ export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 /** What each function needs, expressed as the environment variables it reads. */
 export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   'invoices-api': [EnvName.tableName, EnvName.startQueueUrl, EnvName.eventBusName],
-  'pay-page': [EnvName.tableName, EnvName.linkSecretId, EnvName.eventBusName],
+  'pay-page': [EnvName.tableName, EnvName.linkSecretId, EnvName.eventBusName, EnvName.paymentSecretId, EnvName.publicBaseUrl],
   'start-dunning': [EnvName.tableName, EnvName.stateMachineArn],
   plan: [EnvName.tableName],
   'send-reminder': [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet, EnvName.publicBaseUrl, EnvName.linkSecretId],
@@ -42,6 +43,7 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   'tasks-api': [EnvName.tableName, EnvName.eventBusName],
   'policies-api': [EnvName.tableName],
   'customers-api': [EnvName.tableName],
+  'stripe-webhook': [EnvName.tableName, EnvName.eventBusName, EnvName.paymentSecretId],
 };
 
 /**
@@ -72,6 +74,8 @@ export type Access =
   | 'scheduler:manage'
   | 'ses:send'
   | 'linkSecret:read'
+  /** Read the payment provider's secret (API key, webhook signing secret). */
+  | 'paymentSecret:read'
   /** Publish to the collectors SNS topic (collector tasks). */
   | 'collectors:publish'
   /** Send SMS through SNS to phone numbers (no topic). */
@@ -79,8 +83,9 @@ export type Access =
 
 export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'invoices-api': ['table:readWrite', 'startQueue:send', 'events:put'],
-  // The debtor's own actions (dispute, promise) write the invoice and signal its execution.
-  'pay-page': ['table:readWrite', 'linkSecret:read', 'events:put'],
+  // The debtor's own actions (dispute, promise) write the invoice and signal its execution;
+  // the pay button opens a checkout at the payment provider.
+  'pay-page': ['table:readWrite', 'linkSecret:read', 'events:put', 'paymentSecret:read'],
   'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start', 'states:describe'],
   plan: ['table:readWrite'],
   'send-reminder': ['table:readWrite', 'ses:send', 'sms:publish', 'linkSecret:read'],
@@ -95,4 +100,6 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'tasks-api': ['table:readWrite', 'events:put'],
   'policies-api': ['table:readWrite'],
   'customers-api': ['table:readWrite'],
+  // Verifies the provider's signature, de-duplicates its events, records the payment and signals.
+  'stripe-webhook': ['table:readWrite', 'events:put', 'paymentSecret:read'],
 };

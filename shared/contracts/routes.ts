@@ -56,6 +56,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/dispute', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/promise', function: 'pay-page', scopes: null },
+  { method: 'POST', path: '/pay/{token}/checkout', function: 'pay-page', scopes: null },
   { method: 'GET', path: '/preferences/{token}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/preferences/{token}', function: 'pay-page', scopes: null },
+  { method: 'POST', path: '/webhooks/stripe', function: 'stripe-webhook', scopes: null },
 ];

@@ -168,7 +168,12 @@ async function linkToCustomer(deps: IngestDeps, invoice: Invoice): Promise<void>
   }
 }
 
-export async function receivePayment(deps: IngestDeps, invoiceId: string, input: PaymentInput): Promise<PaymentOutcome> {
+/** The one payment command: ERP payments and payment-provider webhooks both record through it. */
+export async function receivePayment(
+  deps: Pick<IngestDeps, 'store' | 'clock' | 'events' | 'log'>,
+  invoiceId: string,
+  input: PaymentInput,
+): Promise<PaymentOutcome> {
   let outcome: PaymentOutcome | undefined;
   const invoice = await mutateInvoice(deps.store, invoiceId, (current) => {
     outcome = recordPayment(current, input, deps.clock.now());

@@ -110,6 +110,26 @@ for (const [device, viewport] of Object.entries(viewports)) {
       await page.close();
     });
 
+    test('pay in the sandbox checkout from the page: the invoice is paid and one thank-you follows', async () => {
+      const invoiceId = `INV-${device.toUpperCase()}-4`;
+      const link = await linkFor(invoiceId);
+      const page = await context.newPage();
+      await page.goto(link);
+      await Promise.all([page.waitForURL(/\/_sandbox\/checkout\//), page.click('button:has-text("Pay 1.250,00")')]);
+      await page.screenshot({ path: join(ARTIFACTS, `sandbox-checkout-${device}.png`), fullPage: true });
+      await Promise.all([page.waitForURL(/\?done=paid$/), page.click('button:text-is("Pay")')]);
+      assert.match(await page.locator('[role=status]').first().innerText(), /Thank you/);
+      await server.advance({ hours: 1 });
+      const invoice = await server.api('GET', `/v1/invoices/${invoiceId}`);
+      assert.equal(invoice.body.status, 'paid');
+      const steps = (await server.outbox(invoiceId)).map((message) => message.step);
+      assert.equal(steps.filter((step) => step === 'thank-you').length, 1);
+      await page.goto(link);
+      assert.match(await page.locator('[role=status]').first().innerText(), /paid/);
+      await page.screenshot({ path: join(ARTIFACTS, `paid-${device}.png`), fullPage: true });
+      await page.close();
+    });
+
     test('a promise to pay by a date, picked in the date field', async () => {
       const invoiceId = `INV-${device.toUpperCase()}-3`;
       const link = await linkFor(invoiceId);

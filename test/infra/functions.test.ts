@@ -78,6 +78,7 @@ const actionsFor: Record<Access, readonly string[]> = {
   ],
   'ses:send': ['ses:SendEmail'],
   'linkSecret:read': ['secretsmanager:GetSecretValue'],
+  'paymentSecret:read': ['secretsmanager:GetSecretValue'],
   'collectors:publish': ['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt'],
   'sms:publish': ['sns:Publish'],
 };
@@ -225,21 +226,43 @@ describe('least privilege, spelled out', () => {
     ]);
   });
 
+  const secretReads = (name: FunctionName) => grantsOf(name).filter((grant) => grant.action.startsWith('secretsmanager:'));
+  const isKeyring = (grant: Grant) =>
+    typeof grant.resource === 'object' &&
+    grant.resource !== null &&
+    'Fn::ImportValue' in grant.resource &&
+    cfnText(importedValue(stateful, grant.resource)) === cfnText({ Ref: linkSecretId });
+  /** The imported payment secret: its partial ARN (by name) plus exactly Secrets Manager's six-character suffix. */
+  const isPaymentSecret = (grant: Grant) => /:secret:dunwell\/dev\/stripe-\?\?\?\?\?\?"/.test(cfnText(grant.resource));
+
   test('the link secret is readable by exactly the functions that sign or verify links', () => {
     assert.deepEqual(
-      functionsWithAction('secretsmanager:GetSecretValue'),
+      catalogue.filter((name) => secretReads(name).some(isKeyring)).sort(),
       catalogue.filter((name) => functionAccess[name].includes('linkSecret:read')).sort(),
     );
   });
 
-  test('linkSecret:read grants name the stateful keyring, and nothing else', () => {
+  test('only pay-page and stripe-webhook read the payment secret', () => {
+    assert.deepEqual(catalogue.filter((name) => secretReads(name).some(isPaymentSecret)).sort(), [
+      FunctionName.payPage,
+      FunctionName.stripeWebhook,
+    ]);
+    assert.deepEqual(catalogue.filter((name) => functionAccess[name].includes('paymentSecret:read')).sort(), [
+      FunctionName.payPage,
+      FunctionName.stripeWebhook,
+    ]);
+  });
+
+  test('secret reads name the stateful keyring or the payment secret, and nothing else', () => {
     for (const name of functionsWithAction('secretsmanager:GetSecretValue')) {
-      const reads = grantsOf(name).filter((grant) => grant.action.startsWith('secretsmanager:'));
-      assert.deepEqual(
-        reads.map((grant) => importedValue(stateful, grant.resource)),
-        [{ Ref: linkSecretId }],
-        `${name} reads the keyring by its ARN`,
-      );
+      const reads = secretReads(name);
+      assert.ok(reads.length > 0);
+      for (const grant of reads) {
+        assert.equal(grant.action, 'secretsmanager:GetSecretValue');
+        assert.ok(isKeyring(grant) || isPaymentSecret(grant), `${name} reads ${cfnText(grant.resource)}`);
+      }
+      assert.equal(reads.filter(isKeyring).length, functionAccess[name].includes('linkSecret:read') ? 1 : 0, name);
+      assert.equal(reads.filter(isPaymentSecret).length, functionAccess[name].includes('paymentSecret:read') ? 1 : 0, name);
     }
   });
 });
@@ -324,6 +347,9 @@ describe('variable values', () => {
         { Ref: linkSecretId },
         `${name} names the keyring`,
       );
+    }
+    for (const name of [FunctionName.payPage, FunctionName.stripeWebhook]) {
+      assert.equal(variablesOf(name)[EnvName.paymentSecretId], 'dunwell/dev/stripe', `${name} names the payment secret`);
     }
     const reminder = variablesOf(FunctionName.sendReminder);
     assert.equal(reminder[EnvName.senderEmail], 'billing@example.com');

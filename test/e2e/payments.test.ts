@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, test } from 'node:test';
+import { invoiceBody, LocalServer } from '../support/local-server.ts';
+
+/**
+ * Card payment through the hosted page, end to end on the local runtime: the pay link from a
+ * real outbox email, the checkout form, the sandbox checkout page (Stripe's stand-in), and the
+ * signed webhook the sandbox posts to the real `/webhooks/stripe` handler.
+ */
+describe('payments', () => {
+  let server: LocalServer;
+  afterEach(() => server.stop());
+
+  const INVOICE = 'INV-PAY-1';
+  const linkFromReminder = async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: INVOICE }));
+    await server.advance({ to: '2026-11-30T09:00:00Z' });
+    const [reminder] = await server.outbox(INVOICE);
+    const link = /(http:\/\/\S+\/pay\/\S+)/.exec(reminder?.text ?? '')?.[1];
+    assert.ok(link, 'the reminder carries a pay link');
+    return link;
+  };
+  const formTokenOf = (html: string) => /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...headers },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const location = (response: Response, base: string) => new URL(response.headers.get('location') ?? '', base).toString();
+
+  /** Page → "Pay" form → 303 to the sandbox checkout page; returns that page's URL. */
+  const openCheckout = async (link: string) => {
+    const html = await (await fetch(link)).text();
+    assert.match(html, /<form method="post" action="\/pay\/[^"]+\/checkout">/);
+    assert.match(html, /<button type="submit">Pay 1\.250,00\s€<\/button>/);
+    assert.doesNotMatch(html, /coming soon/);
+    const response = await post(`${link}/checkout`, { formToken: formTokenOf(html) });
+    assert.equal(response.status, 303);
+    const checkoutUrl = location(response, link);
+    assert.match(checkoutUrl, /\/_sandbox\/checkout\/cs_test_[0-9a-f]+$/);
+    const page = await fetch(checkoutUrl);
+    assert.equal(page.status, 200);
+    const checkoutHtml = await page.text();
+    assert.match(checkoutHtml, /<button type="submit">Pay<\/button>/);
+    assert.match(checkoutHtml, /<button type="submit">Fail<\/button>/);
+    assert.match(checkoutHtml, /125000/, 'the balance in Stripe units');
+    return checkoutUrl;
+  };
+  const invoice = async () => (await server.api('GET', `/v1/invoices/${INVOICE}`)).body;
+  const steps = async () => (await server.outbox(INVOICE)).map((message) => message.step);
+  const delivered = async () =>
+    (await (await fetch(`${server.url}/_sandbox/webhooks`)).json()) as {
+      eventId: string;
+      body: string;
+      signature: string;
+      status: number;
+    }[];
+  const postWebhook = (body: string, signature: string) =>
+    fetch(`${server.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body,
+    });
+
+  test('Pay in the sandbox: the invoice is paid, one thank-you, nothing after', async () => {
+    const link = await linkFromReminder();
+    const checkoutUrl = await openCheckout(link);
+    const paid = await fetch(`${checkoutUrl}/pay`, { method: 'POST', redirect: 'manual' });
+    assert.equal(paid.status, 303);
+    const back = location(paid, checkoutUrl);
+    assert.equal(back, `${link}?done=paid`);
+    await server.advance({ hours: 0 });
+    const page = await (await fetch(back)).text();
+    assert.match(page, /Thank you, your payment is being confirmed/);
+    assert.match(page, /This invoice is paid/);
+    assert.doesNotMatch(page, /action="[^"]+\/checkout"/, 'no pay button on a paid invoice');
+
+    const body = await invoice();
+    assert.equal(body.status, 'paid');
+    const payments = body.payments as { paymentId: string; amount: string; method: string }[];
+    assert.equal(payments.length, 1);
+    assert.equal(payments[0]?.amount, '1250.00');
+    assert.equal(payments[0]?.method, 'card');
+    assert.match(payments[0]?.paymentId ?? '', /^pi_test_/, 'the payment intent is the payment id');
+    assert.deepEqual(await steps(), ['pre-3', 'thank-you']);
+    await server.advance({ days: 40 });
+    assert.deepEqual(await steps(), ['pre-3', 'thank-you'], 'nothing after the thank-you');
+    assert.deepEqual(await server.deadLetters(), []);
+  });
+
+  test('Fail in the sandbox: back to the page, nothing recorded', async () => {
+    const link = await linkFromReminder();
+    const checkoutUrl = await openCheckout(link);
+    const failed = await fetch(`${checkoutUrl}/fail`, { method: 'POST', redirect: 'manual' });
+    assert.equal(failed.status, 303);
+    assert.equal(location(failed, checkoutUrl), `${link}?done=cancelled`);
+    assert.match(await (await fetch(`${link}?done=cancelled`)).text(), /Payment cancelled/);
+    await server.advance({ hours: 0 });
+    const body = await invoice();
+    assert.equal(body.status, 'open');
+    assert.deepEqual(body.payments, []);
+    assert.deepEqual(await delivered(), [], 'no webhook');
+  });
+
+  test('webhooks: forged and stale signatures are refused, a replayed event records nothing twice', async () => {
+    const link = await linkFromReminder();
+    const checkoutUrl = await openCheckout(link);
+    const sessionId = checkoutUrl.split('/').pop() ?? '';
+    const health = (await (await fetch(`${server.url}/_local/health`)).json()) as { now: string };
+    const now = Math.floor(Date.parse(health.now) / 1000);
+
+    // Forged: a plausible event signed with a secret that is not ours.
+    const forgedBody = JSON.stringify({
+      id: 'evt_forged',
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: now,
+      data: {
+        object: {
+          id: sessionId,
+          object: 'checkout.session',
+          payment_status: 'paid',
+          amount_total: 125000,
+          currency: 'eur',
+          payment_intent: 'pi_forged',
+          metadata: { invoiceId: INVOICE },
+        },
+      },
+    });
+    const forgedSignature = `t=${now},v1=${createHmac('sha256', 'whsec_attacker').update(`${now}.${forgedBody}`).digest('hex')}`;
+    assert.equal((await postWebhook(forgedBody, forgedSignature)).status, 400);
+    assert.equal((await postWebhook(forgedBody, '')).status, 400, 'no signature at all');
+    // Signed with the real secret, then tampered with.
+    const { webhookSecret } = JSON.parse(readFileSync(join(server.dataDir, 'payment-secret.json'), 'utf8')) as { webhookSecret: string };
+    const genuine = `t=${now},v1=${createHmac('sha256', webhookSecret).update(`${now}.${forgedBody}`).digest('hex')}`;
+    assert.equal((await postWebhook(forgedBody.replace('125000', '1'), genuine)).status, 400, 'tampered body');
+    await server.advance({ hours: 0 });
+    assert.deepEqual((await invoice()).payments, [], 'nothing recorded from refused webhooks');
+
+    // The genuine payment, then the same event again.
+    const paid = await fetch(`${checkoutUrl}/pay`, { method: 'POST', redirect: 'manual' });
+    assert.equal(paid.status, 303);
+    await server.advance({ hours: 0 });
+    assert.equal((await invoice()).status, 'paid');
+    const [event] = await delivered();
+    assert.ok(event);
+    assert.equal(event.status, 200);
+    const replay = await postWebhook(event.body, event.signature);
+    assert.equal(replay.status, 200);
+    assert.equal(((await replay.json()) as { outcome: string }).outcome, 'duplicate');
+    await server.advance({ hours: 0 });
+    assert.equal((await invoice()).payments.length, 1, 'no second payment');
+
+    // An hour later the same signature is stale: refused before anything else.
+    await server.advance({ hours: 1 });
+    assert.equal((await postWebhook(event.body, event.signature)).status, 400);
+    assert.equal((await invoice()).payments.length, 1);
+    assert.deepEqual(await steps(), ['pre-3', 'thank-you']);
+  });
+
+  test('the checkout form is guarded like every other form', async () => {
+    const link = await linkFromReminder();
+    const html = await (await fetch(link)).text();
+    assert.equal((await post(`${link}/checkout`, { formToken: 'nope' })).status, 403, 'bad form token');
+    assert.equal((await post(`${link}/checkout`, { formToken: formTokenOf(html) }, { 'sec-fetch-site': 'cross-site' })).status, 403);
+    assert.equal((await post(`${link}/checkout`, { formToken: formTokenOf(html), amount: '1' })).status, 400, 'no amount from the client');
+  });
+});
