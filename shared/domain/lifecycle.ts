@@ -23,6 +23,7 @@ import {
   upsertInvoice,
   withEvent,
 } from './invoice.ts';
+import { preferencesUrl } from './pay-link.ts';
 import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, resolveStep, supersededSteps } from './planner.ts';
 import { defaultPolicyRef, type Policy, policyFor, type Tone } from './policy.ts';
 import { renderCombinedReminder, renderInstallmentReminder, renderReminder, renderText, renderThankYou } from './reminder-message.ts';
@@ -525,11 +526,6 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   await recordSent(invoiceId, stepId, tone, step.channel === 'notice' && delivery === 'email' ? 'notice' : delivery);
   for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, 'email');
   return 'sent';
-}
-
-/** The communication-preferences page rides on the same signed token as the pay page. */
-export function preferencesUrl(payUrl: string): string {
-  return payUrl.replace('/pay/', '/preferences/');
 }
 
 /** A claim made for a combined message expires after the longest a send can take (a Lambda's 15 minutes). */

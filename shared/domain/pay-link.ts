@@ -102,3 +102,8 @@ function readKid(token: string): string | undefined {
     return undefined;
   }
 }
+
+/** The communication-preferences page rides on the same signed token as the pay page. */
+export function preferencesUrl(payUrl: string): string {
+  return payUrl.replace(/#.*$/s, '').replace('/pay/', '/preferences/');
+}

@@ -1,4 +1,5 @@
 import { balanceMinor, type Invoice } from './invoice.ts';
+import { preferencesUrl } from './pay-link.ts';
 import type { Tone } from './policy.ts';
 import { longDate, longDay, money, quantity } from './templates/format.ts';
 import { type Voice, voiceFor } from './templates/languages.ts';
@@ -38,6 +39,7 @@ function secondaryLinks({ wording }: Voice, payUrl: string): Part {
     [
       { label: wording.dispute, href: pageSection(payUrl, 'dispute') },
       { label: wording.promise, href: pageSection(payUrl, 'promise') },
+      { label: wording.preferences, href: preferencesUrl(payUrl) },
     ],
     wording.field,
   );

@@ -69,6 +69,7 @@ const expected = {
     pay: `Pay online: ${payUrl}`,
     dispute: `Dispute this invoice: ${payUrl}#dispute`,
     promise: `Promise a payment date: ${payUrl}#promise`,
+    preferences: `Communication preferences: ${payUrl.replace('/pay/', '/preferences/')}`,
     sms: `Overdue: invoice INV-2026-0001, 1250.00 EUR due 2026-12-01. Pay: ${payUrl}`,
   },
   'de-DE': {
@@ -101,6 +102,7 @@ const expected = {
     pay: `Online bezahlen: ${payUrl}`,
     dispute: `Rechnung beanstanden: ${payUrl}#dispute`,
     promise: `Zahlungstermin zusagen: ${payUrl}#promise`,
+    preferences: `Benachrichtigungseinstellungen: ${payUrl.replace('/pay/', '/preferences/')}`,
     sms: `Zahlungsaufforderung zu Rechnung INV-2026-0001: 1.250,00 EUR, fällig am 01.12.2026. Zahlen: ${payUrl}`,
   },
   'fr-FR': {
@@ -134,6 +136,7 @@ const expected = {
     pay: `Payer en ligne\u00a0: ${payUrl}`,
     dispute: `Contester cette facture\u00a0: ${payUrl}#dispute`,
     promise: `Indiquer une date de paiement\u00a0: ${payUrl}#promise`,
+    preferences: `Préférences de communication\u00a0: ${payUrl.replace('/pay/', '/preferences/')}`,
     sms: `Paiement attendu : facture INV-2026-0001, 1 250,00 EUR, échéance le 01/12/2026. Payer : ${payUrl}`,
   },
   'es-ES': {
@@ -167,6 +170,7 @@ const expected = {
     pay: `Pagar en línea: ${payUrl}`,
     dispute: `Reclamar esta factura: ${payUrl}#dispute`,
     promise: `Indicar una fecha de pago: ${payUrl}#promise`,
+    preferences: `Preferencias de comunicación: ${payUrl.replace('/pay/', '/preferences/')}`,
     sms: `Pago pendiente: factura INV-2026-0001, 1250,00 EUR, vencimiento 01/12/2026. Pagar: ${payUrl}`,
   },
 } as const;
@@ -212,7 +216,7 @@ describe('message templates in every language', () => {
         assert.equal(factsBlock, want.facts);
         assert.match(linesBlock ?? '', new RegExp(`\\n${escapeRegExp(want.line)}$`));
         assert.equal(pay, want.pay);
-        assert.equal(secondary, `${want.dispute}\n${want.promise}`);
+        assert.equal(secondary, `${want.dispute}\n${want.promise}\n${want.preferences}`);
         for (const value of ['INV-2026-0001', want.amount, want.dueDate, 'PO-778', 'Consulting, November', want.unitPrice]) {
           assert.ok(message.html.includes(value), `HTML has ${value}`);
         }
@@ -220,6 +224,7 @@ describe('message templates in every language', () => {
         assert.equal(countOf(message.html, 'background-color:#0b57d0'), 1, 'one button');
         assert.ok(message.html.includes(`href="${payUrl}#dispute"`));
         assert.ok(message.html.includes(`href="${payUrl}#promise"`));
+        assert.ok(message.html.includes(`href="${payUrl.replace('/pay/', '/preferences/')}"`), 'a communication preferences link');
         assert.match(message.html, new RegExp(`<html lang="${locale}">`));
       });
 

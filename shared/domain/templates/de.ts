@@ -95,6 +95,7 @@ export const de: Wording = {
   payInvoice: (invoiceId) => `Rechnung ${invoiceId} bezahlen`,
   dispute: 'Rechnung beanstanden',
   promise: 'Zahlungstermin zusagen',
+  preferences: 'Benachrichtigungseinstellungen',
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]} Rechnung ${invoiceId}: ${smsAmount(balanceMinor, currency, locale)} ${currency}, fällig am ${smsDate(dueDate, locale)}. Zahlen: ${payUrl}`,

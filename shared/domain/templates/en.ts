@@ -91,6 +91,7 @@ export const en: Wording = {
   payInvoice: (invoiceId) => `Pay invoice ${invoiceId}`,
   dispute: 'Dispute this invoice',
   promise: 'Promise a payment date',
+  preferences: 'Communication preferences',
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
   // English SMS keep the API's amount and the ISO date: one form that en-US and en-GB readers
   // both read the same way (12/01 is December in one and January in the other).

@@ -95,6 +95,7 @@ export const es: Wording = {
   payInvoice: (invoiceId) => `Pagar la factura ${invoiceId}`,
   dispute: 'Reclamar esta factura',
   promise: 'Indicar una fecha de pago',
+  preferences: 'Preferencias de comunicación',
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]}: factura ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, vencimiento ${smsDate(dueDate, locale)}. Pagar: ${payUrl}`,

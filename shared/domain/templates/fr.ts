@@ -97,6 +97,7 @@ export const fr: Wording = {
   payInvoice: (invoiceId) => `Payer la facture ${invoiceId}`,
   dispute: 'Contester cette facture',
   promise: 'Indiquer une date de paiement',
+  preferences: 'Préférences de communication',
   line: (description, quantity, unitPrice) => `${description}${colon} ${quantity} × ${unitPrice}`,
   // No apostrophes or accents outside GSM-7 here: an SMS keeps 160 characters a segment.
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>

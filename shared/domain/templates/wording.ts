@@ -82,6 +82,8 @@ export interface Wording {
   readonly payInvoice: (invoiceId: string) => string;
   readonly dispute: string;
   readonly promise: string;
+  /** The communication-preferences page (turn email or SMS off). */
+  readonly preferences: string;
   /** One invoice line in the text part. */
   readonly line: (description: string, quantity: string, unitPrice: string) => string;
   /** The whole SMS; the caller reduces it to GSM-7. */
