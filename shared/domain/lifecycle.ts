@@ -24,7 +24,7 @@ import {
   withEvent,
 } from './invoice.ts';
 import { preferencesUrl } from './pay-link.ts';
-import { MAX_STEP_FAILURES, type PlannedAction, planNextAction, resolveStep, supersededSteps } from './planner.ts';
+import { MAX_STEP_FAILURES, NO_CHANNEL, type PlannedAction, planNextAction, resolveStep, supersededSteps } from './planner.ts';
 import { defaultPolicyRef, type Policy, policyFor, type Tone } from './policy.ts';
 import { renderCombinedReminder, renderInstallmentReminder, renderReminder, renderText, renderThankYou } from './reminder-message.ts';
 import type { Tier } from './risk.ts';
@@ -431,7 +431,8 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       consent[channel] && Boolean(channel === 'sms' ? invoice.customer.phone : invoice.customer.email);
     if (!consent[wanted] && !reachable(other)) {
       outcome = 'no_consent';
-      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: 'no consent' }), {
+      // No channel left: the planner hands the invoice to a collector (never silence).
+      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: NO_CHANNEL }), {
         at,
         type: 'reminder.skipped',
         stepId,

@@ -24,7 +24,13 @@ export type PlannedAction =
   | { readonly type: 'close'; readonly reason: CloseReason };
 
 export type CloseReason = 'paid' | 'void' | 'written_off' | 'nothing_due';
-export type TaskReason = 'call' | 'agency_referral' | 'write_off_proposal' | 'broken_promise' | 'broken_payment_plan';
+export type TaskReason = 'call' | 'agency_referral' | 'write_off_proposal' | 'broken_promise' | 'broken_payment_plan' | 'no_channel';
+
+/** The collector task for a customer who opted out of every channel. */
+export const NO_CHANNEL_TASK_KEY = 'no-channel';
+
+/** The skip detail of a message no channel could carry; the planner then opens that task. */
+export const NO_CHANNEL = 'no channel';
 
 /** A step is given up after this many failed send attempts (each already retried by the workflow). */
 export const MAX_STEP_FAILURES = 3;
@@ -116,6 +122,12 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
   if (broken) {
     const reason = broken.reason === 'payment_plan' ? 'broken_payment_plan' : 'broken_promise';
     return { type: 'open_task', stepId: brokenPromiseTaskKey(broken.holdId), reason, dueAt: now.toISOString() };
+  }
+
+  // A customer no channel can reach is handed to a collector once, instead of being left in silence.
+  const unreachable = Object.values(invoice.steps).some((record) => record.state === 'skipped' && record.detail === NO_CHANNEL);
+  if (unreachable && !stepSettled(invoice, NO_CHANNEL_TASK_KEY)) {
+    return { type: 'open_task', stepId: NO_CHANNEL_TASK_KEY, reason: 'no_channel', dueAt: now.toISOString() };
   }
 
   // On hold: nothing leaves until the earliest hold deadline (or a signal, for open-ended holds),

@@ -200,7 +200,7 @@ describe('customers', () => {
     await server.advance({ hours: 1 });
   }
 
-  test('a customer who opted out of email gets the reminder by SMS; with no channel left, it is skipped and visible', async () => {
+  test('a customer who opted out of email gets the reminder by SMS; with no channel left, a collector task', async () => {
     const now = await server.advance({ hours: 1 });
     const today = now.slice(0, 10);
     const due = new Date(Date.parse(now) + 10 * 86_400_000).toISOString().slice(0, 10);
@@ -232,5 +232,11 @@ describe('customers', () => {
     const silentInvoice = await server.api('GET', '/v1/invoices/INV-NOCHANNEL');
     const skipped = silentInvoice.body.timeline.filter((event: { type: string }) => event.type === 'reminder.skipped');
     assert.ok(skipped.some((event: { reason: string }) => event.reason === 'no_email_consent'));
+    // Never silence: the unreachable customer is handed to a collector, once.
+    const tasks = await server.api('GET', '/v1/tasks?status=open&invoiceId=INV-NOCHANNEL');
+    assert.deepEqual(
+      tasks.body.map((task: { reason: string; kind: string }) => [task.reason, task.kind]),
+      [['no_channel', 'call']],
+    );
   });
 });

@@ -34,6 +34,7 @@ import {
 import {
   brokenPromiseTaskKey,
   installmentStepId,
+  NO_CHANNEL_TASK_KEY,
   type PlannedAction,
   planNextAction,
   scheduleSteps,
@@ -337,6 +338,7 @@ function stepKeys(policy: Policy): string[] {
   return [
     ...allSteps(policy).map((step) => step.stepId),
     ...holdIds.map(brokenPromiseTaskKey),
+    NO_CHANNEL_TASK_KEY,
     ...holdIds.flatMap((holdId) => [1, 2, 3, 4].map((number) => installmentStepId(holdId, number))),
   ];
 }
@@ -517,9 +519,12 @@ function assertNothingLeavesOnHold(scenario: Scenario, action: PlannedAction): v
     const reminders = plan ? (plan.paymentPlan?.installments ?? []).map((_, index) => installmentStepId(plan.holdId, index + 1)) : [];
     check(reminders.includes(action.stepId), () => `a message was planned while on hold: ${describeCase(scenario, action)}`);
   }
-  // Collector tasks from the cadence wait too; only a broken promise or plan is handed over at once.
+  // Collector tasks from the cadence wait too; only a broken promise or plan, or a customer no
+  // channel can reach, is handed over at once.
   if (action.type === 'open_task') {
-    check(action.reason === 'broken_promise' || action.reason === 'broken_payment_plan', () => describeCase(scenario, action));
+    check(action.reason === 'broken_promise' || action.reason === 'broken_payment_plan' || action.reason === 'no_channel', () =>
+      describeCase(scenario, action),
+    );
   }
 }
 
