@@ -3,6 +3,7 @@ import { activeHolds, disputeReasons } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
 import { balanceMinor, type Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';
+import { pageLang, pageWordingFor } from '#domain/templates/page-wording.ts';
 
 /**
  * The hosted page behind every pay link: server-rendered, mobile-first, no scripts at all.
@@ -39,15 +40,6 @@ export function shell(title: string, body: string, lang = 'en'): string {
   return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${styles}</style></head><body><main>${body}</main></body></html>`;
 }
 
-const reasonLabels: Record<(typeof disputeReasons)[number], string> = {
-  pricing: 'The price is wrong',
-  missing_po: 'A purchase order number is missing',
-  short_delivery: 'We received less than invoiced',
-  damaged_goods: 'The goods arrived damaged',
-  duplicate_billing: 'We were billed twice',
-  other: 'Something else',
-};
-
 export interface PageState {
   readonly done?: 'dispute' | 'promise' | 'paid' | 'cancelled' | undefined;
   readonly errors?: readonly { path: string; message: string }[] | undefined;
@@ -66,48 +58,39 @@ export function invoicePage(
   state: PageState,
 ): string {
   const locale = invoice.customer.locale;
+  const w = pageWordingFor(locale);
   const money = (minor: number) => displayAmount(minor, invoice.currency, locale);
   const balance = Math.max(balanceMinor(invoice), 0);
   const settled = invoice.status === 'paid' || invoice.status === 'void' || invoice.status === 'written_off';
   const onHold = activeHolds(invoice);
   const parts: string[] = [];
-  parts.push(`<h1>Invoice ${escapeHtml(invoice.invoiceId)}</h1>`);
-  parts.push(`<p>For ${escapeHtml(invoice.customer.name)}</p>`);
-  if (state.done === 'dispute')
-    parts.push('<p class="notice" role="status">Thank you. We have paused reminders while we look into your dispute.</p>');
-  if (state.done === 'promise')
-    parts.push('<p class="notice" role="status">Thank you. We have noted your promise and paused reminders until then.</p>');
-  if (state.done === 'paid') parts.push('<p class="notice" role="status">Thank you, your payment is being confirmed.</p>');
-  if (state.done === 'cancelled') parts.push('<p class="notice" role="status">Payment cancelled. Nothing was charged.</p>');
+  parts.push(`<h1>${escapeHtml(w.invoiceTitle(invoice.invoiceId))}</h1>`);
+  parts.push(`<p>${escapeHtml(w.forCustomer(invoice.customer.name))}</p>`);
+  if (state.done) parts.push(`<p class="notice" role="status">${escapeHtml(w.done[state.done])}</p>`);
   if (state.errors && state.errors.length > 0) {
     parts.push(
-      `<div class="error" role="alert"><p>Please check the form:</p><ul>${state.errors
+      `<div class="error" role="alert"><p>${escapeHtml(w.errorsHeading)}</p><ul>${state.errors
         .map((error) => `<li>${escapeHtml(error.path)}: ${escapeHtml(error.message)}</li>`)
         .join('')}</ul></div>`,
     );
   }
   if (settled) {
-    const label =
-      invoice.status === 'paid'
-        ? 'This invoice is paid. Thank you.'
-        : invoice.status === 'void'
-          ? 'This invoice has been cancelled.'
-          : 'This invoice is closed.';
+    const label = invoice.status === 'paid' ? w.settled.paid : invoice.status === 'void' ? w.settled.void : w.settled.closed;
     parts.push(`<p class="notice" role="status">${escapeHtml(label)}</p>`);
   } else {
-    parts.push(`<p>Amount due</p><p class="amount">${escapeHtml(money(balance))}</p>`);
-    parts.push(`<p>Due date: ${escapeHtml(formatDate(invoice.dueDate, locale))}</p>`);
-    if (onHold.length > 0) parts.push('<p class="notice">Reminders for this invoice are paused.</p>');
+    parts.push(`<p>${escapeHtml(w.amountDue)}</p><p class="amount">${escapeHtml(money(balance))}</p>`);
+    parts.push(`<p>${escapeHtml(w.dueDate(formatDate(invoice.dueDate, locale)))}</p>`);
+    if (onHold.length > 0) parts.push(`<p class="notice">${escapeHtml(w.remindersPaused)}</p>`);
     if (balance > 0 && state.done !== 'paid') {
       parts.push(`<form method="post" action="${escapeHtml(path)}/checkout">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
-<button type="submit">Pay ${escapeHtml(money(balance))}</button>
+<button type="submit">${escapeHtml(w.pay(money(balance)))}</button>
 </form>`);
     }
   }
   if (invoice.lines.length > 0) {
     parts.push(
-      `<h2>Invoice lines</h2><table><thead><tr><th scope="col">Description</th><th scope="col">Quantity</th><th scope="col">Unit price</th></tr></thead><tbody>${invoice.lines
+      `<h2>${escapeHtml(w.lines.heading)}</h2><table><thead><tr><th scope="col">${escapeHtml(w.lines.description)}</th><th scope="col">${escapeHtml(w.lines.quantity)}</th><th scope="col">${escapeHtml(w.lines.unitPrice)}</th></tr></thead><tbody>${invoice.lines
         .map(
           (line) =>
             `<tr><td>${escapeHtml(line.description)}</td><td>${escapeHtml(line.quantity)}</td><td>${escapeHtml(money(line.unitPriceMinor))}</td></tr>`,
@@ -116,24 +99,24 @@ export function invoicePage(
     );
   }
   if (!settled) {
-    parts.push(`<h2 id="dispute">Something wrong with this invoice?</h2>
+    parts.push(`<h2 id="dispute">${escapeHtml(w.dispute.heading)}</h2>
 <form method="post" action="${escapeHtml(path)}/dispute">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
-<label for="reason">Reason</label>
-<select id="reason" name="reason" required>${disputeReasons.map((reason) => `<option value="${reason}">${escapeHtml(reasonLabels[reason])}</option>`).join('')}</select>
-<label for="note">Tell us more (optional)</label>
+<label for="reason">${escapeHtml(w.dispute.reason)}</label>
+<select id="reason" name="reason" required>${disputeReasons.map((reason) => `<option value="${reason}">${escapeHtml(w.dispute.reasons[reason])}</option>`).join('')}</select>
+<label for="note">${escapeHtml(w.dispute.note)}</label>
 <textarea id="note" name="note" rows="3" maxlength="2000"></textarea>
-<button type="submit">Send dispute</button>
+<button type="submit">${escapeHtml(w.dispute.submit)}</button>
 </form>
-<h2 id="promise">Need a little more time?</h2>
+<h2 id="promise">${escapeHtml(w.promise.heading)}</h2>
 <form method="post" action="${escapeHtml(path)}/promise">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
-<label for="promisedDate">I will pay by</label>
+<label for="promisedDate">${escapeHtml(w.promise.date)}</label>
 <input id="promisedDate" name="promisedDate" type="date" min="${escapeHtml(today)}" max="${escapeHtml(maxPromiseDate)}" required>
-<button type="submit">Promise to pay</button>
+<button type="submit">${escapeHtml(w.promise.submit)}</button>
 </form>`);
   }
-  return shell(`Invoice ${invoice.invoiceId}`, parts.join('\n'), locale);
+  return shell(w.invoiceTitle(invoice.invoiceId), parts.join('\n'), pageLang(locale));
 }
 
 export function preferencesPage(
@@ -143,18 +126,19 @@ export function preferencesPage(
   consent: { email: boolean; sms: boolean },
   saved: boolean,
 ): string {
+  const w = pageWordingFor(invoice.customer.locale).preferences;
   const checked = (on: boolean) => (on ? ' checked' : '');
-  const body = `<h1>Communication preferences</h1>
-<p>For ${escapeHtml(invoice.customer.name)}, about invoice ${escapeHtml(invoice.invoiceId)} and any others you have with us.</p>
-${saved ? '<p class="notice" role="status">Your preferences are saved.</p>' : ''}
+  const body = `<h1>${escapeHtml(w.title)}</h1>
+<p>${escapeHtml(w.about(invoice.customer.name, invoice.invoiceId))}</p>
+${saved ? `<p class="notice" role="status">${escapeHtml(w.saved)}</p>` : ''}
 <form method="post" action="${escapeHtml(path)}">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
-<fieldset><legend>Send me payment reminders by</legend>
-<label><input type="checkbox" name="email" value="on"${checked(consent.email)}> Email${invoice.customer.email ? ` (${escapeHtml(invoice.customer.email)})` : ''}</label>
-<label><input type="checkbox" name="sms" value="on"${checked(consent.sms)}> Text message${invoice.customer.phone ? ` (${escapeHtml(invoice.customer.phone)})` : ''}</label>
+<fieldset><legend>${escapeHtml(w.legend)}</legend>
+<label><input type="checkbox" name="email" value="on"${checked(consent.email)}> ${escapeHtml(w.email)}${invoice.customer.email ? ` (${escapeHtml(invoice.customer.email)})` : ''}</label>
+<label><input type="checkbox" name="sms" value="on"${checked(consent.sms)}> ${escapeHtml(w.sms)}${invoice.customer.phone ? ` (${escapeHtml(invoice.customer.phone)})` : ''}</label>
 </fieldset>
-<p>If you turn both off, a member of our team may contact you instead.</p>
-<button type="submit">Save</button>
+<p>${escapeHtml(w.bothOff)}</p>
+<button type="submit">${escapeHtml(w.save)}</button>
 </form>`;
-  return shell('Communication preferences', body, invoice.customer.locale);
+  return shell(w.title, body, pageLang(invoice.customer.locale));
 }

@@ -36,7 +36,7 @@ describe('hosted page', () => {
     assert.equal(response.status, 200);
     const html = await response.text();
     assert.match(html, /<html lang="de-DE">/);
-    assert.match(html, /Invoice INV-2026-0001|Invoice INV-WEB-1/);
+    assert.match(html, /Rechnung INV-2026-0001|Rechnung INV-WEB-1/);
     assert.match(html, /1\.250,00\s€/);
     assert.match(html, /1\. Dezember 2026/);
     assert.match(html, /<td>Consulting, November<\/td><td>10<\/td><td>125,00\s€<\/td>/);
@@ -62,7 +62,7 @@ describe('hosted page', () => {
     assert.equal(response.status, 303);
     assert.match(response.headers.get('location') ?? '', /\?done=dispute$/);
     const confirmation = await (await fetch(new URL(response.headers.get('location') ?? '', link))).text();
-    assert.match(confirmation, /paused reminders while we look into your dispute/);
+    assert.match(confirmation, /Erinnerungen pausiert, während wir Ihre Beanstandung prüfen/);
     const invoice = await server.api('GET', '/v1/invoices/INV-WEB-1');
     assert.equal(invoice.body.status, 'on_hold');
     assert.equal(invoice.body.holds[0].disputeReason, 'damaged_goods');
@@ -116,7 +116,7 @@ describe('hosted page', () => {
     const link = await linkFromReminder();
     await server.api('POST', '/v1/invoices/INV-WEB-1/payments', { paymentId: 'P', amount: '1250.00', paidAt: '2026-11-30T09:00:00Z' });
     const html = await (await fetch(link)).text();
-    assert.match(html, /This invoice is paid/);
+    assert.match(html, /Diese Rechnung ist bezahlt/);
     assert.doesNotMatch(html, /<form/);
     // Links live 120 days after the later of their issue and the due date.
     await server.advance({ to: '2027-04-01T00:00:00Z' });

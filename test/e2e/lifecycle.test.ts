@@ -68,7 +68,7 @@ describe('reminder lifecycle', () => {
     const page = await fetch(link);
     assert.equal(page.status, 200);
     const html = await page.text();
-    assert.match(html, /Invoice INV-LINK-1/);
+    assert.match(html, /Rechnung INV-LINK-1/);
     assert.match(html, /1\.250,00/);
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
 

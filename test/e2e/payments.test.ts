@@ -38,7 +38,7 @@ describe('payments', () => {
   const openCheckout = async (link: string) => {
     const html = await (await fetch(link)).text();
     assert.match(html, /<form method="post" action="\/pay\/[^"]+\/checkout">/);
-    assert.match(html, /<button type="submit">Pay 1\.250,00\s€<\/button>/);
+    assert.match(html, /<button type="submit">1\.250,00\s€ bezahlen<\/button>/);
     assert.doesNotMatch(html, /coming soon/);
     const response = await post(`${link}/checkout`, { formToken: formTokenOf(html) });
     assert.equal(response.status, 303);
@@ -77,8 +77,8 @@ describe('payments', () => {
     assert.equal(back, `${link}?done=paid`);
     await server.advance({ hours: 0 });
     const page = await (await fetch(back)).text();
-    assert.match(page, /Thank you, your payment is being confirmed/);
-    assert.match(page, /This invoice is paid/);
+    assert.match(page, /Vielen Dank, Ihre Zahlung wird bestätigt/);
+    assert.match(page, /Diese Rechnung ist bezahlt/);
     assert.doesNotMatch(page, /action="[^"]+\/checkout"/, 'no pay button on a paid invoice');
 
     const body = await invoice();
@@ -100,7 +100,7 @@ describe('payments', () => {
     const failed = await fetch(`${checkoutUrl}/fail`, { method: 'POST', redirect: 'manual' });
     assert.equal(failed.status, 303);
     assert.equal(location(failed, checkoutUrl), `${link}?done=cancelled`);
-    assert.match(await (await fetch(`${link}?done=cancelled`)).text(), /Payment cancelled/);
+    assert.match(await (await fetch(`${link}?done=cancelled`)).text(), /Zahlung abgebrochen/);
     await server.advance({ hours: 0 });
     const body = await invoice();
     assert.equal(body.status, 'open');
