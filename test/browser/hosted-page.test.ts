@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { payLinkOf } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /**
@@ -61,7 +62,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
       await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }));
       for (let step = 0; step < 40 && (await server.outbox(invoiceId)).length === 0; step++) await server.advance({ days: 1 });
       const [reminder] = await server.outbox(invoiceId);
-      const link = /(http:\/\/\S+\/pay\/\S+)/.exec(reminder?.text ?? '')?.[1];
+      const link = payLinkOf(reminder);
       assert.ok(link, 'the reminder email carries the link');
       return link;
     };

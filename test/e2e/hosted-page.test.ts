@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
+import { formTokenOf, payLinkOf, postForm } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /**
@@ -17,18 +18,11 @@ describe('hosted page', () => {
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-WEB-1', ...overrides }));
     await server.advance({ to: '2026-11-30T09:00:00Z' });
     const [reminder] = await server.outbox('INV-WEB-1');
-    const link = /(http:\/\/\S+\/pay\/\S+)/.exec(reminder?.text ?? '')?.[1];
+    const link = payLinkOf(reminder);
     assert.ok(link, 'the reminder carries a pay link');
     return link;
   };
-  const formTokenOf = (html: string) => /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...headers },
-      body: new URLSearchParams(fields).toString(),
-    });
+  const post = postForm;
 
   test('shows the invoice, its lines and balance in the customer locale, with strict security headers', async () => {
     const link = await linkFromReminder();

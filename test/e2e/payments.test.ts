@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { formTokenOf, payLinkOf, postForm } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /**
@@ -20,18 +21,11 @@ describe('payments', () => {
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: INVOICE }));
     await server.advance({ to: '2026-11-30T09:00:00Z' });
     const [reminder] = await server.outbox(INVOICE);
-    const link = /(http:\/\/\S+\/pay\/\S+)/.exec(reminder?.text ?? '')?.[1];
+    const link = payLinkOf(reminder);
     assert.ok(link, 'the reminder carries a pay link');
     return link;
   };
-  const formTokenOf = (html: string) => /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...headers },
-      body: new URLSearchParams(fields).toString(),
-    });
+  const post = postForm;
   const location = (response: Response, base: string) => new URL(response.headers.get('location') ?? '', base).toString();
 
   /** Page → "Pay" form → 303 to the sandbox checkout page; returns that page's URL. */
