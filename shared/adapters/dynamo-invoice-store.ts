@@ -54,20 +54,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
 
   async *listActive(): AsyncIterable<string> {
     for (let shard = 0; shard < ACTIVE_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :shard',
-            ExpressionAttributeValues: { ':shard': `ACTIVE#${shard}` },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) yield String(item.gsi1sk);
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      yield* gsi1SortKeys(this.client, this.tableName, `ACTIVE#${shard}`);
     }
   }
 
@@ -104,4 +91,22 @@ function fromItem(item: Record<string, unknown>): Invoice {
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Every `gsi1sk` in one partition of the sparse, keys-only `gsi1`, page by page. */
+export async function* gsi1SortKeys(client: DynamoDBDocumentClient, tableName: string, partition: string): AsyncIterable<string> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :partition',
+        ExpressionAttributeValues: { ':partition': partition },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) yield String(item.gsi1sk);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { builtInPolicy, defaultPolicy, type Policy } from '#domain/policy.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
-import { isConditionFailure } from './dynamo-invoice-store.ts';
+import { gsi1SortKeys, isConditionFailure } from './dynamo-invoice-store.ts';
 
 const versionKey = (version: number) => `V#${String(version).padStart(6, '0')}`;
 
@@ -65,20 +65,7 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async list(): Promise<Policy[]> {
     const ids = new Set<string>([defaultPolicy.policyId]);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :all',
-          ExpressionAttributeValues: { ':all': 'POLICIES' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.add(String(item.gsi1sk));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const policyId of gsi1SortKeys(this.client, this.tableName, 'POLICIES')) ids.add(policyId);
     const policies = await Promise.all([...ids].sort().map((id) => this.get(id)));
     return policies.filter((policy): policy is Policy => policy !== undefined);
   }
