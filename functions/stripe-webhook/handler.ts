@@ -40,6 +40,13 @@ const completedSession = z.object({
 
 const answer = (status: number, outcome: string) => json(status, { received: status < 300, outcome });
 
+/**
+ * Logged (at error) whenever Stripe took the money and Dunwell recorded nothing: a metric filter
+ * on this function's log group counts these lines and alarms the engineer on call
+ * (infra/constructs/operations-alarms.ts matches this exact text).
+ */
+const PAYMENT_NOT_RECORDED = 'paid checkout not recorded; apply it by hand';
+
 async function receive(event: HttpEvent): Promise<HttpResult> {
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (raw.length > MAX_BODY_BYTES) return answer(413, 'too large');
@@ -81,7 +88,8 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
   const invoice = await deps.store.get(invoiceId);
   const currency = s.currency?.toUpperCase();
   if (!invoice || !currency || currency !== invoice.currency || s.amount_total === null) {
-    app.log.error('paid checkout does not match an invoice; apply it by hand', {
+    app.log.error(PAYMENT_NOT_RECORDED, {
+      reason: invoice ? 'the currency or amount does not match the invoice' : 'no such invoice',
       eventId: stripeEvent.id,
       sessionId: s.id,
       invoiceId,
@@ -91,7 +99,14 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
   }
   const amountMinor = fromStripeAmount(s.amount_total, currency);
   if (amountMinor === undefined || amountMinor <= 0) {
-    app.log.error('paid checkout amount does not map to minor units; apply it by hand', { eventId: stripeEvent.id, invoiceId });
+    app.log.error(PAYMENT_NOT_RECORDED, {
+      reason: 'the amount does not map to minor units',
+      eventId: stripeEvent.id,
+      sessionId: s.id,
+      invoiceId,
+      amountTotal: s.amount_total,
+      currency,
+    });
     return answer(200, 'unmatched');
   }
   const paymentId = (typeof s.payment_intent === 'string' ? s.payment_intent : s.payment_intent?.id) ?? s.id;
@@ -102,7 +117,7 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
     method: 'card',
   });
   if (outcome.kind === 'conflict') {
-    app.log.error('card payment could not be recorded; apply it by hand', { eventId: stripeEvent.id, invoiceId, reason: outcome.reason });
+    app.log.error(PAYMENT_NOT_RECORDED, { reason: outcome.reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, paymentId });
     return answer(200, 'conflict');
   }
   app.log.info('card payment recorded', { eventId: stripeEvent.id, invoiceId, paymentId, outcome: outcome.kind });

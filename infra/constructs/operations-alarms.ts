@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -17,11 +18,27 @@ export interface OperationsAlarmsProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly startBuffer: IQueue;
   readonly dunning: StateMachine;
+  /** The stripe-webhook function's log group: counted for card payments Stripe took and Dunwell did not record. */
+  readonly stripeWebhookLogs: ILogGroup;
+  /** The send-reminder function's log group: counted for reminders that may have been missed. */
+  readonly sendReminderLogs: ILogGroup;
 }
 
 /**
+ * Exact phrases of error lines that need a person, matched as CloudWatch Logs filter terms (an
+ * exact phrase anywhere in the event, so the Lambda runtime's line prefix does not matter).
+ * The first is logged by functions/stripe-webhook; the second by sendReminder in
+ * shared/domain/lifecycle.ts. Tests prove both still match the lines really logged
+ * (test/infra/alarms.test.ts for the reminder, test/e2e/payments.test.ts for the webhook).
+ */
+export const PAYMENT_NOT_RECORDED_PHRASE = 'paid checkout not recorded';
+export const REMINDER_OUTCOME_UNKNOWN_PHRASE = 'reminder outcome unknown';
+
+/**
  * The few signals that mean an invoice is not being dunned: something in a dead-letter
- * queue, a failed execution, or a start buffer that stopped draining.
+ * queue, a failed execution, or a start buffer that stopped draining; and the two log lines
+ * that mean money or a reminder needs a person: a paid checkout that was not recorded, and a
+ * reminder whose sending is unknown (recorded unconfirmed, never re-sent).
  */
 export class OperationsAlarms extends Construct {
   readonly topic: Topic;
@@ -73,6 +90,27 @@ export class OperationsAlarms extends Construct {
       'dunning-executions-failed',
       'A dunning execution failed after its retries; the daily reconcile restarts it, but the cause needs a look.',
       props.dunning.metricFailed({ period: Duration.minutes(15) }),
+      1,
+    );
+    // Metric filters count the lines (a metric per stage); one line is worth a look.
+    const countLines = (id: string, logGroup: ILogGroup, phrase: string, metricName: string) =>
+      new MetricFilter(this, `${id}-filter`, {
+        logGroup,
+        filterPattern: FilterPattern.allTerms(phrase),
+        metricNamespace: `Dunwell/${props.namePrefix}`,
+        metricName,
+        metricValue: '1',
+      }).metric({ period: Duration.minutes(5), statistic: 'Sum' });
+    alarm(
+      'card-payment-not-recorded',
+      'Stripe took a card payment that Dunwell could not record (no matching invoice, currency or amount, or the invoice was already closed). Book or refund it by hand: the stripe-webhook log line names the session and the invoice.',
+      countLines('card-payment-not-recorded', props.stripeWebhookLogs, PAYMENT_NOT_RECORDED_PHRASE, 'CardPaymentsNotRecorded'),
+      1,
+    );
+    alarm(
+      'reminder-outcome-unknown',
+      'A reminder was claimed by an attempt that did not finish; it is recorded unconfirmed and will not be re-sent, so the debtor may have missed it. Check the send-reminder log line and the invoice timeline.',
+      countLines('reminder-outcome-unknown', props.sendReminderLogs, REMINDER_OUTCOME_UNKNOWN_PHRASE, 'RemindersOutcomeUnknown'),
       1,
     );
     alarm(

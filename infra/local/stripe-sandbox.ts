@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeHtml } from '#domain/html.ts';
@@ -10,6 +11,8 @@ export interface SandboxOptions {
   readonly secret: () => { apiKey: string; webhookSecret: string };
   /** The gateway's base URL: checkout pages live under it, and webhooks are posted to it. */
   readonly gatewayUrl: () => string;
+  /** JSON file the checkout sessions are kept in (in the data folder); omitted: memory only. */
+  readonly file?: string | undefined;
 }
 
 interface SandboxSession {
@@ -56,7 +59,8 @@ const PAGE_HEADERS = {
  * Pay signs a `checkout.session.completed` event with the webhook secret exactly as Stripe does
  * and posts it to the gateway's `/webhooks/stripe`, so the real handler verifies it; then the
  * browser goes to the success URL. Fail goes to the cancel URL and records nothing.
- * Sessions live in memory: a restart forgets open checkouts (the debtor just presses Pay again).
+ * With a data folder the sessions are kept in a JSON file (rewritten atomically on every change),
+ * so a checkout opened before a restart can still be paid after it; without one, in memory.
  */
 export class StripeSandbox {
   private readonly options: SandboxOptions;
@@ -66,6 +70,19 @@ export class StripeSandbox {
 
   constructor(options: SandboxOptions) {
     this.options = options;
+    if (options.file && existsSync(options.file)) {
+      const saved = JSON.parse(readFileSync(options.file, 'utf8')) as SandboxSession[];
+      for (const session of saved) this.sessions.set(session.id, session);
+    }
+  }
+
+  /** Write to a temporary file, then rename over the old one: a crash leaves the old or the new file, never half of one. */
+  private persist(): void {
+    const file = this.options.file;
+    if (!file) return;
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify([...this.sessions.values()]));
+    renameSync(temporary, file);
   }
 
   async listen(): Promise<string> {
@@ -137,6 +154,7 @@ export class StripeSandbox {
       paymentIntent: null,
     };
     this.sessions.set(session.id, session);
+    this.persist();
     return session;
   }
 
@@ -165,8 +183,7 @@ export class StripeSandbox {
   async handle(method: string, path: string): Promise<SandboxAnswer> {
     const match = /^\/_sandbox\/checkout\/([A-Za-z0-9_]+)(?:\/(pay|fail))?$/.exec(path);
     const session = match ? this.sessions.get(match[1] ?? '') : undefined;
-    if (!match || !session)
-      return page(404, 'Checkout not found', '<p>This checkout does not exist (the sandbox forgets checkouts on restart).</p>');
+    if (!match || !session) return page(404, 'Checkout not found', '<p>This checkout does not exist.</p>');
     const action = match[2];
     if (method === 'GET' && !action) return this.checkoutPage(session);
     if (method !== 'POST' || !action) return page(405, 'Not allowed', '<p>Use the buttons on the checkout page.</p>');
@@ -175,6 +192,7 @@ export class StripeSandbox {
     session.status = 'complete';
     session.paymentStatus = 'paid';
     session.paymentIntent = `pi_test_${randomBytes(12).toString('hex')}`;
+    this.persist();
     const delivered = await this.deliver('checkout.session.completed', this.sessionObject(session));
     if (delivered.status >= 300) {
       return page(

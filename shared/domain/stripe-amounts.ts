@@ -2,17 +2,28 @@ import { minorDigits } from './money.ts';
 
 /**
  * Dunwell keeps amounts in ISO 4217 minor units; Stripe's API has its own idea of each
- * currency's "smallest unit" (https://docs.stripe.com/currencies). The two differ:
+ * currency's "smallest unit". Checked against https://docs.stripe.com/currencies (sections
+ * "Zero-decimal currencies", "Three-decimal currencies", "Special cases" and "Minimum and
+ * maximum charge amounts"):
  *
  * - Stripe's zero-decimal currencies take whole units. For most the ISO exponent is 0 too,
  *   but MGA is 2 in ISO 4217 and 0 at Stripe: only whole ariary can be charged.
- * - ISK and UGX are "two-decimal for backwards compatibility" at Stripe although their ISO
- *   exponent is 0, and the amount must be a multiple of 100 (whole units).
- * - The three-decimal currencies Stripe supports (BHD, JOD, KWD, OMR, TND) keep 3 decimals,
- *   but the last digit must be 0 (amounts to the nearest 10 fils/millimes).
+ * - ISK and UGX (special cases) are zero-decimal in practice but, "to maintain backwards
+ *   compatibility", Stripe wants them two-decimal on the wire with an amount evenly divisible
+ *   by 100 (5 ISK is `500`). Stripe lists UGX among its zero-decimal currencies too; the
+ *   special case is what its API accepts.
+ * - HUF and TWD (special cases) are zero-decimal only for payouts: "you can charge
+ *   two-decimal amounts", and only manual payouts must be divisible by 100. Checkout and
+ *   PaymentIntents take them like any two-decimal currency, so no rule applies here.
+ * - The three-decimal currencies (BHD, JOD, KWD, OMR, TND) keep 3 decimals, but the last
+ *   digit must be 0; Stripe tells integrations to round to the nearest ten (5.124 KWD to 5120
+ *   or 5130). Dunwell refuses instead: it never charges a different amount than is owed.
  * - Everything else is 2 decimals at Stripe. IQD and LYD (3 in ISO) are then only payable
  *   in amounts that are multiples of 10; CLF/UYW (4 in ISO) in multiples of 100. Whether Stripe
  *   accepts the currency at all for the account is Stripe's to say.
+ * - The amount value supports up to eight digits (99999999, i.e. 999,999.99 USD).
+ *   Stripe's minimum charge is set in the settlement currency (about 0.50 USD), which needs an
+ *   exchange rate: Stripe itself refuses a session below it, and the page offers a transfer.
  *
  * An amount that cannot be charged exactly is refused here (never rounded): the debtor is
  * then told to pay another way, and the page never collects a different amount than owed.
@@ -37,6 +48,8 @@ const STRIPE_ZERO_DECIMAL = new Set([
 /** Zero-decimal in practice, two-decimal on the wire: multiples of 100 only. */
 const STRIPE_WHOLE_UNITS_AS_TWO_DECIMALS = new Set(['ISK', 'UGX']);
 const STRIPE_THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
+/** "The amount value supports up to eight digits." */
+export const STRIPE_MAX_AMOUNT = 99_999_999;
 
 function stripeDigits(currency: string): number {
   if (STRIPE_ZERO_DECIMAL.has(currency)) return 0;
@@ -65,7 +78,8 @@ export function toStripeAmount(amountMinor: number, currency: string): StripeAmo
     return { ok: false, message: `${currency} can only be charged in whole units` };
   }
   if (stripe === 3 && amount % 10 !== 0) return { ok: false, message: `${currency} can only be charged to the nearest 10 minor units` };
-  if (!Number.isSafeInteger(amount)) return { ok: false, message: 'the amount is too large' };
+  if (!Number.isSafeInteger(amount) || amount > STRIPE_MAX_AMOUNT)
+    return { ok: false, message: `the amount is above what Stripe can charge at once (${STRIPE_MAX_AMOUNT} in Stripe units)` };
   return { ok: true, amount };
 }
 

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { PAYMENT_NOT_RECORDED_PHRASE } from '../../infra/constructs/operations-alarms.ts';
 import { formTokenOf, payLinkOf, postForm } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -156,6 +157,77 @@ describe('payments', () => {
     assert.equal((await postWebhook(event.body, event.signature)).status, 400);
     assert.equal((await invoice()).payments.length, 1);
     assert.deepEqual(await steps(), ['pre-3', 'thank-you']);
+  });
+
+  /** Posts an event signed with the local payment secret, as Stripe would; returns the handler's outcome. */
+  const sendSigned = async (type: string, session: Record<string, unknown>) => {
+    const health = (await (await fetch(`${server.url}/_local/health`)).json()) as { now: string };
+    const created = Math.floor(Date.parse(health.now) / 1000);
+    const body = JSON.stringify({
+      id: `evt_test_${type}_${Math.random().toString(16).slice(2)}`,
+      object: 'event',
+      type,
+      created,
+      data: { object: { object: 'checkout.session', currency: 'eur', amount_total: 125000, ...session } },
+    });
+    const { webhookSecret } = JSON.parse(readFileSync(join(server.dataDir, 'payment-secret.json'), 'utf8')) as { webhookSecret: string };
+    const signature = `t=${created},v1=${createHmac('sha256', webhookSecret).update(`${created}.${body}`).digest('hex')}`;
+    const response = await postWebhook(body, signature);
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { outcome: string }).outcome;
+  };
+
+  test('a delayed payment method (SEPA debit): completed unpaid records nothing, async_payment_succeeded records it once', async () => {
+    await openCheckout(await linkFromReminder());
+    const session = { id: 'cs_test_sepa', payment_intent: 'pi_test_sepa', metadata: { invoiceId: INVOICE } };
+    assert.equal(
+      await sendSigned('checkout.session.completed', { ...session, status: 'complete', payment_status: 'unpaid' }),
+      'ignored: not paid yet',
+    );
+    await server.advance({ hours: 0 });
+    assert.equal((await invoice()).status, 'open');
+    assert.deepEqual((await invoice()).payments, [], 'a debit that has not cleared is not a payment');
+
+    assert.equal(await sendSigned('checkout.session.async_payment_failed', { ...session, payment_status: 'unpaid' }), 'ignored');
+    assert.equal(await sendSigned('checkout.session.expired', { ...session, status: 'expired', payment_status: 'unpaid' }), 'ignored');
+    await server.advance({ hours: 0 });
+    assert.deepEqual((await invoice()).payments, []);
+
+    assert.equal(
+      await sendSigned('checkout.session.async_payment_succeeded', { ...session, status: 'complete', payment_status: 'paid' }),
+      'recorded',
+    );
+    await server.advance({ hours: 0 });
+    const body = await invoice();
+    assert.equal(body.status, 'paid');
+    assert.deepEqual(
+      body.payments.map((payment: { paymentId: string; amount: string }) => [payment.paymentId, payment.amount]),
+      [['pi_test_sepa', '1250.00']],
+    );
+    assert.deepEqual(await steps(), ['pre-3', 'thank-you']);
+  });
+
+  test('a paid checkout for no known invoice is answered 200 and logged with the phrase the on-call alarm counts', async () => {
+    await openCheckout(await linkFromReminder());
+    const outcome = await sendSigned('checkout.session.completed', {
+      id: 'cs_test_lost',
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: 'pi_test_lost',
+      metadata: { invoiceId: 'INV-NOT-HERE' },
+    });
+    assert.equal(outcome, 'unmatched');
+    const lines = server.logs
+      .join('\n')
+      .split('\n')
+      .filter((line) => line.includes(PAYMENT_NOT_RECORDED_PHRASE));
+    assert.equal(lines.length, 1, `one alarmed line in:\n${server.logs.join('\n')}`);
+    const logged = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    assert.equal(logged.level, 'error');
+    assert.equal(logged.component, 'stripe-webhook');
+    assert.equal(logged.sessionId, 'cs_test_lost');
+    assert.equal(logged.invoiceId, 'INV-NOT-HERE');
+    assert.deepEqual((await invoice()).payments, []);
   });
 
   test('the checkout form is guarded like every other form', async () => {
