@@ -1,13 +1,16 @@
 import { composeFunction } from '#adapters/compose.ts';
-import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
+import { type HttpEvent, httpHandler, json, ProblemError, parseBody, pathParameter, problemResult, problems } from '#adapters/http.ts';
 import {
   childId,
   creditNoteRequestSchema,
   disputeRequestSchema,
   disputeResolutionSchema,
   type FieldError,
+  fieldErrors,
   holdRequestSchema,
+  type InvoiceRequest,
   idSchema,
+  invoiceBatchEnvelopeSchema,
   invoiceRequestSchema,
   optionalMinor,
   parseChildId,
@@ -21,6 +24,7 @@ import {
 } from '#contracts/api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
+import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
 import {
   activeHolds,
   applyCreditNote,
@@ -49,24 +53,116 @@ const deps = {
   log: app.log,
 };
 
-async function upsertInvoice(event: HttpEvent) {
-  const request = parseBody(event, invoiceRequestSchema);
+/** One invoice upsert, shared by the single and the batch route: conflicts and unknown policies are problems. */
+async function upsertOne(request: InvoiceRequest) {
   const outcome = await ingestInvoice(deps, toInvoiceInput(request), request.policyId).catch((error: unknown) => {
     if (error instanceof UnknownPolicyError) throw problems.validation([{ path: 'policyId', message: 'is not a known policy' }]);
     throw error;
   });
+  if (outcome.kind === 'conflict') {
+    throw problems.conflict(
+      `Invoice ${request.invoiceId} cannot change ${outcome.fields.join(', ')}: ${outcome.reason}`,
+      outcome.fields.map((path) => ({ path, message: `cannot change: ${outcome.reason}` })),
+    );
+  }
+  return outcome;
+}
+
+const invoiceLocation = (invoiceId: string) => `/v1/invoices/${encodeURIComponent(invoiceId)}`;
+
+async function upsertInvoice(event: HttpEvent) {
+  const outcome = await upsertOne(parseBody(event, invoiceRequestSchema));
   const view = invoiceView(outcome.invoice, deps.clock.now());
-  switch (outcome.kind) {
-    case 'created':
-      return json(201, view, { location: `/v1/invoices/${encodeURIComponent(view.invoiceId)}` });
-    case 'unchanged':
-    case 'updated':
-      return json(200, view);
-    case 'conflict':
-      throw problems.conflict(
-        `Invoice ${request.invoiceId} cannot change ${outcome.fields.join(', ')}: ${outcome.reason}`,
-        outcome.fields.map((path) => ({ path, message: `cannot change: ${outcome.reason}` })),
-      );
+  if (outcome.kind === 'created') return json(201, view, { location: invoiceLocation(view.invoiceId) });
+  return json(200, view);
+}
+
+/** Items of one batch upserted at once: enough to finish 500 well inside the timeout, gentle on the table. */
+const BATCH_CONCURRENCY = 8;
+
+type BatchItemResult =
+  | { index: number; invoiceId: string; status: 200 | 201; outcome: 'created' | 'updated' | 'unchanged'; location: string }
+  | { index: number; invoiceId?: string; status: number; problem: unknown };
+
+/**
+ * `POST /v1/invoices:batch` → 207 with one result per item, in request order. Each item is
+ * validated and upserted exactly as `POST /v1/invoices` would (same statuses, same problem
+ * bodies with paths relative to the item); one bad item never blocks or undoes the others.
+ * A repeated invoiceId is processed once, at its first index; later copies get 409.
+ */
+async function postCollectionAction(event: HttpEvent) {
+  const action = safeDecode(event.pathParameters?.collectionAction ?? '');
+  if (action !== INVOICES_BATCH_ACTION) throw problems.notFound(`No route for POST /v1/${action}`);
+  const { invoices } = parseBody(event, invoiceBatchEnvelopeSchema);
+  // Duplicates are decided up front, in request order, so the first copy wins whichever finishes first.
+  const firstIndex = new Map<string, number>();
+  const duplicateOf = invoices.map((item, index) => {
+    const invoiceId = claimedId(item);
+    if (invoiceId === undefined) return undefined;
+    const first = firstIndex.get(invoiceId);
+    if (first === undefined) firstIndex.set(invoiceId, index);
+    return first;
+  });
+  const results = await mapBounded(invoices, BATCH_CONCURRENCY, async (item, index): Promise<BatchItemResult> => {
+    const claimed = claimedId(item);
+    const id = claimed === undefined ? {} : { invoiceId: claimed };
+    const first = duplicateOf[index];
+    if (first !== undefined) {
+      const detail = `Invoice ${claimed} appears more than once in this batch; only its first copy, at index ${first}, is processed`;
+      const duplicate = problems.conflict(detail, [{ path: 'invoiceId', message: `duplicates index ${first} of this batch` }]);
+      return { index, ...id, status: 409, problem: problemBody(duplicate) };
+    }
+    const parsed = invoiceRequestSchema.safeParse(item);
+    if (!parsed.success) return { index, ...id, status: 400, problem: problemBody(problems.validation(fieldErrors(parsed.error))) };
+    const invoiceId = parsed.data.invoiceId;
+    try {
+      const outcome = await upsertOne(parsed.data);
+      return {
+        index,
+        invoiceId,
+        status: outcome.kind === 'created' ? 201 : 200,
+        outcome: outcome.kind,
+        location: invoiceLocation(invoiceId),
+      };
+    } catch (error) {
+      if (error instanceof ProblemError) return { index, invoiceId, status: error.status, problem: problemBody(error) };
+      app.log.error('batch item failed', { index, invoiceId, error: String(error), stack: (error as Error)?.stack });
+      const detail = 'This item was not processed; re-send it (an upsert is safe to repeat)';
+      return { index, invoiceId, status: 500, problem: problemBody(new ProblemError(500, 'internal', 'Internal error', detail)) };
+    }
+  });
+  // Nothing was accepted and every item hit a server error: answer 500 so a retry with the same
+  // Idempotency-Key runs again (5xx responses are not kept for replay).
+  if (results.every((result) => result.status >= 500)) throw new Error('every item of the batch failed');
+  return json(207, { results });
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. `work` must not throw. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index] as T, index);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The invoiceId an item names, valid or not, so every result can be matched up by the client. */
+function claimedId(item: unknown): string | undefined {
+  const invoiceId = typeof item === 'object' && item !== null ? (item as { invoiceId?: unknown }).invoiceId : undefined;
+  return typeof invoiceId === 'string' ? invoiceId : undefined;
+}
+
+function problemBody(problem: ProblemError): unknown {
+  return JSON.parse(problemResult(problem).body);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
@@ -225,6 +321,7 @@ async function postReplan(event: HttpEvent) {
 export const handler = httpHandler(
   {
     'POST /v1/invoices': upsertInvoice,
+    'POST /v1/{collectionAction}': postCollectionAction,
     'GET /v1/invoices/{invoiceId}': getInvoice,
     'POST /v1/invoices/{invoiceId}/payments': postPayment,
     'POST /v1/invoices/{invoiceId}/disputes': postDispute,

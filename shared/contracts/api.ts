@@ -75,6 +75,26 @@ export const invoiceRequestSchema = z
   });
 export type InvoiceRequest = z.infer<typeof invoiceRequestSchema>;
 
+/** `POST /v1/invoices:batch` takes up to this many invoices (and at most 1 MB, like every body). */
+export const MAX_BATCH_INVOICES = 500;
+
+const batchOf = <T extends z.ZodType>(item: T) =>
+  z.strictObject({
+    invoices: z
+      .array(item)
+      .min(1, 'must hold at least one invoice')
+      .max(MAX_BATCH_INVOICES, `must hold at most ${MAX_BATCH_INVOICES} invoices; split the batch`),
+  });
+
+/**
+ * The batch envelope only: each item is then validated on its own with `invoiceRequestSchema`,
+ * so one bad item is reported at its index and never fails the others.
+ */
+export const invoiceBatchEnvelopeSchema = batchOf(z.unknown());
+
+/** The whole batch request as published (OpenAPI): every item is a `POST /v1/invoices` body. */
+export const invoiceBatchRequestSchema = batchOf(invoiceRequestSchema);
+
 /** Converts a validated request to the domain's minor units. */
 export function toInvoiceInput(request: InvoiceRequest): InvoiceInput {
   const minor = (text: string) => {

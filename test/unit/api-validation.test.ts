@@ -3,7 +3,10 @@ import { describe, test } from 'node:test';
 import {
   type FieldError,
   fieldErrors,
+  invoiceBatchEnvelopeSchema,
+  invoiceBatchRequestSchema,
   invoiceRequestSchema,
+  MAX_BATCH_INVOICES,
   type PaymentRequest,
   paymentRequestSchema,
   toInvoiceInput,
@@ -173,6 +176,57 @@ describe('invoiceRequestSchema', () => {
     assert.deepEqual(
       fieldErrors(result.error).map((error) => error.path),
       ['issueDate'],
+    );
+  });
+});
+
+describe('invoice batch schemas', () => {
+  const items = (count: number) => Array.from({ length: count }, (_, n) => ({ ...apiExample, invoiceId: `INV-${n}` }));
+  const envelopeErrors = (body: unknown) => {
+    const result = invoiceBatchEnvelopeSchema.safeParse(body);
+    assert.ok(!result.success, 'expected the envelope to be rejected');
+    return fieldErrors(result.error);
+  };
+
+  test('takes 1 to 500 items, and leaves each item to be validated on its own', () => {
+    assert.equal(MAX_BATCH_INVOICES, 500);
+    assert.ok(invoiceBatchEnvelopeSchema.safeParse({ invoices: items(500) }).success);
+    assert.ok(invoiceBatchEnvelopeSchema.safeParse({ invoices: [apiExample] }).success);
+    const mixed = invoiceBatchEnvelopeSchema.parse({ invoices: [apiExample, 'junk', { invoiceId: 'x' }] });
+    assert.deepEqual(mixed.invoices, [apiExample, 'junk', { invoiceId: 'x' }], 'items pass through untouched');
+  });
+
+  test('rejects 501 items, none, a missing list, unknown fields and a body that is not an object, by name', () => {
+    const [tooMany] = envelopeErrors({ invoices: items(501) });
+    assert.deepEqual(tooMany, { path: 'invoices', message: 'must hold at most 500 invoices; split the batch' });
+    assert.deepEqual(envelopeErrors({ invoices: [] }), [{ path: 'invoices', message: 'must hold at least one invoice' }]);
+    assert.deepEqual(
+      envelopeErrors({ invoice: [apiExample] })
+        .map((error) => error.path)
+        .sort(),
+      ['invoice', 'invoices'],
+    );
+    assert.deepEqual(
+      envelopeErrors({ invoices: [apiExample], source: 'sap' }).map((error) => error.path),
+      ['source'],
+    );
+    assert.deepEqual(
+      envelopeErrors([apiExample]).map((error) => error.path),
+      ['(body)'],
+    );
+    assert.deepEqual(
+      envelopeErrors({ invoices: { 0: apiExample } }).map((error) => error.path),
+      ['invoices'],
+    );
+  });
+
+  test('the published request schema describes every item as a POST /v1/invoices body', () => {
+    assert.ok(invoiceBatchRequestSchema.safeParse({ invoices: [apiExample] }).success);
+    const result = invoiceBatchRequestSchema.safeParse({ invoices: [apiExample, { ...apiExample, amount: '1.5' }] });
+    assert.ok(!result.success);
+    assert.deepEqual(
+      fieldErrors(result.error).map((error) => error.path),
+      ['invoices.1.amount'],
     );
   });
 });
