@@ -11,12 +11,38 @@ const dnsName = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS domain name');
 
+/** Where customers ask questions: an email address, a phone number or an https:// page. */
+const creditorContact = z
+  .string()
+  .trim()
+  .max(200)
+  .refine(
+    (value) =>
+      z.email().safeParse(value).success ||
+      (/^\+?[0-9(][0-9 ()./-]{4,30}$/.test(value) && (value.match(/[0-9]/g)?.length ?? 0) >= 5) ||
+      z.url({ protocol: /^https$/ }).safeParse(value).success,
+    'must be an email address, a phone number (e.g. +44 20 7946 0000) or an https:// URL',
+  );
+
 const deployConfigSchema = z
   .strictObject({
     /** Short environment name; becomes part of every resource name. */
     stage: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/, 'must be 1-15 lower-case letters, digits or dashes, starting with a letter'),
     /** The From address of every reminder. */
     senderEmail: z.email(),
+    /**
+     * Who is asking for the money, as customers know it ("Acme Supplies Ltd"): the heading of the
+     * hosted page, the sign-off and From display name of every email, the start of every SMS.
+     */
+    creditorName: z
+      .string({ error: 'is required: the name customers know you by, e.g. "Acme Supplies Ltd"' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+      .regex(/^[^\u0000-\u001f\u007f<>]+$/, 'must be plain text on one line, without < or >'),
+    /** Where customers ask questions; defaults to senderEmail. */
+    creditorContact: optional(creditorContact),
     /** Domain verified in SES (DKIM); when absent, the sender email address alone is verified. */
     senderDomain: optional(dnsName),
     /** Base of the hosted pay links; when absent, the HTTP API's own URL. */
@@ -48,6 +74,10 @@ export interface DeployConfig {
   readonly namePrefix: string;
   readonly senderEmail: string;
   readonly senderDomain: string | undefined;
+  /** Who is asking for the money (hosted pages, messages, From display name). */
+  readonly creditorName: string;
+  /** Where customers ask questions: creditorContact, else the sender address. */
+  readonly creditorContact: string;
   readonly publicBaseUrl: string | undefined;
   readonly alarmEmail: string | undefined;
   /** Name of the payment provider's secret (imported by name, see the stateless stack). */
@@ -69,7 +99,9 @@ export class DeployConfigError extends Error {
 export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = process.env): DeployConfig {
   const raw = typeof context === 'string' ? parseJsonContext(context) : context;
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new DeployConfigError(`CDK context "${DEPLOY_CONFIG_CONTEXT_KEY}" must be an object with stage and senderEmail (see cdk.json)`);
+    throw new DeployConfigError(
+      `CDK context "${DEPLOY_CONFIG_CONTEXT_KEY}" must be an object with stage, senderEmail and creditorName (see cdk.json)`,
+    );
   }
   const withEnvDefaults = {
     ...raw,
@@ -93,6 +125,8 @@ export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = pro
     namePrefix: `dunwell-${config.stage}`,
     senderEmail: config.senderEmail,
     senderDomain: config.senderDomain,
+    creditorName: config.creditorName,
+    creditorContact: config.creditorContact ?? config.senderEmail,
     publicBaseUrl: config.publicBaseUrl?.replace(/\/+$/, ''),
     alarmEmail: config.alarmEmail,
     paymentSecretName: config.paymentSecretName ?? `dunwell/${config.stage}/stripe`,

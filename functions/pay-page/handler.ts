@@ -2,16 +2,19 @@ import { z } from 'zod';
 import { composeFunction } from '#adapters/compose.ts';
 import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
 import { PaymentAmountError } from '#adapters/stripe-payments.ts';
-import { childId, fieldErrors } from '#contracts/api.ts';
+import { childId } from '#contracts/api.ts';
 import { addDays } from '#domain/calendar.ts';
 import { changeConsent } from '#domain/customers.ts';
-import { activeHolds, disputeReasons, localDate, makePromise, openDispute } from '#domain/holds.ts';
+import { activeHolds, disputeReasons, type HoldOutcome, localDate, makePromise, openDispute } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
 import { balanceMinor, type Invoice } from '#domain/invoice.ts';
 import { changeInvoice } from '#domain/lifecycle.ts';
 import { checkFormToken, formToken, type Keyring, parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
+import { askForPaymentPlan, MAX_PLAN_REQUEST_NOTE, MAX_REQUESTED_INSTALLMENTS, MIN_REQUESTED_INSTALLMENTS } from '#domain/plan-requests.ts';
 import { policyFor } from '#domain/policy.ts';
-import { invoicePage, type PageState, preferencesPage, securityHeaders, shell } from './page.ts';
+import { longDate } from '#domain/templates/format.ts';
+import { type PageWording, pageLang, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-wording.ts';
+import { type FieldError, invoicePage, type PageState, preferencesPage, printableInvoice, securityHeaders, shell } from './page.ts';
 
 const app = composeFunction('pay-page');
 const store = app.invoiceStore();
@@ -20,6 +23,7 @@ const deps = { store, clock: app.clock, events: app.events(), log: app.log };
 const customers = app.customerStore();
 const payments = app.paymentProvider();
 const publicBaseUrl = app.publicBaseUrl();
+const creditor = app.creditor();
 
 /** A hosted-page form is a few fields; anything bigger is not ours. */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -28,12 +32,24 @@ function page(status: number, html: string, extra: Record<string, string> = {}):
   return { statusCode: status, headers: { ...securityHeaders, ...extra }, body: html };
 }
 
-function plainPage(status: number, title: string, message: string): HttpResult {
-  return page(status, shell(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
+/** Where the page's language comes from: the invoice's customer, or (no invoice known) the browser. */
+type Reader = { readonly wording: PageWording; readonly lang: string };
+
+const customerReader = (invoice: Invoice): Reader => ({
+  wording: pageWordingFor(invoice.customer.locale),
+  lang: pageLang(invoice.customer.locale),
+});
+const browserReader = (event: HttpEvent): Reader => pageWordingForAcceptLanguage(event.headers['accept-language']);
+
+/** A page instead of the invoice (a refused link or form): never any invoice data. */
+function problemPage(status: number, reader: Reader, problem: keyof PageWording['problems']): HttpResult {
+  const { title, message } = reader.wording.problems[problem];
+  return page(status, shell(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`, reader.lang), {
+    'content-language': reader.lang,
+  });
 }
 
-const notValid = () =>
-  plainPage(404, 'Link not valid', 'This payment link is not valid. Please use the link in our latest message, or contact us.');
+const notValid = (event: HttpEvent) => problemPage(404, browserReader(event), 'linkInvalid');
 
 async function keyring(): Promise<Keyring> {
   return parseKeyring(await secrets.read(app.linkSecretId()));
@@ -44,36 +60,45 @@ async function resolve(event: HttpEvent): Promise<{ token: string; invoice: Invo
   const token = event.pathParameters?.token ?? '';
   const keys = await keyring();
   const check = verifyPayLink(keys, token, app.clock.now());
-  if (!check.ok) {
-    return check.reason === 'expired'
-      ? plainPage(410, 'Link expired', 'This payment link has expired. Please contact us for a new one.')
-      : notValid();
-  }
+  if (!check.ok) return check.reason === 'expired' ? problemPage(410, browserReader(event), 'linkExpired') : notValid(event);
   const invoice = await store.get(check.invoiceId);
-  return invoice ? { token, invoice, keys } : notValid();
+  return invoice ? { token, invoice, keys } : notValid(event);
+}
+
+/** The customer's today and the last date a promise may name, in the customer's zone. */
+function promiseWindow(invoice: Invoice): { today: string; maxPromise: string } {
+  const today = localDate(app.clock.now(), invoice.customer.timeZone);
+  return { today, maxPromise: addDays(today, policyFor(invoice).holdRules.maxPromiseDays) };
 }
 
 function render(resolved: { token: string; invoice: Invoice; keys: Keyring }, state: PageState, status = 200): HttpResult {
   const { token, invoice, keys } = resolved;
-  const today = localDate(app.clock.now(), invoice.customer.timeZone);
-  const maxPromise = addDays(today, policyFor(invoice).holdRules.maxPromiseDays);
-  return page(status, invoicePage(invoice, `/pay/${token}`, formToken(keys, token) ?? '', today, maxPromise, state));
+  const { today, maxPromise } = promiseWindow(invoice);
+  return page(status, invoicePage(invoice, `/pay/${token}`, formToken(keys, token) ?? '', today, maxPromise, state, creditor), {
+    'content-language': pageLang(invoice.customer.locale),
+  });
 }
 
 async function showPage(event: HttpEvent): Promise<HttpResult> {
   const resolved = await resolve(event);
   if ('statusCode' in resolved) return resolved;
   const done = event.queryStringParameters?.done;
-  const known = ['dispute', 'promise', 'paid', 'cancelled'] as const;
+  const known = ['dispute', 'promise', 'plan', 'paid', 'cancelled'] as const;
   return render(resolved, { done: known.find((value) => value === done) });
+}
+
+/** The printable invoice (print CSS; the browser prints it or saves it as a PDF). */
+async function showInvoice(event: HttpEvent): Promise<HttpResult> {
+  const resolved = await resolve(event);
+  if ('statusCode' in resolved) return resolved;
+  const { invoice, token } = resolved;
+  return page(200, printableInvoice(invoice, `/pay/${token}`, creditor), { 'content-language': pageLang(invoice.customer.locale) });
 }
 
 /** Browsers say where a post comes from; a form of ours is only ever posted from our own page. */
 function refuseCrossSite(event: HttpEvent): HttpResult | undefined {
   const site = event.headers['sec-fetch-site'];
-  return site && site !== 'same-origin' && site !== 'none'
-    ? plainPage(403, 'Not allowed', 'This form can only be sent from its own page.')
-    : undefined;
+  return site && site !== 'same-origin' && site !== 'none' ? problemPage(403, browserReader(event), 'crossSite') : undefined;
 }
 
 /** A web form of at most MAX_FORM_BYTES, for a valid link: its fields, or the page to answer instead. */
@@ -81,25 +106,85 @@ async function readForm(
   event: HttpEvent,
 ): Promise<{ resolved: { token: string; invoice: Invoice; keys: Keyring }; fields: URLSearchParams } | HttpResult> {
   if (!/^application\/x-www-form-urlencoded\b/i.test(event.headers['content-type'] ?? '')) {
-    return plainPage(415, 'Not allowed', 'This form must be sent as a web form.');
+    return problemPage(415, browserReader(event), 'notWebForm');
   }
   const raw = bodyText(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return plainPage(413, 'Too large', 'The form is too large.');
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return problemPage(413, browserReader(event), 'tooLarge');
   const resolved = await resolve(event);
   if ('statusCode' in resolved) return resolved;
   return { resolved, fields: new URLSearchParams(raw) };
 }
 
+const MAX_DISPUTE_NOTE = 2000;
+
 const disputeForm = z.strictObject({
   formToken: z.string().min(1).max(200),
   reason: z.enum(disputeReasons, { message: 'choose one of the reasons' }),
-  note: z.string().trim().max(2000).optional(),
+  note: z.string().trim().max(MAX_DISPUTE_NOTE).optional(),
 });
 
 const promiseForm = z.strictObject({
   formToken: z.string().min(1).max(200),
   promisedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick a date'),
 });
+
+const planRequestForm = z.strictObject({
+  formToken: z.string().min(1).max(200),
+  // Digits only: "1e1", " 3" or "3.0" are not what the number field sends.
+  installments: z
+    .string()
+    .regex(/^\d{1,2}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(MIN_REQUESTED_INSTALLMENTS).max(MAX_REQUESTED_INSTALLMENTS)),
+  note: z.string().trim().max(MAX_PLAN_REQUEST_NOTE).optional(),
+});
+
+/**
+ * How a form's fields read to the customer: each field's label on the page and what to say
+ * when it is wrong, in the customer's language (the domain's own messages are English).
+ */
+interface FormWording {
+  readonly labels: (w: PageWording) => Readonly<Record<string, string>>;
+  readonly problem: (field: string, w: PageWording, invoice: Invoice) => string;
+}
+
+const disputeWording: FormWording = {
+  labels: (w) => ({ reason: w.dispute.reason, note: w.dispute.note }),
+  problem: (field, w) => (field === 'note' ? w.fieldErrors.tooLong(String(MAX_DISPUTE_NOTE)) : w.fieldErrors.chooseReason),
+};
+
+const promiseWording: FormWording = {
+  labels: (w) => ({ promisedDate: w.promise.date }),
+  problem: (_field, w) => w.fieldErrors.pickDate,
+};
+
+const planWording: FormWording = {
+  labels: (w) => ({ installments: w.plan.installments, note: w.plan.note }),
+  problem: (field, w) =>
+    field === 'note'
+      ? w.fieldErrors.tooLong(String(MAX_PLAN_REQUEST_NOTE))
+      : w.fieldErrors.installmentsRange(String(MIN_REQUESTED_INSTALLMENTS), String(MAX_REQUESTED_INSTALLMENTS)),
+};
+
+/** Zod issues as the customer reads them: one entry per field, unknown field names shortened. */
+function localizeIssues(error: z.ZodError, form: FormWording, w: PageWording, invoice: Invoice): FieldError[] {
+  const labels = form.labels(w);
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    const fields = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? '')];
+    for (const field of fields) {
+      if (seen.has(field)) continue;
+      seen.add(field);
+      const known = Object.hasOwn(labels, field);
+      errors.push({
+        label: known ? (labels[field] ?? field) : field.slice(0, 40),
+        message: known ? form.problem(field, w, invoice) : w.fieldErrors.unexpected,
+      });
+    }
+  }
+  return errors;
+}
 
 /**
  * A form post: same-origin only, the per-form token checked, fields validated; on success a
@@ -109,36 +194,49 @@ const promiseForm = z.strictObject({
 async function handleForm<S extends z.ZodType>(
   event: HttpEvent,
   schema: S,
-  act: (invoice: Invoice, form: z.infer<S>) => Promise<{ path: string; message: string }[] | undefined>,
-  done: 'dispute' | 'promise',
+  wording: FormWording,
+  act: (invoice: Invoice, form: z.infer<S>) => Promise<HoldOutcome>,
+  done: 'dispute' | 'promise' | 'plan',
 ): Promise<HttpResult> {
   const crossSite = refuseCrossSite(event);
   if (crossSite) return crossSite;
   const form = await readForm(event);
   if ('statusCode' in form) return form;
   const { resolved } = form;
+  const { invoice } = resolved;
+  const w = pageWordingFor(invoice.customer.locale);
   const fields = Object.fromEntries(form.fields);
   if (!checkFormToken(resolved.keys, resolved.token, String(fields.formToken ?? ''))) {
-    return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
+    return problemPage(403, customerReader(invoice), 'formExpired');
   }
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== '')));
-  if (!parsed.success) return render(resolved, { errors: fieldErrors(parsed.error) }, 400);
-  const errors = await act(resolved.invoice, parsed.data);
-  if (errors) return render(resolved, { errors }, 400);
+  if (!parsed.success) return render(resolved, { errors: localizeIssues(parsed.error, wording, w, invoice) }, 400);
+  const outcome = await act(invoice, parsed.data);
+  if (outcome.kind === 'invalid') {
+    const label = wording.labels(w)[outcome.path] ?? '';
+    return render(resolved, { errors: [{ label, message: domainProblem(outcome.path, outcome.message, w, invoice, wording) }] }, 400);
+  }
+  if (outcome.kind === 'conflict') return render(resolved, { errors: [{ label: '', message: w.fieldErrors.notPossible }] }, 409);
   return { statusCode: 303, headers: { ...securityHeaders, location: `/pay/${resolved.token}?done=${done}` }, body: '' };
 }
 
-async function act(invoiceId: string, change: Parameters<typeof changeInvoice>[2]) {
-  const outcome = await changeInvoice(deps, invoiceId, change);
-  if (outcome.kind === 'invalid') return [{ path: outcome.path, message: outcome.message }];
-  if (outcome.kind === 'conflict') return [{ path: '(invoice)', message: outcome.reason }];
-  return undefined;
+/** The domain's (English) verdict on a field, in the customer's words. */
+function domainProblem(path: string, message: string, w: PageWording, invoice: Invoice, wording: FormWording): string {
+  if (path === 'promisedDate') {
+    return /past/.test(message)
+      ? w.fieldErrors.dateInPast
+      : w.fieldErrors.dateTooLate(longDate(promiseWindow(invoice).maxPromise, invoice.customer.locale));
+  }
+  return wording.problem(path, w, invoice);
 }
+
+const act = (invoiceId: string, change: Parameters<typeof changeInvoice>[2]) => changeInvoice(deps, invoiceId, change);
 
 const postDispute = (event: HttpEvent) =>
   handleForm(
     event,
     disputeForm,
+    disputeWording,
     (invoice, form) =>
       act(invoice.invoiceId, (current, now) => {
         // A dispute already open: the customer's second click changes nothing.
@@ -153,12 +251,23 @@ const postPromise = (event: HttpEvent) =>
   handleForm(
     event,
     promiseForm,
+    promiseWording,
     (invoice, form) =>
       act(invoice.invoiceId, (current, now) => {
         const promiseId = childId('PRM', current.invoiceId, (current.holds ?? []).filter((hold) => hold.reason === 'promise').length + 1);
         return makePromise(current, promiseId, form.promisedDate, undefined, now, policyFor(current).holdRules);
       }),
     'promise',
+  );
+
+/** Asking for a payment plan: a person decides (see plan-requests.ts); a second ask while one is pending changes nothing. */
+const postPlanRequest = (event: HttpEvent) =>
+  handleForm(
+    event,
+    planRequestForm,
+    planWording,
+    (invoice, form) => askForPaymentPlan(deps, invoice.invoiceId, { installments: form.installments, note: form.note }),
+    'plan',
   );
 
 const checkoutForm = z.strictObject({ formToken: z.string().min(1).max(200) });
@@ -174,13 +283,10 @@ async function postCheckout(event: HttpEvent): Promise<HttpResult> {
   const form = await readForm(event);
   if ('statusCode' in form) return form;
   const { resolved, fields } = form;
-  if (!checkFormToken(resolved.keys, resolved.token, fields.get('formToken') ?? '')) {
-    return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
-  }
-  if (!checkoutForm.safeParse(Object.fromEntries(fields)).success) {
-    return plainPage(400, 'Not understood', 'This form has unexpected fields.');
-  }
   const { invoice, token } = resolved;
+  const reader = customerReader(invoice);
+  if (!checkFormToken(resolved.keys, resolved.token, fields.get('formToken') ?? '')) return problemPage(403, reader, 'formExpired');
+  if (!checkoutForm.safeParse(Object.fromEntries(fields)).success) return problemPage(400, reader, 'notUnderstood');
   const balance = balanceMinor(invoice);
   const settled = invoice.status === 'paid' || invoice.status === 'void' || invoice.status === 'written_off';
   // Nothing to pay (paid meanwhile, voided, credited): the page shows why.
@@ -199,10 +305,10 @@ async function postCheckout(event: HttpEvent): Promise<HttpResult> {
     return { statusCode: 303, headers: { ...securityHeaders, location: checkout.url }, body: '' };
   } catch (error) {
     if (error instanceof PaymentAmountError) {
-      return plainPage(422, 'Online payment not available', 'This amount cannot be paid online. Please pay by bank transfer.');
+      return problemPage(422, reader, 'cannotPayOnline');
     }
     app.log.error('checkout could not be created', { invoiceId: invoice.invoiceId, error: String(error) });
-    return plainPage(502, 'Payment not available', 'Online payment is not available right now. Please try again in a few minutes.');
+    return problemPage(502, reader, 'paymentUnavailable');
   }
 }
 
@@ -219,7 +325,9 @@ async function showPreferences(event: HttpEvent): Promise<HttpResult> {
       formToken(resolved.keys, resolved.token) ?? '',
       consent,
       event.queryStringParameters?.saved === '1',
+      creditor,
     ),
+    { 'content-language': pageLang(resolved.invoice.customer.locale) },
   );
 }
 
@@ -234,15 +342,14 @@ async function savePreferences(event: HttpEvent): Promise<HttpResult> {
   const { resolved, fields } = form;
   if (fields.get('List-Unsubscribe') === 'One-Click') {
     await changeConsent(customers, resolved.invoice, { email: false }, app.clock.now());
-    return plainPage(200, 'Unsubscribed', 'You will no longer receive payment reminders by email.');
+    return problemPage(200, customerReader(resolved.invoice), 'unsubscribed');
   }
   const crossSite = refuseCrossSite(event);
   if (crossSite) return crossSite;
-  if (!checkFormToken(resolved.keys, resolved.token, fields.get('formToken') ?? '')) {
-    return plainPage(403, 'Not allowed', 'This form has expired. Please open the link again.');
-  }
+  const reader = customerReader(resolved.invoice);
+  if (!checkFormToken(resolved.keys, resolved.token, fields.get('formToken') ?? '')) return problemPage(403, reader, 'formExpired');
   const unknown = [...fields.keys()].filter((key) => !['formToken', 'email', 'sms'].includes(key));
-  if (unknown.length > 0) return plainPage(400, 'Not understood', `Unexpected fields: ${unknown.join(', ')}`);
+  if (unknown.length > 0) return problemPage(400, reader, 'notUnderstood');
   await changeConsent(
     customers,
     resolved.invoice,
@@ -257,6 +364,8 @@ export const handler = httpHandler({
   'POST /pay/{token}/dispute': postDispute,
   'POST /pay/{token}/promise': postPromise,
   'POST /pay/{token}/checkout': postCheckout,
+  'POST /pay/{token}/plan-request': postPlanRequest,
+  'GET /pay/{token}/invoice': showInvoice,
   'GET /preferences/{token}': showPreferences,
   'POST /preferences/{token}': savePreferences,
 });

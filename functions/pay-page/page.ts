@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import { activeHolds, disputeReasons } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
-import { balanceMinor, type Invoice } from '#domain/invoice.ts';
+import { balanceMinor, creditedMinor, type Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';
-import { pageLang, pageWordingFor } from '#domain/templates/page-wording.ts';
+import {
+  MAX_PLAN_REQUEST_NOTE,
+  MAX_REQUESTED_INSTALLMENTS,
+  MIN_REQUESTED_INSTALLMENTS,
+  pendingPlanRequest,
+} from '#domain/plan-requests.ts';
+import { quantity } from '#domain/templates/format.ts';
+import { type PageWording, pageLang, pageWordingFor } from '#domain/templates/page-wording.ts';
+import type { Creditor } from '#domain/templates/wording.ts';
 
 /**
  * The hosted page behind every pay link: server-rendered, mobile-first, no scripts at all.
@@ -22,7 +30,14 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;bo
 label{display:block;margin-top:.75rem;font-weight:600}
 input,select,textarea,button{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;margin-top:.25rem}
 button{background:#0b4f8a;color:#fff;border:0;border-radius:4px;margin-top:1rem;cursor:pointer}
-button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f5a623;outline-offset:2px}`;
+button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f5a623;outline-offset:2px}
+a{color:#0b4f8a}a:focus{outline:3px solid #f5a623;outline-offset:2px}
+.from{margin:0;font-weight:600}
+.num{text-align:right}td.num{white-space:nowrap}
+@media (max-width:30rem){.lines th,.lines td{padding:.3rem .15rem;font-size:.9rem}}
+.totals th{font-weight:400}.totals tr.due th,.totals tr.due td{font-weight:700;border-top:2px solid #1a1a1a}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
+@media print{body{color:#000;font-size:11pt}main{max-width:none;padding:0}.noprint{display:none}a{color:#000;text-decoration:none}th,td{border-color:#000}h2{margin-top:1.2rem}}`;
 
 export const styleHash = `sha256-${createHash('sha256').update(styles).digest('base64')}`;
 
@@ -40,9 +55,27 @@ export function shell(title: string, body: string, lang = 'en'): string {
   return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${styles}</style></head><body><main>${body}</main></body></html>`;
 }
 
+/** A field error as the customer reads it: the field's label (empty for the form as a whole) and what is wrong. */
+export interface FieldError {
+  readonly label: string;
+  readonly message: string;
+}
+
 export interface PageState {
-  readonly done?: 'dispute' | 'promise' | 'paid' | 'cancelled' | undefined;
-  readonly errors?: readonly { path: string; message: string }[] | undefined;
+  readonly done?: 'dispute' | 'promise' | 'plan' | 'paid' | 'cancelled' | undefined;
+  readonly errors?: readonly FieldError[] | undefined;
+}
+
+/** A link to the creditor's contact: mailto for an address, the page itself for a URL, tel otherwise. */
+export function contactHref(contact: string): string {
+  if (/^https:\/\//i.test(contact)) return contact;
+  if (contact.includes('@')) return `mailto:${contact}`;
+  return `tel:${contact.replace(/[^\d+]/g, '')}`;
+}
+
+function contactLine(w: PageWording, creditor: Creditor): string {
+  if (!creditor.contact) return '';
+  return `<p>${escapeHtml(w.questions)} <a href="${escapeHtml(contactHref(creditor.contact))}">${escapeHtml(creditor.contact)}</a></p>`;
 }
 
 function formatDate(date: string, locale: string): string {
@@ -56,6 +89,7 @@ export function invoicePage(
   today: string,
   maxPromiseDate: string,
   state: PageState,
+  creditor: Creditor,
 ): string {
   const locale = invoice.customer.locale;
   const w = pageWordingFor(locale);
@@ -64,13 +98,14 @@ export function invoicePage(
   const settled = invoice.status === 'paid' || invoice.status === 'void' || invoice.status === 'written_off';
   const onHold = activeHolds(invoice);
   const parts: string[] = [];
+  parts.push(`<p class="from">${escapeHtml(w.invoiceFrom(creditor.name))}</p>`);
   parts.push(`<h1>${escapeHtml(w.invoiceTitle(invoice.invoiceId))}</h1>`);
   parts.push(`<p>${escapeHtml(w.forCustomer(invoice.customer.name))}</p>`);
   if (state.done) parts.push(`<p class="notice" role="status">${escapeHtml(w.done[state.done])}</p>`);
   if (state.errors && state.errors.length > 0) {
     parts.push(
       `<div class="error" role="alert"><p>${escapeHtml(w.errorsHeading)}</p><ul>${state.errors
-        .map((error) => `<li>${escapeHtml(error.path)}: ${escapeHtml(error.message)}</li>`)
+        .map((error) => `<li>${error.label ? `${escapeHtml(error.label)}: ` : ''}${escapeHtml(error.message)}</li>`)
         .join('')}</ul></div>`,
     );
   }
@@ -98,6 +133,7 @@ export function invoicePage(
         .join('')}</tbody></table>`,
     );
   }
+  parts.push(`<p><a href="${escapeHtml(path)}/invoice">${escapeHtml(w.print.link)}</a></p>`);
   if (!settled) {
     parts.push(`<h2 id="dispute">${escapeHtml(w.dispute.heading)}</h2>
 <form method="post" action="${escapeHtml(path)}/dispute">
@@ -115,8 +151,89 @@ export function invoicePage(
 <input id="promisedDate" name="promisedDate" type="date" min="${escapeHtml(today)}" max="${escapeHtml(maxPromiseDate)}" required>
 <button type="submit">${escapeHtml(w.promise.submit)}</button>
 </form>`);
+    parts.push(planSection(invoice, path, formToken, w));
   }
+  parts.push(contactLine(w, creditor));
   return shell(w.invoiceTitle(invoice.invoiceId), parts.join('\n'), pageLang(locale));
+}
+
+/** Ask for a payment plan: the form, or why there is none (a request pending, a plan agreed). */
+function planSection(invoice: Invoice, path: string, formToken: string, w: PageWording): string {
+  const heading = `<h2 id="plan">${escapeHtml(w.plan.heading)}</h2>`;
+  if (activeHolds(invoice).some((hold) => hold.reason === 'payment_plan'))
+    return `${heading}\n<p class="notice">${escapeHtml(w.plan.agreed)}</p>`;
+  if (pendingPlanRequest(invoice)) return `${heading}\n<p class="notice">${escapeHtml(w.plan.pending)}</p>`;
+  return `${heading}
+<p>${escapeHtml(w.plan.intro)}</p>
+<form method="post" action="${escapeHtml(path)}/plan-request">
+<input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
+<label for="installments">${escapeHtml(w.plan.installments)}</label>
+<input id="installments" name="installments" type="number" inputmode="numeric" min="${MIN_REQUESTED_INSTALLMENTS}" max="${MAX_REQUESTED_INSTALLMENTS}" step="1" required>
+<label for="planNote">${escapeHtml(w.plan.note)}</label>
+<textarea id="planNote" name="note" rows="3" maxlength="${MAX_PLAN_REQUEST_NOTE}"></textarea>
+<button type="submit">${escapeHtml(w.plan.submit)}</button>
+</form>`;
+}
+
+/** quantity × unit price in minor units, exactly (decimal quantities included), rounded half up. */
+export function lineAmountMinor(quantityText: string, unitPriceMinor: number): number | undefined {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(quantityText);
+  if (!match) return undefined;
+  const decimals = match[2] ?? '';
+  const scale = 10n ** BigInt(decimals.length);
+  const product = BigInt(`${match[1]}${decimals}`) * BigInt(unitPriceMinor);
+  const rounded = (product * 2n + scale) / (scale * 2n);
+  return Number(rounded);
+}
+
+/**
+ * The printable invoice: who bills whom, the numbers and dates, the lines with their amounts,
+ * the total, what was credited and paid, and the balance. Plain HTML with print CSS (the
+ * browser prints it or saves it as a PDF); the same styles, headers and CSP as the page.
+ */
+export function printableInvoice(invoice: Invoice, payPath: string, creditor: Creditor): string {
+  const locale = invoice.customer.locale;
+  const w = pageWordingFor(locale);
+  const p = w.print;
+  const money = (minor: number) => displayAmount(minor, invoice.currency, locale);
+  const credited = creditedMinor(invoice);
+  const facts: [string, string][] = [
+    [p.invoiceNumber, invoice.invoiceId],
+    ...(invoice.poNumber ? ([[p.poNumber, invoice.poNumber]] as [string, string][]) : []),
+    [p.issueDate, formatDate(invoice.issueDate, locale)],
+    [p.dueDate, formatDate(invoice.dueDate, locale)],
+  ];
+  const lines = invoice.lines
+    .map((line) => {
+      const amount = lineAmountMinor(line.quantity, line.unitPriceMinor);
+      return `<tr><td>${escapeHtml(line.description)}</td><td class="num">${escapeHtml(quantity(line.quantity, locale))}</td><td class="num">${escapeHtml(money(line.unitPriceMinor))}</td><td class="num">${amount === undefined ? '' : escapeHtml(money(amount))}</td></tr>`;
+    })
+    .join('');
+  const lineTable =
+    invoice.lines.length === 0
+      ? ''
+      : `<h2>${escapeHtml(w.lines.heading)}</h2><table class="lines"><thead><tr><th scope="col">${escapeHtml(w.lines.description)}</th><th scope="col" class="num">${escapeHtml(w.lines.quantity)}</th><th scope="col" class="num">${escapeHtml(w.lines.unitPrice)}</th><th scope="col" class="num">${escapeHtml(p.amount)}</th></tr></thead><tbody>${lines}</tbody></table>`;
+  const totals: [string, string, string][] = [
+    ['', p.total, money(invoice.amountMinor)],
+    ...(credited > 0 ? ([['', p.credited, `−${money(credited)}`]] as [string, string, string][]) : []),
+    ...(invoice.paidMinor > 0 ? ([['', p.paid, `−${money(invoice.paidMinor)}`]] as [string, string, string][]) : []),
+    ['due', p.balance, money(Math.max(balanceMinor(invoice), 0))],
+  ];
+  const body = `<p>${escapeHtml(p.from)}<br><strong>${escapeHtml(creditor.name)}</strong>${creditor.contact ? `<br>${escapeHtml(creditor.contact)}` : ''}</p>
+<h1>${escapeHtml(w.invoiceTitle(invoice.invoiceId))}</h1>
+<dl>${facts.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`).join('')}</dl>
+<h2>${escapeHtml(p.billTo)}</h2>
+<p>${escapeHtml(invoice.customer.name)}${invoice.customer.email ? `<br>${escapeHtml(invoice.customer.email)}` : ''}</p>
+${lineTable}
+<table class="totals"><tbody>${totals
+    .map(
+      ([kind, label, value]) =>
+        `<tr${kind ? ` class="${kind}"` : ''}><th scope="row">${escapeHtml(label)}</th><td class="num">${escapeHtml(value)}</td></tr>`,
+    )
+    .join('')}</tbody></table>
+<p class="noprint">${escapeHtml(p.hint)}</p>
+<p class="noprint"><a href="${escapeHtml(payPath)}">${escapeHtml(p.back)}</a></p>`;
+  return shell(w.invoiceTitle(invoice.invoiceId), body, pageLang(locale));
 }
 
 export function preferencesPage(
@@ -125,10 +242,13 @@ export function preferencesPage(
   formToken: string,
   consent: { email: boolean; sms: boolean },
   saved: boolean,
+  creditor: Creditor,
 ): string {
-  const w = pageWordingFor(invoice.customer.locale).preferences;
+  const page = pageWordingFor(invoice.customer.locale);
+  const w = page.preferences;
   const checked = (on: boolean) => (on ? ' checked' : '');
-  const body = `<h1>${escapeHtml(w.title)}</h1>
+  const body = `<p class="from">${escapeHtml(w.from(creditor.name))}</p>
+<h1>${escapeHtml(w.title)}</h1>
 <p>${escapeHtml(w.about(invoice.customer.name, invoice.invoiceId))}</p>
 ${saved ? `<p class="notice" role="status">${escapeHtml(w.saved)}</p>` : ''}
 <form method="post" action="${escapeHtml(path)}">
@@ -139,6 +259,7 @@ ${saved ? `<p class="notice" role="status">${escapeHtml(w.saved)}</p>` : ''}
 </fieldset>
 <p>${escapeHtml(w.bothOff)}</p>
 <button type="submit">${escapeHtml(w.save)}</button>
-</form>`;
+</form>
+${contactLine(page, creditor)}`;
   return shell(w.title, body, pageLang(invoice.customer.locale));
 }

@@ -12,6 +12,7 @@ const deps = {
   customers: app.customerStore(),
   companions: app.customerStore(),
   links: app.payLinks(),
+  creditor: app.creditor(),
   log: app.log,
 };
 

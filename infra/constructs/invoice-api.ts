@@ -135,6 +135,10 @@ const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
     'the debtor promises a payment date from the hosted page without logging in; authorized by the signed token in the path and a per-form token.',
   'POST /pay/{token}/checkout':
     'the debtor starts a card payment from the hosted page without logging in; authorized by the signed token in the path and a per-form token, and it only redirects to the payment provider (the payment is recorded from the signed webhook, never from this request).',
+  'POST /pay/{token}/plan-request':
+    'the debtor asks for a payment plan from the hosted page without logging in; authorized by the signed token in the path and a per-form token; it only pauses dunning for a short review and opens a collector task, it never imposes a plan.',
+  'GET /pay/{token}/invoice':
+    'the printable invoice behind the hosted page; the signed, expiring token in the path authorizes it exactly as for the page itself.',
   'POST /webhooks/stripe':
     'Stripe calls it without any AWS or OAuth credentials; the handler verifies the Stripe-Signature HMAC over the raw body with the endpoint signing secret, refuses stale timestamps, and de-duplicates events.',
   'GET /preferences/{token}':

@@ -10,7 +10,8 @@ import { LocalRuntime } from './runtime.ts';
  *                             (times --speed); manual keeps it still until POST /_local/clock/advance
  *   --clock-start=<instant>   where the virtual clock starts on a fresh data folder
  *   --speed=<n>               virtual seconds per real second in realtime mode (default 1)
- * Environment: PORT (3000), DUNWELL_DATA_DIR (.dunwell/), DUNWELL_SES_PORT (8005).
+ * Environment: PORT (3000), DUNWELL_DATA_DIR (.dunwell/), DUNWELL_SES_PORT (8005),
+ * DUNWELL_CREDITOR_NAME ("Dunwell Demo Ltd"), DUNWELL_CREDITOR_CONTACT (billing@dunwell.local).
  * Fault injection for tests (never set in normal use): DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP,
  * DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP (a cadence step id).
  */
@@ -33,6 +34,8 @@ const config = z
     dataDir: z.string().min(1),
     crashAfterEmailStep: z.string().optional(),
     loseEmailResponseStep: z.string().optional(),
+    creditorName: z.string().trim().min(1).max(100).optional(),
+    creditorContact: z.string().trim().min(1).max(200).optional(),
   })
   .parse({
     clock: values.clock,
@@ -43,6 +46,8 @@ const config = z
     dataDir: process.env.DUNWELL_DATA_DIR ?? '.dunwell',
     crashAfterEmailStep: process.env.DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP || undefined,
     loseEmailResponseStep: process.env.DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP || undefined,
+    creditorName: process.env.DUNWELL_CREDITOR_NAME || undefined,
+    creditorContact: process.env.DUNWELL_CREDITOR_CONTACT || undefined,
   });
 
 const host = '127.0.0.1';
@@ -52,6 +57,8 @@ const runtime = new LocalRuntime({
   sesPort: config.sesPort,
   crashAfterEmailStep: config.crashAfterEmailStep,
   loseEmailResponseStep: config.loseEmailResponseStep,
+  creditorName: config.creditorName,
+  creditorContact: config.creditorContact,
 });
 const gateway = new LocalGateway(runtime);
 const port = await gateway.listen(config.port, host);

@@ -64,7 +64,13 @@ export function composeFunction(name: FunctionName) {
       });
     },
     mailer: () =>
-      new SesMailer(sesClient(), { fromAddress: need(EnvName.senderEmail), configurationSet: need(EnvName.sesConfigurationSet) }),
+      new SesMailer(sesClient(), {
+        fromAddress: need(EnvName.senderEmail),
+        fromName: env[EnvName.creditorName],
+        configurationSet: need(EnvName.sesConfigurationSet),
+      }),
+    /** Who is asking for the money, for the pages and messages. */
+    creditor: () => ({ name: need(EnvName.creditorName), contact: need(EnvName.creditorContact) }),
     texter: () => new SnsTexter(snsClient()),
     payLinks: () =>
       new SignedPayLinks(new SecretsManagerSource(new SecretsManagerClient({})), need(EnvName.linkSecretId), need(EnvName.publicBaseUrl)),

@@ -17,6 +17,10 @@ export const EnvName = {
   collectorsTopicArn: 'DUNWELL_COLLECTORS_TOPIC_ARN',
   /** Secrets Manager secret `{"apiKey", "webhookSecret"}` of the payment provider (Stripe). */
   paymentSecretId: 'DUNWELL_PAYMENT_SECRET_ID',
+  /** Who is asking for the money: named on the hosted pages, in every message and as the From display name. */
+  creditorName: 'DUNWELL_CREDITOR_NAME',
+  /** Where customers ask questions: an email address, a phone number or an https:// URL. */
+  creditorContact: 'DUNWELL_CREDITOR_CONTACT',
 } as const;
 
 export type EnvName = (typeof EnvName)[keyof typeof EnvName];

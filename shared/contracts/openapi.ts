@@ -4,6 +4,7 @@ import {
   disputeRequestSchema,
   disputeResolutionSchema,
   holdRequestSchema,
+  invoiceBatchRequestSchema,
   invoiceRequestSchema,
   paymentPlanRequestSchema,
   paymentRequestSchema,
@@ -14,10 +15,16 @@ import {
   voidRequestSchema,
 } from './api.ts';
 import { customerRequestSchema } from './customer-api.ts';
-import { routes } from './routes.ts';
+import { INVOICES_BATCH_ACTION, routes } from './routes.ts';
+
+/** Routes published under another path than their API Gateway route path (see routes.ts). */
+const publishedPaths: Record<string, string> = {
+  'POST /v1/{collectionAction}': `/v1/${INVOICES_BATCH_ACTION}`,
+};
 
 const requestBodies: Record<string, z.ZodType> = {
   'POST /v1/invoices': invoiceRequestSchema,
+  'POST /v1/{collectionAction}': invoiceBatchRequestSchema,
   'POST /v1/invoices/{invoiceId}/payments': paymentRequestSchema,
   'POST /v1/invoices/{invoiceId}/disputes': disputeRequestSchema,
   'POST /v1/disputes/{disputeId}/resolution': disputeResolutionSchema,
@@ -48,14 +55,27 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+/** Batch routes answer 207 with one result per item instead of 200/201. */
+const multiStatus: Record<string, Record<string, unknown>> = {
+  'POST /v1/{collectionAction}': {
+    '207': {
+      description:
+        'One result per invoice, in request order: the status POST /v1/invoices would have answered (201, 200, 400, 409…), ' +
+        'with a problem (paths relative to the item) when it failed. A repeated invoiceId is processed at its first index; later copies get 409.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/InvoiceBatchResults' } } },
+    },
+  },
+};
+
 /** The OpenAPI 3.1 document served at GET /v1/openapi.json, generated from the route table and zod schemas. */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const key = `${route.method} ${route.path}`;
+    const path = publishedPaths[key] ?? route.path;
     const body = requestBodies[key];
     const parameters: Record<string, unknown>[] = [
-      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      ...[...path.matchAll(/\{(\w+)\}/g)].map((match) => ({
         name: match[1],
         in: 'path',
         required: true,
@@ -63,9 +83,9 @@ export function openApiDocument() {
       })),
       ...queryParametersOf(key),
     ];
-    paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = {
-      operationId: key,
+    paths[path] ??= {};
+    paths[path]![route.method.toLowerCase()] = {
+      operationId: `${route.method} ${path}`,
       ...(route.scopes ? { security: [{ oauth2: [...route.scopes] }] } : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.method === 'POST'
@@ -80,8 +100,10 @@ export function openApiDocument() {
         ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(body, { io: 'input' }) } } } }
         : {}),
       responses: {
-        '200': { description: 'OK' },
-        ...(route.method === 'POST' ? { '201': { description: 'Created' } } : {}),
+        ...(multiStatus[key] ?? {
+          '200': { description: 'OK' },
+          ...(route.method === 'POST' ? { '201': { description: 'Created' } } : {}),
+        }),
         '400': problem,
         ...(route.scopes ? { '401': problem, '403': problem } : {}),
         '404': problem,
@@ -107,6 +129,27 @@ export function openApiDocument() {
         },
       },
       schemas: {
+        InvoiceBatchResults: {
+          type: 'object',
+          required: ['results'],
+          properties: {
+            results: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['index', 'status'],
+                properties: {
+                  index: { type: 'integer', description: 'Position of the item in the request' },
+                  invoiceId: { type: 'string', description: 'The invoiceId the item named, when it named one' },
+                  status: { type: 'integer', description: 'What POST /v1/invoices would have answered for this item' },
+                  outcome: { enum: ['created', 'updated', 'unchanged'] },
+                  location: { type: 'string', description: 'The invoice, on success' },
+                  problem: { $ref: '#/components/schemas/Problem' },
+                },
+              },
+            },
+          },
+        },
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status'],

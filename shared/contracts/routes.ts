@@ -18,12 +18,22 @@ export interface Route {
   readonly scopes: readonly Scope[] | null;
 }
 
+/** The one action `POST /v1/{collectionAction}` answers, published as `POST /v1/invoices:batch`. */
+export const INVOICES_BATCH_ACTION = 'invoices:batch';
+
 /**
  * Every HTTP route. API Gateway (via CDK) and the local gateway are both built from this
  * table, so auth and routing are identical in both places.
  */
 export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/invoices', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  /**
+   * `POST /v1/invoices:batch`. HTTP API route paths allow per segment only `[a-zA-Z0-9._-]+` or
+   * a whole `{variable}`, so the colon form cannot be a literal route: this parameter segment
+   * carries it, the literal `/v1/invoices` still wins for its own path, and the handler answers
+   * only `invoices:batch`.
+   */
+  { method: 'POST', path: '/v1/{collectionAction}', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'GET', path: '/v1/invoices/{invoiceId}', function: 'invoices-api', scopes: [Scope.invoicesRead] },
   {
     method: 'POST',
@@ -57,6 +67,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/pay/{token}/dispute', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/promise', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/checkout', function: 'pay-page', scopes: null },
+  { method: 'POST', path: '/pay/{token}/plan-request', function: 'pay-page', scopes: null },
+  { method: 'GET', path: '/pay/{token}/invoice', function: 'pay-page', scopes: null },
   { method: 'GET', path: '/preferences/{token}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/preferences/{token}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/webhooks/stripe', function: 'stripe-webhook', scopes: null },

@@ -24,10 +24,25 @@ export type PlannedAction =
   | { readonly type: 'close'; readonly reason: CloseReason };
 
 export type CloseReason = 'paid' | 'void' | 'written_off' | 'nothing_due';
-export type TaskReason = 'call' | 'agency_referral' | 'write_off_proposal' | 'broken_promise' | 'broken_payment_plan' | 'no_channel';
+export type TaskReason =
+  | 'call'
+  | 'agency_referral'
+  | 'write_off_proposal'
+  | 'broken_promise'
+  | 'broken_payment_plan'
+  | 'no_channel'
+  | 'payment_plan_request';
 
 /** The collector task for a customer who opted out of every channel. */
 export const NO_CHANNEL_TASK_KEY = 'no-channel';
+
+/** The timeline event of a customer's request for a payment plan (plan-requests.ts); it names its hold. */
+export const PLAN_REQUESTED = 'plan.requested';
+
+/** The collector task of one payment-plan request (keyed by the hold that pauses dunning meanwhile). */
+export function planRequestTaskKey(holdId: string): string {
+  return `plan-request-${holdId}`;
+}
 
 /** The skip detail of a message no channel could carry; the planner then opens that task. */
 export const NO_CHANNEL = 'no channel';
@@ -128,6 +143,16 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
   const unreachable = Object.values(invoice.steps).some((record) => record.state === 'skipped' && record.detail === NO_CHANNEL);
   if (unreachable && !stepSettled(invoice, NO_CHANNEL_TASK_KEY)) {
     return { type: 'open_task', stepId: NO_CHANNEL_TASK_KEY, reason: 'no_channel', dueAt: now.toISOString() };
+  }
+
+  // A customer's request for a payment plan is handed to a collector once, while it is pending.
+  const requested = activeHolds(invoice).find(
+    (hold) =>
+      invoice.timeline.some((event) => event.type === PLAN_REQUESTED && event.holdId === hold.holdId) &&
+      !stepSettled(invoice, planRequestTaskKey(hold.holdId)),
+  );
+  if (requested) {
+    return { type: 'open_task', stepId: planRequestTaskKey(requested.holdId), reason: 'payment_plan_request', dueAt: now.toISOString() };
   }
 
   // On hold: nothing leaves until the earliest hold deadline (or a signal, for open-ended holds),

@@ -3,7 +3,22 @@ import { preferencesUrl } from './pay-link.ts';
 import type { Tone } from './policy.ts';
 import { longDate, longDay, money, quantity } from './templates/format.ts';
 import { type Voice, voiceFor } from './templates/languages.ts';
-import { button, document, facts, group, heading, invoiceTable, lineTable, links, type Part, paragraph } from './templates/layout.ts';
+import {
+  button,
+  document,
+  facts,
+  group,
+  heading,
+  invoiceTable,
+  lineTable,
+  links,
+  type Part,
+  paragraph,
+  signature,
+} from './templates/layout.ts';
+import type { Creditor } from './templates/wording.ts';
+
+export type { Creditor } from './templates/wording.ts';
 
 /**
  * Customer messages: reminders (friendly, firm, final), the formal demand, payment-plan
@@ -60,6 +75,15 @@ function invoiceLines({ wording, locale }: Voice, invoice: Invoice): Part | unde
   );
 }
 
+/**
+ * Who is asking, at the end of every message: the sign-off with the creditor's name and, when
+ * known, where to ask questions. Without a creditor (older callers) the message ends as before.
+ */
+function creditorParts({ wording }: Voice, creditor: Creditor | undefined): Part[] {
+  if (!creditor) return [];
+  return [signature([wording.signOff, creditor.name]), ...(creditor.contact ? [paragraph(wording.contact(creditor.contact))] : [])];
+}
+
 function poNumber({ wording }: Voice, invoice: Invoice): [string, string][] {
   return invoice.poNumber ? [[wording.labels.poNumber, invoice.poNumber]] : [];
 }
@@ -79,6 +103,7 @@ function invoiceMessage(
     readonly payLabel: string;
     readonly closing?: string;
   },
+  creditor: Creditor | undefined,
 ): RenderedMessage {
   const { wording } = voice;
   const parts = [
@@ -89,6 +114,7 @@ function invoiceMessage(
     button(wording.payOnline, content.payLabel, content.payUrl, wording.field),
     secondaryLinks(voice, content.payUrl),
     content.closing === undefined ? undefined : paragraph(content.closing),
+    ...creditorParts(voice, creditor),
   ].filter((part): part is Part => part !== undefined);
   return document(voice.lang, content.subject, parts);
 }
@@ -102,26 +128,31 @@ export function renderReminder(
   invoice: Invoice,
   tone: Tone,
   payUrl: string,
-  options: { readonly formal?: boolean; readonly now: Date },
+  options: { readonly formal?: boolean; readonly now: Date; readonly creditor?: Creditor | undefined },
 ): RenderedMessage {
   const voice = voiceFor(invoice.customer.locale);
   const { wording, locale } = voice;
   const amountDue = money(amountDueMinor(invoice), invoice.currency, locale);
   const openings = isOverdue(invoice, options.now) ? wording.reminder.afterDue : wording.reminder.beforeDue;
   const { subject, lead } = options.formal ? wording.reminder.formal(invoice.invoiceId) : openings[tone](invoice.invoiceId);
-  return invoiceMessage(voice, invoice, {
-    subject,
-    lead,
-    facts: [
-      [wording.labels.invoice, invoice.invoiceId],
-      [wording.labels.amountDue, amountDue],
-      [wording.labels.dueDate, longDate(invoice.dueDate, locale)],
-      ...poNumber(voice, invoice),
-    ],
-    payUrl,
-    payLabel: wording.payNow(amountDue),
-    closing: wording.reminder.closing,
-  });
+  return invoiceMessage(
+    voice,
+    invoice,
+    {
+      subject,
+      lead,
+      facts: [
+        [wording.labels.invoice, invoice.invoiceId],
+        [wording.labels.amountDue, amountDue],
+        [wording.labels.dueDate, longDate(invoice.dueDate, locale)],
+        ...poNumber(voice, invoice),
+      ],
+      payUrl,
+      payLabel: wording.payNow(amountDue),
+      closing: wording.reminder.closing,
+    },
+    options.creditor,
+  );
 }
 
 /** The reminder before a payment-plan installment: that installment's amount and date, and what remains. */
@@ -129,28 +160,34 @@ export function renderInstallmentReminder(
   invoice: Invoice,
   installment: { readonly number: number; readonly of: number; readonly dueDate: string; readonly amountMinor: number },
   payUrl: string,
+  creditor?: Creditor,
 ): RenderedMessage {
   const voice = voiceFor(invoice.customer.locale);
   const { wording, locale } = voice;
   const amount = money(installment.amountMinor, invoice.currency, locale);
-  return invoiceMessage(voice, invoice, {
-    subject: wording.installment.subject(installment.number, installment.of, invoice.invoiceId),
-    lead: wording.installment.lead(installment.number, installment.of),
-    facts: [
-      [wording.labels.invoice, invoice.invoiceId],
-      [wording.labels.installment, wording.installment.position(installment.number, installment.of)],
-      [wording.labels.amount, amount],
-      [wording.labels.dueDate, longDate(installment.dueDate, locale)],
-      [wording.labels.remainingBalance, money(amountDueMinor(invoice), invoice.currency, locale)],
-      ...poNumber(voice, invoice),
-    ],
-    payUrl,
-    payLabel: wording.payNow(amount),
-  });
+  return invoiceMessage(
+    voice,
+    invoice,
+    {
+      subject: wording.installment.subject(installment.number, installment.of, invoice.invoiceId),
+      lead: wording.installment.lead(installment.number, installment.of),
+      facts: [
+        [wording.labels.invoice, invoice.invoiceId],
+        [wording.labels.installment, wording.installment.position(installment.number, installment.of)],
+        [wording.labels.amount, amount],
+        [wording.labels.dueDate, longDate(installment.dueDate, locale)],
+        [wording.labels.remainingBalance, money(amountDueMinor(invoice), invoice.currency, locale)],
+        ...poNumber(voice, invoice),
+      ],
+      payUrl,
+      payLabel: wording.payNow(amount),
+    },
+    creditor,
+  );
 }
 
 /** Confirms the amount received and that no more reminders will come; no pay button. */
-export function renderThankYou(invoice: Invoice): RenderedMessage {
+export function renderThankYou(invoice: Invoice, creditor?: Creditor): RenderedMessage {
   const voice = voiceFor(invoice.customer.locale);
   const { wording, locale } = voice;
   const paid = money(invoice.paidMinor, invoice.currency, locale);
@@ -169,6 +206,7 @@ export function renderThankYou(invoice: Invoice): RenderedMessage {
     paragraph(wording.thankYou.lead(paid, invoice.invoiceId)),
     facts(rows, wording.field),
     paragraph(wording.thankYou.closing),
+    ...creditorParts(voice, creditor),
   ]);
 }
 
@@ -178,7 +216,11 @@ const toneRank: Record<Tone, number> = { friendly: 0, firm: 1, final: 2 };
  * One message for several invoices of one customer due for a reminder at the same time: each
  * invoice with its amount due, due date, lines and own links, in the firmest of their tones.
  */
-export function renderCombinedReminder(entries: readonly { invoice: Invoice; tone: Tone; payUrl: string }[], now: Date): RenderedMessage {
+export function renderCombinedReminder(
+  entries: readonly { invoice: Invoice; tone: Tone; payUrl: string }[],
+  now: Date,
+  creditor?: Creditor,
+): RenderedMessage {
   const first = entries[0];
   if (!first) throw new Error('a combined reminder needs at least one invoice');
   const voice = voiceFor(first.invoice.customer.locale);
@@ -234,14 +276,24 @@ export function renderCombinedReminder(entries: readonly { invoice: Invoice; ton
     paragraph(wording.combined.lead(tone)),
     list,
     paragraph(wording.combined.closing),
+    ...creditorParts(voice, creditor),
   ]);
 }
 
 /**
  * The SMS: short, with the link, and only GSM-7 characters (no accidental Unicode, which would
  * cut a segment from 160 to 70 characters). Amounts use the ISO code, not a currency sign.
+ * It starts with the creditor's name ("Acme Ltd: Reminder: ...") whenever that costs no extra
+ * segment: who is asking matters, but not enough to double the price of the message.
  */
-export function renderText(invoice: Invoice, tone: Tone, payUrl: string): string {
+export function renderText(invoice: Invoice, tone: Tone, payUrl: string, creditor?: Creditor): string {
+  const plain = smsBody(invoice, tone, payUrl);
+  if (!creditor) return plain;
+  const named = gsm7(`${creditor.name.replace(/\s+/g, ' ').trim()}: ${plain}`);
+  return smsSegments(named) <= smsSegments(plain) ? named : plain;
+}
+
+function smsBody(invoice: Invoice, tone: Tone, payUrl: string): string {
   const { wording, locale } = voiceFor(invoice.customer.locale);
   return gsm7(
     wording.sms({

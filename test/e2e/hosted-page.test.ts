@@ -13,8 +13,8 @@ describe('hosted page', () => {
   afterEach(() => server.stop());
 
   /** Boots, creates an invoice and returns the pay link from its first reminder (Mon 30 Nov). */
-  const linkFromReminder = async (overrides: Record<string, unknown> = {}) => {
-    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+  const linkFromReminder = async (overrides: Record<string, unknown> = {}, env: Record<string, string> = {}) => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z', env });
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-WEB-1', ...overrides }));
     await server.advance({ to: '2026-11-30T09:00:00Z' });
     const [reminder] = await server.outbox('INV-WEB-1');
@@ -73,7 +73,10 @@ describe('hosted page', () => {
     const html = await (await fetch(link)).text();
     const past = await post(`${link}/promise`, { formToken: formTokenOf(html), promisedDate: '2026-11-01' });
     assert.equal(past.status, 400);
-    assert.match(await past.text(), /promisedDate: must not be in the past/);
+    assert.match(await past.text(), /<li>Ich bezahle bis zum: Das Datum darf nicht in der Vergangenheit liegen\.<\/li>/);
+    const late = await post(`${link}/promise`, { formToken: formTokenOf(html), promisedDate: '2027-03-01' });
+    assert.equal(late.status, 400);
+    assert.match(await late.text(), /<li>Ich bezahle bis zum: Bitte wählen Sie ein Datum bis spätestens 30\. Dezember 2026\.<\/li>/);
     const response = await post(`${link}/promise`, { formToken: formTokenOf(html), promisedDate: '2026-12-10' });
     assert.equal(response.status, 303);
     const invoice = await server.api('GET', '/v1/invoices/INV-WEB-1');
@@ -92,15 +95,30 @@ describe('hosted page', () => {
     assert.equal((await post(`${link}/dispute`, { formToken: token, reason: 'pricing', note: 'x'.repeat(20_000) })).status, 413);
     const badReason = await post(`${link}/dispute`, { formToken: token, reason: 'because' });
     assert.equal(badReason.status, 400);
-    assert.match(await badReason.text(), /reason: choose one of the reasons/);
-    const extra = await post(`${link}/dispute`, { formToken: token, reason: 'pricing', admin: '1' });
+    assert.match(await badReason.text(), /<li>Grund: Bitte wählen Sie einen der Gründe\.<\/li>/, 'field errors in the customer’s language');
+    const extra = await post(`${link}/dispute`, { formToken: token, reason: 'pricing', admin: '<i>1' });
     assert.equal(extra.status, 400);
+    assert.match(await extra.text(), /<li>admin: Dieses Feld ist nicht vorgesehen\.<\/li>/);
     const json = await fetch(`${link}/dispute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(json.status, 415);
     const tampered = link.replace(/.$/, (char) => (char === 'A' ? 'B' : 'A'));
     const refused = await fetch(tampered);
     assert.equal(refused.status, 404);
-    assert.doesNotMatch(await refused.text(), /INV-WEB-1|1\.250/);
+    const refusedHtml = await refused.text();
+    assert.doesNotMatch(refusedHtml, /INV-WEB-1|1\.250|Dunwell Demo/);
+    assert.match(refusedHtml, /<html lang="en">.*<h1>Link not valid<\/h1>/s, 'no invoice, no browser preference: English');
+    const french = await fetch(tampered, { headers: { 'accept-language': 'fr-CH, fr;q=0.9, en;q=0.8' } });
+    assert.equal(french.status, 404);
+    assert.equal(french.headers.get('content-language'), 'fr');
+    assert.match(await french.text(), /<html lang="fr">.*<h1>Lien non valide<\/h1>/s, 'the browser’s language when the invoice is unknown');
+    const crossSite = await post(
+      `${link}/dispute`,
+      { formToken: token, reason: 'pricing' },
+      { 'sec-fetch-site': 'cross-site', 'accept-language': 'es' },
+    );
+    assert.match(await crossSite.text(), /<h1>No permitido<\/h1>/);
+    const forged = await post(`${link}/dispute`, { formToken: 'forged', reason: 'pricing' });
+    assert.match(await forged.text(), /<html lang="de-DE">.*Dieses Formular ist abgelaufen/s, 'a valid link: the customer’s language');
     assert.equal((await post(`${tampered}/dispute`, { formToken: token, reason: 'pricing' })).status, 404);
     const invoice = await server.api('GET', '/v1/invoices/INV-WEB-1');
     assert.deepEqual(invoice.body.holds, [], 'nothing was accepted');
@@ -114,9 +132,12 @@ describe('hosted page', () => {
     assert.doesNotMatch(html, /<form/);
     // Links live 120 days after the later of their issue and the due date.
     await server.advance({ to: '2027-04-01T00:00:00Z' });
-    const expired = await fetch(link);
+    const expired = await fetch(link, { headers: { 'accept-language': 'de-AT,de;q=0.9' } });
     assert.equal(expired.status, 410);
-    assert.doesNotMatch(await expired.text(), /INV-WEB-1/);
+    const expiredHtml = await expired.text();
+    assert.doesNotMatch(expiredHtml, /INV-WEB-1/);
+    assert.match(expiredHtml, /<html lang="de">.*<h1>Link abgelaufen<\/h1>/s);
+    assert.equal((await fetch(`${link}/invoice`)).status, 410, 'the printable invoice expires with its link');
   });
 
   test('one-click unsubscribe from the email header moves reminders to SMS; the preferences page turns email back on', async () => {
@@ -148,5 +169,170 @@ describe('hosted page', () => {
     const saved = await post(unsubscribe, { formToken: formTokenOf(preferences), email: 'on', sms: 'on' });
     assert.equal(saved.status, 303);
     assert.deepEqual((await server.api('GET', '/v1/customers/C-100')).body.consent, { email: true, sms: true });
+  });
+
+  test('who is asking: the creditor heads the page, the preferences page and the printable invoice, and signs every email', async () => {
+    const link = await linkFromReminder(
+      {},
+      { DUNWELL_CREDITOR_NAME: 'Acme <Supplies> & "Co"', DUNWELL_CREDITOR_CONTACT: '+49 30 1234567' },
+    );
+    const html = await (await fetch(link)).text();
+    assert.match(html, /<p class="from">Rechnung von Acme &lt;Supplies&gt; &amp; &quot;Co&quot;<\/p>/);
+    assert.match(html, /<p>Fragen\? So erreichen Sie uns: <a href="tel:\+49301234567">\+49 30 1234567<\/a><\/p>/);
+    assert.doesNotMatch(html, /<Supplies>/);
+    const preferences = await (await fetch(link.replace('/pay/', '/preferences/'))).text();
+    assert.match(preferences, /<p class="from">Zahlungserinnerungen von Acme &lt;Supplies&gt; &amp; &quot;Co&quot;<\/p>/);
+    const [reminder] = await server.outbox('INV-WEB-1');
+    assert.ok(
+      reminder?.text.endsWith('Mit freundlichen Grüßen\nAcme <Supplies> & "Co"\n\nFragen? So erreichen Sie uns: +49 30 1234567'),
+      reminder?.text,
+    );
+    assert.match(reminder?.html ?? '', /Mit freundlichen Grüßen<br>Acme &lt;Supplies&gt; &amp; &quot;Co&quot;<\/p>/);
+    // The thank-you signs too.
+    await server.api('POST', '/v1/invoices/INV-WEB-1/payments', { paymentId: 'P', amount: '1250.00', paidAt: '2026-11-30T10:00:00Z' });
+    await server.advance({ hours: 1 });
+    const thankYou = (await server.outbox('INV-WEB-1')).at(-1);
+    assert.equal(thankYou?.step, 'thank-you');
+    assert.match(thankYou?.text ?? '', /Mit freundlichen Grüßen\nAcme <Supplies> & "Co"/);
+  });
+
+  test('asking for a payment plan: paused for review, one collector task, the pending state on the page', async () => {
+    const link = await linkFromReminder();
+    const html = await (await fetch(link)).text();
+    assert.match(html, /<p class="from">Rechnung von Dunwell Demo Ltd<\/p>/, 'the local default creditor');
+    assert.match(html, /<form method="post" action="\/pay\/[^"]+\/plan-request">/);
+    const response = await post(`${link}/plan-request`, {
+      formToken: formTokenOf(html),
+      installments: '6',
+      note: '<script>alert("x")</script> Quarter end',
+    });
+    assert.equal(response.status, 303);
+    assert.match(response.headers.get('location') ?? '', /\?done=plan$/);
+    const confirmation = await (await fetch(new URL(response.headers.get('location') ?? '', link))).text();
+    assert.match(confirmation, /Anfrage nach einer Ratenzahlung an unser Team weitergegeben/);
+    assert.match(confirmation, /<p class="notice">Ihre Anfrage nach einer Ratenzahlung liegt unserem Team vor\./);
+    assert.doesNotMatch(confirmation, /\/plan-request"/, 'no second form while the request is pending');
+    assert.doesNotMatch(confirmation, /<script/);
+
+    const invoice = (await server.api('GET', '/v1/invoices/INV-WEB-1')).body;
+    assert.equal(invoice.status, 'on_hold');
+    const event = invoice.timeline.find((entry: { type: string }) => entry.type === 'plan.requested');
+    assert.equal(event?.installments, 6);
+    assert.equal(event?.note, '<script>alert("x")</script> Quarter end', 'kept as text; the pages escape it');
+    assert.equal(invoice.holds[0].reason, 'manual');
+    assert.equal(invoice.holds[0].until, '2026-12-07T09:00:00.000Z', 'a seven-day review window');
+    await server.advance({ hours: 1 });
+    const tasks = await server.api('GET', '/v1/tasks?status=open&invoiceId=INV-WEB-1');
+    assert.deepEqual(
+      tasks.body.map((task: { reason: string; kind: string }) => [task.reason, task.kind]),
+      [['payment_plan_request', 'call']],
+    );
+
+    // Asking again (a replayed post) changes nothing: no second hold, no second task.
+    const again = await post(`${link}/plan-request`, { formToken: formTokenOf(html), installments: '3' });
+    assert.equal(again.status, 303);
+    await server.advance({ hours: 1 });
+    assert.equal((await server.api('GET', '/v1/tasks?status=open&invoiceId=INV-WEB-1')).body.length, 1);
+    const after = (await server.api('GET', '/v1/invoices/INV-WEB-1')).body;
+    assert.equal(after.holds.length, 1);
+    assert.equal(after.timeline.filter((entry: { type: string }) => entry.type === 'plan.requested').length, 1);
+
+    // Nothing is sent while finance reviews; when the window ends unanswered, dunning resumes.
+    await server.advance({ to: '2026-12-06T23:00:00Z' });
+    assert.deepEqual(
+      (await server.outbox('INV-WEB-1')).map((m) => m.step),
+      ['pre-3'],
+      'paused during the review',
+    );
+    await server.advance({ to: '2026-12-08T12:00:00Z' });
+    assert.deepEqual(
+      (await server.outbox('INV-WEB-1')).map((m) => m.step),
+      ['pre-3', 'post-3'],
+      'resumed after the review window',
+    );
+  });
+
+  test('plan requests refuse bad counts, long notes, unknown fields, forged or foreign tokens and cross-site posts', async () => {
+    const link = await linkFromReminder();
+    await server.api(
+      'POST',
+      '/v1/invoices',
+      invoiceBody({ invoiceId: 'INV-WEB-2', customer: { ...invoiceBody().customer, customerId: 'C-200', email: 'b@other.example' } }),
+    );
+    await server.advance({ to: '2026-11-30T10:00:00Z' });
+    const otherLink = (await server.outbox('INV-WEB-2')).map(payLinkOf).find(Boolean);
+    assert.ok(otherLink);
+    const html = await (await fetch(link)).text();
+    const token = formTokenOf(html);
+    const label = 'Anzahl der Monatsraten \\(2 bis 12\\)';
+    for (const installments of ['1', '13', '2.5', 'abc', '', '-3', '1e1']) {
+      const refused = await post(`${link}/plan-request`, { formToken: token, installments });
+      assert.equal(refused.status, 400, installments);
+      assert.match(
+        await refused.text(),
+        new RegExp(`<li>${label}: Bitte geben Sie eine ganze Zahl von 2 bis 12 ein\\.</li>`),
+        installments,
+      );
+    }
+    const longNote = await post(`${link}/plan-request`, { formToken: token, installments: '3', note: 'x'.repeat(501) });
+    assert.equal(longNote.status, 400);
+    assert.match(
+      await longNote.text(),
+      /<li>Möchten Sie uns noch etwas mitteilen\? \(optional\): Bitte verwenden Sie höchstens 500 Zeichen\.<\/li>/,
+    );
+    const extra = await post(`${link}/plan-request`, { formToken: token, installments: '3', '<b>x</b>': '1' });
+    assert.equal(extra.status, 400);
+    const extraHtml = await extra.text();
+    assert.match(extraHtml, /<li>&lt;b&gt;x&lt;\/b&gt;: Dieses Feld ist nicht vorgesehen\.<\/li>/);
+    assert.doesNotMatch(extraHtml, /<b>x/);
+    assert.equal((await post(`${link}/plan-request`, { formToken: token, installments: '3', note: 'x'.repeat(17_000) })).status, 413);
+    assert.equal((await post(`${link}/plan-request`, { formToken: 'forged', installments: '3' })).status, 403);
+    const foreign = formTokenOf(await (await fetch(otherLink)).text());
+    assert.equal(
+      (await post(`${link}/plan-request`, { formToken: foreign, installments: '3' })).status,
+      403,
+      'another invoice’s form token',
+    );
+    assert.equal((await post(`${otherLink}/plan-request`, { formToken: token, installments: '3' })).status, 403);
+    const crossSite = await post(`${link}/plan-request`, { formToken: token, installments: '3' }, { 'sec-fetch-site': 'cross-site' });
+    assert.equal(crossSite.status, 403);
+    const tampered = link.replace(/.$/, (char) => (char === 'A' ? 'B' : 'A'));
+    assert.equal((await post(`${tampered}/plan-request`, { formToken: token, installments: '3' })).status, 404);
+    for (const id of ['INV-WEB-1', 'INV-WEB-2']) {
+      const invoice = (await server.api('GET', `/v1/invoices/${id}`)).body;
+      assert.deepEqual(invoice.holds, [], `${id}: nothing was accepted`);
+      assert.deepEqual((await server.api('GET', `/v1/tasks?status=open&invoiceId=${id}`)).body, []);
+    }
+  });
+
+  test('the printable invoice: every figure, in the customer’s language, with print CSS and the same strict headers', async () => {
+    const link = await linkFromReminder({ poNumber: 'PO-<778>' });
+    await server.api('POST', '/v1/invoices/INV-WEB-1/payments', { paymentId: 'P1', amount: '250.00', paidAt: '2026-11-30T09:00:00Z' });
+    const page = await (await fetch(link)).text();
+    assert.match(page, /<a href="\/pay\/[^"]+\/invoice">Rechnung drucken oder speichern<\/a>/);
+    const response = await fetch(`${link}/invoice`);
+    assert.equal(response.status, 200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'; style-src 'sha256-[^']+'/);
+    assert.equal(response.headers.get('x-frame-options'), 'DENY');
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const html = await response.text();
+    assert.match(html, /<html lang="de-DE">/);
+    assert.match(html, /<strong>Dunwell Demo Ltd<\/strong><br>billing@dunwell\.local/);
+    assert.match(html, /<dt>Rechnungsnummer<\/dt><dd>INV-WEB-1<\/dd><dt>Bestellnummer<\/dt><dd>PO-&lt;778&gt;<\/dd>/);
+    assert.match(html, /<dt>Rechnungsdatum<\/dt><dd>1\. November 2026<\/dd><dt>Fällig am<\/dt><dd>1\. Dezember 2026<\/dd>/);
+    assert.match(html, /<h2>Rechnungsempfänger<\/h2>\n<p>Acme GmbH<br>ap@acme\.example<\/p>/);
+    assert.match(
+      html,
+      /<td>Consulting, November<\/td><td class="num">10<\/td><td class="num">125,00\s€<\/td><td class="num">1\.250,00\s€<\/td>/,
+    );
+    assert.match(html, /<th scope="row">Erhaltene Zahlungen<\/th><td class="num">−250,00\s€<\/td>/);
+    assert.match(html, /<tr class="due"><th scope="row">Offener Betrag<\/th><td class="num">1\.000,00\s€<\/td>/);
+    assert.match(html, /@media print\{/);
+    assert.doesNotMatch(html, /<script|<form/i);
+    // The style is the hashed one the CSP allows, and nothing else.
+    const style = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
+    const { createHash } = await import('node:crypto');
+    assert.ok(csp.includes(`'sha256-${createHash('sha256').update(style).digest('base64')}'`));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
-import { routes, Scope } from '#contracts/routes.ts';
+import { INVOICES_BATCH_ACTION, routes, Scope } from '#contracts/routes.ts';
 import { cfnText, functionLogicalId, importedValue, onlyResourceOf, resourcesOf, synthDunwell } from './synth.ts';
 
 const { templates } = synthDunwell();
@@ -50,6 +50,25 @@ describe('HTTP API routes follow the routes contract', () => {
       assert.ok(uri.includes(functionLogicalId(api, route.function)), `integration invokes ${route.function}`);
     });
   }
+
+  test('every route path is one HTTP API accepts: each segment literal [a-zA-Z0-9._-]+ or a whole {variable}', () => {
+    // The regular expression CreateRoute validates path parts with (its BadRequestException quotes it).
+    const part = /^(\{[\w.-]+\+?\}|[a-zA-Z0-9._-]+)$/;
+    for (const route of routes) {
+      for (const segment of route.path.slice(1).split('/')) assert.match(segment, part, `${route.method} ${route.path}`);
+    }
+  });
+
+  test('POST /v1/invoices:batch is routed to invoices-api through a parameter segment, with the write scope', () => {
+    const props = routeNamed('POST', '/v1/{collectionAction}');
+    assert.equal(props.AuthorizationType, 'JWT');
+    assert.deepEqual(props.AuthorizationScopes, [Scope.invoicesWrite]);
+    const route = routes.find((candidate) => candidate.path === '/v1/{collectionAction}');
+    assert.equal(route?.function, 'invoices-api');
+    assert.equal(INVOICES_BATCH_ACTION, 'invoices:batch');
+    // The literal single-invoice route stays, and wins over the parameter route on API Gateway.
+    assert.equal(routeNamed('POST', '/v1/invoices').AuthorizationType, 'JWT');
+  });
 
   test('every /v1 route except the public ones carries the authorizer', () => {
     const open = routes.filter((route) => route.path.startsWith('/v1/') && route.scopes === null).map((r) => r.path);

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { DeployConfigError, parseDeployConfig } from '../../infra/config.ts';
 import { cdkJsonContext } from './synth.ts';
 
-const valid = { stage: 'prod', senderEmail: 'billing@acme.example', senderDomain: 'acme.example' };
+const valid = { stage: 'prod', senderEmail: 'billing@acme.example', senderDomain: 'acme.example', creditorName: 'Acme Supplies Ltd' };
 
 describe('deploy config', () => {
   test('the config committed in cdk.json parses', () => {
@@ -12,6 +12,40 @@ describe('deploy config', () => {
     assert.equal(config.publicBaseUrl, undefined, 'an empty publicBaseUrl means "use the API URL"');
     assert.equal(config.alarmEmail, undefined);
     assert.deepEqual(config.env, { account: undefined, region: undefined });
+    assert.equal(config.creditorName, 'Example Trading Ltd');
+    assert.equal(config.creditorContact, 'billing@example.com', 'an empty creditorContact means "the sender address"');
+  });
+
+  test('creditorName is required, plain text of 1 to 100 characters', () => {
+    const { creditorName: _left, ...withoutName } = valid;
+    assert.throws(() => parseDeployConfig(withoutName, {}), /dunwell\.creditorName: is required: the name customers know you by/);
+    assert.throws(() => parseDeployConfig({ ...valid, creditorName: '   ' }, {}), /dunwell\.creditorName: must not be empty/);
+    assert.throws(
+      () => parseDeployConfig({ ...valid, creditorName: 'x'.repeat(101) }, {}),
+      /dunwell\.creditorName: must be at most 100 characters/,
+    );
+    assert.throws(
+      () => parseDeployConfig({ ...valid, creditorName: 'Acme\r\nBcc: x@y.example' }, {}),
+      /dunwell\.creditorName: must be plain text/,
+    );
+    assert.throws(() => parseDeployConfig({ ...valid, creditorName: '<b>Acme</b>' }, {}), /dunwell\.creditorName: must be plain text/);
+    assert.equal(
+      parseDeployConfig({ ...valid, creditorName: '  Müller & Söhne "Nord" GmbH ' }, {}).creditorName,
+      'Müller & Söhne "Nord" GmbH',
+    );
+    assert.equal(parseDeployConfig({ ...valid, creditorName: 'x'.repeat(100) }, {}).creditorName.length, 100);
+  });
+
+  test('creditorContact is an email address, a phone number or an https URL; the sender address by default', () => {
+    assert.equal(parseDeployConfig(valid, {}).creditorContact, 'billing@acme.example');
+    for (const contact of ['ar@acme.example', '+44 20 7946 0000', '(030) 123-456', 'https://acme.example/billing'])
+      assert.equal(parseDeployConfig({ ...valid, creditorContact: contact }, {}).creditorContact, contact);
+    for (const contact of ['call us', 'http://acme.example', 'javascript:alert(1)', '12'])
+      assert.throws(
+        () => parseDeployConfig({ ...valid, creditorContact: contact }, {}),
+        /dunwell\.creditorContact: must be an email address, a phone number \(e\.g\. \+44 20 7946 0000\) or an https:\/\/ URL/,
+        contact,
+      );
   });
 
   test('account and region fall back to the CDK_DEFAULT_* variables, context wins', () => {

@@ -9,8 +9,15 @@ import { dePage } from '#domain/templates/page-de.ts';
 import { enPage } from '#domain/templates/page-en.ts';
 import { esPage } from '#domain/templates/page-es.ts';
 import { frPage } from '#domain/templates/page-fr.ts';
-import { type PageWording, pageLang, pageLanguages, pageWordingFor } from '#domain/templates/page-wording.ts';
-import { invoicePage, preferencesPage } from '#functions/pay-page/page.ts';
+import {
+  type PageWording,
+  pageLang,
+  pageLanguages,
+  pageWordingFor,
+  pageWordingForAcceptLanguage,
+  type PageWording as Wording,
+} from '#domain/templates/page-wording.ts';
+import { contactHref, invoicePage, lineAmountMinor, preferencesPage, printableInvoice } from '#functions/pay-page/page.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 const pages: Record<string, PageWording> = { en: enPage, de: dePage, fr: frPage, es: esPage };
@@ -46,8 +53,10 @@ const invoiceIn = (language: string, overrides: Partial<Invoice> = {}): Invoice 
   ...overrides,
 });
 
+const hostileCreditor = { name: 'Acme <b>"Supplies"</b> & Co', contact: 'ar+"x"@acme.example' };
+
 const render = (invoice: Invoice, state: Parameters<typeof invoicePage>[5] = {}) =>
-  invoicePage(invoice, '/pay/tok"en', 'form"token', '2026-11-30', '2026-12-30', state);
+  invoicePage(invoice, '/pay/tok"en', 'form"token', '2026-11-30', '2026-12-30', state, hostileCreditor);
 
 describe('page wording', () => {
   test('the page is written in every language the emails are', () => {
@@ -145,8 +154,18 @@ describe('page wording', () => {
       const invoice = invoiceIn(language);
       for (const done of ['dispute', 'promise', 'paid', 'cancelled'] as const)
         assert.ok(render(invoice, { done }).includes(`<p class="notice" role="status">${escapeHtml(wording.done[done])}</p>`), done);
-      const errors = render(invoice, { errors: [{ path: 'reason', message: '<b>bad</b>' }] });
-      assert.ok(errors.includes(`<p>${escapeHtml(wording.errorsHeading)}</p><ul><li>reason: &lt;b&gt;bad&lt;/b&gt;</li></ul>`));
+      const errors = render(invoice, {
+        errors: [
+          { label: wording.dispute.reason, message: '<b>bad</b>' },
+          { label: '', message: wording.fieldErrors.notPossible },
+        ],
+      });
+      assert.ok(
+        errors.includes(
+          `<p>${escapeHtml(wording.errorsHeading)}</p><ul><li>${escapeHtml(wording.dispute.reason)}: &lt;b&gt;bad&lt;/b&gt;</li><li>${escapeHtml(wording.fieldErrors.notPossible)}</li></ul>`,
+        ),
+      );
+      assert.ok(render(invoice, { done: 'plan' }).includes(`<p class="notice" role="status">${escapeHtml(wording.done.plan)}</p>`));
       const onHold = render({
         ...invoice,
         status: 'on_hold',
@@ -169,7 +188,9 @@ describe('page wording', () => {
         customer: { ...invoiceIn(language).customer, email: 'a"<b>@x.example', phone: '+49<i>' },
       });
       const words = wording.preferences;
-      const html = preferencesPage(invoice, '/preferences/t', 'tok', { email: true, sms: false }, true);
+      const html = preferencesPage(invoice, '/preferences/t', 'tok', { email: true, sms: false }, true, hostileCreditor);
+      assert.ok(html.includes(`<p class="from">${escapeHtml(words.from(hostileCreditor.name))}</p>`));
+      assert.ok(html.includes(`<a href="mailto:ar+&quot;x&quot;@acme.example">ar+&quot;x&quot;@acme.example</a>`));
       assert.match(html, new RegExp(`<html lang="${locale}">`));
       assert.ok(html.includes(`<title>${escapeHtml(words.title)}</title>`));
       assert.ok(html.includes(`<h1>${escapeHtml(words.title)}</h1>`));
@@ -185,9 +206,128 @@ describe('page wording', () => {
       assert.ok(html.includes(`<p>${escapeHtml(words.bothOff)}</p>`));
       assert.ok(html.includes(`<button type="submit">${escapeHtml(words.save)}</button>`));
       assert.doesNotMatch(html, /<script|<b>|<i>/);
-      assert.ok(!preferencesPage(invoice, '/p', 'tok', { email: false, sms: false }, false).includes('role="status"'));
+      assert.ok(!preferencesPage(invoice, '/p', 'tok', { email: false, sms: false }, false, hostileCreditor).includes('role="status"'));
     });
   }
+});
+
+describe('who is asking, plan requests and the printable invoice', () => {
+  for (const [language, wording] of Object.entries(pages)) {
+    const locale = locales[language] ?? 'en';
+
+    test(`the creditor heads the page and its contact closes it (${language}), escaped`, () => {
+      const html = render(invoiceIn(language));
+      assert.ok(
+        html.includes(`<p class="from">${escapeHtml(wording.invoiceFrom(hostileCreditor.name))}</p><h1>`) ||
+          html.includes(`<p class="from">${escapeHtml(wording.invoiceFrom(hostileCreditor.name))}</p>\n<h1>`),
+      );
+      assert.ok(html.includes('Acme &lt;b&gt;&quot;Supplies&quot;&lt;/b&gt; &amp; Co'));
+      assert.ok(html.includes(`<p>${escapeHtml(wording.questions)} <a href="mailto:ar+&quot;x&quot;@acme.example">`));
+      assert.doesNotMatch(html, /<b>/);
+      assert.ok(html.includes(`<a href="/pay/tok&quot;en/invoice">${escapeHtml(wording.print.link)}</a>`));
+    });
+
+    test(`the payment-plan section (${language}): the form, or the pending request, or the agreed plan`, () => {
+      const invoice = invoiceIn(language);
+      const html = render(invoice);
+      assert.ok(html.includes(`<h2 id="plan">${escapeHtml(wording.plan.heading)}</h2>`));
+      assert.ok(html.includes('<form method="post" action="/pay/tok&quot;en/plan-request">'));
+      assert.ok(html.includes(`<label for="installments">${escapeHtml(wording.plan.installments)}</label>`));
+      assert.ok(html.includes('id="installments" name="installments" type="number" inputmode="numeric" min="2" max="12"'));
+      assert.ok(html.includes(`<label for="planNote">${escapeHtml(wording.plan.note)}</label>`));
+      assert.ok(html.includes('<textarea id="planNote" name="note" rows="3" maxlength="500">'));
+      assert.ok(html.includes(`<button type="submit">${escapeHtml(wording.plan.submit)}</button>`));
+      const hold = {
+        holdId: 'HLD.INV-2026-0001.1',
+        reason: 'manual' as const,
+        status: 'active' as const,
+        openedAt: '2026-11-30T10:00:00Z',
+        until: '2026-12-07T10:00:00Z',
+      };
+      const pending = render({
+        ...invoice,
+        status: 'on_hold',
+        holds: [hold],
+        timeline: [...invoice.timeline, { at: hold.openedAt, type: 'plan.requested', holdId: hold.holdId, installments: 3 }],
+      });
+      assert.ok(pending.includes(`<p class="notice">${escapeHtml(wording.plan.pending)}</p>`));
+      assert.ok(!pending.includes('/plan-request"'), 'no second request while one is pending');
+      const manualOnly = render({ ...invoice, status: 'on_hold', holds: [hold] });
+      assert.ok(manualOnly.includes('/plan-request"'), 'an ordinary manual hold is not a plan request');
+      const agreed = render({
+        ...invoice,
+        status: 'on_hold',
+        holds: [{ ...hold, holdId: 'PLN.INV-2026-0001.1', reason: 'payment_plan', paymentPlan: { installments: [], paidMinorAtStart: 0 } }],
+      });
+      assert.ok(agreed.includes(`<p class="notice">${escapeHtml(wording.plan.agreed)}</p>`));
+      assert.ok(!agreed.includes('/plan-request"'));
+    });
+
+    test(`the printable invoice (${language}): parties, dates, lines with amounts, totals, print CSS`, () => {
+      const invoice: Invoice = {
+        ...invoiceIn(language),
+        poNumber: 'PO-<7>',
+        lines: [
+          { description: hostileLine, quantity: '2', unitPriceMinor: 50_000 },
+          { description: 'Half day', quantity: '0.5', unitPriceMinor: 25_001 },
+        ],
+        paidMinor: 20_000,
+        creditNotes: { CN1: { creditNoteId: 'CN1', amountMinor: 5_000, reason: 'x', appliedAt: '2026-11-20T00:00:00Z' } },
+      };
+      const html = printableInvoice(invoice, '/pay/t"k', hostileCreditor);
+      const money = (minor: number) => escapeHtml(displayAmount(minor, 'EUR', locale));
+      assert.match(html, new RegExp(`<html lang="${locale}">`));
+      assert.ok(html.includes(`<h1>${escapeHtml(wording.invoiceTitle('INV-2026-0001'))}</h1>`));
+      assert.ok(
+        html.includes(
+          `<p>${escapeHtml(wording.print.from)}<br><strong>Acme &lt;b&gt;&quot;Supplies&quot;&lt;/b&gt; &amp; Co</strong><br>ar+&quot;x&quot;@acme.example</p>`,
+        ),
+      );
+      assert.ok(html.includes(`<dt>${escapeHtml(wording.print.poNumber)}</dt><dd>PO-&lt;7&gt;</dd>`));
+      assert.ok(html.includes(`<dt>${escapeHtml(wording.print.issueDate)}</dt>`));
+      assert.ok(html.includes(`<h2>${escapeHtml(wording.print.billTo)}</h2>`));
+      assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+      assert.ok(html.includes(`<td class="num">${money(100_000)}</td></tr>`), 'line amount 2 × 500.00');
+      assert.ok(html.includes(`<td class="num">${money(12_501)}</td></tr>`), 'line amount 0.5 × 250.01, rounded half up');
+      assert.ok(html.includes(`<th scope="row">${escapeHtml(wording.print.total)}</th><td class="num">${money(125_000)}</td>`));
+      assert.ok(html.includes(`<th scope="row">${escapeHtml(wording.print.credited)}</th><td class="num">−${money(5_000)}</td>`));
+      assert.ok(html.includes(`<th scope="row">${escapeHtml(wording.print.paid)}</th><td class="num">−${money(20_000)}</td>`));
+      assert.ok(
+        html.includes(`<tr class="due"><th scope="row">${escapeHtml(wording.print.balance)}</th><td class="num">${money(100_000)}</td>`),
+      );
+      assert.ok(html.includes('<a href="/pay/t&quot;k">'));
+      assert.ok(html.includes('@media print{') && html.includes('.noprint{display:none}'), 'print CSS hides the page controls');
+      assert.doesNotMatch(html, /<script|<img|<form/);
+    });
+  }
+
+  test('line amounts are exact, whatever the decimals', () => {
+    assert.equal(lineAmountMinor('10', 12_500), 125_000);
+    assert.equal(lineAmountMinor('0.333', 300), 100);
+    assert.equal(lineAmountMinor('1.5', 1), 2, 'half up');
+    assert.equal(lineAmountMinor('12345678.123456', 99_999), 1_234_555_466_667);
+    assert.equal(lineAmountMinor('abc', 100), undefined);
+  });
+
+  test('the contact link: mailto, https or tel', () => {
+    assert.equal(contactHref('ar@acme.example'), 'mailto:ar@acme.example');
+    assert.equal(contactHref('https://acme.example/help'), 'https://acme.example/help');
+    assert.equal(contactHref('+44 (20) 7946-0000'), 'tel:+442079460000');
+  });
+
+  test('without an invoice, the page speaks the browser’s language (Accept-Language), else English', () => {
+    const pick = (header: string | undefined): [Wording, string] => {
+      const { wording, lang } = pageWordingForAcceptLanguage(header);
+      return [wording, lang];
+    };
+    assert.deepEqual(pick('de-DE,de;q=0.9,en;q=0.8'), [dePage, 'de']);
+    assert.deepEqual(pick('ja-JP, fr;q=0.5, es;q=0.7'), [esPage, 'es'], 'by quality, skipping languages we do not write');
+    assert.deepEqual(pick('fr-CA'), [frPage, 'fr']);
+    assert.deepEqual(pick('ja, zh;q=0.8'), [enPage, 'en']);
+    assert.deepEqual(pick('de;q=0, es'), [esPage, 'es'], 'q=0 means "not this one"');
+    assert.deepEqual(pick(undefined), [enPage, 'en']);
+    assert.deepEqual(pick('*;q=0.1,<script>'), [enPage, 'en']);
+  });
 });
 
 test('a page in a language we do not write is English, and says so in its lang', () => {

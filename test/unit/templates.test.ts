@@ -328,6 +328,75 @@ describe('message templates in every language', () => {
   }
 });
 
+describe('who is asking: the creditor in every message', () => {
+  const creditor = { name: 'Acme <Supplies> & "Co"', contact: 'ar@acme.example' };
+  const signOffs = {
+    'en-US': ['Kind regards,', 'Questions? Contact us: ar@acme.example'],
+    'de-DE': ['Mit freundlichen Grüßen', 'Fragen? So erreichen Sie uns: ar@acme.example'],
+    'fr-FR': ['Cordialement,', 'Des questions\u00a0? Contactez-nous\u00a0: ar@acme.example'],
+    'es-ES': ['Atentamente,', '¿Preguntas? Contacte con nosotros: ar@acme.example'],
+  } as const;
+
+  for (const [locale, [signOff, contact]] of Object.entries(signOffs)) {
+    test(`${locale}: reminder, installment, combined and thank-you end with the sign-off, the creditor and the contact`, () => {
+      const invoice = invoiceIn(locale);
+      const messages = {
+        reminder: renderReminder(invoice, 'firm', payUrl, { now: afterDue, creditor }),
+        notice: renderReminder(invoice, 'final', payUrl, { now: afterDue, formal: true, creditor }),
+        installment: renderInstallmentReminder(invoice, installment, payUrl, creditor),
+        combined: renderCombinedReminder(
+          [
+            { invoice, tone: 'friendly', payUrl },
+            { invoice: { ...invoice, invoiceId: 'INV-2026-0002' }, tone: 'firm', payUrl: `${payUrl}2` },
+          ],
+          afterDue,
+          creditor,
+        ),
+        thankYou: renderThankYou(paid(invoice), creditor),
+      };
+      for (const [kind, message] of Object.entries(messages)) {
+        assert.ok(message.text.endsWith(`${signOff}\n${creditor.name}\n\n${contact}`), `${kind} text: ${message.text.slice(-120)}`);
+        assert.ok(
+          message.html.includes(`${signOff}<br>Acme &lt;Supplies&gt; &amp; &quot;Co&quot;</p>`),
+          `${kind} html signs with the escaped creditor name`,
+        );
+        assert.doesNotMatch(message.html, /<Supplies>/);
+      }
+      const unsigned = renderReminder(invoice, 'firm', payUrl, { now: afterDue });
+      assert.ok(!unsigned.text.includes(signOff), 'no creditor, no sign-off (as before)');
+    });
+  }
+
+  test('a creditor without a contact signs without the contact line', () => {
+    const message = renderThankYou(paid(invoiceIn('en-US')), { name: 'Acme Ltd' });
+    assert.ok(message.text.endsWith('Kind regards,\nAcme Ltd'));
+    assert.doesNotMatch(message.text, /Questions\?/);
+  });
+
+  test('the SMS starts with the creditor when that costs no extra segment, never otherwise', () => {
+    const invoice = invoiceIn('en-US');
+    const short = renderText(invoice, 'firm', 'https://dwl.example/p/7Kq2Xb9Lm4', { name: 'Acme Ltd' });
+    assert.equal(short, 'Acme Ltd: Overdue: invoice INV-2026-0001, 1250.00 EUR due 2026-12-01. Pay: https://dwl.example/p/7Kq2Xb9Lm4');
+    assert.equal(smsSegments(short), 1);
+    const signed = `https://pay.dunwell.example/pay/${signPayLink(keyring, invoice.invoiceId, new Date('2027-06-01T00:00:00Z'))}`;
+    for (const locale of locales) {
+      for (const tone of tones) {
+        const plain = renderText(invoiceIn(locale), tone, signed);
+        const named = renderText(invoiceIn(locale), tone, signed, { name: 'Müller & Söhne GmbH' });
+        assert.equal(smsSegments(named), smsSegments(plain), `${locale} ${tone}: same segment count`);
+        assert.equal(gsm7(named), named, 'still GSM-7 (accents it lacks are dropped)');
+        assert.ok(named === plain || named === `Müller & Söhne GmbH: ${plain}`, named);
+      }
+    }
+    // A name that would take the message into another segment is left out.
+    const justFits = renderText(invoice, 'firm', 'https://dwl.example/p/7Kq2Xb9Lm4');
+    const long = 'L'.repeat(160 - justFits.length);
+    assert.equal(renderText(invoice, 'firm', 'https://dwl.example/p/7Kq2Xb9Lm4', { name: long }), justFits);
+    const fits = 'L'.repeat(160 - justFits.length - 2);
+    assert.equal(renderText(invoice, 'firm', 'https://dwl.example/p/7Kq2Xb9Lm4', { name: fits }), `${fits}: ${justFits}`);
+  });
+});
+
 describe('locales: language from the locale, formats from the full locale', () => {
   test('Intl formats amounts the way each locale writes them', () => {
     const amountDue = (locale: string, currency = 'EUR', amountMinor = 125_000) =>

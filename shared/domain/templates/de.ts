@@ -97,6 +97,8 @@ export const de: Wording = {
   promise: 'Zahlungstermin zusagen',
   preferences: 'Benachrichtigungseinstellungen',
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
+  signOff: 'Mit freundlichen Grüßen',
+  contact: (contact) => `Fragen? So erreichen Sie uns: ${contact}`,
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]} Rechnung ${invoiceId}: ${smsAmount(balanceMinor, currency, locale)} ${currency}, fällig am ${smsDate(dueDate, locale)}. Zahlen: ${payUrl}`,
 };

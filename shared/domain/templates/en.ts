@@ -93,6 +93,8 @@ export const en: Wording = {
   promise: 'Promise a payment date',
   preferences: 'Communication preferences',
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
+  signOff: 'Kind regards,',
+  contact: (contact) => `Questions? Contact us: ${contact}`,
   // English SMS keep the API's amount and the ISO date: one form that en-US and en-GB readers
   // both read the same way (12/01 is December in one and January in the other).
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, payUrl }) =>

@@ -97,6 +97,8 @@ export const es: Wording = {
   promise: 'Indicar una fecha de pago',
   preferences: 'Preferencias de comunicación',
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
+  signOff: 'Atentamente,',
+  contact: (contact) => `¿Preguntas? Contacte con nosotros: ${contact}`,
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]}: factura ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, vencimiento ${smsDate(dueDate, locale)}. Pagar: ${payUrl}`,
 };

@@ -99,6 +99,8 @@ export const fr: Wording = {
   promise: 'Indiquer une date de paiement',
   preferences: 'Préférences de communication',
   line: (description, quantity, unitPrice) => `${description}${colon} ${quantity} × ${unitPrice}`,
+  signOff: 'Cordialement,',
+  contact: (contact) => `Des questions\u00a0? Contactez-nous${colon} ${contact}`,
   // No apostrophes or accents outside GSM-7 here: an SMS keeps 160 characters a segment.
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]} : facture ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, échéance le ${smsDate(dueDate, locale)}. Payer : ${payUrl}`,

@@ -89,6 +89,11 @@ export function links(
   };
 }
 
+/** A sign-off: lines kept together (the text part on separate lines, the HTML with line breaks). */
+export function signature(lines: readonly string[]): Part {
+  return { text: lines.join('\n'), html: `<p style="margin:24px 0 16px">${lines.map(escapeHtml).join('<br>')}</p>` };
+}
+
 export function heading(text: string): Part {
   return { text, html: `<h2 style="font-size:18px;margin:24px 0 8px">${escapeHtml(text)}</h2>` };
 }

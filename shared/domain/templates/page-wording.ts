@@ -17,12 +17,17 @@ export interface PageWording {
   readonly invoiceTitle: (invoiceId: string) => string;
   /** "For Acme GmbH", under the heading. */
   readonly forCustomer: (name: string) => string;
+  /** "Invoice from Acme Supplies Ltd": who is asking, above the heading. */
+  readonly invoiceFrom: (creditor: string) => string;
+  /** "Questions? Contact us:", before the creditor's contact (a link). */
+  readonly questions: string;
   /** The notice after an action on the page. */
   readonly done: {
     readonly dispute: string;
     readonly promise: string;
     readonly paid: string;
     readonly cancelled: string;
+    readonly plan: string;
   };
   /** Above the list of form errors. */
   readonly errorsHeading: string;
@@ -56,7 +61,67 @@ export interface PageWording {
     readonly date: string;
     readonly submit: string;
   };
+  /** Asking for a payment plan: a person decides, so the page asks rather than agrees. */
+  readonly plan: {
+    readonly heading: string;
+    readonly intro: string;
+    readonly installments: string;
+    readonly note: string;
+    readonly submit: string;
+    /** Instead of the form while a request waits for an answer. */
+    readonly pending: string;
+    /** Instead of the form while an agreed plan runs. */
+    readonly agreed: string;
+  };
+  /** The printable invoice (`/pay/{token}/invoice`). */
+  readonly print: {
+    /** The link from the page. */
+    readonly link: string;
+    readonly from: string;
+    readonly billTo: string;
+    readonly invoiceNumber: string;
+    readonly poNumber: string;
+    readonly issueDate: string;
+    readonly dueDate: string;
+    readonly amount: string;
+    readonly total: string;
+    readonly credited: string;
+    readonly paid: string;
+    readonly balance: string;
+    readonly hint: string;
+    readonly back: string;
+  };
+  /** Pages instead of the invoice: a refused link or form, or a provider problem. */
+  readonly problems: Readonly<
+    Record<
+      | 'linkInvalid'
+      | 'linkExpired'
+      | 'crossSite'
+      | 'formExpired'
+      | 'notWebForm'
+      | 'tooLarge'
+      | 'notUnderstood'
+      | 'cannotPayOnline'
+      | 'paymentUnavailable'
+      | 'unsubscribed',
+      { readonly title: string; readonly message: string }
+    >
+  >;
+  /** Field errors (the field's own label is shown before them). */
+  readonly fieldErrors: {
+    readonly chooseReason: string;
+    readonly tooLong: (max: string) => string;
+    readonly pickDate: string;
+    readonly dateInPast: string;
+    readonly dateTooLate: (date: string) => string;
+    readonly installmentsRange: (min: string, max: string) => string;
+    readonly unexpected: string;
+    /** The invoice changed meanwhile (paid, closed, a plan agreed): the action no longer applies. */
+    readonly notPossible: string;
+  };
   readonly preferences: {
+    /** "Payment reminders from Acme Supplies Ltd": who is writing. */
+    readonly from: (creditor: string) => string;
     readonly title: string;
     readonly about: (name: string, invoiceId: string) => string;
     readonly saved: string;
@@ -76,6 +141,29 @@ export const pageLanguages: readonly string[] = Object.keys(pageWordings);
 /** The page wording for a customer's locale (de-DE, de-AT → German), chosen as `voiceFor` chooses the emails'. */
 export function pageWordingFor(customerLocale: string): PageWording {
   return pageWordings[languageOf(resolveLocale(customerLocale))] ?? enPage;
+}
+
+/**
+ * The wording for a visitor whose invoice is unknown (a bad or expired link): the first language
+ * of the browser's Accept-Language we write (by quality), else English. Returns the `lang` too.
+ */
+export function pageWordingForAcceptLanguage(header: string | undefined): { wording: PageWording; lang: string } {
+  const ranked = (header ?? '')
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((param) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.tag && entry.tag !== '*' && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const language = languageOf(resolveLocale(tag));
+    const wording = pageWordings[language];
+    if (wording) return { wording, lang: language };
+  }
+  return { wording: enPage, lang: 'en' };
 }
 
 /** The `lang` of a page: the customer's locale when the page is in its language, else English. */

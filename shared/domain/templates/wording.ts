@@ -1,5 +1,16 @@
 import type { Tone } from '../policy.ts';
 
+/**
+ * Who is asking for the money: the finance team's organisation, named in every message (sign-off,
+ * From display name, SMS) and on the hosted pages, with where to ask questions.
+ */
+export interface Creditor {
+  /** The organisation's name as customers know it, e.g. "Acme Supplies Ltd". */
+  readonly name: string;
+  /** An email address, a phone number or an https:// URL; optional. */
+  readonly contact?: string | undefined;
+}
+
 /** Subject line and opening paragraph of a message. */
 export interface Opening {
   readonly subject: string;
@@ -86,6 +97,10 @@ export interface Wording {
   readonly preferences: string;
   /** One invoice line in the text part. */
   readonly line: (description: string, quantity: string, unitPrice: string) => string;
+  /** The sign-off above the creditor's name: "Kind regards,". */
+  readonly signOff: string;
+  /** The line that says where to ask: "Questions? Contact us at billing@acme.example". */
+  readonly contact: (contact: string) => string;
   /** The whole SMS; the caller reduces it to GSM-7. */
   readonly sms: (facts: SmsFacts) => string;
 }

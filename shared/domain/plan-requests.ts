@@ -1,0 +1,73 @@
+import { childId } from '#contracts/api.ts';
+import { activeHolds, type Hold, type HoldOutcome, placeManualHold } from './holds.ts';
+import { type Invoice, isSettled, withEvent } from './invoice.ts';
+import { changeInvoice, type IngestDeps } from './lifecycle.ts';
+import { PLAN_REQUESTED } from './planner.ts';
+
+/**
+ * A customer asks for a payment plan from the hosted page. A debtor cannot impose a plan, so the
+ * request goes to a person: dunning pauses for a short review window (a manual hold with a
+ * deadline, so it resumes by itself if nobody acts), the timeline records `plan.requested`, and
+ * the planner opens one collector task for it (`payment_plan_request`, exactly once: it is keyed
+ * by the hold). Finance then agrees a plan (`POST /v1/invoices/{id}/payment-plans`) or not, and
+ * releases the hold.
+ */
+
+export const MIN_REQUESTED_INSTALLMENTS = 2;
+export const MAX_REQUESTED_INSTALLMENTS = 12;
+export const MAX_PLAN_REQUEST_NOTE = 500;
+/** How long dunning waits for finance to answer a request. */
+export const PLAN_REQUEST_REVIEW_DAYS = 7;
+
+export interface PlanRequest {
+  /** How many monthly installments the customer proposes. */
+  readonly installments: number;
+  readonly note?: string | undefined;
+}
+
+/** The hold of a request still waiting for finance, if any. */
+export function pendingPlanRequest(invoice: Invoice): Hold | undefined {
+  return activeHolds(invoice).find((hold) =>
+    invoice.timeline.some((event) => event.type === PLAN_REQUESTED && event.holdId === hold.holdId),
+  );
+}
+
+/** The request as one conditional change of the invoice (pure). A second request while one is pending changes nothing. */
+export function requestPaymentPlan(invoice: Invoice, request: PlanRequest, now: Date): HoldOutcome {
+  if (isSettled(invoice.status)) return { kind: 'conflict', reason: `the invoice is ${invoice.status}` };
+  if (pendingPlanRequest(invoice)) return { kind: 'ok', invoice };
+  if (activeHolds(invoice).some((hold) => hold.reason === 'payment_plan')) {
+    return { kind: 'conflict', reason: 'a payment plan is already agreed for this invoice' };
+  }
+  const { installments } = request;
+  if (!Number.isInteger(installments) || installments < MIN_REQUESTED_INSTALLMENTS || installments > MAX_REQUESTED_INSTALLMENTS) {
+    return {
+      kind: 'invalid',
+      path: 'installments',
+      message: `must be a whole number from ${MIN_REQUESTED_INSTALLMENTS} to ${MAX_REQUESTED_INSTALLMENTS}`,
+    };
+  }
+  const note = request.note?.trim() || undefined;
+  if (note && note.length > MAX_PLAN_REQUEST_NOTE) {
+    return { kind: 'invalid', path: 'note', message: `must be at most ${MAX_PLAN_REQUEST_NOTE} characters` };
+  }
+  // Numbered with the manual holds, so finance releases it through the same API.
+  const holdId = childId('HLD', invoice.invoiceId, (invoice.holds ?? []).filter((hold) => hold.reason === 'manual').length + 1);
+  const until = new Date(now.getTime() + PLAN_REQUEST_REVIEW_DAYS * 86_400_000).toISOString();
+  const holdNote = `Payment plan requested by the customer: ${installments} installments${note ? `. Customer: ${note}` : ''}`;
+  const held = placeManualHold(invoice, holdId, until, holdNote, now);
+  if (held.kind !== 'ok') return held;
+  return {
+    kind: 'ok',
+    invoice: withEvent(held.invoice, { at: now.toISOString(), type: PLAN_REQUESTED, holdId, installments, ...(note ? { note } : {}) }),
+  };
+}
+
+/** The use case: one conditional write, then the signal that makes a sleeping execution re-plan (and open the task) at once. */
+export function askForPaymentPlan(
+  deps: Pick<IngestDeps, 'store' | 'clock' | 'events' | 'log'>,
+  invoiceId: string,
+  request: PlanRequest,
+): Promise<HoldOutcome> {
+  return changeInvoice(deps, invoiceId, (current, now) => requestPaymentPlan(current, request, now));
+}
