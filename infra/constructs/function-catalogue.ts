@@ -31,6 +31,8 @@ export interface CatalogueResources {
   /** The payment provider's credentials, imported by name (its ARN carries Secrets Manager's random suffix). */
   readonly paymentSecret: ISecret;
   readonly publicBaseUrl: string;
+  /** Who is asking for the money: plain values, no access goes with them. */
+  readonly creditor: { readonly name: string; readonly contact: string };
   /** Where collector tasks are published; its KMS key (if any) is granted along with it. */
   readonly collectorTasks: ITopic;
 }
@@ -123,6 +125,10 @@ function variableValue(variable: EnvName, r: CatalogueResources): string {
     // By name: an imported secret's partial ARN lacks the suffix GetSecretValue would need.
     case EnvName.paymentSecretId:
       return r.paymentSecret.secretName;
+    case EnvName.creditorName:
+      return r.creditor.name;
+    case EnvName.creditorContact:
+      return r.creditor.contact;
   }
 }
 
@@ -222,13 +228,15 @@ function grantSmsPublish(fn: DunwellFunction): void {
     roles: [fn.role],
     statements: [
       new PolicyStatement({ sid: 'SmsToPhoneNumbers', actions: ['sns:Publish'], resources: ['*'] }),
+      // The account's SMS opt-out list (numbers that replied STOP) is asked before each text.
+      new PolicyStatement({ sid: 'SmsOptOutList', actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }),
       new PolicyStatement({ sid: 'NoTopicsOrEndpoints', effect: Effect.DENY, actions: ['sns:Publish'], resources: ['arn:aws:sns:*:*:*'] }),
     ],
   });
   acknowledgeNag(
     policy,
     'IAM5[Resource::*]',
-    'SMS to a phone number (SNS Publish with PhoneNumber) has no resource ARN to name; publishing to any SNS topic or endpoint ARN is denied in the same policy.',
+    'SMS to a phone number (SNS Publish with PhoneNumber) and the account opt-out list (CheckIfPhoneNumberIsOptedOut) have no resource ARN to name; publishing to any SNS topic or endpoint ARN is denied in the same policy.',
   );
 }
 

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, EmailIdentity, EmailSendingEvent, EventDestination, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 
 export interface ReminderEmailProps {
@@ -19,6 +20,8 @@ export class ReminderEmail extends Construct {
   readonly identity: EmailIdentity;
   readonly configurationSet: ConfigurationSet;
   readonly configurationSetArn: string;
+  /** Where SES publishes the set's delivery, bounce and complaint events: the account's default bus (the only one SES sends to). */
+  readonly feedbackBus: IEventBus;
 
   constructor(scope: Construct, id: string, props: ReminderEmailProps) {
     super(scope, id);
@@ -35,6 +38,11 @@ export class ReminderEmail extends Construct {
       resource: 'configuration-set',
       resourceName: this.configurationSet.configurationSetName,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.feedbackBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.configurationSet.addEventDestination('Feedback', {
+      destination: EventDestination.eventBus(this.feedbackBus),
+      events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
     this.identity = new EmailIdentity(this, 'Sender', {
       identity: props.senderDomain ? Identity.domain(props.senderDomain) : Identity.email(props.senderEmail),

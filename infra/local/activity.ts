@@ -7,6 +7,7 @@ export class Activity {
   private busy = 0;
   private waiters: (() => void)[] = [];
   private failures: unknown[] = [];
+  private idleHooks: (() => void)[] = [];
 
   begin(): () => void {
     this.busy++;
@@ -26,6 +27,15 @@ export class Activity {
     } finally {
       end();
     }
+  }
+
+  /**
+   * Runs `hook` the next time nothing else is in flight, before anyone waiting for idleness is
+   * told; work it starts is waited for too. Models what arrives "a little later" (SES feedback).
+   */
+  whenIdle(hook: () => void): void {
+    this.idleHooks.push(hook);
+    if (this.busy === 0) setImmediate(() => this.settle());
   }
 
   /** Records an error nobody awaited (a background delivery that failed for good). */
@@ -51,6 +61,10 @@ export class Activity {
     if (this.busy !== 0) return;
     // Give chained promises one more macrotask to start new work before declaring idle.
     setImmediate(() => {
+      if (this.busy !== 0) return;
+      const hooks = this.idleHooks;
+      this.idleHooks = [];
+      for (const hook of hooks) hook();
       if (this.busy !== 0) return;
       const waiters = this.waiters;
       this.waiters = [];

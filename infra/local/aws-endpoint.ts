@@ -15,6 +15,8 @@ export interface LocalAwsServices {
   readSecret(secretId: string): string;
   /** SNS Publish to a phone number: the SMS outbox. */
   publishSms(phoneNumber: string, message: string, attributes: Readonly<Record<string, string>>): string;
+  /** SNS CheckIfPhoneNumberIsOptedOut: the account's opt-out list (numbers that replied STOP). */
+  isOptedOut(phoneNumber: string): boolean;
   /** SNS Publish to a topic: the topic feed; an unknown topic is an AwsError (NotFound). */
   publishToTopic(topicArn: string, message: string, subject: string | undefined, attributes: Readonly<Record<string, string>>): string;
   /** SES v2 SendEmail: recorded, then passed on to aws-ses-v2-local. */
@@ -139,15 +141,23 @@ export class LocalAwsEndpoint {
     return { ScheduleArn: scheduleArn };
   }
 
-  /** SNS speaks the query protocol: form-encoded in, XML out. Publish to a phone number (SMS) or to a topic is emulated. */
+  /**
+   * SNS speaks the query protocol: form-encoded in, XML out. Publish to a phone number (SMS) or
+   * to a topic, and the opt-out list check, are emulated.
+   */
   private queryOperation(params: URLSearchParams): string {
     const action = params.get('Action');
+    if (action === 'CheckIfPhoneNumberIsOptedOut') {
+      const number = params.get('phoneNumber');
+      if (!number) throw new AwsError('InvalidParameter', 'Invalid parameter: phoneNumber', 400);
+      return `<CheckIfPhoneNumberIsOptedOutResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><CheckIfPhoneNumberIsOptedOutResult><isOptedOut>${this.services.isOptedOut(number)}</isOptedOut></CheckIfPhoneNumberIsOptedOutResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></CheckIfPhoneNumberIsOptedOutResponse>`;
+    }
     const phone = params.get('PhoneNumber');
     const topicArn = params.get('TopicArn');
     if (action !== 'Publish' || (!phone && !topicArn) || (phone && topicArn)) {
       throw new AwsError(
         'InvalidAction',
-        `The local endpoint does not emulate SNS ${action} (only Publish to a PhoneNumber or a TopicArn)`,
+        `The local endpoint does not emulate SNS ${action} (only Publish to a PhoneNumber or a TopicArn, and CheckIfPhoneNumberIsOptedOut)`,
       );
     }
     const message = params.get('Message') ?? '';

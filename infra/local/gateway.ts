@@ -29,6 +29,14 @@ const advanceSchema = z
     message: 'give exactly one of days, hours, minutes or to',
   });
 
+const emailFeedbackSchema = z.strictObject({
+  messageId: z.string().min(1),
+  type: z.enum(['delivery', 'bounce', 'complaint']),
+  bounceType: z.enum(['Permanent', 'Transient']).optional(),
+});
+
+const smsOptOutSchema = z.strictObject({ phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number') });
+
 /**
  * The local stand-in for API Gateway (HTTP API, payload format 2.0, JWT authorizer with route
  * scopes) plus the loopback-only `/_local/*` controls. Routes come from the same table as CDK's.
@@ -49,6 +57,9 @@ export class LocalGateway {
       });
       return { route, names, pattern: new RegExp(`^${source}$`) };
     });
+    // As on API Gateway, a literal route wins over one with path variables that also matches
+    // (`POST /v1/invoices` over `POST /v1/{collectionAction}`), whatever the table order.
+    this.compiled.sort((a, b) => a.names.length - b.names.length);
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
@@ -212,34 +223,30 @@ export class LocalGateway {
         );
       case 'GET /_local/dead-letters':
         return sendJson(response, 200, this.runtime.deadLetters);
+      case 'POST /_local/ses/feedback': {
+        // What a recipient's server (or SES's mailbox simulator) reports about a sent email, later.
+        const hint =
+          'Send {"messageId": "<from /_local/outbox>", "type": "bounce"|"complaint"|"delivery", "bounceType"?: "Permanent"|"Transient"}';
+        const result = await readControl(request, response, emailFeedbackSchema, hint);
+        if (!result) return;
+        if (!this.runtime.simulateEmailFeedback(result.messageId, result.type, result.bounceType)) {
+          return problem(response, 404, 'not-found', 'No such email', `No email with messageId ${result.messageId} in the outbox`);
+        }
+        await this.runtime.activity.idle();
+        return sendJson(response, 202, { published: result.type });
+      }
+      case 'POST /_local/sms/opt-out': {
+        // The customer replied STOP: the number joins SNS's opt-out list.
+        const result = await readControl(request, response, smsOptOutSchema, 'Send {"phoneNumber": "+4915123456789"}');
+        if (!result) return;
+        this.runtime.optOutNumber(result.phoneNumber);
+        return sendJson(response, 200, { optedOut: result.phoneNumber });
+      }
       case 'POST /_local/clock/advance': {
-        const body = await readBody(request, 64 * 1024);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body?.toString('utf8') || '{}');
-        } catch {
-          return problem(
-            response,
-            400,
-            'malformed-json',
-            'The body is not valid JSON',
-            'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}',
-          );
-        }
-        const result = advanceSchema.safeParse(parsed);
-        if (!result.success) {
-          return problem(
-            response,
-            400,
-            'validation',
-            'The request is not valid',
-            'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}',
-            {},
-            fieldErrors(result.error),
-          );
-        }
+        const result = await readControl(request, response, advanceSchema, 'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}');
+        if (!result) return;
         const now = this.runtime.clock.now().getTime();
-        const { days = 0, hours = 0, minutes = 0, to } = result.data;
+        const { days = 0, hours = 0, minutes = 0, to } = result;
         const target = to ? new Date(to) : new Date(now + ((days * 24 + hours) * 60 + minutes) * 60_000);
         if (target.getTime() < now) {
           return problem(
@@ -259,6 +266,33 @@ export class LocalGateway {
         return problem(response, 404, 'not-found', 'Not found', `No local control ${route}`);
     }
   }
+}
+
+/** A local control's JSON body, validated; undefined once the error answer has been sent. */
+async function readControl<T>(
+  request: IncomingMessage,
+  response: ServerResponse,
+  schema: z.ZodType<T>,
+  hint: string,
+): Promise<T | undefined> {
+  const body = await readBody(request, 64 * 1024);
+  if (body === null) {
+    problem(response, 413, 'too-large', 'The body is too large', hint);
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    problem(response, 400, 'malformed-json', 'The body is not valid JSON', hint);
+    return undefined;
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    problem(response, 400, 'validation', 'The request is not valid', hint, {}, fieldErrors(result.error));
+    return undefined;
+  }
+  return result.data;
 }
 
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {

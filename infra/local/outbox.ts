@@ -30,9 +30,10 @@ export class Outbox {
   }
 
   /** Written synchronously: once this returns, the record survives a crash. */
-  record(message: OutboxMessage): void {
+  record(message: OutboxMessage): OutboxMessage {
     this.messages.push(message);
     if (this.file) appendFileSync(this.file, `${JSON.stringify(message)}\n`);
+    return message;
   }
 
   list(invoiceId?: string): OutboxMessage[] {

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { installClock } from '#adapters/clock.ts';
+import { InvoiceHeader } from '#contracts/email-events.ts';
 import { EnvName, STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
@@ -15,8 +16,9 @@ import { Activity } from './activity.ts';
 import { LocalAwsEndpoint } from './aws-endpoint.ts';
 import { AwsError } from './aws-error.ts';
 import { functionNameFromArn, LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type OutboxMessage } from './outbox.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { type FeedbackKind, sesEvent, simulatedOutcome } from './ses-feedback.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { StripeSandbox } from './stripe-sandbox.ts';
 import { ensureTables } from './tables.ts';
@@ -32,6 +34,10 @@ const sesStore = require('aws-ses-v2-local/dist/store.js') as {
 };
 
 export interface RuntimeOptions {
+  /** Who is asking for the money in pages and messages; default LOCAL_CREDITOR_NAME. */
+  readonly creditorName?: string | undefined;
+  /** Where customers ask questions; default the local sender address. */
+  readonly creditorContact?: string | undefined;
   /** Folder for the table, schedules, outbox, clock and secrets; omitted: everything in memory. */
   readonly dataDir?: string | undefined;
   readonly clockStart?: Date | undefined;
@@ -49,7 +55,11 @@ const SCHEDULE_GROUP = 'dunwell-timers';
 const START_QUEUE = 'dunwell-start';
 const LINK_SECRET_ID = 'dunwell/link-signing';
 const PAYMENT_SECRET_ID = 'dunwell/stripe';
+const SES_CONFIGURATION_SET = 'dunwell-local';
 const MAX_DELIVERIES = 5;
+const LOCAL_SENDER_EMAIL = 'billing@dunwell.local';
+/** The creditor the local pipeline writes for, unless DUNWELL_CREDITOR_NAME says otherwise. */
+export const LOCAL_CREDITOR_NAME = 'Dunwell Demo Ltd';
 /** The collectors topic: collector tasks are published here (GET /_local/topics shows them). */
 export const LOCAL_COLLECTORS_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:dunwell-local-collector-tasks`;
 
@@ -85,11 +95,13 @@ export class LocalRuntime {
     this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
     this.outbox = new Outbox(this.file('outbox.jsonl'));
     this.topics = new TopicFeed(this.file('topics.jsonl'));
+    this.loadOptOuts();
     this.host = new LambdaHost(this.activity);
     this.stripe = new StripeSandbox({
       now: () => this.clock.now(),
       secret: () => JSON.parse(this.readSecret(PAYMENT_SECRET_ID)) as { apiKey: string; webhookSecret: string },
       gatewayUrl: () => this.publicBaseUrl,
+      file: this.file('stripe-sessions.json'),
     });
   }
 
@@ -144,6 +156,7 @@ export class LocalRuntime {
         });
         return messageId;
       },
+      isOptedOut: (phoneNumber) => this.smsOptOuts.has(phoneNumber),
       publishToTopic: (topicArn, message, subject, attributes) => {
         if (topicArn !== LOCAL_COLLECTORS_TOPIC_ARN) throw new AwsError('NotFound', `Topic does not exist: ${topicArn}`, 404);
         const messageId = randomUUID();
@@ -181,8 +194,10 @@ export class LocalRuntime {
       [EnvName.scheduleGroup]: SCHEDULE_GROUP,
       [EnvName.schedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/dunwell-scheduler`,
       [EnvName.wakeFunctionArn]: localFunctionArn('wake'),
-      [EnvName.senderEmail]: 'billing@dunwell.local',
-      [EnvName.sesConfigurationSet]: 'dunwell-local',
+      [EnvName.senderEmail]: LOCAL_SENDER_EMAIL,
+      [EnvName.creditorName]: this.options.creditorName || LOCAL_CREDITOR_NAME,
+      [EnvName.creditorContact]: this.options.creditorContact || LOCAL_SENDER_EMAIL,
+      [EnvName.sesConfigurationSet]: SES_CONFIGURATION_SET,
       [EnvName.publicBaseUrl]: publicBaseUrl,
       [EnvName.linkSecretId]: LINK_SECRET_ID,
       [EnvName.collectorsTopicArn]: LOCAL_COLLECTORS_TOPIC_ARN,
@@ -374,9 +389,9 @@ export class LocalRuntime {
     const { MessageId } = JSON.parse(body) as { MessageId: string };
     const simple = (request.Content as { Simple?: SimpleContent } | undefined)?.Simple;
     const header = (name: string) => simple?.Headers?.find((h) => h.Name.toLowerCase() === name.toLowerCase())?.Value;
-    const invoiceIds = (header('X-Dunwell-Invoice-Ids') ?? '').split(',').filter(Boolean).map(decodeURIComponent);
-    const step = header('X-Dunwell-Step');
-    this.outbox.record({
+    const invoiceIds = (header(InvoiceHeader.invoiceIds) ?? '').split(',').filter(Boolean).map(decodeURIComponent);
+    const step = header(InvoiceHeader.step);
+    const sent = this.outbox.record({
       channel: 'email',
       to: ((request.Destination as { ToAddresses?: string[] } | undefined)?.ToAddresses ?? []).join(', '),
       subject: simple?.Subject?.Data ?? '',
@@ -389,6 +404,7 @@ export class LocalRuntime {
       ...(header('List-Unsubscribe') ? { listUnsubscribe: header('List-Unsubscribe') } : {}),
       messageId: MessageId,
     });
+    for (const kind of simulatedOutcome(sent.to)) this.queueFeedback(sent, kind);
     if (step && step === this.options.crashAfterEmailStep) {
       // Simulated crash: SES has accepted the message, the handler has not recorded it.
       console.error(
@@ -400,6 +416,49 @@ export class LocalRuntime {
       return { status: 500, body: JSON.stringify({ message: 'fault injection: response lost after the email was accepted' }) };
     }
     return { status: response.status, body };
+  }
+
+  /** Numbers that replied STOP: SNS's account opt-out list, kept in the data folder. */
+  private readonly smsOptOuts = new Set<string>();
+  private pendingFeedback: { message: OutboxMessage; kind: FeedbackKind; bounceType?: 'Permanent' | 'Transient' | undefined }[] = [];
+
+  /** Simulates a STOP reply from `phoneNumber`: from now on SNS reports it opted out. */
+  optOutNumber(phoneNumber: string): void {
+    this.smsOptOuts.add(phoneNumber);
+    const file = this.file('sms-opt-outs.json');
+    if (file) writeFileSync(file, JSON.stringify([...this.smsOptOuts]));
+  }
+
+  private loadOptOuts(): void {
+    const file = this.file('sms-opt-outs.json');
+    if (file && existsSync(file)) for (const number of JSON.parse(readFileSync(file, 'utf8')) as string[]) this.smsOptOuts.add(number);
+  }
+
+  /**
+   * SES feedback for an email in the outbox (a bounce or complaint arriving later, as a
+   * recipient's server would send it). Published once the pipeline is otherwise idle.
+   */
+  simulateEmailFeedback(messageId: string, kind: FeedbackKind, bounceType?: 'Permanent' | 'Transient'): boolean {
+    const message = this.outbox.list().find((entry) => entry.messageId === messageId && entry.channel === 'email');
+    if (!message) return false;
+    this.queueFeedback(message, kind, bounceType);
+    return true;
+  }
+
+  /** SES publishes its events after the send call returned; here, once the sending work is done. */
+  private queueFeedback(message: OutboxMessage, kind: FeedbackKind, bounceType?: 'Permanent' | 'Transient'): void {
+    if (this.pendingFeedback.length === 0) this.activity.whenIdle(() => this.publishFeedback());
+    this.pendingFeedback.push({ message, kind, bounceType });
+  }
+
+  /** The configuration set's EventBridge rule: every event to the email-feedback function. */
+  private publishFeedback(): void {
+    const pending = this.pendingFeedback;
+    this.pendingFeedback = [];
+    for (const { message, kind, bounceType } of pending) {
+      const { detailType, event } = sesEvent(message, kind, SES_CONFIGURATION_SET, this.clock.now(), { bounceType });
+      this.deliver(`rule email-feedback (${detailType})`, 'email-feedback', { ...event, account: LOCAL_ACCOUNT, region: LOCAL_REGION }, 3);
+    }
   }
 
   /** Puts the outbox's emails back into aws-ses-v2-local so its inbox UI shows them after a restart. */

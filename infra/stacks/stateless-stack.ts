@@ -8,6 +8,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contracts/email-events.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import type { DeployConfig } from '../config.ts';
@@ -38,6 +39,8 @@ const functionSizing: Partial<Record<FunctionName, { timeout: Duration; memorySi
   [FunctionName.sendReminder]: { timeout: Duration.seconds(30) },
   [FunctionName.close]: { timeout: Duration.seconds(30) },
   [FunctionName.reconcile]: { timeout: Duration.minutes(5), memorySize: 1024 },
+  // A batch of up to 500 upserts; HTTP API gives up on an integration after 30 s.
+  [FunctionName.invoicesApi]: { timeout: Duration.seconds(29), memorySize: 1024 },
 };
 
 /**
@@ -120,6 +123,24 @@ export class DunwellStatelessStack extends Stack {
       senderEmail: config.senderEmail,
       senderDomain: config.senderDomain,
     });
+    // Delivery, bounce and complaint events of our configuration set (never another app's mail) → timelines.
+    const feedbackDeadLetters = deadLetterQueue(this, 'EmailFeedbackDeadLetters', 'the email feedback rule target');
+    new Rule(this, 'EmailFeedbackRule', {
+      eventBus: this.email.feedbackBus,
+      description: 'SES delivery, bounce and complaint events of the reminder configuration set',
+      eventPattern: {
+        source: [SES_EVENT_SOURCE],
+        detailType: [...sesDetailTypes],
+        detail: { mail: { tags: { [CONFIGURATION_SET_TAG]: [this.email.configurationSet.configurationSetName] } } },
+      },
+      targets: [
+        new LambdaFunction(functionNamed(FunctionName.emailFeedback).function, {
+          deadLetterQueue: feedbackDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
 
     // Collector hand-overs (broken promise, high value, final notice, agency referral, write-off
     // proposal), published by open-task; subscribers filter on the kind and reason attributes.
@@ -143,6 +164,7 @@ export class DunwellStatelessStack extends Stack {
       // Created and rotated by the operator (it holds Stripe's keys): imported, never owned.
       paymentSecret: Secret.fromSecretNameV2(this, 'PaymentSecret', config.paymentSecretName),
       publicBaseUrl: config.publicBaseUrl ?? this.api.url,
+      creditor: { name: config.creditorName, contact: config.creditorContact },
       collectorTasks: this.collectorTasks,
     };
     for (const fn of functions.values()) bindCatalogueEntry(fn, resources);
@@ -153,10 +175,13 @@ export class DunwellStatelessStack extends Stack {
       deadLetterQueues: {
         'start-buffer': startDeadLetters,
         'signal-rule': signalDeadLetters,
+        'email-feedback-rule': feedbackDeadLetters,
         'daily-reconcile': dailyReconcile.deadLetters,
       },
       startBuffer: this.startBuffer,
       dunning: this.workflow.stateMachine,
+      stripeWebhookLogs: functionNamed(FunctionName.stripeWebhook).logGroup,
+      sendReminderLogs: functionNamed(FunctionName.sendReminder).logGroup,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Dunwell API' });

@@ -1,6 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type ChannelConsent, type CustomerProfile, StoredCustomerDirectory } from '#domain/customers.ts';
+import {
+  type ChannelConsent,
+  type CustomerProfile,
+  type Reachability,
+  StoredCustomerDirectory,
+  type Suppression,
+} from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -143,5 +149,13 @@ export class DynamoCustomerStore implements CustomerStore, CustomerDirectory {
 
   consent(customerId: string): Promise<ChannelConsent> {
     return this.directory.consent(customerId);
+  }
+
+  reachability(customerId: string): Promise<Reachability> {
+    return this.directory.reachability(customerId);
+  }
+
+  suppress(invoice: Invoice, suppression: Suppression): Promise<boolean> {
+    return this.directory.suppress(invoice, suppression);
   }
 }

@@ -1,4 +1,4 @@
-import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CheckIfPhoneNumberIsOptedOutCommand, type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type OutgoingText, type Texter, TextRejectedError } from '#ports/texter.ts';
 
 export interface SnsTexterConfig {
@@ -11,7 +11,9 @@ export interface SnsTexterConfig {
 /**
  * SMS through SNS Publish to a phone number, as transactional messages (delivered with the
  * highest reliability, and not subject to promotional quiet rules). SNS honours the account's
- * opt-out list itself: a number that replied STOP gets nothing.
+ * opt-out list itself: a number that replied STOP gets nothing. The list is asked before each
+ * text (`optedOut`), so an opted-out number is recorded on the timeline and the reminder moves
+ * to another channel instead of vanishing.
  */
 export class SnsTexter implements Texter {
   private readonly client: SNSClient;
@@ -20,6 +22,11 @@ export class SnsTexter implements Texter {
   constructor(client: SNSClient, config: SnsTexterConfig = {}) {
     this.client = client;
     this.config = config;
+  }
+
+  async optedOut(phoneNumber: string): Promise<boolean> {
+    const result = await this.client.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber }));
+    return result.isOptedOut === true;
   }
 
   async send(message: OutgoingText): Promise<{ messageId: string }> {

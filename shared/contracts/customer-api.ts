@@ -54,6 +54,8 @@ export function customerView(standing: CustomerStanding) {
     ...customer,
     ...(profile?.policyId ? { policyId: profile.policyId } : {}),
     consent: standing.consent,
+    /** Addresses Dunwell no longer uses: hard bounces, spam complaints, numbers that replied STOP. */
+    suppressions: profile?.suppressions ?? [],
     ...(profile?.preferredChannel ? { preferredChannel: profile.preferredChannel } : {}),
     /** `profile`: master data on file; `invoices`: known only from the contacts on their latest invoice. */
     source: profile ? 'profile' : 'invoices',

@@ -22,6 +22,7 @@ export const FunctionName = {
   policiesApi: 'policies-api',
   customersApi: 'customers-api',
   stripeWebhook: 'stripe-webhook',
+  emailFeedback: 'email-feedback',
 } as const;
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -29,14 +30,30 @@ export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 /** What each function needs, expressed as the environment variables it reads. */
 export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   'invoices-api': [EnvName.tableName, EnvName.startQueueUrl, EnvName.eventBusName],
-  'pay-page': [EnvName.tableName, EnvName.linkSecretId, EnvName.eventBusName, EnvName.paymentSecretId, EnvName.publicBaseUrl],
+  'pay-page': [
+    EnvName.tableName,
+    EnvName.linkSecretId,
+    EnvName.eventBusName,
+    EnvName.paymentSecretId,
+    EnvName.publicBaseUrl,
+    EnvName.creditorName,
+    EnvName.creditorContact,
+  ],
   'start-dunning': [EnvName.tableName, EnvName.stateMachineArn],
   plan: [EnvName.tableName],
-  'send-reminder': [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet, EnvName.publicBaseUrl, EnvName.linkSecretId],
+  'send-reminder': [
+    EnvName.tableName,
+    EnvName.senderEmail,
+    EnvName.sesConfigurationSet,
+    EnvName.publicBaseUrl,
+    EnvName.linkSecretId,
+    EnvName.creditorName,
+    EnvName.creditorContact,
+  ],
   'arm-timer': [EnvName.tableName, EnvName.scheduleGroup, EnvName.schedulerRoleArn, EnvName.wakeFunctionArn],
   wake: [EnvName.tableName],
   signal: [EnvName.tableName, EnvName.scheduleGroup],
-  close: [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet],
+  close: [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet, EnvName.creditorName, EnvName.creditorContact],
   'record-failure': [EnvName.tableName],
   reconcile: [EnvName.tableName, EnvName.stateMachineArn, EnvName.startQueueUrl],
   'open-task': [EnvName.tableName, EnvName.collectorsTopicArn],
@@ -44,6 +61,7 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   'policies-api': [EnvName.tableName],
   'customers-api': [EnvName.tableName],
   'stripe-webhook': [EnvName.tableName, EnvName.eventBusName, EnvName.paymentSecretId],
+  'email-feedback': [EnvName.tableName, EnvName.eventBusName],
 };
 
 /**
@@ -102,4 +120,6 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'customers-api': ['table:readWrite'],
   // Verifies the provider's signature, de-duplicates its events, records the payment and signals.
   'stripe-webhook': ['table:readWrite', 'events:put', 'paymentSecret:read'],
+  // SES delivery/bounce/complaint events: timeline entries, suppressed addresses, a re-plan signal.
+  'email-feedback': ['table:readWrite', 'events:put'],
 };

@@ -25,10 +25,48 @@ export type PreferredChannel = (typeof preferredChannels)[number];
 /** The ERP's contacts: everyone it sends us is reachable on both channels until told otherwise. */
 export const defaultConsent: ChannelConsent = { email: true, sms: true };
 
+/**
+ * An address that must not be used again: a hard bounce or a spam complaint (email), or a
+ * number that opted out at the carrier (SMS, a STOP reply). It names the address, so a new
+ * address from the ERP is reachable again.
+ */
+export interface Suppression {
+  readonly channel: 'email' | 'sms';
+  readonly address: string;
+  readonly reason: SuppressionReason;
+  readonly at: string;
+}
+
+export type SuppressionReason = 'bounce' | 'complaint' | 'sms_opt_out';
+
+/** Whether a channel may be used for a customer: their consent, less the suppressed addresses. */
+export interface Reachability {
+  readonly consent: ChannelConsent;
+  readonly suppressions: readonly Suppression[];
+}
+
+export const openReachability: Reachability = { consent: defaultConsent, suppressions: [] };
+
+function sameAddress(channel: 'email' | 'sms', a: string, b: string): boolean {
+  return channel === 'email' ? a.trim().toLowerCase() === b.trim().toLowerCase() : a.trim() === b.trim();
+}
+
+/** The suppression that stops `address` on `channel`, if any. */
+export function suppressionOf(
+  reachability: Pick<Reachability, 'suppressions'>,
+  channel: 'email' | 'sms',
+  address: string | undefined,
+): Suppression | undefined {
+  if (!address) return undefined;
+  return reachability.suppressions.find((entry) => entry.channel === channel && sameAddress(channel, entry.address, address));
+}
+
 export interface CustomerProfile extends Customer {
   /** The policy a new invoice of this customer follows when it names none itself. */
   readonly policyId?: string | undefined;
   readonly consent: ChannelConsent;
+  /** Addresses that bounced, complained or opted out; absent when there are none. */
+  readonly suppressions?: readonly Suppression[] | undefined;
   readonly preferredChannel?: PreferredChannel | undefined;
   /**
    * The instant the contact details are as of (a PUT, or the creation of the invoice they came
@@ -212,6 +250,8 @@ export function applyCustomerUpdate(
     ...contactsOf({ customerId, ...update.contacts }),
     ...settings,
     contactsAsOf: contactsChanged ? at : existing.contactsAsOf,
+    // What bounced or opted out stays known: it names the address, so a new one is usable.
+    ...(existing.suppressions ? { suppressions: existing.suppressions } : {}),
     createdAt: existing.createdAt,
     updatedAt: at,
     version: existing.version,
@@ -355,6 +395,42 @@ export class StoredCustomerDirectory implements CustomerDirectory {
   async consent(customerId: string): Promise<ChannelConsent> {
     return (await this.customers.getProfile(customerId))?.consent ?? defaultConsent;
   }
+
+  async reachability(customerId: string): Promise<Reachability> {
+    const profile = await this.customers.getProfile(customerId);
+    return { consent: profile?.consent ?? defaultConsent, suppressions: profile?.suppressions ?? [] };
+  }
+
+  async suppress(invoice: Invoice, suppression: Suppression): Promise<boolean> {
+    return suppressAddress(this.customers, invoice, suppression);
+  }
+}
+
+/**
+ * Records that an address of the invoice's customer must not be used again. A customer known
+ * only from invoices gets a profile from that invoice's contacts. False when it was already known.
+ */
+export async function suppressAddress(customers: CustomerStore, invoice: Invoice, suppression: Suppression): Promise<boolean> {
+  let added = false;
+  await mutateProfile(customers, invoice.customer.customerId, (existing) => {
+    const base = existing ?? newProfileFrom(invoice, suppression.at);
+    added = !suppressionOf({ suppressions: base.suppressions ?? [] }, suppression.channel, suppression.address);
+    if (!added) return null;
+    return { ...base, suppressions: [...(base.suppressions ?? []), suppression], updatedAt: suppression.at };
+  });
+  return added;
+}
+
+function newProfileFrom(invoice: Invoice, at: string): CustomerProfile {
+  return {
+    customerId: invoice.customer.customerId,
+    ...contactsOf(invoice.customer),
+    consent: defaultConsent,
+    contactsAsOf: invoice.createdAt,
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+  };
 }
 
 /**
@@ -371,15 +447,7 @@ export async function changeConsent(
   const customerId = invoice.customer.customerId;
   return mutateProfile(customers, customerId, (existing) => {
     const at = now.toISOString();
-    const base: CustomerProfile = existing ?? {
-      customerId,
-      ...contactsOf(invoice.customer),
-      consent: defaultConsent,
-      contactsAsOf: invoice.createdAt,
-      createdAt: at,
-      updatedAt: at,
-      version: 0,
-    };
+    const base: CustomerProfile = existing ?? newProfileFrom(invoice, at);
     const next = { email: consent.email ?? base.consent.email, sms: consent.sms ?? base.consent.sms };
     if (existing && next.email === existing.consent.email && next.sms === existing.consent.sms) return null;
     const { preferredChannel, ...rest } = base;

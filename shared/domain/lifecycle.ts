@@ -10,6 +10,7 @@ import type { PolicyStore } from '#ports/policy-store.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
+import { openReachability, type Reachability, type Suppression, type SuppressionReason, suppressionOf } from './customers.ts';
 import { type HoldOutcome, localDate, reviewHolds } from './holds.ts';
 import {
   balanceMinor,
@@ -26,7 +27,14 @@ import {
 import { preferencesUrl } from './pay-link.ts';
 import { MAX_STEP_FAILURES, NO_CHANNEL, type PlannedAction, planNextAction, resolveStep, supersededSteps } from './planner.ts';
 import { defaultPolicyRef, type Policy, policyFor, type Tone } from './policy.ts';
-import { renderCombinedReminder, renderInstallmentReminder, renderReminder, renderText, renderThankYou } from './reminder-message.ts';
+import {
+  type Creditor,
+  renderCombinedReminder,
+  renderInstallmentReminder,
+  renderReminder,
+  renderText,
+  renderThankYou,
+} from './reminder-message.ts';
 import type { Tier } from './risk.ts';
 import { customerFacing } from './send-window.ts';
 
@@ -223,7 +231,7 @@ async function requestStart(deps: IngestDeps, invoiceId: string): Promise<void> 
   }
 }
 
-async function signal(deps: Pick<IngestDeps, 'events' | 'log'>, detailType: SignalDetailType, invoice: Invoice): Promise<void> {
+export async function signal(deps: Pick<IngestDeps, 'events' | 'log'>, detailType: SignalDetailType, invoice: Invoice): Promise<void> {
   try {
     await deps.events.publish(detailType, { invoiceId: invoice.invoiceId, version: invoice.version });
   } catch (error) {
@@ -354,10 +362,12 @@ export interface SendDeps {
   readonly mailer: Mailer;
   readonly texter: Texter;
   readonly links: PayLinks;
+  /** Who is asking for the money: named in every message; without it messages carry no sign-off. */
+  readonly creditor?: Creditor | undefined;
   /** The frequency cap's ledger; without it the cap is not applied. */
   readonly ledger?: CustomerLedger | undefined;
-  /** Channel consent; without it every channel is allowed. */
-  readonly customers?: Pick<CustomerDirectory, 'consent'> | undefined;
+  /** Channel consent and suppressed addresses; without it every channel is allowed. */
+  readonly customers?: Pick<CustomerDirectory, 'reachability' | 'suppress'> | undefined;
   /** The customer's other invoices, to combine reminders due at once into one message. */
   readonly companions?: Pick<CustomerStore, 'linkedInvoices'> | undefined;
   readonly log: Logger;
@@ -375,7 +385,8 @@ export type SendOutcome = 'sent' | 'already_done' | 'not_due' | 'unconfirmed' | 
 export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: string): Promise<SendOutcome> {
   const claimId = randomUUID();
   const current = await deps.store.get(invoiceId);
-  const consent = current && deps.customers ? await deps.customers.consent(current.customer.customerId) : { email: true, sms: true };
+  const reach = current ? await reachabilityFor(deps, current, stepId) : openReachability;
+  const consent = reach.consent;
   const reservation = await reserveUnderCap(deps, invoiceId, stepId, claimId);
   if (reservation === 'not_due') return 'not_due';
   const ledgerSends = reservation?.sendsBefore ?? [];
@@ -424,22 +435,25 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
         reason: 'superseded',
       });
     }
-    // A channel the customer opted out of moves the message to the other one, if allowed.
+    // A channel the customer opted out of (or whose address bounced, complained or replied
+    // STOP) moves the message to the other one, if allowed.
     const wanted: 'email' | 'sms' = resolveStep(policy, stepId)?.channel === 'sms' ? 'sms' : 'email';
     const other = wanted === 'sms' ? 'email' : 'sms';
-    const reachable = (channel: 'email' | 'sms') =>
-      consent[channel] && Boolean(channel === 'sms' ? invoice.customer.phone : invoice.customer.email);
-    if (!consent[wanted] && !reachable(other)) {
+    const addressOf = (channel: 'email' | 'sms') => (channel === 'sms' ? invoice.customer.phone : invoice.customer.email);
+    const allowed = (channel: 'email' | 'sms') => consent[channel] && !suppressionOf(reach, channel, addressOf(channel));
+    const reachable = (channel: 'email' | 'sms') => allowed(channel) && Boolean(addressOf(channel));
+    if (!allowed(wanted) && !reachable(other)) {
       outcome = 'no_consent';
+      const suppressed = suppressionOf(reach, wanted, addressOf(wanted));
       // No channel left: the planner hands the invoice to a collector (never silence).
       return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: NO_CHANNEL }), {
         at,
         type: 'reminder.skipped',
         stepId,
-        reason: wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent',
+        reason: suppressed ? suppressedReason[suppressed.reason] : wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent',
       });
     }
-    delivery = consent[wanted] ? wanted : other;
+    delivery = allowed(wanted) ? wanted : other;
     const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
     if (!address) {
       outcome = 'no_address';
@@ -475,7 +489,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   try {
     const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
     if (isText) {
-      const text = renderText(claimed, tone, payUrl);
+      const text = renderText(claimed, tone, payUrl, deps.creditor);
       send = () => deps.texter.send({ to, text, invoiceIds, step: stepId });
     } else if (companions.length > 0) {
       const entries = [{ invoice: claimed, tone }, ...companions.map(({ invoice, tone }) => ({ invoice, tone }))];
@@ -485,13 +499,14 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       const message = renderCombinedReminder(
         entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
         deps.clock.now(),
+        deps.creditor,
       );
       send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
     } else {
       const installment = installmentFor(claimed, stepId);
       const message = installment
-        ? renderInstallmentReminder(claimed, installment, payUrl)
-        : renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now() });
+        ? renderInstallmentReminder(claimed, installment, payUrl, deps.creditor)
+        : renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now(), creditor: deps.creditor });
       send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
     }
   } catch (error) {
@@ -527,6 +542,35 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   await recordSent(invoiceId, stepId, tone, step.channel === 'notice' && delivery === 'email' ? 'notice' : delivery);
   for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, 'email');
   return 'sent';
+}
+
+const suppressedReason: Record<SuppressionReason, string> = {
+  bounce: 'email_bounced',
+  complaint: 'email_complained',
+  sms_opt_out: 'sms_opted_out',
+};
+
+/**
+ * The customer's consent and suppressed addresses, with the carrier's opt-out list asked for the
+ * invoice's number when this step might go by SMS; a number found opted out is recorded (on the
+ * customer and the invoice timeline) and is not used.
+ */
+async function reachabilityFor(deps: SendDeps, invoice: Invoice, stepId: string): Promise<Reachability> {
+  if (!deps.customers) return openReachability;
+  const reach = await deps.customers.reachability(invoice.customer.customerId);
+  const phone = invoice.customer.phone;
+  if (!phone || !reach.consent.sms || suppressionOf(reach, 'sms', phone)) return reach;
+  const email = invoice.customer.email;
+  const emailUsable = Boolean(email) && reach.consent.email && !suppressionOf(reach, 'email', email);
+  const smsWanted = resolveStep(policyFor(invoice), stepId)?.channel === 'sms';
+  if (!smsWanted && emailUsable) return reach;
+  if (!(await deps.texter.optedOut(phone))) return reach;
+  const at = deps.clock.now().toISOString();
+  const suppression: Suppression = { channel: 'sms', address: phone, reason: 'sms_opt_out', at };
+  await deps.customers.suppress(invoice, suppression);
+  await mutateInvoice(deps.store, invoice.invoiceId, (latest) => withEvent(latest, { at, type: 'sms.opted_out', to: phone, stepId }));
+  deps.log.info('phone number opted out of SMS at the carrier; not texting it', { invoiceId: invoice.invoiceId, stepId });
+  return { ...reach, suppressions: [...reach.suppressions, suppression] };
 }
 
 /** A claim made for a combined message expires after the longest a send can take (a Lambda's 15 minutes). */
@@ -637,7 +681,7 @@ function installmentFor(
   return plan && installment ? { number, of: plan.installments.length, ...installment } : undefined;
 }
 
-function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {
+export function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {
   return { ...invoice, steps: { ...invoice.steps, [stepId]: JSON.parse(JSON.stringify(record)) as StepRecord } };
 }
 
@@ -775,6 +819,10 @@ export interface CloseDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
   readonly mailer: Mailer;
+  /** Who is asking for the money: named in the thank-you. */
+  readonly creditor?: Creditor | undefined;
+  /** Suppressed addresses: a thank-you never goes to an address that bounced or complained. */
+  readonly customers?: Pick<CustomerDirectory, 'reachability'> | undefined;
   readonly log: Logger;
 }
 
@@ -788,7 +836,22 @@ export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: s
   // Thanks are for a payment that settled the invoice, not for a credit note that did.
   const settledByPayment = invoice.timeline.some((event) => event.type === 'invoice.paid');
   const wantsThankYou = invoice.status === 'paid' && settledByPayment && invoice.customer.email;
-  if (wantsThankYou && !invoice.steps[THANK_YOU_STEP]) await sendThankYou(deps, invoiceId);
+  const undeliverable =
+    wantsThankYou && deps.customers
+      ? suppressionOf(await deps.customers.reachability(invoice.customer.customerId), 'email', invoice.customer.email)
+      : undefined;
+  if (undeliverable && !invoice.steps[THANK_YOU_STEP]) {
+    await mutateInvoice(deps.store, invoiceId, (current) => {
+      if (current.steps[THANK_YOU_STEP]) return null;
+      const at = deps.clock.now().toISOString();
+      const reason = suppressedReason[undeliverable.reason];
+      return withEvent(setStep(current, THANK_YOU_STEP, { state: 'skipped', at, detail: reason }), {
+        at,
+        type: 'thank_you.skipped',
+        reason,
+      });
+    });
+  } else if (wantsThankYou && !invoice.steps[THANK_YOU_STEP]) await sendThankYou(deps, invoiceId);
   await mutateInvoice(deps.store, invoiceId, (current) => {
     if (current.closedAt) return null;
     const at = deps.clock.now().toISOString();
@@ -812,7 +875,7 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string): Promise<void> {
     return setStep(invoice, THANK_YOU_STEP, { state: 'claimed', at: deps.clock.now().toISOString(), claimId });
   });
   if (!claimedNow) return;
-  const message = renderThankYou(claimed);
+  const message = renderThankYou(claimed, deps.creditor);
   const to = claimed.customer.email ?? '';
   let messageId: string;
   try {

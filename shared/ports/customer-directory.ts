@@ -1,4 +1,4 @@
-import type { ChannelConsent, CustomerProfile } from '#domain/customers.ts';
+import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
 
@@ -15,6 +15,10 @@ export interface CustomerDirectory {
   invoiceCreated(invoice: Invoice): Promise<void>;
   /** Channel consent; a customer without a profile has consented to both (they are the ERP's contacts). */
   consent(customerId: string): Promise<ChannelConsent>;
+  /** Consent and the suppressed addresses (bounced, complained, opted out at the carrier). */
+  reachability(customerId: string): Promise<Reachability>;
+  /** Records that an address of the invoice's customer must not be used again; false when already known. */
+  suppress(invoice: Invoice, suppression: Suppression): Promise<boolean>;
 }
 
 /**

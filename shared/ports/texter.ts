@@ -14,4 +14,6 @@ export class TextRejectedError extends Error {
 export interface Texter {
   /** Resolves with the provider's id; TextRejectedError on a definite refusal; anything else is "unknown". */
   send(message: OutgoingText): Promise<{ messageId: string }>;
+  /** True when the number opted out at the provider (replied STOP): nothing may be sent to it. */
+  optedOut(phoneNumber: string): Promise<boolean>;
 }

@@ -80,7 +80,7 @@ const actionsFor: Record<Access, readonly string[]> = {
   'linkSecret:read': ['secretsmanager:GetSecretValue'],
   'paymentSecret:read': ['secretsmanager:GetSecretValue'],
   'collectors:publish': ['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt'],
-  'sms:publish': ['sns:Publish'],
+  'sms:publish': ['sns:Publish', 'sns:CheckIfPhoneNumberIsOptedOut'],
 };
 
 /** Grants every function has: writing its own log group, and X-Ray. */
@@ -134,7 +134,10 @@ describe('every catalogue function', () => {
     test(`${name}: no wildcard resource beyond X-Ray (and SMS, which has no resource ARN)`, () => {
       const sendsSms = functionAccess[name].includes('sms:publish');
       const wildcards = grantsOf(name).filter(
-        (grant) => grant.resource === '*' && !grant.action.startsWith('xray:') && !(sendsSms && grant.action === 'sns:Publish'),
+        (grant) =>
+          grant.resource === '*' &&
+          !grant.action.startsWith('xray:') &&
+          !(sendsSms && (grant.action === 'sns:Publish' || grant.action === 'sns:CheckIfPhoneNumberIsOptedOut')),
       );
       assert.deepEqual(wildcards, []);
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contracts/email-events.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import { type CfnResource, cdkJsonContext, cfnText, functionLogicalId, resourcesOf, statementsOf, synthDunwell } from './synth.ts';
@@ -161,6 +162,42 @@ describe('domain events', () => {
     const allow = statementsOf(policy).find((statement) => statement.Effect === 'Allow');
     assert.deepEqual(allow?.Principal, { Service: 'events.amazonaws.com' });
     assert.match(cfnText(allow?.Condition), /SignalRule/);
+  });
+});
+
+describe('email feedback', () => {
+  const configurationSet = Object.keys(resourcesOf(stateless, 'AWS::SES::ConfigurationSet'))[0];
+
+  test('the configuration set publishes delivery, bounce and complaint events to the default bus', () => {
+    assert.ok(configurationSet);
+    stateless.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: configurationSet },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['delivery', 'bounce', 'complaint'],
+        EventBridgeDestination: {
+          EventBusArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':event-bus/default$')])] }),
+        },
+      },
+    });
+  });
+
+  test("a rule on the default bus takes only this configuration set's events to email-feedback, with retries and a DLQ", () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'default',
+      EventPattern: {
+        source: [SES_EVENT_SOURCE],
+        'detail-type': [...sesDetailTypes],
+        detail: { mail: { tags: { [CONFIGURATION_SET_TAG]: [{ Ref: configurationSet }] } } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionLogicalId(stateless, FunctionName.emailFeedback), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EmailFeedbackDeadLetters'), 'Arn'] } },
+        }),
+      ],
+    });
   });
 });
 

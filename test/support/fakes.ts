@@ -1,5 +1,5 @@
 import type { SignalDetail, SignalDetailType } from '#contracts/events.ts';
-import type { ChannelConsent, CustomerProfile } from '#domain/customers.ts';
+import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Logger, PayLinks } from '#domain/lifecycle.ts';
 import type { Tier } from '#domain/risk.ts';
@@ -112,6 +112,14 @@ export class RecordingMailer implements Mailer {
 
 export class RecordingTexter implements Texter {
   readonly sent: OutgoingText[] = [];
+  /** Numbers that replied STOP (the carrier's opt-out list). */
+  readonly optedOutNumbers = new Set<string>();
+  readonly optOutChecks: string[] = [];
+
+  async optedOut(phoneNumber: string): Promise<boolean> {
+    this.optOutChecks.push(phoneNumber);
+    return this.optedOutNumbers.has(phoneNumber);
+  }
 
   async send(message: OutgoingText): Promise<{ messageId: string }> {
     this.sent.push(message);
@@ -333,6 +341,33 @@ export class FakeCustomerDirectory implements CustomerDirectory {
   async invoiceCreated(invoice: Invoice): Promise<void> {
     this.fail();
     this.created.push(copy(invoice));
+  }
+
+  readonly suppressions: Suppression[] = [];
+
+  async reachability(customerId: string): Promise<Reachability> {
+    this.fail();
+    return {
+      consent: this.consents.get(customerId) ?? { email: true, sms: true },
+      suppressions: this.suppressions.filter((entry) => this.suppressedFor.get(entry) === customerId),
+    };
+  }
+
+  /** Which customer each suppression belongs to. */
+  private readonly suppressedFor = new Map<Suppression, string>();
+
+  async suppress(invoice: Invoice, suppression: Suppression): Promise<boolean> {
+    this.fail();
+    const known = this.suppressions.some(
+      (entry) =>
+        this.suppressedFor.get(entry) === invoice.customer.customerId &&
+        entry.channel === suppression.channel &&
+        entry.address === suppression.address,
+    );
+    if (known) return false;
+    this.suppressions.push(suppression);
+    this.suppressedFor.set(suppression, invoice.customer.customerId);
+    return true;
   }
 
   async consent(customerId: string): Promise<ChannelConsent> {

@@ -112,6 +112,12 @@ export class LocalServer {
     return ((await response.json()) as { now: string }).now;
   }
 
+  /** A loopback control of the local runtime (`/_local/*`), JSON in and out. */
+  async local<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
   async outbox(invoiceId?: string): Promise<OutboxMessage[]> {
     const response = await fetch(`${this.url}/_local/outbox${invoiceId ? `?invoiceId=${encodeURIComponent(invoiceId)}` : ''}`);
     return (await response.json()) as OutboxMessage[];

@@ -1,0 +1,130 @@
+import type { Clock } from '#ports/clock.ts';
+import type { CustomerDirectory } from '#ports/customer-directory.ts';
+import type { InvoiceStore } from '#ports/invoice-store.ts';
+import type { DomainEvents } from '#ports/messaging.ts';
+import type { SuppressionReason } from './customers.ts';
+import { type Invoice, withEvent } from './invoice.ts';
+import { InvoiceNotFoundError, type Logger, mutateInvoice, setStep, signal } from './lifecycle.ts';
+
+/**
+ * What the email provider said about a message after it accepted it: delivered to the
+ * recipient's server, bounced, or marked as spam. A hard bounce or a complaint stops that
+ * address for good; a reminder that hard-bounced did not reach anyone, so it goes again by the
+ * customer's other channel (or to a collector when there is none).
+ */
+export interface EmailFeedback {
+  readonly kind: 'delivered' | 'bounced' | 'complained';
+  readonly messageId: string;
+  /** When the provider saw it happen. */
+  readonly occurredAt: string;
+  /** The recipients it is about (bounced or complaining ones; the delivered-to ones). */
+  readonly recipients: readonly string[];
+  /** The invoices the message was about (one, or several for a combined reminder). */
+  readonly invoiceIds: readonly string[];
+  readonly stepId: string | undefined;
+  readonly bounceType?: 'permanent' | 'transient' | 'undetermined' | undefined;
+  /** The remote server's diagnostic, for the timeline (truncated). */
+  readonly diagnostic?: string | undefined;
+}
+
+export interface FeedbackDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly customers: Pick<CustomerDirectory, 'suppress'>;
+  readonly events: DomainEvents;
+  readonly log: Logger;
+}
+
+const MAX_DIAGNOSTIC = 300;
+
+/** A hard bounce or a complaint: the address must not be mailed again. */
+function suppressionReason(feedback: EmailFeedback): SuppressionReason | undefined {
+  if (feedback.kind === 'complained') return 'complaint';
+  if (feedback.kind === 'bounced' && feedback.bounceType === 'permanent') return 'bounce';
+  return undefined;
+}
+
+/**
+ * Records provider feedback on the timeline of every invoice the message was about, once per
+ * message and kind (the provider may deliver an event more than once). The address is
+ * suppressed before any invoice re-plans, so the re-send cannot go to it again.
+ */
+export async function recordEmailFeedback(deps: FeedbackDeps, feedback: EmailFeedback): Promise<'recorded' | 'unknown_invoice'> {
+  const invoices = (await Promise.all(feedback.invoiceIds.map((id) => deps.store.get(id)))).filter(
+    (invoice): invoice is Invoice => invoice !== undefined,
+  );
+  const first = invoices[0];
+  if (!first) {
+    deps.log.warn('email feedback for no known invoice; ignored', { messageId: feedback.messageId, invoiceIds: feedback.invoiceIds });
+    return 'unknown_invoice';
+  }
+  const reason = suppressionReason(feedback);
+  if (reason) {
+    for (const address of feedback.recipients) {
+      await deps.customers.suppress(first, { channel: 'email', address, reason, at: deps.clock.now().toISOString() });
+    }
+    deps.log.warn(`email address suppressed after a ${reason}`, { messageId: feedback.messageId, invoiceIds: feedback.invoiceIds });
+  }
+  for (const invoice of invoices) {
+    let resend = false;
+    let updated: Invoice;
+    try {
+      updated = await mutateInvoice(deps.store, invoice.invoiceId, (current) => {
+        const change = applyFeedback(current, feedback, deps.clock.now());
+        resend = change?.resend ?? false;
+        return change?.invoice ?? null;
+      });
+    } catch (error) {
+      if (error instanceof InvoiceNotFoundError) continue;
+      throw error;
+    }
+    // The execution is asleep until its next step: wake it to send the bounced reminder again.
+    if (resend) await signal(deps, 'invoice.changed', updated);
+  }
+  return 'recorded';
+}
+
+/** The invoice with the feedback on its timeline, or null when it is already there. */
+export function applyFeedback(invoice: Invoice, feedback: EmailFeedback, now: Date): { invoice: Invoice; resend: boolean } | null {
+  const type = `email.${feedback.kind}`;
+  const seen = invoice.timeline.some(
+    (event) => event.type === type && event.messageId === feedback.messageId && event.bounceType === feedback.bounceType,
+  );
+  if (seen) return null;
+  const at = now.toISOString();
+  const suppressed = suppressionReason(feedback) !== undefined;
+  let next = withEvent(invoice, {
+    at,
+    type,
+    messageId: feedback.messageId,
+    ...(feedback.stepId ? { stepId: feedback.stepId } : {}),
+    to: feedback.recipients,
+    occurredAt: feedback.occurredAt,
+    ...(feedback.bounceType ? { bounceType: feedback.bounceType } : {}),
+    ...(feedback.diagnostic ? { diagnostic: feedback.diagnostic.slice(0, MAX_DIAGNOSTIC) } : {}),
+    ...(suppressed ? { addressSuppressed: true } : {}),
+  });
+  const stepId = feedback.stepId;
+  const record = stepId ? invoice.steps[stepId] : undefined;
+  const undelivered =
+    feedback.kind === 'bounced' &&
+    feedback.bounceType === 'permanent' &&
+    stepId !== undefined &&
+    record?.state === 'sent' &&
+    record.messageId === feedback.messageId &&
+    !invoice.closedAt &&
+    isLatestContact(invoice, stepId);
+  if (!undelivered || !stepId || !record) return { invoice: next, resend: false };
+  // Not settled: the planner offers the step again, and the send picks a channel that still works.
+  next = setStep(next, stepId, { state: 'failed', at, failures: 0, messageId: record.messageId, detail: 'email_bounced' });
+  next = withEvent(next, { at, type: 'reminder.undelivered', stepId, reason: 'email_bounced' });
+  return { invoice: next, resend: true };
+}
+
+/** True when no other reminder went out after this one (a later one already carries the message). */
+function isLatestContact(invoice: Invoice, stepId: string): boolean {
+  const sentAt = invoice.steps[stepId]?.at ?? '';
+  return Object.entries(invoice.steps).every(
+    ([id, record]) => id === stepId || !['sent', 'claimed', 'unconfirmed'].includes(record.state) || record.at <= sentAt,
+  );
+}

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SignedPayLinks } from '#adapters/pay-links.ts';
+import { applyFeedback, type EmailFeedback, recordEmailFeedback } from '#domain/deliverability.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import { sendReminder } from '#domain/lifecycle.ts';
+import { stepSettled } from '#domain/planner.ts';
+import {
+  FakeCustomerDirectory,
+  FakeSecrets,
+  InMemoryInvoiceStore,
+  RecordingEvents,
+  RecordingLog,
+  RecordingMailer,
+  RecordingTexter,
+  SettableClock,
+} from '../support/fakes.ts';
+import { berlinSchedule, newInvoice } from '../support/invoices.ts';
+
+const INVOICE = 'INV-2026-0001';
+const linkSecret = JSON.stringify({ current: 'k1', k1: 'test-link-key-0123456789abcdef' });
+
+function world(invoice: Invoice = newInvoice(), now: string = berlinSchedule['pre-3']) {
+  const store = new InMemoryInvoiceStore();
+  store.seed(invoice);
+  const clock = new SettableClock(now);
+  const mailer = new RecordingMailer();
+  const texter = new RecordingTexter();
+  const customers = new FakeCustomerDirectory();
+  const events = new RecordingEvents();
+  const log = new RecordingLog();
+  const links = new SignedPayLinks(new FakeSecrets({ 'link-secret': linkSecret }), 'link-secret', 'https://pay.dunwell.example/');
+  return {
+    store,
+    clock,
+    mailer,
+    texter,
+    customers,
+    events,
+    send: { store, clock, mailer, texter, links, log, customers },
+    feedback: { store, clock, customers, events, log },
+  };
+}
+
+const feedback = (overrides: Partial<EmailFeedback>): EmailFeedback => ({
+  kind: 'bounced',
+  bounceType: 'permanent',
+  messageId: 'msg-1',
+  occurredAt: '2026-11-30T08:01:00.000Z',
+  recipients: ['ap@acme.example'],
+  invoiceIds: [INVOICE],
+  stepId: 'pre-3',
+  ...overrides,
+});
+
+describe('email feedback', () => {
+  test('a hard bounce of the latest reminder suppresses the address, reopens the step and wakes the execution', async () => {
+    const w = world();
+    assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
+    const messageId = (await w.store.get(INVOICE))?.steps['pre-3']?.messageId;
+    assert.ok(messageId);
+
+    assert.equal(await recordEmailFeedback(w.feedback, feedback({ messageId })), 'recorded');
+    const invoice = await w.store.get(INVOICE);
+    assert.ok(invoice);
+    assert.equal(invoice.steps['pre-3']?.state, 'failed');
+    assert.equal(stepSettled(invoice, 'pre-3'), false, 'the planner offers it again');
+    assert.deepEqual(
+      invoice.timeline.slice(-2).map((event) => event.type),
+      ['email.bounced', 'reminder.undelivered'],
+    );
+    assert.deepEqual(
+      w.customers.suppressions.map(({ channel, address, reason }) => [channel, address, reason]),
+      [['email', 'ap@acme.example', 'bounce']],
+    );
+    assert.deepEqual(
+      w.events.published.map((event) => event.detailType),
+      ['invoice.changed'],
+    );
+
+    // The step goes again, by SMS now: the address is suppressed.
+    w.clock.set('2026-12-01T08:00:00Z');
+    assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
+    assert.equal(w.mailer.sent.length, 1);
+    assert.deepEqual(
+      w.texter.sent.map((text) => text.step),
+      ['pre-3'],
+    );
+  });
+
+  test('the same event twice is recorded once; a transient bounce and a delivery suppress nothing', async () => {
+    const w = world();
+    await sendReminder(w.send, INVOICE, 'pre-3');
+    const messageId = (await w.store.get(INVOICE))?.steps['pre-3']?.messageId ?? '';
+    await recordEmailFeedback(w.feedback, feedback({ messageId, kind: 'delivered', bounceType: undefined }));
+    await recordEmailFeedback(w.feedback, feedback({ messageId, kind: 'delivered', bounceType: undefined }));
+    await recordEmailFeedback(w.feedback, feedback({ messageId, bounceType: 'transient' }));
+    const invoice = await w.store.get(INVOICE);
+    assert.deepEqual(
+      invoice?.timeline.filter((event) => event.type.startsWith('email.')).map((event) => [event.type, event.bounceType]),
+      [
+        ['email.delivered', undefined],
+        ['email.bounced', 'transient'],
+      ],
+    );
+    assert.equal(invoice?.steps['pre-3']?.state, 'sent');
+    assert.deepEqual(w.customers.suppressions, []);
+    assert.deepEqual(w.events.published, []);
+  });
+
+  test('a complaint suppresses the address but does not re-send what was delivered', async () => {
+    const w = world();
+    await sendReminder(w.send, INVOICE, 'pre-3');
+    const messageId = (await w.store.get(INVOICE))?.steps['pre-3']?.messageId ?? '';
+    await recordEmailFeedback(w.feedback, feedback({ messageId, kind: 'complained', bounceType: undefined }));
+    assert.equal((await w.store.get(INVOICE))?.steps['pre-3']?.state, 'sent');
+    assert.deepEqual(
+      w.customers.suppressions.map((entry) => entry.reason),
+      ['complaint'],
+    );
+  });
+
+  test('a bounce of an older message, once a later reminder went out, is recorded without re-sending', () => {
+    const base = newInvoice();
+    const invoice: Invoice = {
+      ...base,
+      steps: {
+        'pre-3': { state: 'sent', at: '2026-11-30T08:00:00.000Z', messageId: 'old' },
+        'post-3': { state: 'sent', at: '2026-12-04T08:00:00.000Z', messageId: 'new' },
+      },
+    };
+    const change = applyFeedback(invoice, feedback({ messageId: 'old' }), new Date('2026-12-04T09:00:00Z'));
+    assert.equal(change?.resend, false);
+    assert.equal(change?.invoice.steps['pre-3']?.state, 'sent');
+    assert.equal(change?.invoice.timeline.at(-1)?.type, 'email.bounced');
+  });
+
+  test('feedback for invoices that do not exist is ignored, not retried forever', async () => {
+    const w = world();
+    assert.equal(await recordEmailFeedback(w.feedback, feedback({ invoiceIds: ['INV-NOPE'] })), 'unknown_invoice');
+    assert.deepEqual(w.customers.suppressions, []);
+  });
+});
+
+describe('send-time channel choice', () => {
+  test('a suppressed email address moves the reminder to SMS; the carrier opt-out list is asked only for SMS', async () => {
+    const w = world();
+    await w.customers.suppress(newInvoice(), {
+      channel: 'email',
+      address: 'AP@acme.example',
+      reason: 'bounce',
+      at: '2026-11-01T00:00:00Z',
+    });
+    assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
+    assert.deepEqual(w.mailer.sent, []);
+    assert.equal(w.texter.sent.length, 1);
+    assert.deepEqual(w.texter.optOutChecks, ['+4915123456789']);
+  });
+
+  test('an email with a usable address never asks the SMS opt-out list', async () => {
+    const w = world();
+    assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
+    assert.deepEqual(w.texter.optOutChecks, []);
+  });
+
+  test('a number on the opt-out list is recorded once and, with email suppressed too, the step is handed to a collector', async () => {
+    const w = world();
+    w.texter.optedOutNumbers.add('+4915123456789');
+    await w.customers.suppress(newInvoice(), {
+      channel: 'email',
+      address: 'ap@acme.example',
+      reason: 'complaint',
+      at: '2026-11-01T00:00:00Z',
+    });
+    assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'no_consent');
+    const invoice = await w.store.get(INVOICE);
+    assert.equal(invoice?.steps['pre-3']?.state, 'skipped');
+    assert.deepEqual(
+      invoice?.timeline.filter((event) => event.type === 'sms.opted_out' || event.type === 'reminder.skipped').map((event) => event.type),
+      ['sms.opted_out', 'reminder.skipped'],
+    );
+    assert.equal(invoice?.timeline.find((event) => event.type === 'reminder.skipped')?.reason, 'email_complained');
+    assert.deepEqual(
+      w.customers.suppressions.map((entry) => [entry.channel, entry.reason]),
+      [
+        ['email', 'complaint'],
+        ['sms', 'sms_opt_out'],
+      ],
+    );
+    assert.deepEqual(w.texter.sent, []);
+    assert.deepEqual(w.mailer.sent, []);
+  });
+});
