@@ -1,0 +1,101 @@
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { elapsedMs, printTable } from './figures.ts';
+import { runPipelineBench } from './pipeline.bench.ts';
+import { runPlannerBench } from './planner.bench.ts';
+
+/**
+ * `npm run bench [-- --quick] [-- --invoices=200 …]`: prints figures, asserts no timing. It exits
+ * non-zero only when the pipeline did not do the work being measured (see bench/README.md).
+ */
+
+const usage = `Usage: npm run bench -- [options]
+  --quick               a shorter run (fewer invoices, shorter micro-benchmarks)
+  --only=planner|pipeline
+  --invoices=N          invoices ingested by batch (default 200, quick 50)
+  --singles=N           invoices ingested one at a time (default 50, quick 20)
+  --batch-size=N        items per batch call, at most 500 (default 500)
+  --days=N              virtual days to advance (default 60)
+  --payment-concurrency=N  payment requests in flight (default 4)
+  --planner-ms=N        run time of each micro-benchmark case (default 2000, quick 500)`;
+
+const flags = {
+  quick: { type: 'boolean', default: false },
+  only: { type: 'string' },
+  invoices: { type: 'string' },
+  singles: { type: 'string' },
+  'batch-size': { type: 'string' },
+  days: { type: 'string' },
+  'payment-concurrency': { type: 'string' },
+  'planner-ms': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function parsedArgs() {
+  try {
+    return parseArgs({ options: flags });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+}
+
+const { values } = parsedArgs();
+
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+function count(name: string, raw: string | undefined, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"\n\n${usage}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const quick = values.quick;
+if (values.only !== undefined && values.only !== 'planner' && values.only !== 'pipeline') {
+  console.error(`--only must be "planner" or "pipeline"\n\n${usage}`);
+  process.exit(2);
+}
+const options = {
+  planner: { durationMs: count('planner-ms', values['planner-ms'], quick ? 500 : 2000, { min: 10 }) },
+  pipeline: {
+    batchInvoices: count('invoices', values.invoices, quick ? 50 : 200, { min: 1 }),
+    singleInvoices: count('singles', values.singles, quick ? 20 : 50, { min: 1 }),
+    batchSize: count('batch-size', values['batch-size'], 500, { min: 1, max: 500 }),
+    days: count('days', values.days, 60, { min: 1, max: 3650 }),
+    paymentConcurrency: count('payment-concurrency', values['payment-concurrency'], 4, { min: 1, max: 64 }),
+  },
+};
+
+const log = (line: string) => console.error(`· ${line}`);
+const started = performance.now();
+const [load1] = loadavg();
+console.log(
+  [
+    'Dunwell benchmark — the embedded local runtime on this machine, not AWS',
+    `node ${process.version} · ${availableParallelism()} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'} · load ${(load1 ?? 0).toFixed(2)} at start · ${quick ? 'quick' : 'full'} run`,
+    '',
+  ].join('\n'),
+);
+
+let problems: string[] = [];
+if (values.only !== 'pipeline') {
+  log(`planner micro-benchmark, ${options.planner.durationMs} ms per case…`);
+  printTable('Domain (in-process)', runPlannerBench(options.planner));
+}
+if (values.only !== 'planner') {
+  const result = await runPipelineBench(options.pipeline, log);
+  printTable('Pipeline (local runtime over HTTP)', result.figures);
+  problems = result.problems;
+}
+console.log(`total ${(elapsedMs(started) / 1000).toFixed(1)} s`);
+if (problems.length > 0) {
+  console.error(`\nThe pipeline did not do all the work measured, so these figures are not comparable:\n- ${problems.join('\n- ')}`);
+  process.exitCode = 1;
+}
