@@ -36,6 +36,8 @@ interface PendingTask {
 export class LocalStepFunctions {
   readonly stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:dunwell-invoice-dunning`;
   private readonly definition: StateMachineDefinition;
+  /** Validated once: building a StateMachine re-validates the whole ASL, which dominated local start-up of executions. */
+  private readonly machine: StateMachine;
   private readonly executions = new Map<string, Execution>();
   private readonly tasks = new Map<string, PendingTask>();
   private readonly host: LambdaHost;
@@ -49,6 +51,9 @@ export class LocalStepFunctions {
       text = text.replaceAll(`\${${key}}`, localFunctionArn(fn));
     }
     this.definition = JSON.parse(text) as StateMachineDefinition;
+    this.machine = new StateMachine(this.definition, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
   }
 
   startExecution(name: string, input: string): { executionArn: string; startDate: number } {
@@ -60,8 +65,7 @@ export class LocalStepFunctions {
     }
     const execution: Execution = { name, arn, input, status: 'RUNNING', abort: () => {}, release: this.activity.begin(), parked: false };
     this.executions.set(name, execution);
-    const machine = new StateMachine(this.definition, { validationOptions: { checkArn: true, checkPaths: true } });
-    const run = machine.run(JSON.parse(input), {
+    const run = this.machine.run(JSON.parse(input), {
       overrides: {
         // The handlers take and return JSON; the library's JSONValue type is narrower than our payload types.
         taskResourceLocalHandlers: this.taskHandlers(execution) as unknown as Record<string, (input: unknown) => Promise<never>>,

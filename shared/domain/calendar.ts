@@ -42,6 +42,20 @@ export function isTimeZone(timeZone: string): boolean {
 
 /** Offset of the zone from UTC at an instant, in milliseconds (Berlin in summer: +7_200_000). */
 export function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  const key = `${timeZone}|${instantMs}`;
+  const known = offsetCache.get(key);
+  if (known !== undefined) return known;
+  const offset = computeZoneOffsetMs(instantMs, timeZone);
+  // The planner asks for the same few instants over and over (formatToParts is the planner's main cost).
+  if (offsetCache.size >= MAX_CACHED_OFFSETS) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+const MAX_CACHED_OFFSETS = 10_000;
+const offsetCache = new Map<string, number>();
+
+function computeZoneOffsetMs(instantMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
