@@ -252,16 +252,35 @@ export function startPaymentPlan(
     until: checkInstant(installments[0]?.dueDate ?? today, rules.promiseGraceDays, timeZone),
     paymentPlan: { installments, paidMinorAtStart: invoice.paidMinor },
   };
-  return {
-    kind: 'ok',
-    invoice: withEvent(addHold(invoice, hold), {
+  let next = withEvent(addHold(invoice, hold), {
+    at,
+    type: 'payment_plan.agreed',
+    planId,
+    installments: installments.length,
+    totalMinor: total,
+  });
+  // The agreement answers the customer's request: its review pause ends, so installments lead.
+  for (const request of pendingPlanRequests(invoice)) {
+    next = withEvent(release(next, request, 'released', at), {
       at,
-      type: 'payment_plan.agreed',
-      planId,
-      installments: installments.length,
-      totalMinor: total,
-    }),
-  };
+      type: 'hold.released',
+      holdId: request.holdId,
+      reason: request.reason,
+      outcome: 'released',
+      answeredBy: planId,
+    });
+  }
+  return { kind: 'ok', invoice: next };
+}
+
+/** The timeline event of a customer's request for a payment plan (plan-requests.ts); it names its review hold. */
+export const PLAN_REQUESTED = 'plan.requested';
+
+/** The review holds of payment-plan requests still waiting for finance. */
+export function pendingPlanRequests(invoice: Invoice): Hold[] {
+  return activeHolds(invoice).filter((hold) =>
+    invoice.timeline.some((event) => event.type === PLAN_REQUESTED && event.holdId === hold.holdId),
+  );
 }
 
 /** How many installments the money received since the plan started covers, in order. */

@@ -1,8 +1,7 @@
 import { childId } from '#contracts/api.ts';
-import { activeHolds, type Hold, type HoldOutcome, placeManualHold } from './holds.ts';
+import { activeHolds, type Hold, type HoldOutcome, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
 import { type Invoice, isSettled, withEvent } from './invoice.ts';
 import { changeInvoice, type IngestDeps } from './lifecycle.ts';
-import { PLAN_REQUESTED } from './planner.ts';
 
 /**
  * A customer asks for a payment plan from the hosted page. A debtor cannot impose a plan, so the
@@ -27,9 +26,7 @@ export interface PlanRequest {
 
 /** The hold of a request still waiting for finance, if any. */
 export function pendingPlanRequest(invoice: Invoice): Hold | undefined {
-  return activeHolds(invoice).find((hold) =>
-    invoice.timeline.some((event) => event.type === PLAN_REQUESTED && event.holdId === hold.holdId),
-  );
+  return pendingPlanRequests(invoice)[0];
 }
 
 /** The request as one conditional change of the invoice (pure). A second request while one is pending changes nothing. */

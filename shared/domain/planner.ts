@@ -1,5 +1,5 @@
 import { addDays, zonedInstant } from './calendar.ts';
-import { activeHolds, type Hold, installmentsCovered } from './holds.ts';
+import { activeHolds, type Hold, installmentsCovered, pendingPlanRequests } from './holds.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
 import { findStep, type Policy, type PolicyStep } from './policy.ts';
 import { effectiveTier, type Tier } from './risk.ts';
@@ -35,9 +35,6 @@ export type TaskReason =
 
 /** The collector task for a customer who opted out of every channel. */
 export const NO_CHANNEL_TASK_KEY = 'no-channel';
-
-/** The timeline event of a customer's request for a payment plan (plan-requests.ts); it names its hold. */
-export const PLAN_REQUESTED = 'plan.requested';
 
 /** The collector task of one payment-plan request (keyed by the hold that pauses dunning meanwhile). */
 export function planRequestTaskKey(holdId: string): string {
@@ -146,11 +143,7 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
   }
 
   // A customer's request for a payment plan is handed to a collector once, while it is pending.
-  const requested = activeHolds(invoice).find(
-    (hold) =>
-      invoice.timeline.some((event) => event.type === PLAN_REQUESTED && event.holdId === hold.holdId) &&
-      !stepSettled(invoice, planRequestTaskKey(hold.holdId)),
-  );
+  const requested = pendingPlanRequests(invoice).find((hold) => !stepSettled(invoice, planRequestTaskKey(hold.holdId)));
   if (requested) {
     return { type: 'open_task', stepId: planRequestTaskKey(requested.holdId), reason: 'payment_plan_request', dueAt: now.toISOString() };
   }

@@ -102,6 +102,35 @@ describe('asking for a payment plan (the customer cannot impose one)', () => {
     assert.equal(requestPaymentPlan(newInvoice(), { installments: 12, note: 'x'.repeat(501) }, now).kind, 'invalid');
   });
 
+  test('agreeing a plan answers the request: its review pause ends and the installments lead at once', () => {
+    const invoice = requested();
+    const agreed = startPaymentPlan(
+      invoice,
+      'PLN.INV-2026-0001.1',
+      [
+        { dueDate: '2026-12-10', amountMinor: 62_500 },
+        { dueDate: '2027-01-10', amountMinor: 62_500 },
+      ],
+      now,
+      defaultHoldRules,
+    );
+    assert.equal(agreed.kind, 'ok');
+    if (agreed.kind !== 'ok') return;
+    assert.equal(pendingPlanRequest(agreed.invoice), undefined);
+    assert.deepEqual(
+      (agreed.invoice.holds ?? []).filter((hold) => hold.status === 'active').map((hold) => hold.reason),
+      ['payment_plan'],
+    );
+    assert.deepEqual(agreed.invoice.timeline.at(-1), {
+      at: now.toISOString(),
+      type: 'hold.released',
+      holdId: 'HLD.INV-2026-0001.1',
+      reason: 'manual',
+      outcome: 'released',
+      answeredBy: 'PLN.INV-2026-0001.1',
+    });
+  });
+
   test('nothing to ask for on a settled invoice or while a plan is agreed; a promise does not block it', () => {
     assert.equal(requestPaymentPlan({ ...newInvoice(), status: 'paid' }, { installments: 3 }, now).kind, 'conflict');
     const plan = startPaymentPlan(
