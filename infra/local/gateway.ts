@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type CryptoKey, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { fieldErrors } from '#contracts/api.ts';
 import { type Route, routes, Scope } from '#contracts/routes.ts';
@@ -63,7 +63,17 @@ export class LocalGateway {
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
-    this.keys = await generateKeyPair('RS256');
+    // Kept in the data folder, so a token from before a restart still works after it.
+    const jwk = JSON.parse(
+      await this.runtime.localSecret('gateway-signing-key.json', async () => {
+        const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+        return JSON.stringify(await exportJWK(privateKey));
+      }),
+    ) as JWK;
+    this.keys = {
+      privateKey: (await importJWK(jwk, 'RS256')) as CryptoKey,
+      publicKey: (await importJWK({ kty: jwk.kty, n: jwk.n, e: jwk.e }, 'RS256')) as CryptoKey,
+    };
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         console.error(JSON.stringify({ level: 'error', component: 'local-gateway', error: String(error), stack: (error as Error).stack }));

@@ -361,15 +361,22 @@ export class LocalRuntime {
     throw new AwsError('ResourceNotFoundException', `Secret ${secretId} not found`);
   }
 
-  private persistedSecret(name: string, generate: () => string): string {
+  /** A secret of the local runtime itself, generated once and kept (mode 600) in the data folder. */
+  async localSecret(name: string, generate: () => Promise<string>): Promise<string> {
+    const file = this.file(name);
+    if (file && existsSync(file)) return readFileSync(file, 'utf8');
+    return this.persistedSecret(name, () => '', await generate());
+  }
+
+  private persistedSecret(name: string, generate: () => string, generated?: string): string {
     const file = this.file(name);
     if (file && existsSync(file)) return readFileSync(file, 'utf8');
     if (!file) {
-      const remembered = this.memorySecrets.get(name) ?? generate();
+      const remembered = this.memorySecrets.get(name) ?? generated ?? generate();
       this.memorySecrets.set(name, remembered);
       return remembered;
     }
-    const secret = generate();
+    const secret = generated ?? generate();
     writeFileSync(file, secret, { mode: 0o600 });
     chmodSync(file, 0o600);
     return secret;

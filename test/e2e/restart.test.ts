@@ -19,12 +19,16 @@ describe('restart in the middle of a lifecycle', () => {
         (await first.outbox('INV-RS-1')).map((m) => m.step),
         ['pre-3'],
       );
+      const tokenBefore = await first.token();
       await first.stop({ keepData: true });
 
       const second = await LocalServer.start({ dataDir });
       try {
         const health = await (await fetch(`${second.url}/_local/health`)).json();
         assert.equal((health as { now: string }).now, '2026-12-01T00:00:00.000Z', 'the virtual clock resumes where it stopped');
+        // The dev token from before the restart still opens the API (the signing key is kept).
+        const withOldToken = await fetch(`${second.url}/v1/invoices/INV-RS-1`, { headers: { authorization: `Bearer ${tokenBefore}` } });
+        assert.equal(withOldToken.status, 200);
         await second.advance({ days: 30 });
         const sent = await second.outbox('INV-RS-1');
         assert.deepEqual(
