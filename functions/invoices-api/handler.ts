@@ -53,6 +53,16 @@ const deps = {
   log: app.log,
 };
 
+const ledger = app.customerLedger();
+
+/** The invoice as the API shows it, with what the next send will weigh: the customer's cap and channels. */
+async function view(invoice: Invoice) {
+  const customerId = invoice.customer.customerId;
+  const [snapshot, reachability] = await Promise.all([ledger.read(customerId), deps.customers.reachability(customerId)]);
+  const recentSends = snapshot.entries.map((entry) => new Date(entry.at));
+  return invoiceView(invoice, deps.clock.now(), { recentSends, reachability });
+}
+
 /** One invoice upsert, shared by the single and the batch route: conflicts and unknown policies are problems. */
 async function upsertOne(request: InvoiceRequest) {
   const outcome = await ingestInvoice(deps, toInvoiceInput(request), request.policyId).catch((error: unknown) => {
@@ -72,9 +82,9 @@ const invoiceLocation = (invoiceId: string) => `/v1/invoices/${encodeURIComponen
 
 async function upsertInvoice(event: HttpEvent) {
   const outcome = await upsertOne(parseBody(event, invoiceRequestSchema));
-  const view = invoiceView(outcome.invoice, deps.clock.now());
-  if (outcome.kind === 'created') return json(201, view, { location: invoiceLocation(view.invoiceId) });
-  return json(200, view);
+  const body = await view(outcome.invoice);
+  if (outcome.kind === 'created') return json(201, body, { location: invoiceLocation(body.invoiceId) });
+  return json(200, body);
 }
 
 /** Items of one batch upserted at once: enough to finish 500 well inside the timeout, gentle on the table. */
@@ -170,7 +180,7 @@ async function getInvoice(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
   const invoice = await store.get(invoiceId);
   if (!invoice) throw problems.notFound(`Invoice ${invoiceId} does not exist`);
-  return json(200, invoiceView(invoice, deps.clock.now()));
+  return json(200, await view(invoice));
 }
 
 async function postPayment(event: HttpEvent) {
@@ -182,7 +192,7 @@ async function postPayment(event: HttpEvent) {
   if ('path' in input) throw problems.validation([input]);
   const outcome = await receivePayment(deps, invoiceId, input);
   if (outcome.kind === 'conflict') throw problems.conflict(outcome.reason);
-  const body = { paymentId: outcome.payment.paymentId, invoice: invoiceView(outcome.invoice, deps.clock.now()) };
+  const body = { paymentId: outcome.payment.paymentId, invoice: await view(outcome.invoice) };
   return json(outcome.kind === 'recorded' ? 201 : 200, body);
 }
 
@@ -215,7 +225,7 @@ async function postDispute(event: HttpEvent) {
     disputeId = childId('DSP', invoiceId, count(current, 'dispute') + 1);
     return openDispute(current, disputeId, request.reason, request.note, now);
   });
-  return json(201, { disputeId, invoice: invoiceView(invoice, deps.clock.now()) }, { location: `/v1/disputes/${disputeId}` });
+  return json(201, { disputeId, invoice: await view(invoice) }, { location: `/v1/disputes/${disputeId}` });
 }
 
 async function postDisputeResolution(event: HttpEvent) {
@@ -230,7 +240,7 @@ async function postDisputeResolution(event: HttpEvent) {
   const invoice = await act(parsedId.invoiceId, (current, now) =>
     resolveDispute(current, disputeId, request.outcome, credit, now, policyFor(current).holdRules),
   );
-  return json(200, { disputeId, outcome: request.outcome, invoice: invoiceView(invoice, deps.clock.now()) });
+  return json(200, { disputeId, outcome: request.outcome, invoice: await view(invoice) });
 }
 
 async function postPromise(event: HttpEvent) {
@@ -244,7 +254,7 @@ async function postPromise(event: HttpEvent) {
     promiseId = childId('PRM', invoiceId, count(current, 'promise') + 1);
     return makePromise(current, promiseId, request.promisedDate, amount, now, policyFor(current).holdRules);
   });
-  return json(201, { promiseId, invoice: invoiceView(invoice, deps.clock.now()) });
+  return json(201, { promiseId, invoice: await view(invoice) });
 }
 
 async function postHold(event: HttpEvent) {
@@ -257,7 +267,7 @@ async function postHold(event: HttpEvent) {
     holdId = childId('HLD', invoiceId, count(current, 'manual') + 1);
     return placeManualHold(current, holdId, until, request.note, now);
   });
-  return json(201, { holdId, invoice: invoiceView(invoice, deps.clock.now()) });
+  return json(201, { holdId, invoice: await view(invoice) });
 }
 
 async function postPaymentPlan(event: HttpEvent) {
@@ -276,7 +286,7 @@ async function postPaymentPlan(event: HttpEvent) {
     planId = childId('PLN', invoiceId, count(current, 'payment_plan') + 1);
     return startPaymentPlan(current, planId, installments, now, policyFor(current).holdRules);
   });
-  return json(201, { planId, invoice: invoiceView(invoice, deps.clock.now()) });
+  return json(201, { planId, invoice: await view(invoice) });
 }
 
 async function postHoldRelease(event: HttpEvent) {
@@ -284,7 +294,7 @@ async function postHoldRelease(event: HttpEvent) {
   const holdId = event.pathParameters?.holdId ?? '';
   await loadInvoice(invoiceId);
   const invoice = await act(invoiceId, (current, now) => releaseHold(current, holdId, now));
-  return json(200, { holdId, invoice: invoiceView(invoice, deps.clock.now()) });
+  return json(200, { holdId, invoice: await view(invoice) });
 }
 
 async function postCreditNote(event: HttpEvent) {
@@ -295,7 +305,7 @@ async function postCreditNote(event: HttpEvent) {
   if (typeof amount === 'object' || amount === undefined) throw problems.validation([amount ?? { path: 'amount', message: 'is required' }]);
   const repeated = existing.creditNotes?.[request.creditNoteId] !== undefined;
   const invoice = await act(invoiceId, (current, now) => applyCreditNote(current, request.creditNoteId, amount, request.reason, now));
-  return json(repeated ? 200 : 201, { creditNoteId: request.creditNoteId, invoice: invoiceView(invoice, deps.clock.now()) });
+  return json(repeated ? 200 : 201, { creditNoteId: request.creditNoteId, invoice: await view(invoice) });
 }
 
 async function postVoid(event: HttpEvent) {
@@ -303,7 +313,7 @@ async function postVoid(event: HttpEvent) {
   const request = parseBody(event, voidRequestSchema);
   await loadInvoice(invoiceId);
   const invoice = await act(invoiceId, (current, now) => voidInvoice(current, request.reason, now));
-  return json(200, invoiceView(invoice, deps.clock.now()));
+  return json(200, await view(invoice));
 }
 
 async function postReplan(event: HttpEvent) {
@@ -315,7 +325,7 @@ async function postReplan(event: HttpEvent) {
   });
   if (outcome.kind === 'conflict') throw problems.conflict(`Invoice ${invoiceId}: ${outcome.reason}`);
   if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
-  return json(200, invoiceView(outcome.invoice, deps.clock.now()));
+  return json(200, await view(outcome.invoice));
 }
 
 export const handler = httpHandler(

@@ -1,3 +1,4 @@
+import { chooseChannel, type Reachability } from '#domain/customers.ts';
 import { installmentsCovered } from '#domain/holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
 import { formatAmount } from '#domain/money.ts';
@@ -11,14 +12,29 @@ export interface NextActionView {
   readonly stepId?: string;
 }
 
+/**
+ * What the send will take into account besides the invoice: the customer's recent messages (the
+ * frequency cap) and their consent and suppressed addresses (the channel). Without it, the view
+ * shows the policy's plan as if the customer had no other invoices and every channel worked.
+ */
+export interface CustomerContext {
+  readonly recentSends: readonly Date[];
+  readonly reachability: Reachability;
+}
+
 /** What the planner would do next, in the API's words; null once the lifecycle has closed. */
-export function nextActionView(invoice: Invoice, now: Date): NextActionView | null {
+export function nextActionView(invoice: Invoice, now: Date, context?: CustomerContext): NextActionView | null {
   if (invoice.closedAt) return null;
   const policy = policyFor(invoice);
-  const action = planNextAction(invoice, policy, now);
+  const action = planNextAction(invoice, policy, now, context?.recentSends);
   const typeOf = (stepId: string): NextActionView['type'] => {
-    const channel = findStep(policy, stepId)?.channel;
-    return channel === 'sms' ? 'sms' : channel === 'email' || channel === 'notice' ? 'email' : 'task';
+    const channel = findStep(policy, stepId)?.channel ?? (stepId.startsWith('plan.') ? 'email' : undefined);
+    if (channel !== 'sms' && channel !== 'email' && channel !== 'notice') return 'task';
+    const wanted = channel === 'sms' ? 'sms' : 'email';
+    if (!context) return wanted;
+    // A message no channel can carry goes to a collector instead.
+    const choice = chooseChannel(wanted, invoice.customer, context.reachability);
+    return choice.kind === 'channel' ? choice.channel : 'task';
   };
   switch (action.type) {
     case 'send_email':
@@ -29,7 +45,9 @@ export function nextActionView(invoice: Invoice, now: Date): NextActionView | nu
       return { type: 'close', at: now.toISOString() };
     case 'sleep':
       if (action.pausedBy) return { type: action.pausedBy, at: action.until };
-      return action.nextStepId ? { type: 'email', at: action.until, stepId: action.nextStepId } : { type: 'await_payment', at: null };
+      return action.nextStepId
+        ? { type: typeOf(action.nextStepId), at: action.until, stepId: action.nextStepId }
+        : { type: 'await_payment', at: null };
   }
 }
 
@@ -43,7 +61,7 @@ function timelineView(event: TimelineEvent, currency: string): Record<string, un
   return view;
 }
 
-export function invoiceView(invoice: Invoice, now: Date) {
+export function invoiceView(invoice: Invoice, now: Date, context?: CustomerContext) {
   const money = (minor: number) => formatAmount(minor, invoice.currency);
   const balance = balanceMinor(invoice);
   return {
@@ -82,7 +100,7 @@ export function invoiceView(invoice: Invoice, now: Date) {
     })),
     ...(invoice.pausedUntil ? { pausedUntil: invoice.pausedUntil } : {}),
     policy: { ...invoice.policy, tier: invoiceTier(invoice, daysPastDue(invoice.dueDate, now.toISOString().slice(0, 10))) },
-    nextAction: nextActionView(invoice, now),
+    nextAction: nextActionView(invoice, now, context),
     payments: Object.values(invoice.payments)
       .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
       .map((payment) => ({ ...payment, amountMinor: undefined, amount: money(payment.amountMinor) })),

@@ -61,6 +61,25 @@ export function suppressionOf(
   return reachability.suppressions.find((entry) => entry.channel === channel && sameAddress(channel, entry.address, address));
 }
 
+export type ChannelChoice =
+  /** Send by this channel (its address may still be missing: the step is then skipped as such). */
+  | { readonly kind: 'channel'; readonly channel: 'email' | 'sms' }
+  /** No channel may carry it: a collector takes over. `blockedBy` when the wanted one was suppressed. */
+  | { readonly kind: 'none'; readonly blockedBy: Suppression | undefined };
+
+/**
+ * The channel a message the policy wants on `wanted` goes by: that one when the customer allows
+ * it and its address is not suppressed, else the other one when it is allowed and has an address.
+ */
+export function chooseChannel(wanted: 'email' | 'sms', customer: Customer, reachability: Reachability): ChannelChoice {
+  const other = wanted === 'sms' ? 'email' : 'sms';
+  const addressOf = (channel: 'email' | 'sms') => (channel === 'sms' ? customer.phone : customer.email);
+  const allowed = (channel: 'email' | 'sms') => reachability.consent[channel] && !suppressionOf(reachability, channel, addressOf(channel));
+  if (allowed(wanted)) return { kind: 'channel', channel: wanted };
+  if (allowed(other) && addressOf(other)) return { kind: 'channel', channel: other };
+  return { kind: 'none', blockedBy: suppressionOf(reachability, wanted, addressOf(wanted)) };
+}
+
 export interface CustomerProfile extends Customer {
   /** The policy a new invoice of this customer follows when it names none itself. */
   readonly policyId?: string | undefined;

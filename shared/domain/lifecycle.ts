@@ -10,7 +10,14 @@ import type { PolicyStore } from '#ports/policy-store.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
-import { openReachability, type Reachability, type Suppression, type SuppressionReason, suppressionOf } from './customers.ts';
+import {
+  chooseChannel,
+  openReachability,
+  type Reachability,
+  type Suppression,
+  type SuppressionReason,
+  suppressionOf,
+} from './customers.ts';
 import { type HoldOutcome, localDate, reviewHolds } from './holds.ts';
 import {
   balanceMinor,
@@ -386,7 +393,6 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   const claimId = randomUUID();
   const current = await deps.store.get(invoiceId);
   const reach = current ? await reachabilityFor(deps, current, stepId) : openReachability;
-  const consent = reach.consent;
   const reservation = await reserveUnderCap(deps, invoiceId, stepId, claimId);
   if (reservation === 'not_due') return 'not_due';
   const ledgerSends = reservation?.sendsBefore ?? [];
@@ -438,13 +444,10 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     // A channel the customer opted out of (or whose address bounced, complained or replied
     // STOP) moves the message to the other one, if allowed.
     const wanted: 'email' | 'sms' = resolveStep(policy, stepId)?.channel === 'sms' ? 'sms' : 'email';
-    const other = wanted === 'sms' ? 'email' : 'sms';
-    const addressOf = (channel: 'email' | 'sms') => (channel === 'sms' ? invoice.customer.phone : invoice.customer.email);
-    const allowed = (channel: 'email' | 'sms') => consent[channel] && !suppressionOf(reach, channel, addressOf(channel));
-    const reachable = (channel: 'email' | 'sms') => allowed(channel) && Boolean(addressOf(channel));
-    if (!allowed(wanted) && !reachable(other)) {
+    const choice = chooseChannel(wanted, invoice.customer, reach);
+    if (choice.kind === 'none') {
       outcome = 'no_consent';
-      const suppressed = suppressionOf(reach, wanted, addressOf(wanted));
+      const suppressed = choice.blockedBy;
       // No channel left: the planner hands the invoice to a collector (never silence).
       return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: NO_CHANNEL }), {
         at,
@@ -453,7 +456,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
         reason: suppressed ? suppressedReason[suppressed.reason] : wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent',
       });
     }
-    delivery = allowed(wanted) ? wanted : other;
+    delivery = choice.channel;
     const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
     if (!address) {
       outcome = 'no_address';

@@ -73,3 +73,34 @@ describe('several invoices of one customer', () => {
     assert.deepEqual(await server.deadLetters(), []);
   });
 });
+
+describe('the next action an invoice shows', () => {
+  let server: LocalServer;
+  afterEach(() => server.stop());
+
+  test('counts the frequency cap across the customer and the channel their addresses allow', async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    // Due 1 Dec: pre-3 goes Mon 30 Nov 08:00Z. A second invoice due 2 Dec, arriving at noon, wants
+    // its pre-3 at once (29 Nov is a Sunday, so it is already overdue).
+    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-NEXT-1' }));
+    await server.advance({ to: '2026-11-30T12:00:00Z' });
+    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-NEXT-2', dueDate: '2026-12-02' }));
+    const second = await server.api('GET', '/v1/invoices/INV-NEXT-2');
+    // The customer already got a message today: the cap moves it to the next business morning.
+    assert.deepEqual(second.body.nextAction, { type: 'email', at: '2026-12-01T08:00:00.000Z', stepId: 'pre-3' });
+    await server.advance({ to: '2026-12-01T12:00:00Z' });
+    assert.deepEqual(
+      (await server.outbox('INV-NEXT-2')).map((message) => [message.step, message.sentAt]),
+      [['pre-3', '2026-12-01T08:00:00.000Z']],
+      'the view told the truth',
+    );
+
+    // The customer marks the mail as spam: the next reminder is shown going by SMS.
+    const [sent] = await server.outbox('INV-NEXT-1');
+    assert.ok(sent);
+    await server.local('POST', '/_local/ses/feedback', { messageId: sent.messageId, type: 'complaint' });
+    const first = await server.api('GET', '/v1/invoices/INV-NEXT-1');
+    assert.equal(first.body.nextAction.type, 'sms');
+    assert.equal(first.body.nextAction.stepId, 'post-3');
+  });
+});
