@@ -26,14 +26,14 @@ export interface CustomerContext {
 export function nextActionView(invoice: Invoice, now: Date, context?: CustomerContext): NextActionView | null {
   if (invoice.closedAt) return null;
   const policy = policyFor(invoice);
-  const action = planNextAction(invoice, policy, now, context?.recentSends);
+  const action = planNextAction(invoice, policy, now, context?.recentSends, context?.reachability);
   const typeOf = (stepId: string): NextActionView['type'] => {
     const channel = findStep(policy, stepId)?.channel ?? (stepId.startsWith('plan.') ? 'email' : undefined);
     if (channel !== 'sms' && channel !== 'email' && channel !== 'notice') return 'task';
     const wanted = channel === 'sms' ? 'sms' : 'email';
     if (!context) return wanted;
     // A message no channel can carry goes to a collector instead.
-    const choice = chooseChannel(wanted, invoice.customer, context.reachability);
+    const choice = chooseChannel(wanted, invoice.customer, context.reachability, { followPreference: channel !== 'notice' });
     return choice.kind === 'channel' ? choice.channel : 'task';
   };
   switch (action.type) {

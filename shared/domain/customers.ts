@@ -5,6 +5,7 @@ import type { PolicyStore } from '#ports/policy-store.ts';
 import { localDate } from './holds.ts';
 import { balanceMinor, type Customer, type Invoice, isSettled, type TimelineEvent } from './invoice.ts';
 import { assessRisk, type InvoiceHistory, type RiskAssessment, type Tier } from './risk.ts';
+import type { Channel } from './send-window.ts';
 
 /**
  * Customer master data: the contacts, time zone, locale and segment the ERP keeps for a
@@ -39,10 +40,12 @@ export interface Suppression {
 
 export type SuppressionReason = 'bounce' | 'complaint' | 'sms_opt_out';
 
-/** Whether a channel may be used for a customer: their consent, less the suppressed addresses. */
+/** Whether a channel may be used for a customer: their consent, less the suppressed addresses, and their preference. */
 export interface Reachability {
   readonly consent: ChannelConsent;
   readonly suppressions: readonly Suppression[];
+  /** The customer asked to be reached this way: a reminder goes by it when it can. */
+  readonly preferredChannel?: PreferredChannel | undefined;
 }
 
 export const openReachability: Reachability = { consent: defaultConsent, suppressions: [] };
@@ -71,13 +74,33 @@ export type ChannelChoice =
  * The channel a message the policy wants on `wanted` goes by: that one when the customer allows
  * it and its address is not suppressed, else the other one when it is allowed and has an address.
  */
-export function chooseChannel(wanted: 'email' | 'sms', customer: Customer, reachability: Reachability): ChannelChoice {
+export function chooseChannel(
+  wanted: 'email' | 'sms',
+  customer: Customer,
+  reachability: Reachability,
+  options: { readonly followPreference?: boolean } = {},
+): ChannelChoice {
   const other = wanted === 'sms' ? 'email' : 'sms';
   const addressOf = (channel: 'email' | 'sms') => (channel === 'sms' ? customer.phone : customer.email);
   const allowed = (channel: 'email' | 'sms') => reachability.consent[channel] && !suppressionOf(reachability, channel, addressOf(channel));
+  const prefersOther = (options.followPreference ?? true) && reachability.preferredChannel === other;
+  if (prefersOther && allowed(other) && addressOf(other)) return { kind: 'channel', channel: other };
   if (allowed(wanted)) return { kind: 'channel', channel: wanted };
   if (allowed(other) && addressOf(other)) return { kind: 'channel', channel: other };
   return { kind: 'none', blockedBy: suppressionOf(reachability, wanted, addressOf(wanted)) };
+}
+
+/**
+ * The channel a policy step actually goes by for this customer: a message step moves to the
+ * customer's preferred channel, or away from one they cannot be reached on; a formal notice is
+ * an email unless email is impossible. Collector steps, and messages with no channel left (the
+ * send hands those to a collector), keep the policy's channel.
+ */
+export function deliveryChannel(channel: Channel, customer: Customer, reachability: Reachability | undefined): Channel {
+  if (!reachability || (channel !== 'email' && channel !== 'sms' && channel !== 'notice')) return channel;
+  const choice = chooseChannel(channel === 'sms' ? 'sms' : 'email', customer, reachability, { followPreference: channel !== 'notice' });
+  if (choice.kind === 'none') return channel;
+  return channel === 'notice' && choice.channel === 'email' ? 'notice' : choice.channel;
 }
 
 export interface CustomerProfile extends Customer {
@@ -417,7 +440,11 @@ export class StoredCustomerDirectory implements CustomerDirectory {
 
   async reachability(customerId: string): Promise<Reachability> {
     const profile = await this.customers.getProfile(customerId);
-    return { consent: profile?.consent ?? defaultConsent, suppressions: profile?.suppressions ?? [] };
+    return {
+      consent: profile?.consent ?? defaultConsent,
+      suppressions: profile?.suppressions ?? [],
+      preferredChannel: profile?.preferredChannel,
+    };
   }
 
   async suppress(invoice: Invoice, suppression: Suppression): Promise<boolean> {

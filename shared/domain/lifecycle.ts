@@ -12,6 +12,7 @@ import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
 import {
   chooseChannel,
+  deliveryChannel,
   openReachability,
   type Reachability,
   type Suppression,
@@ -325,6 +326,8 @@ export interface PlanDeps {
   readonly clock: Clock;
   /** The customer's recent messages, for the frequency cap; without it the cap is not applied. */
   readonly ledger?: CustomerLedger | undefined;
+  /** The customer's channels (preference, consent, suppressed addresses); without it the policy's channels. */
+  readonly customers?: Pick<CustomerDirectory, 'reachability'> | undefined;
 }
 
 /** The instants of the customer's recent customer-facing messages, across all their invoices. */
@@ -355,12 +358,18 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     }
     return next === current ? null : next;
   });
-  const { sends } = await recentSends(deps.ledger, invoice.customer.customerId);
-  return { ...planNextAction(invoice, policyFor(invoice), deps.clock.now(), sends), version: invoice.version };
+  const customerId = invoice.customer.customerId;
+  const [{ sends }, reachability] = await Promise.all([
+    recentSends(deps.ledger, customerId),
+    deps.customers ? deps.customers.reachability(customerId) : undefined,
+  ]);
+  return { ...planNextAction(invoice, policyFor(invoice), deps.clock.now(), sends, reachability), version: invoice.version };
 }
 
 export interface PayLinks {
   payUrl(invoiceId: string, dueDate: string, now: Date): Promise<string>;
+  /** A short link to the same page, for SMS (one segment instead of two); without it SMS carry payUrl. */
+  shortUrl?(invoiceId: string, dueDate: string, now: Date): Promise<string>;
 }
 
 export interface SendDeps {
@@ -393,7 +402,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   const claimId = randomUUID();
   const current = await deps.store.get(invoiceId);
   const reach = current ? await reachabilityFor(deps, current, stepId) : openReachability;
-  const reservation = await reserveUnderCap(deps, invoiceId, stepId, claimId);
+  const reservation = await reserveUnderCap(deps, invoiceId, stepId, claimId, reach);
   if (reservation === 'not_due') return 'not_due';
   const ledgerSends = reservation?.sendsBefore ?? [];
   const releaseReservation = async () => {
@@ -427,7 +436,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       return null;
     }
     const policy = policyFor(invoice);
-    const action = planNextAction(invoice, policy, now, ledgerSends);
+    const action = planNextAction(invoice, policy, now, ledgerSends, reach);
     if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) {
       outcome = 'not_due';
       return null;
@@ -443,8 +452,10 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     }
     // A channel the customer opted out of (or whose address bounced, complained or replied
     // STOP) moves the message to the other one, if allowed.
-    const wanted: 'email' | 'sms' = resolveStep(policy, stepId)?.channel === 'sms' ? 'sms' : 'email';
-    const choice = chooseChannel(wanted, invoice.customer, reach);
+    const stepChannel = resolveStep(policy, stepId)?.channel;
+    const wanted: 'email' | 'sms' = stepChannel === 'sms' ? 'sms' : 'email';
+    // A formal notice stays an email unless email is impossible; other messages follow the customer's preference.
+    const choice = chooseChannel(wanted, invoice.customer, reach, { followPreference: stepChannel !== 'notice' });
     if (choice.kind === 'none') {
       outcome = 'no_consent';
       const suppressed = choice.blockedBy;
@@ -482,7 +493,9 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   let send: () => Promise<{ messageId: string }>;
   // Other invoices of the customer due for an email now go in the same message.
   const companions =
-    step.channel === 'email' && !installmentFor(claimed, stepId) ? await claimCompanions(deps, claimed, claimId, ledgerSends) : [];
+    delivery === 'email' && step.channel === 'email' && !installmentFor(claimed, stepId)
+      ? await claimCompanions(deps, claimed, claimId, ledgerSends, reach)
+      : [];
   const releaseAll = async () => {
     await releaseClaim(deps, invoiceId, stepId, claimId);
     for (const companion of companions) await releaseClaim(deps, companion.invoice.invoiceId, companion.stepId, claimId);
@@ -492,7 +505,8 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   try {
     const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
     if (isText) {
-      const text = renderText(claimed, tone, payUrl, deps.creditor);
+      const smsUrl = deps.links.shortUrl ? await deps.links.shortUrl(invoiceId, claimed.dueDate, deps.clock.now()) : payUrl;
+      const text = renderText(claimed, tone, smsUrl, deps.creditor);
       send = () => deps.texter.send({ to, text, invoiceIds, step: stepId });
     } else if (companions.length > 0) {
       const entries = [{ invoice: claimed, tone }, ...companions.map(({ invoice, tone }) => ({ invoice, tone }))];
@@ -565,7 +579,8 @@ async function reachabilityFor(deps: SendDeps, invoice: Invoice, stepId: string)
   if (!phone || !reach.consent.sms || suppressionOf(reach, 'sms', phone)) return reach;
   const email = invoice.customer.email;
   const emailUsable = Boolean(email) && reach.consent.email && !suppressionOf(reach, 'email', email);
-  const smsWanted = resolveStep(policyFor(invoice), stepId)?.channel === 'sms';
+  const stepChannel = resolveStep(policyFor(invoice), stepId)?.channel ?? 'email';
+  const smsWanted = deliveryChannel(stepChannel, invoice.customer, reach) === 'sms';
   if (!smsWanted && emailUsable) return reach;
   if (!(await deps.texter.optedOut(phone))) return reach;
   const at = deps.clock.now().toISOString();
@@ -597,7 +612,13 @@ const MAX_COMBINED = 20;
  * that is due for one now (same address, policy says send now). Each claim is a conditional
  * write on that invoice; one that loses a race simply stays out of this message.
  */
-async function claimCompanions(deps: SendDeps, lead: Invoice, claimId: string, ledgerSends: readonly Date[]): Promise<Companion[]> {
+async function claimCompanions(
+  deps: SendDeps,
+  lead: Invoice,
+  claimId: string,
+  ledgerSends: readonly Date[],
+  reach: Reachability,
+): Promise<Companion[]> {
   if (!deps.companions) return [];
   const customerId = lead.customer.customerId;
   const others = (await deps.companions.linkedInvoices(customerId))
@@ -613,7 +634,7 @@ async function claimCompanions(deps: SendDeps, lead: Invoice, claimId: string, l
         claimed = undefined;
         const now = deps.clock.now();
         const policy = policyFor(invoice);
-        const action = planNextAction(invoice, policy, now, ledgerSends);
+        const action = planNextAction(invoice, policy, now, ledgerSends, reach);
         if (action.type !== 'send_email' || invoice.steps[action.stepId]) return null;
         const step = resolveStep(policy, action.stepId);
         if (step?.channel !== 'email' || installmentFor(invoice, action.stepId)) return null;
@@ -650,6 +671,7 @@ async function reserveUnderCap(
   invoiceId: string,
   stepId: string,
   entryId: string,
+  reach: Reachability,
 ): Promise<{ customerId: string; sendsBefore: Date[] } | 'not_due' | undefined> {
   if (!deps.ledger) return undefined;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
@@ -661,7 +683,7 @@ async function reserveUnderCap(
     const customerId = invoice.customer.customerId;
     const { sends, version } = await recentSends(deps.ledger, customerId);
     const now = deps.clock.now();
-    const action = planNextAction(invoice, policyFor(invoice), now, sends);
+    const action = planNextAction(invoice, policyFor(invoice), now, sends, reach);
     if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) return 'not_due';
     const entry = { at: now.toISOString(), invoiceId, stepId, entryId };
     if (await deps.ledger.reserve(customerId, entry, version, new Date(now.getTime() - LEDGER_KEEP_MS))) {

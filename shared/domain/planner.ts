@@ -1,9 +1,10 @@
 import { addDays, zonedInstant } from './calendar.ts';
+import { deliveryChannel, type Reachability } from './customers.ts';
 import { activeHolds, type Hold, installmentsCovered, pendingPlanRequests } from './holds.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
 import { findStep, type Policy, type PolicyStep } from './policy.ts';
 import { effectiveTier, type Tier } from './risk.ts';
-import { customerFacing, plannedSendInstant } from './send-window.ts';
+import { type Channel, customerFacing, plannedSendInstant } from './send-window.ts';
 
 /**
  * What the workflow should do next for an invoice. The planner is pure: the same invoice,
@@ -49,6 +50,8 @@ export const MAX_STEP_FAILURES = 3;
 
 export interface ScheduledStep {
   readonly step: PolicyStep;
+  /** The channel it goes by for this customer (their preference and reachable addresses). */
+  readonly channel: Channel;
   readonly tier: Tier;
   /** When the step is due: the policy's start of business on the offset day, then the send window. */
   readonly dueAt: Date;
@@ -73,7 +76,7 @@ function conditionsMet(step: PolicyStep, invoice: Invoice): boolean {
  * at each step's offset, due at the start of business on that day in the customer's time zone,
  * moved into the channel's send window (business days and hours; SMS 08:00–21:00).
  */
-export function scheduleSteps(invoice: Invoice, policy: Policy): ScheduledStep[] {
+export function scheduleSteps(invoice: Invoice, policy: Policy, reachability?: Reachability): ScheduledStep[] {
   const timeZone = invoice.customer.timeZone;
   const rules = policy.sendRules;
   return policy.tiers
@@ -82,7 +85,9 @@ export function scheduleSteps(invoice: Invoice, policy: Policy): ScheduledStep[]
         .filter((step) => invoiceTier(invoice, step.offsetDays) === tier.tier && conditionsMet(step, invoice))
         .map((step) => {
           const opening = zonedInstant(addDays(invoice.dueDate, step.offsetDays), rules.businessHours.start, timeZone);
-          return { step, tier: tier.tier, dueAt: plannedSendInstant(opening, step.channel, timeZone, rules, []) };
+          // The window of the channel it really goes by: a text moved from email keeps SMS hours.
+          const channel = deliveryChannel(step.channel, invoice.customer, reachability);
+          return { step, channel, tier: tier.tier, dueAt: plannedSendInstant(opening, channel, timeZone, rules, []) };
         }),
     )
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.step.offsetDays - b.step.offsetDays);
@@ -106,7 +111,7 @@ function actionFor(entry: ScheduledStep): PlannedAction {
   const dueAt = entry.dueAt.toISOString();
   const reason = taskReasons[entry.step.channel];
   if (reason) return { type: 'open_task', stepId: entry.step.stepId, reason, dueAt };
-  return { type: entry.step.channel === 'sms' ? 'send_sms' : 'send_email', stepId: entry.step.stepId, dueAt };
+  return { type: entry.channel === 'sms' ? 'send_sms' : 'send_email', stepId: entry.step.stepId, dueAt };
 }
 
 /** Each broken promise hands the invoice to a collector once. */
@@ -118,7 +123,13 @@ export function brokenPromiseTaskKey(holdId: string): string {
  * `recentSends`: the customer-facing messages the customer got lately, across all their invoices
  * (the frequency cap counts them all); a step that would exceed the cap waits.
  */
-export function planNextAction(invoice: Invoice, policy: Policy, now: Date, recentSends: readonly Date[] = []): PlannedAction {
+export function planNextAction(
+  invoice: Invoice,
+  policy: Policy,
+  now: Date,
+  recentSends: readonly Date[] = [],
+  reachability?: Reachability,
+): PlannedAction {
   if (isSettled(invoice.status)) {
     return { type: 'close', reason: invoice.status as Exclude<CloseReason, 'nothing_due'> };
   }
@@ -155,7 +166,7 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
   if (plan && invoice.pausedUntil && Date.parse(invoice.pausedUntil) > now.getTime()) {
     return { type: 'sleep', until: earliest(invoice.pausedUntil, plan.until), nextStepId: null, pausedBy: 'grace' };
   }
-  if (plan) return planInstallments(invoice, plan, policy, now, recentSends);
+  if (plan) return planInstallments(invoice, plan, policy, now, recentSends, reachability);
   if (holds.length > 0) {
     // Wake at the earliest deadline to review that hold, even if another one is open-ended.
     const deadlines = holds.map((hold) => hold.until).filter((until): until is string => until !== null);
@@ -165,7 +176,7 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
     return { type: 'sleep', until: invoice.pausedUntil, nextStepId: null, pausedBy: 'grace' };
   }
 
-  const schedule = scheduleSteps(invoice, policy);
+  const schedule = scheduleSteps(invoice, policy, reachability);
   const due = schedule.filter((entry) => entry.dueAt.getTime() <= now.getTime());
 
   // Hand-overs to people are never skipped: a late call task is still a call to make.
@@ -184,14 +195,14 @@ export function planNextAction(invoice: Invoice, policy: Policy, now: Date, rece
     const laterSettled = facing.slice(dueFacing.length).some((entry) => invoice.steps[entry.step.stepId]);
     if (!laterSettled) {
       // A step pushed past its window (by a pause, or the customer's frequency cap) waits for it.
-      const sendAt = plannedSendInstant(now, latest.step.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
+      const sendAt = plannedSendInstant(now, latest.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
       if (sendAt.getTime() <= now.getTime()) return actionFor(latest);
       return { type: 'sleep', until: sendAt.toISOString(), nextStepId: latest.step.stepId };
     }
   }
   const next = schedule.find((entry) => entry.dueAt.getTime() > now.getTime() && !invoice.steps[entry.step.stepId]);
   if (next) {
-    const until = plannedSendInstant(next.dueAt, next.step.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
+    const until = plannedSendInstant(next.dueAt, next.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
     return { type: 'sleep', until: until.toISOString(), nextStepId: next.step.stepId };
   }
   return { type: 'sleep', until: null, nextStepId: null };
@@ -208,9 +219,19 @@ const INSTALLMENT_NOTICE_DAYS = 3;
  * Under a payment plan: one friendly email a few days before each installment still to pay, in
  * the send window and under the cap; otherwise sleep until the next reminder or the plan check.
  */
-function planInstallments(invoice: Invoice, plan: Hold, policy: Policy, now: Date, recentSends: readonly Date[]): PlannedAction {
+function planInstallments(
+  invoice: Invoice,
+  plan: Hold,
+  policy: Policy,
+  now: Date,
+  recentSends: readonly Date[],
+  reachability: Reachability | undefined,
+): PlannedAction {
   const timeZone = invoice.customer.timeZone;
   const rules = policy.sendRules;
+  // Installment reminders are emails, unless the customer is reached by text.
+  const channel = deliveryChannel('email', invoice.customer, reachability);
+  const send = channel === 'sms' ? 'send_sms' : 'send_email';
   const installments = plan.paymentPlan?.installments ?? [];
   const covered = installmentsCovered(invoice, plan);
   const reminders = installments
@@ -218,19 +239,19 @@ function planInstallments(invoice: Invoice, plan: Hold, policy: Policy, now: Dat
     .filter(({ number }) => number > covered && !stepSettled(invoice, installmentStepId(plan.holdId, number)))
     .map(({ number, installment }) => {
       const opening = zonedInstant(addDays(installment.dueDate, -INSTALLMENT_NOTICE_DAYS), rules.businessHours.start, timeZone);
-      return { stepId: installmentStepId(plan.holdId, number), dueAt: plannedSendInstant(opening, 'email', timeZone, rules, []) };
+      return { stepId: installmentStepId(plan.holdId, number), dueAt: plannedSendInstant(opening, channel, timeZone, rules, []) };
     });
   // The earliest installment still to pay comes first; a reminder that fell due before the
   // customer's last message is stale (two installments close together share one reminder).
   const lastContact = lastContactAt(invoice, policy);
   const due = reminders.find((reminder) => reminder.dueAt.getTime() <= now.getTime() && reminder.dueAt.getTime() > lastContact);
   if (due) {
-    const sendAt = plannedSendInstant(now, 'email', timeZone, rules, recentSends);
-    if (sendAt.getTime() <= now.getTime()) return { type: 'send_email', stepId: due.stepId, dueAt: due.dueAt.toISOString() };
+    const sendAt = plannedSendInstant(now, channel, timeZone, rules, recentSends);
+    if (sendAt.getTime() <= now.getTime()) return { type: send, stepId: due.stepId, dueAt: due.dueAt.toISOString() };
     return { type: 'sleep', until: earliest(sendAt.toISOString(), plan.until), nextStepId: due.stepId, pausedBy: 'hold' };
   }
   const next = reminders.find((reminder) => reminder.dueAt.getTime() > now.getTime());
-  const until = next ? plannedSendInstant(next.dueAt, 'email', timeZone, rules, recentSends).toISOString() : null;
+  const until = next ? plannedSendInstant(next.dueAt, channel, timeZone, rules, recentSends).toISOString() : null;
   return { type: 'sleep', until: earliest(until, plan.until), nextStepId: next?.stepId ?? null, pausedBy: 'hold' };
 }
 

@@ -194,6 +194,25 @@ describe('deliverability: bounces, complaints and SMS opt-outs', () => {
     );
   });
 
+  test("a customer's preferred channel steers the reminders, and the view says so", async () => {
+    const { customerId: _id, ...contacts } = customer('C-PREF', { email: 'ap@pref.example', phone: '+4915100000005' });
+    const put = await server.api('PUT', '/v1/customers/C-PREF', { ...contacts, preferredChannel: 'sms' });
+    assert.equal(put.status, 201);
+    await server.api(
+      'POST',
+      '/v1/invoices',
+      invoiceBody({ invoiceId: 'INV-PREF-1', customer: customer('C-PREF', { email: 'ap@pref.example', phone: '+4915100000005' }) }),
+    );
+    assert.equal((await server.api('GET', '/v1/invoices/INV-PREF-1')).body.nextAction.type, 'sms');
+    await server.advance({ to: '2026-12-05T00:00:00Z' });
+    assert.deepEqual(await sends('INV-PREF-1'), ['sms:pre-3', 'sms:post-3']);
+
+    // Back to email: the later steps go by email.
+    await server.api('PUT', '/v1/customers/C-PREF', { ...contacts, preferredChannel: 'email' });
+    await server.advance({ to: '2026-12-20T00:00:00Z' });
+    assert.deepEqual(await sends('INV-PREF-1'), ['sms:pre-3', 'sms:post-3', 'email:post-14']);
+  });
+
   test('the local controls refuse bad input by name', async () => {
     const unknown = await server.local('POST', '/_local/ses/feedback', { messageId: 'no-such-message', type: 'bounce' });
     assert.equal(unknown.status, 404);

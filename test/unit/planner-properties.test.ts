@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { addDays } from '#domain/calendar.ts';
+import { deliveryChannel, type Reachability, type Suppression } from '#domain/customers.ts';
 import {
   activeHolds,
   type Hold,
@@ -349,6 +350,29 @@ interface Scenario {
   readonly invoice: Invoice;
   readonly now: Date;
   readonly recentSends: readonly Date[];
+  /** The customer's channels as the plan handler reads them (preference, consent, suppressed addresses). */
+  readonly reachability?: Reachability | undefined;
+}
+
+/** Consent, preference and suppressed addresses, over the invoice's own email and phone. */
+const reachabilitySpec = fc.record({
+  email: fc.boolean(),
+  sms: fc.boolean(),
+  preferredChannel: fc.constantFrom(undefined, 'email' as const, 'sms' as const),
+  emailSuppressed: fc.boolean(),
+  phoneSuppressed: fc.boolean(),
+});
+
+function reachabilityFrom(spec: typeof reachabilitySpec extends fc.Arbitrary<infer T> ? T : never, invoice: Invoice): Reachability {
+  const at = invoice.createdAt;
+  const suppressions: Suppression[] = [];
+  if (spec.emailSuppressed && invoice.customer.email) {
+    suppressions.push({ channel: 'email', address: invoice.customer.email, reason: 'bounce', at });
+  }
+  if (spec.phoneSuppressed && invoice.customer.phone) {
+    suppressions.push({ channel: 'sms', address: invoice.customer.phone, reason: 'sms_opt_out', at });
+  }
+  return { consent: { email: spec.email, sms: spec.sms }, suppressions, preferredChannel: spec.preferredChannel };
 }
 
 const invoiceBasics = {
@@ -432,6 +456,7 @@ const scenarios: fc.Arbitrary<Scenario> = policies.chain((policy) =>
         { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...stepKeys(policy)), stepRecordSpec, { maxKeys: 5 }) },
       ),
       sendsAgo: fc.array(fc.integer({ min: 0, max: 10 * DAY }), { maxLength: 4 }),
+      reach: sometimes(reachabilitySpec),
     })
     .map((spec): Scenario => {
       const base: Invoice = { ...baseInvoice(spec), status: spec.status };
@@ -458,7 +483,13 @@ const scenarios: fc.Arbitrary<Scenario> = policies.chain((policy) =>
         ...(spec.pausedFor === undefined ? {} : { pausedUntil: new Date(now + spec.pausedFor).toISOString() }),
         steps,
       };
-      return { policy, invoice, now: new Date(now), recentSends: spec.sendsAgo.map((ago) => new Date(now - ago)) };
+      return {
+        policy,
+        invoice,
+        now: new Date(now),
+        recentSends: spec.sendsAgo.map((ago) => new Date(now - ago)),
+        reachability: spec.reach ? reachabilityFrom(spec.reach, invoice) : undefined,
+      };
     }),
 );
 
@@ -477,11 +508,14 @@ function isMessage(action: PlannedAction): action is Message {
   return action.type === 'send_email' || action.type === 'send_sms';
 }
 
-/** The channel a planned step goes out on: its policy step's, or email for an installment reminder. */
-function channelOf(invoice: Invoice, policy: Policy, stepId: string): Channel | undefined {
+/**
+ * The channel a planned step goes out on for this customer: its policy step's, or email for an
+ * installment reminder, moved by the customer's preference and reachable addresses.
+ */
+function channelOf(invoice: Invoice, policy: Policy, stepId: string, reachability?: Reachability): Channel | undefined {
   const step = findStep(policy, stepId);
-  if (step) return step.channel;
-  return installmentReminderIds(invoice).has(stepId) ? 'email' : undefined;
+  const planned = step ? step.channel : installmentReminderIds(invoice).has(stepId) ? 'email' : undefined;
+  return planned && deliveryChannel(planned, invoice.customer, reachability);
 }
 
 /** The installment reminders of the invoice's payment plans, active or not. */
@@ -549,7 +583,7 @@ function assertInsideAllowedHours(scenario: Scenario, action: PlannedAction): vo
   const timeZone = invoice.customer.timeZone;
   const rules = policy.sendRules;
   if (isMessage(action)) {
-    const channel = channelOf(invoice, policy, action.stepId);
+    const channel = channelOf(invoice, policy, action.stepId, scenario.reachability);
     assert.ok(channel, `unknown step ${action.stepId}`);
     // The action matches its step's channel: an SMS step is not e-mailed outside the SMS hours.
     check(action.type === (channel === 'sms' ? 'send_sms' : 'send_email'), () => `wrong channel: ${describeCase(scenario, action)}`);
@@ -564,7 +598,7 @@ function assertInsideAllowedHours(scenario: Scenario, action: PlannedAction): vo
     check(channel && !customerFacing(channel), () => `open_task for a customer message: ${describeCase(scenario, action)}`);
   }
   if (action.type === 'sleep' && action.until !== null && action.nextStepId !== null) {
-    const channel = channelOf(invoice, policy, action.nextStepId);
+    const channel = channelOf(invoice, policy, action.nextStepId, scenario.reachability);
     assert.ok(channel, `sleeps towards unknown step ${action.nextStepId}`);
     if (!customerFacing(channel)) return;
     const until = new Date(action.until);
@@ -598,7 +632,7 @@ function assertSleepsForward(scenario: Scenario, action: PlannedAction): void {
 }
 
 function plan(scenario: Scenario): PlannedAction {
-  return planNextAction(scenario.invoice, scenario.policy, scenario.now, scenario.recentSends);
+  return planNextAction(scenario.invoice, scenario.policy, scenario.now, scenario.recentSends, scenario.reachability);
 }
 
 /** Freezes an input so that any write to it by the planner throws (ESM is strict mode). */

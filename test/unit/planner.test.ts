@@ -319,3 +319,53 @@ describe('planNextAction properties', () => {
     );
   });
 });
+
+describe("the customer's channels", () => {
+  // Business from 07:00 Berlin (06:00Z in winter): an email may go at 07:00, a text only from 08:00.
+  const early: Policy = {
+    ...classic,
+    sendRules: { ...classic.sendRules, businessHours: { ...classic.sendRules.businessHours, start: '07:00' } },
+  };
+  const open = { consent: { email: true, sms: true }, suppressions: [] };
+
+  test('a customer who prefers texts gets the email steps by SMS, inside the SMS hours', () => {
+    const invoice = newInvoice();
+    const prefersSms = { ...open, preferredChannel: 'sms' as const };
+    // pre-3 opens Monday 30 Nov at 07:00 Berlin for email; as a text it waits for 08:00.
+    assert.deepEqual(planNextAction(invoice, early, new Date('2026-11-30T06:00:00Z')), {
+      type: 'send_email',
+      stepId: 'pre-3',
+      dueAt: '2026-11-30T06:00:00.000Z',
+    });
+    assert.deepEqual(planNextAction(invoice, early, new Date('2026-11-30T06:00:00Z'), [], prefersSms), {
+      type: 'sleep',
+      until: '2026-11-30T07:00:00.000Z',
+      nextStepId: 'pre-3',
+    });
+    assert.deepEqual(planNextAction(invoice, early, new Date('2026-11-30T07:00:00Z'), [], prefersSms), {
+      type: 'send_sms',
+      stepId: 'pre-3',
+      dueAt: '2026-11-30T07:00:00.000Z',
+    });
+  });
+
+  test('an email address that bounced moves the step to SMS hours too; a preference for a channel that cannot be used is ignored', () => {
+    const invoice = newInvoice();
+    const bounced = {
+      ...open,
+      suppressions: [{ channel: 'email' as const, address: 'ap@acme.example', reason: 'bounce' as const, at: '2026-11-01T00:00:00Z' }],
+    };
+    assert.equal(planNextAction(invoice, early, new Date('2026-11-30T06:00:00Z'), [], bounced).type, 'sleep');
+    const noSmsConsent = { consent: { email: true, sms: false }, suppressions: [], preferredChannel: 'sms' as const };
+    assert.equal(planNextAction(invoice, early, new Date('2026-11-30T06:00:00Z'), [], noSmsConsent).type, 'send_email');
+  });
+
+  test('a formal notice stays an email whatever the preference', () => {
+    const notice: Policy = {
+      ...early,
+      tiers: [{ tier: 1, steps: [{ stepId: 'notice-3', offsetDays: 3, channel: 'notice', tone: 'final' }] }],
+    };
+    const action = planNextAction(newInvoice(), notice, new Date('2026-12-04T06:00:00Z'), [], { ...open, preferredChannel: 'sms' });
+    assert.deepEqual(action, { type: 'send_email', stepId: 'notice-3', dueAt: '2026-12-04T06:00:00.000Z' });
+  });
+});
