@@ -9,9 +9,10 @@ import { activeHolds, disputeReasons, type HoldOutcome, localDate, makePromise, 
 import { escapeHtml } from '#domain/html.ts';
 import { balanceMinor, type Invoice } from '#domain/invoice.ts';
 import { changeInvoice } from '#domain/lifecycle.ts';
-import { checkFormToken, formToken, type Keyring, parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
+import { checkFormToken, formToken, type Keyring, parseKeyring, signPayLink, verifyPayLink } from '#domain/pay-link.ts';
 import { askForPaymentPlan, MAX_PLAN_REQUEST_NOTE, MAX_REQUESTED_INSTALLMENTS, MIN_REQUESTED_INSTALLMENTS } from '#domain/plan-requests.ts';
 import { policyFor } from '#domain/policy.ts';
+import { resolveShortLink } from '#domain/short-link.ts';
 import { longDate } from '#domain/templates/format.ts';
 import { type PageWording, pageLang, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-wording.ts';
 import { type FieldError, invoicePage, type PageState, preferencesPage, printableInvoice, securityHeaders, shell } from './page.ts';
@@ -21,6 +22,7 @@ const store = app.invoiceStore();
 const secrets = app.secrets();
 const deps = { store, clock: app.clock, events: app.events(), log: app.log };
 const customers = app.customerStore();
+const shortLinks = app.shortLinkStore();
 const payments = app.paymentProvider();
 const publicBaseUrl = app.publicBaseUrl();
 const creditor = app.creditor();
@@ -63,6 +65,19 @@ async function resolve(event: HttpEvent): Promise<{ token: string; invoice: Invo
   if (!check.ok) return check.reason === 'expired' ? problemPage(410, browserReader(event), 'linkExpired') : notValid(event);
   const invoice = await store.get(check.invoiceId);
   return invoice ? { token, invoice, keys } : notValid(event);
+}
+
+/**
+ * The short link of an SMS: a 302 to the page's long signed link, with the same expiry. A code
+ * without a valid tag is refused before the table is read; unknown and expired codes get the
+ * same refusal pages as a bad or expired `/pay/` link.
+ */
+async function followShortLink(event: HttpEvent): Promise<HttpResult> {
+  const keys = await keyring();
+  const check = await resolveShortLink(shortLinks, keys, event.pathParameters?.code ?? '', app.clock.now());
+  if (!check.ok) return check.reason === 'expired' ? problemPage(410, browserReader(event), 'linkExpired') : notValid(event);
+  const token = signPayLink(keys, check.invoiceId, check.expiresAt);
+  return { statusCode: 302, headers: { ...securityHeaders, location: `/pay/${token}` }, body: '' };
 }
 
 /** The customer's today and the last date a promise may name, in the customer's zone. */
@@ -361,6 +376,7 @@ async function savePreferences(event: HttpEvent): Promise<HttpResult> {
 
 export const handler = httpHandler({
   'GET /pay/{token}': showPage,
+  'GET /p/{code}': followShortLink,
   'POST /pay/{token}/dispute': postDispute,
   'POST /pay/{token}/promise': postPromise,
   'POST /pay/{token}/checkout': postCheckout,

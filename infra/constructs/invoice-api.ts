@@ -129,6 +129,8 @@ export class InvoiceApi extends Construct {
 const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /pay/{token}':
     'debtors open it from a message without logging in; the signed, expiring token in the path is the authorization and the handler verifies it.',
+  'GET /p/{code}':
+    'the short link in text messages, opened without logging in; the code carries an HMAC tag under the link key (a forged code is refused before any lookup) and names a stored, sealed, expiring link; it only redirects to the signed /pay/{token} link of the same invoice and expiry.',
   'POST /pay/{token}/dispute':
     'the debtor disputes from the hosted page without logging in; the signed token in the path authorizes it, and a per-form token derived from it guards against cross-site posts.',
   'POST /pay/{token}/promise':

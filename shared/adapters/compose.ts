@@ -12,6 +12,7 @@ import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
 import { DynamoPolicyStore } from './dynamo-policy-store.ts';
 import { DynamoProcessedEvents } from './dynamo-processed-events.ts';
+import { DynamoShortLinkStore } from './dynamo-short-links.ts';
 import { DynamoTaskStore } from './dynamo-task-store.ts';
 import { readEnvironment } from './environment.ts';
 import { jsonLogger } from './log.ts';
@@ -72,8 +73,16 @@ export function composeFunction(name: FunctionName) {
     /** Who is asking for the money, for the pages and messages. */
     creditor: () => ({ name: need(EnvName.creditorName), contact: need(EnvName.creditorContact) }),
     texter: () => new SnsTexter(snsClient()),
+    /** Signed pay links; SMS get short ones, stored in the table. */
     payLinks: () =>
-      new SignedPayLinks(new SecretsManagerSource(new SecretsManagerClient({})), need(EnvName.linkSecretId), need(EnvName.publicBaseUrl)),
+      new SignedPayLinks(
+        new SecretsManagerSource(new SecretsManagerClient({})),
+        need(EnvName.linkSecretId),
+        need(EnvName.publicBaseUrl),
+        new DynamoShortLinkStore(documents, need(EnvName.tableName)),
+      ),
+    /** Short pay links (`/p/<code>`) by code. */
+    shortLinkStore: () => new DynamoShortLinkStore(documents, need(EnvName.tableName)),
     secrets: () => new SecretsManagerSource(new SecretsManagerClient({})),
     linkSecretId: () => need(EnvName.linkSecretId),
     paymentSecretId: () => need(EnvName.paymentSecretId),

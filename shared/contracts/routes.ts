@@ -64,6 +64,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/customers/{customerId}', function: 'customers-api', scopes: [Scope.invoicesRead] },
   { method: 'GET', path: '/v1/openapi.json', function: 'invoices-api', scopes: null },
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
+  /** The short link in SMS: a redirect to `/pay/{token}`. */
+  { method: 'GET', path: '/p/{code}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/dispute', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/promise', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/pay/{token}/checkout', function: 'pay-page', scopes: null },

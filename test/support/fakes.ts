@@ -3,6 +3,7 @@ import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from 
 import type { Invoice } from '#domain/invoice.ts';
 import type { Logger, PayLinks } from '#domain/lifecycle.ts';
 import type { Tier } from '#domain/risk.ts';
+import type { ShortLink } from '#domain/short-link.ts';
 import type { CollectorMessage, CollectorTask } from '#domain/tasks.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CollectorNotifier } from '#ports/collectors.ts';
@@ -11,6 +12,7 @@ import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 import type { Mailer, OutgoingEmail } from '#ports/mailer.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
 import type { SecretSource } from '#ports/secrets.ts';
+import type { ShortLinkStore } from '#ports/short-links.ts';
 import { InvalidCursorError, type TaskPage, type TaskQuery, type TaskStore } from '#ports/task-store.ts';
 import type { OutgoingText, Texter } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
@@ -229,6 +231,24 @@ export class StaticPayLinks implements PayLinks {
     this.failNext = undefined;
     if (failure) throw failure;
     return `https://pay.example/pay/${encodeURIComponent(invoiceId)}`;
+  }
+}
+
+/** Short links in memory, with the DynamoDB store's write-once rule; counts reads so tests can prove none happened. */
+export class InMemoryShortLinkStore implements ShortLinkStore {
+  readonly links = new Map<string, ShortLink>();
+  getCount = 0;
+
+  async create(link: ShortLink): Promise<boolean> {
+    if (this.links.has(link.code)) return false;
+    this.links.set(link.code, { ...link });
+    return true;
+  }
+
+  async get(code: string): Promise<ShortLink | undefined> {
+    this.getCount++;
+    const link = this.links.get(code);
+    return link ? { ...link } : undefined;
   }
 }
 
