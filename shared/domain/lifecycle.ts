@@ -582,7 +582,15 @@ async function reachabilityFor(deps: SendDeps, invoice: Invoice, stepId: string)
   const stepChannel = resolveStep(policyFor(invoice), stepId)?.channel ?? 'email';
   const smsWanted = deliveryChannel(stepChannel, invoice.customer, reach) === 'sms';
   if (!smsWanted && emailUsable) return reach;
-  if (!(await deps.texter.optedOut(phone))) return reach;
+  let optedOut: boolean;
+  try {
+    optedOut = await deps.texter.optedOut(phone);
+  } catch (error) {
+    // The provider keeps its own opt-out list and will not deliver to it: an unanswered check must not stop the reminder.
+    deps.log.warn('SMS opt-out list not reachable; sending as planned', { invoiceId: invoice.invoiceId, stepId, error: String(error) });
+    return reach;
+  }
+  if (!optedOut) return reach;
   const at = deps.clock.now().toISOString();
   const suppression: Suppression = { channel: 'sms', address: phone, reason: 'sms_opt_out', at };
   await deps.customers.suppress(invoice, suppression);

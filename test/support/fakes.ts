@@ -118,8 +118,14 @@ export class RecordingTexter implements Texter {
   readonly optedOutNumbers = new Set<string>();
   readonly optOutChecks: string[] = [];
 
+  /** The next opt-out check fails with this (the provider unreachable). */
+  failOptOutCheck: Error | undefined;
+
   async optedOut(phoneNumber: string): Promise<boolean> {
     this.optOutChecks.push(phoneNumber);
+    const failure = this.failOptOutCheck;
+    this.failOptOutCheck = undefined;
+    if (failure) throw failure;
     return this.optedOutNumbers.has(phoneNumber);
   }
 

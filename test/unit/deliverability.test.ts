@@ -157,6 +157,19 @@ describe('send-time channel choice', () => {
     assert.deepEqual(w.texter.optOutChecks, ['+4915123456789']);
   });
 
+  test('an opt-out list that does not answer does not stop the text (the provider enforces its list itself)', async () => {
+    const w = world();
+    await w.customers.suppress(newInvoice(), {
+      channel: 'email',
+      address: 'ap@acme.example',
+      reason: 'bounce',
+      at: '2026-11-01T00:00:00Z',
+    });
+    w.texter.failOptOutCheck = new Error('socket hang up');
+    assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
+    assert.equal(w.texter.sent.length, 1);
+  });
+
   test('an email with a usable address never asks the SMS opt-out list', async () => {
     const w = world();
     assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
