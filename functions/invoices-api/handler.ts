@@ -25,6 +25,7 @@ import {
 import { invoiceView } from '#contracts/invoice-view.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
 import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
+import { tiersOncePerCustomer } from '#domain/customers.ts';
 import {
   activeHolds,
   applyCreditNote,
@@ -38,7 +39,7 @@ import {
   voidInvoice,
 } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { changeInvoice, ingestInvoice, receivePayment, replanInvoice, UnknownPolicyError } from '#domain/lifecycle.ts';
+import { changeInvoice, type IngestDeps, ingestInvoice, receivePayment, replanInvoice, UnknownPolicyError } from '#domain/lifecycle.ts';
 import { policyFor } from '#domain/policy.ts';
 
 const app = composeFunction('invoices-api');
@@ -64,8 +65,8 @@ async function view(invoice: Invoice) {
 }
 
 /** One invoice upsert, shared by the single and the batch route: conflicts and unknown policies are problems. */
-async function upsertOne(request: InvoiceRequest) {
-  const outcome = await ingestInvoice(deps, toInvoiceInput(request), request.policyId).catch((error: unknown) => {
+async function upsertOne(request: InvoiceRequest, ingestDeps: IngestDeps = deps) {
+  const outcome = await ingestInvoice(ingestDeps, toInvoiceInput(request), request.policyId).catch((error: unknown) => {
     if (error instanceof UnknownPolicyError) throw problems.validation([{ path: 'policyId', message: 'is not a known policy' }]);
     throw error;
   });
@@ -113,6 +114,7 @@ async function postCollectionAction(event: HttpEvent) {
     if (first === undefined) firstIndex.set(invoiceId, index);
     return first;
   });
+  const batchDeps = { ...deps, customers: tiersOncePerCustomer(deps.customers) };
   const results = await mapBounded(invoices, BATCH_CONCURRENCY, async (item, index): Promise<BatchItemResult> => {
     const claimed = claimedId(item);
     const id = claimed === undefined ? {} : { invoiceId: claimed };
@@ -126,7 +128,7 @@ async function postCollectionAction(event: HttpEvent) {
     if (!parsed.success) return { index, ...id, status: 400, problem: problemBody(problems.validation(fieldErrors(parsed.error))) };
     const invoiceId = parsed.data.invoiceId;
     try {
-      const outcome = await upsertOne(parsed.data);
+      const outcome = await upsertOne(parsed.data, batchDeps);
       return {
         index,
         invoiceId,

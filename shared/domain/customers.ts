@@ -453,6 +453,34 @@ export class StoredCustomerDirectory implements CustomerDirectory {
 }
 
 /**
+ * The directory for one batch of new invoices: each customer's starting tier is assessed once.
+ * Their risk comes from their history (lateness, disputes, promises), which the invoices of the
+ * batch itself do not change; without this, a batch of one customer's invoices would read that
+ * customer's whole history once per invoice.
+ */
+export function tiersOncePerCustomer(directory: CustomerDirectory): CustomerDirectory {
+  const tiers = new Map<string, Promise<Tier>>();
+  return {
+    startingTier(customerId, today) {
+      const key = `${customerId}\u0000${today}`;
+      let tier = tiers.get(key);
+      if (!tier) {
+        tier = directory.startingTier(customerId, today);
+        tiers.set(key, tier);
+        // A failed read is not remembered: the next invoice asks again.
+        tier.catch(() => tiers.delete(key));
+      }
+      return tier;
+    },
+    policyId: (customerId) => directory.policyId(customerId),
+    invoiceCreated: (invoice) => directory.invoiceCreated(invoice),
+    consent: (customerId) => directory.consent(customerId),
+    reachability: (customerId) => directory.reachability(customerId),
+    suppress: (invoice, suppression) => directory.suppress(invoice, suppression),
+  };
+}
+
+/**
  * Records that an address of the invoice's customer must not be used again. A customer known
  * only from invoices gets a profile from that invoice's contacts. False when it was already known.
  */
