@@ -442,7 +442,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       return null;
     }
     let next = invoice;
-    for (const skipped of supersededSteps(invoice, policy, stepId)) {
+    for (const skipped of supersededSteps(invoice, policy, stepId, reach)) {
       next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${stepId}` }), {
         at,
         type: 'reminder.skipped',
@@ -648,7 +648,7 @@ async function claimCompanions(
         if (step?.channel !== 'email' || installmentFor(invoice, action.stepId)) return null;
         const at = now.toISOString();
         let next = invoice;
-        for (const skipped of supersededSteps(invoice, policy, action.stepId)) {
+        for (const skipped of supersededSteps(invoice, policy, action.stepId, reach)) {
           next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${action.stepId}` }), {
             at,
             type: 'reminder.skipped',

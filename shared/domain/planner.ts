@@ -284,8 +284,8 @@ function lastContactAt(invoice: Invoice, policy: Policy): number {
 }
 
 /** The customer-facing steps that a send of `stepId` supersedes: earlier ones never attempted. */
-export function supersededSteps(invoice: Invoice, policy: Policy, stepId: string): string[] {
-  const facing = scheduleSteps(invoice, policy).filter((entry) => customerFacing(entry.step.channel));
+export function supersededSteps(invoice: Invoice, policy: Policy, stepId: string, reachability?: Reachability): string[] {
+  const facing = scheduleSteps(invoice, policy, reachability).filter((entry) => customerFacing(entry.step.channel));
   const index = facing.findIndex((entry) => entry.step.stepId === stepId);
   return facing
     .slice(0, Math.max(index, 0))
