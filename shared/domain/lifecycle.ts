@@ -506,7 +506,10 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
     if (isText) {
       const smsUrl = deps.links.shortUrl ? await deps.links.shortUrl(invoiceId, claimed.dueDate, deps.clock.now()) : payUrl;
-      const text = renderText(claimed, tone, smsUrl, deps.creditor);
+      // An installment reminder by text names the installment's amount and date, not the whole balance.
+      const installment = installmentFor(claimed, stepId);
+      const due = installment ? { amountMinor: installment.amountMinor, dueDate: installment.dueDate } : undefined;
+      const text = renderText(claimed, tone, smsUrl, deps.creditor, due);
       send = () => deps.texter.send({ to, text, invoiceIds, step: stepId });
     } else if (companions.length > 0) {
       const entries = [{ invoice: claimed, tone }, ...companions.map(({ invoice, tone }) => ({ invoice, tone }))];

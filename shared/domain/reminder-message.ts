@@ -286,22 +286,29 @@ export function renderCombinedReminder(
  * It starts with the creditor's name ("Acme Ltd: Reminder: ...") whenever that costs no extra
  * segment: who is asking matters, but not enough to double the price of the message.
  */
-export function renderText(invoice: Invoice, tone: Tone, payUrl: string, creditor?: Creditor): string {
-  const plain = smsBody(invoice, tone, payUrl);
+export function renderText(
+  invoice: Invoice,
+  tone: Tone,
+  payUrl: string,
+  creditor?: Creditor,
+  due?: { readonly amountMinor: number; readonly dueDate: string },
+): string {
+  const plain = smsBody(invoice, tone, payUrl, due);
   if (!creditor) return plain;
   const named = gsm7(`${creditor.name.replace(/\s+/g, ' ').trim()}: ${plain}`);
   return smsSegments(named) <= smsSegments(plain) ? named : plain;
 }
 
-function smsBody(invoice: Invoice, tone: Tone, payUrl: string): string {
+/** `due`: what is due now, when it is not the invoice's balance by its due date (an installment). */
+function smsBody(invoice: Invoice, tone: Tone, payUrl: string, due?: { readonly amountMinor: number; readonly dueDate: string }): string {
   const { wording, locale } = voiceFor(invoice.customer.locale);
   return gsm7(
     wording.sms({
       tone,
       invoiceId: invoice.invoiceId,
-      balanceMinor: amountDueMinor(invoice),
+      balanceMinor: due?.amountMinor ?? amountDueMinor(invoice),
       currency: invoice.currency,
-      dueDate: invoice.dueDate,
+      dueDate: due?.dueDate ?? invoice.dueDate,
       locale,
       payUrl,
     }),

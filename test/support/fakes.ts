@@ -371,11 +371,15 @@ export class FakeCustomerDirectory implements CustomerDirectory {
 
   readonly suppressions: Suppression[] = [];
 
+  /** Preferred channels by customer id. */
+  readonly preferences = new Map<string, 'email' | 'sms'>();
+
   async reachability(customerId: string): Promise<Reachability> {
     this.fail();
     return {
       consent: this.consents.get(customerId) ?? { email: true, sms: true },
       suppressions: this.suppressions.filter((entry) => this.suppressedFor.get(entry) === customerId),
+      preferredChannel: this.preferences.get(customerId),
     };
   }
 

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
 import { applyFeedback, type EmailFeedback, recordEmailFeedback } from '#domain/deliverability.ts';
+import { startPaymentPlan } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { sendReminder } from '#domain/lifecycle.ts';
 import { stepSettled } from '#domain/planner.ts';
+import { defaultHoldRules } from '#domain/policy.ts';
 import {
   FakeCustomerDirectory,
   FakeSecrets,
@@ -168,6 +170,27 @@ describe('send-time channel choice', () => {
     w.texter.failOptOutCheck = new Error('socket hang up');
     assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
     assert.equal(w.texter.sent.length, 1);
+  });
+
+  test('a customer who prefers texts gets installment reminders by SMS, naming the installment', async () => {
+    const agreed = startPaymentPlan(
+      newInvoice(),
+      'PLN.INV-2026-0001.1',
+      [
+        { dueDate: '2026-12-10', amountMinor: 62_500 },
+        { dueDate: '2027-01-10', amountMinor: 62_500 },
+      ],
+      new Date('2026-11-20T10:00:00Z'),
+      defaultHoldRules,
+    );
+    assert.equal(agreed.kind, 'ok');
+    if (agreed.kind !== 'ok') return;
+    const w = world(agreed.invoice, '2026-12-07T08:00:00Z');
+    w.customers.preferences.set('C-100', 'sms');
+    assert.equal(await sendReminder(w.send, INVOICE, 'plan.PLN.INV-2026-0001.1.1'), 'sent');
+    assert.deepEqual(w.mailer.sent, []);
+    assert.match(w.texter.sent[0]?.text ?? '', /625[.,]00 EUR/);
+    assert.match(w.texter.sent[0]?.text ?? '', /2026-12-10|10\.12\.2026|10\/12\/2026/);
   });
 
   test('an email with a usable address never asks the SMS opt-out list', async () => {

@@ -149,4 +149,9 @@ describe('reminder messages', () => {
     const text = renderText({ ...newInvoice(), paidMinor: 100_000 }, 'friendly', 'https://p/t');
     assert.equal(text, 'Reminder: invoice INV-2026-0001, 250.00 EUR due 2026-12-01. Pay: https://p/t');
   });
+
+  test('an installment by SMS shows what is due and when, not the whole balance', () => {
+    const text = renderText(newInvoice(), 'friendly', 'https://p/t', undefined, { amountMinor: 62_500, dueDate: '2027-01-10' });
+    assert.equal(text, 'Reminder: invoice INV-2026-0001, 625.00 EUR due 2027-01-10. Pay: https://p/t');
+  });
 });
