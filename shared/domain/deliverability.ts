@@ -93,19 +93,30 @@ export function applyFeedback(invoice: Invoice, feedback: EmailFeedback, now: Da
   if (seen) return null;
   const at = now.toISOString();
   const suppressed = suppressionReason(feedback) !== undefined;
+  // The step this message carried on this invoice: found by the provider's message id (for a
+  // combined message that is each invoice's own step), else a step whose send outcome was
+  // unknown (the response was lost): the provider's event now proves it left.
+  const byMessage = Object.entries(invoice.steps).find(([, record]) => record.messageId === feedback.messageId)?.[0];
+  const unconfirmed =
+    !byMessage && feedback.stepId && invoice.steps[feedback.stepId]?.state === 'unconfirmed' ? feedback.stepId : undefined;
+  const stepId = byMessage ?? unconfirmed ?? feedback.stepId;
   let next = withEvent(invoice, {
     at,
     type,
     messageId: feedback.messageId,
-    ...(feedback.stepId ? { stepId: feedback.stepId } : {}),
+    ...(stepId ? { stepId } : {}),
     to: feedback.recipients,
     occurredAt: feedback.occurredAt,
     ...(feedback.bounceType ? { bounceType: feedback.bounceType } : {}),
     ...(feedback.diagnostic ? { diagnostic: feedback.diagnostic.slice(0, MAX_DIAGNOSTIC) } : {}),
     ...(suppressed ? { addressSuppressed: true } : {}),
   });
-  const stepId = feedback.stepId;
-  const record = stepId ? invoice.steps[stepId] : undefined;
+  if (unconfirmed) {
+    const record = invoice.steps[unconfirmed];
+    next = setStep(next, unconfirmed, { ...record, state: 'sent', at: record?.at ?? at, messageId: feedback.messageId });
+    next = withEvent(next, { at, type: 'reminder.confirmed', stepId: unconfirmed, messageId: feedback.messageId });
+  }
+  const record = stepId ? next.steps[stepId] : undefined;
   const undelivered =
     feedback.kind === 'bounced' &&
     feedback.bounceType === 'permanent' &&
@@ -113,7 +124,7 @@ export function applyFeedback(invoice: Invoice, feedback: EmailFeedback, now: Da
     record?.state === 'sent' &&
     record.messageId === feedback.messageId &&
     !invoice.closedAt &&
-    isLatestContact(invoice, stepId);
+    isLatestContact(next, stepId);
   if (!undelivered || !stepId || !record) return { invoice: next, resend: false };
   // Not settled: the planner offers the step again, and the send picks a channel that still works.
   next = setStep(next, stepId, { state: 'failed', at, failures: 0, messageId: record.messageId, detail: 'email_bounced' });

@@ -137,6 +137,40 @@ describe('email feedback', () => {
     assert.equal(change?.invoice.timeline.at(-1)?.type, 'email.bounced');
   });
 
+  test("a combined message's bounce reopens each invoice's own step, found by the message id", () => {
+    const companion: Invoice = {
+      ...newInvoice({ invoiceId: 'INV-2' }),
+      steps: { 'post-3': { state: 'sent', at: '2026-11-30T08:00:00.000Z', messageId: 'combined' } },
+    };
+    const change = applyFeedback(companion, feedback({ messageId: 'combined', stepId: 'pre-3' }), new Date('2026-11-30T09:00:00Z'));
+    assert.equal(change?.resend, true);
+    assert.equal(change?.invoice.steps['post-3']?.state, 'failed');
+    assert.equal(change?.invoice.timeline.find((event) => event.type === 'email.bounced')?.stepId, 'post-3');
+  });
+
+  test('a delivery event for a step whose outcome was unknown confirms it was sent', () => {
+    const invoice: Invoice = {
+      ...newInvoice(),
+      steps: { 'pre-3': { state: 'unconfirmed', at: '2026-11-30T08:00:00.000Z', claimId: 'c-1' } },
+    };
+    const change = applyFeedback(
+      invoice,
+      feedback({ kind: 'delivered', bounceType: undefined, messageId: 'lost-response' }),
+      new Date('2026-11-30T08:00:05Z'),
+    );
+    assert.deepEqual(change?.invoice.steps['pre-3'], {
+      state: 'sent',
+      at: '2026-11-30T08:00:00.000Z',
+      claimId: 'c-1',
+      messageId: 'lost-response',
+    });
+    assert.deepEqual(
+      change?.invoice.timeline.slice(-2).map((event) => event.type),
+      ['email.delivered', 'reminder.confirmed'],
+    );
+    assert.equal(change?.resend, false);
+  });
+
   test('feedback for invoices that do not exist is ignored, not retried forever', async () => {
     const w = world();
     assert.equal(await recordEmailFeedback(w.feedback, feedback({ invoiceIds: ['INV-NOPE'] })), 'unknown_invoice');
