@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { DynamoCustomerLedger } from '#adapters/dynamo-customer-ledger.ts';
 import { DynamoCustomerStore } from '#adapters/dynamo-customer-store.ts';
 import { DynamoInvoiceStore } from '#adapters/dynamo-invoice-store.ts';
@@ -25,9 +22,9 @@ import {
 import { applyCreditNote, makePromise, openDispute, voidInvoice } from '#domain/holds.ts';
 import { type Invoice, recordPayment, withEvent } from '#domain/invoice.ts';
 import { defaultHoldRules, defaultPolicy, type Policy } from '#domain/policy.ts';
-import { ensureTables } from '#local/tables.ts';
 import { StaleWriteError } from '#ports/invoice-store.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
+import { testTable } from '../support/dynalite.ts';
 import { InMemoryCustomerStore, InMemoryInvoiceStore, SettableClock } from '../support/fakes.ts';
 import { customer, newInvoice } from '../support/invoices.ts';
 
@@ -466,8 +463,8 @@ describe('PUT body', () => {
 
 /** The DynamoDB adapter against dynalite, the local runtime's DynamoDB. */
 describe('DynamoCustomerStore on dynalite', () => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const tableName = 'dunwell-test';
+  const table = testTable();
+  const tableName = table.tableName;
   let documents: DynamoDBDocumentClient;
   let invoices: DynamoInvoiceStore;
   let store: DynamoCustomerStore;
@@ -476,13 +473,7 @@ describe('DynamoCustomerStore on dynalite', () => {
   const clock = new SettableClock('2026-11-05T10:00:00Z');
 
   before(async () => {
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await ensureTables(client, tableName, `${tableName}-local`);
+    const client = await table.start();
     const plain = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
     // Counts the BatchGetItem rounds and the ones that came back with keys unprocessed.
     documents = new Proxy(plain, {
@@ -501,7 +492,7 @@ describe('DynamoCustomerStore on dynalite', () => {
     invoices = new DynamoInvoiceStore(documents, tableName);
     store = new DynamoCustomerStore(documents, tableName, clock, { backoffMs: () => 1 });
   });
-  after(() => new Promise<void>((done) => server.close(() => done())));
+  after(() => table.stop());
 
   test('a profile is created once and replaced only at the version it was read at', async () => {
     const change = applyCustomerUpdate(undefined, 'C-1', { contacts, policyId: 'gentle' }, now);

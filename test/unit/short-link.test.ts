@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { DynamoShortLinkStore } from '#adapters/dynamo-short-links.ts';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
 import type { Invoice } from '#domain/invoice.ts';
@@ -12,7 +9,7 @@ import { parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
 import { defaultPolicy } from '#domain/policy.ts';
 import { smsSegments } from '#domain/reminder-message.ts';
 import { checkShortCode, mintShortLink, resolveShortLink, SHORT_CODE_LENGTH, type ShortLink } from '#domain/short-link.ts';
-import { ensureTables } from '#local/tables.ts';
+import { testTable } from '../support/dynalite.ts';
 import {
   FakeSecrets,
   InMemoryInvoiceStore,
@@ -235,23 +232,17 @@ describe('sendReminder: short links in SMS only', () => {
 
 /** The DynamoDB adapter against dynalite, the local runtime's DynamoDB. */
 describe('DynamoShortLinkStore on dynalite', () => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const tableName = 'dunwell-test';
+  const table = testTable();
+  const tableName = table.tableName;
   let documents: DynamoDBDocumentClient;
   let store: DynamoShortLinkStore;
 
   before(async () => {
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await ensureTables(client, tableName, `${tableName}-local`);
+    const client = await table.start();
     documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     store = new DynamoShortLinkStore(documents, tableName);
   });
-  after(() => new Promise<void>((done) => server.close(() => done())));
+  after(() => table.stop());
 
   test('a link is written once under SHORTLINK#<code>, with the table TTL a month past its expiry, and read back whole', async () => {
     const link = mintShortLink(keyring, 'INV-2026-0001', expiresAt);
