@@ -3,7 +3,14 @@ import { emailFeedbackOf, sesEmailEventSchema } from '#contracts/email-events.ts
 import { recordEmailFeedback } from '#domain/deliverability.ts';
 
 const app = composeFunction('email-feedback');
-const deps = { store: app.invoiceStore(), clock: app.clock, customers: app.customerStore(), events: app.events(), log: app.log };
+const deps = {
+  store: app.invoiceStore(),
+  clock: app.clock,
+  customers: app.customerStore(),
+  ledger: app.customerLedger(),
+  events: app.events(),
+  log: app.log,
+};
 
 /** SES delivery, bounce and complaint events (through EventBridge) → the invoice timeline. */
 export const handler = async (event: unknown) => {

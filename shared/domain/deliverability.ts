@@ -1,5 +1,6 @@
 import type { Clock } from '#ports/clock.ts';
 import type { CustomerDirectory } from '#ports/customer-directory.ts';
+import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
 import type { SuppressionReason } from './customers.ts';
@@ -31,6 +32,8 @@ export interface FeedbackDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
   readonly customers: Pick<CustomerDirectory, 'suppress'>;
+  /** The frequency cap's ledger: a message that reached nobody gives its place back. */
+  readonly ledger?: Pick<CustomerLedger, 'release'> | undefined;
   readonly events: DomainEvents;
   readonly log: Logger;
 }
@@ -67,25 +70,34 @@ export async function recordEmailFeedback(deps: FeedbackDeps, feedback: EmailFee
   }
   for (const invoice of invoices) {
     let resend = false;
+    let claimId: string | undefined;
     let updated: Invoice;
     try {
       updated = await mutateInvoice(deps.store, invoice.invoiceId, (current) => {
         const change = applyFeedback(current, feedback, deps.clock.now());
         resend = change?.resend ?? false;
+        claimId = change?.claimId;
         return change?.invoice ?? null;
       });
     } catch (error) {
       if (error instanceof InvoiceNotFoundError) continue;
       throw error;
     }
+    if (!resend) continue;
+    // It reached nobody, so it does not count towards the customer's cap (the ledger entry is the send's claim).
+    if (claimId) await deps.ledger?.release(updated.customer.customerId, claimId);
     // The execution is asleep until its next step: wake it to send the bounced reminder again.
-    if (resend) await signal(deps, 'invoice.changed', updated);
+    await signal(deps, 'invoice.changed', updated);
   }
   return 'recorded';
 }
 
 /** The invoice with the feedback on its timeline, or null when it is already there. */
-export function applyFeedback(invoice: Invoice, feedback: EmailFeedback, now: Date): { invoice: Invoice; resend: boolean } | null {
+export function applyFeedback(
+  invoice: Invoice,
+  feedback: EmailFeedback,
+  now: Date,
+): { invoice: Invoice; resend: boolean; claimId?: string | undefined } | null {
   const type = `email.${feedback.kind}`;
   const seen = invoice.timeline.some(
     (event) => event.type === type && event.messageId === feedback.messageId && event.bounceType === feedback.bounceType,
@@ -129,7 +141,7 @@ export function applyFeedback(invoice: Invoice, feedback: EmailFeedback, now: Da
   // Not settled: the planner offers the step again, and the send picks a channel that still works.
   next = setStep(next, stepId, { state: 'failed', at, failures: 0, messageId: record.messageId, detail: 'email_bounced' });
   next = withEvent(next, { at, type: 'reminder.undelivered', stepId, reason: 'email_bounced' });
-  return { invoice: next, resend: true };
+  return { invoice: next, resend: true, claimId: record.claimId };
 }
 
 /** True when no other reminder went out after this one (a later one already carries the message). */

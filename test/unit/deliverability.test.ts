@@ -32,7 +32,14 @@ function world(invoice: Invoice = newInvoice(), now: string = berlinSchedule['pr
   const events = new RecordingEvents();
   const log = new RecordingLog();
   const links = new SignedPayLinks(new FakeSecrets({ 'link-secret': linkSecret }), 'link-secret', 'https://pay.dunwell.example/');
+  const released: [string, string][] = [];
+  const ledger = {
+    release: async (customerId: string, entryId: string) => {
+      released.push([customerId, entryId]);
+    },
+  };
   return {
+    released,
     store,
     clock,
     mailer,
@@ -40,7 +47,7 @@ function world(invoice: Invoice = newInvoice(), now: string = berlinSchedule['pr
     customers,
     events,
     send: { store, clock, mailer, texter, links, log, customers },
-    feedback: { store, clock, customers, events, log },
+    feedback: { store, clock, customers, events, log, ledger },
   };
 }
 
@@ -60,7 +67,8 @@ describe('email feedback', () => {
     const w = world();
     assert.equal(await sendReminder(w.send, INVOICE, 'pre-3'), 'sent');
     const messageId = (await w.store.get(INVOICE))?.steps['pre-3']?.messageId;
-    assert.ok(messageId);
+    const sentClaim = (await w.store.get(INVOICE))?.steps['pre-3']?.claimId;
+    assert.ok(messageId && sentClaim);
 
     assert.equal(await recordEmailFeedback(w.feedback, feedback({ messageId })), 'recorded');
     const invoice = await w.store.get(INVOICE);
@@ -79,6 +87,7 @@ describe('email feedback', () => {
       w.events.published.map((event) => event.detailType),
       ['invoice.changed'],
     );
+    assert.deepEqual(w.released, [['C-100', sentClaim]], 'the bounced send gives its place under the cap back');
 
     // The step goes again, by SMS now: the address is suppressed.
     w.clock.set('2026-12-01T08:00:00Z');
