@@ -15,7 +15,17 @@ import { policyFor } from '#domain/policy.ts';
 import { resolveShortLink } from '#domain/short-link.ts';
 import { longDate } from '#domain/templates/format.ts';
 import { type PageWording, pageLang, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-wording.ts';
-import { type FieldError, invoicePage, type PageState, preferencesPage, printableInvoice, securityHeaders, shell } from './page.ts';
+import {
+  type FieldError,
+  type FormName,
+  invoicePage,
+  MAX_DISPUTE_NOTE,
+  type PageState,
+  preferencesPage,
+  printableInvoice,
+  securityHeaders,
+  shell,
+} from './page.ts';
 
 const app = composeFunction('pay-page');
 const store = app.invoiceStore();
@@ -130,8 +140,6 @@ async function readForm(
   return { resolved, fields: new URLSearchParams(raw) };
 }
 
-const MAX_DISPUTE_NOTE = 2000;
-
 const disputeForm = z.strictObject({
   formToken: z.string().min(1).max(200),
   reason: z.enum(disputeReasons, { message: 'choose one of the reasons' }),
@@ -195,6 +203,7 @@ function localizeIssues(error: z.ZodError, form: FormWording, w: PageWording, in
       errors.push({
         label: known ? (labels[field] ?? field) : field.slice(0, 40),
         message: known ? form.problem(field, w, invoice) : w.fieldErrors.unexpected,
+        field: known ? field : undefined,
       });
     }
   }
@@ -204,14 +213,14 @@ function localizeIssues(error: z.ZodError, form: FormWording, w: PageWording, in
 /**
  * A form post: same-origin only, the per-form token checked, fields validated; on success a
  * redirect back to the page (so a reload does not post again), on bad input the page again
- * with the errors named.
+ * with the errors named and what was typed still in that form (the page bounds and escapes it).
  */
 async function handleForm<S extends z.ZodType>(
   event: HttpEvent,
   schema: S,
   wording: FormWording,
   act: (invoice: Invoice, form: z.infer<S>) => Promise<HoldOutcome>,
-  done: 'dispute' | 'promise' | 'plan',
+  done: FormName,
 ): Promise<HttpResult> {
   const crossSite = refuseCrossSite(event);
   if (crossSite) return crossSite;
@@ -224,14 +233,22 @@ async function handleForm<S extends z.ZodType>(
   if (!checkFormToken(resolved.keys, resolved.token, String(fields.formToken ?? ''))) {
     return problemPage(403, customerReader(invoice), 'formExpired');
   }
+  const posted = { name: done, values: fields };
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== '')));
-  if (!parsed.success) return render(resolved, { errors: localizeIssues(parsed.error, wording, w, invoice) }, 400);
+  if (!parsed.success) return render(resolved, { errors: localizeIssues(parsed.error, wording, w, invoice), posted }, 400);
   const outcome = await act(invoice, parsed.data);
   if (outcome.kind === 'invalid') {
-    const label = wording.labels(w)[outcome.path] ?? '';
-    return render(resolved, { errors: [{ label, message: domainProblem(outcome.path, outcome.message, w, invoice, wording) }] }, 400);
+    const label = wording.labels(w)[outcome.path];
+    const message = domainProblem(outcome.path, outcome.message, w, invoice, wording);
+    return render(
+      resolved,
+      { errors: [{ label: label ?? '', message, field: label === undefined ? undefined : outcome.path }], posted },
+      400,
+    );
   }
-  if (outcome.kind === 'conflict') return render(resolved, { errors: [{ label: '', message: w.fieldErrors.notPossible }] }, 409);
+  if (outcome.kind === 'conflict') {
+    return render(resolved, { errors: [{ label: '', message: w.fieldErrors.notPossible }], posted }, 409);
+  }
   return { statusCode: 303, headers: { ...securityHeaders, location: `/pay/${resolved.token}?done=${done}` }, body: '' };
 }
 

@@ -27,6 +27,9 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;bo
 .amount{font-size:1.6rem;font-weight:700}
 .notice{padding:.75rem;border:2px solid #1a5e20;background:#eef7ee}
 .error{padding:.75rem;border:2px solid #8a1010;background:#fbeaea}
+.error:focus{outline:3px solid #f5a623;outline-offset:2px}.error a{color:#8a1010;font-weight:600}
+.field-error{margin:.25rem 0 0;color:#8a1010;font-weight:600}
+[aria-invalid=true]{border:2px solid #8a1010}
 label{display:block;margin-top:.75rem;font-weight:600}
 input,select,textarea,button{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;margin-top:.25rem}
 button{background:#0b4f8a;color:#fff;border:0;border-radius:4px;margin-top:1rem;cursor:pointer}
@@ -55,15 +58,96 @@ export function shell(title: string, body: string, lang = 'en'): string {
   return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${styles}</style></head><body><main>${body}</main></body></html>`;
 }
 
-/** A field error as the customer reads it: the field's label (empty for the form as a whole) and what is wrong. */
+/**
+ * A field error as the customer reads it: the field's label (empty for the form as a whole) and
+ * what is wrong; `field` names the posted field it belongs to, so the page can tie the two together.
+ */
 export interface FieldError {
   readonly label: string;
   readonly message: string;
+  readonly field?: string | undefined;
+}
+
+/** The page's own forms (each posts to `<path>/<form action>`). */
+export type FormName = 'dispute' | 'promise' | 'plan';
+
+/** The form a customer posted and what they typed into it, to show again beside the errors. */
+export interface PostedForm {
+  readonly name: FormName;
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export interface PageState {
   readonly done?: 'dispute' | 'promise' | 'plan' | 'paid' | 'cancelled' | undefined;
   readonly errors?: readonly FieldError[] | undefined;
+  readonly posted?: PostedForm | undefined;
+}
+
+export const MAX_DISPUTE_NOTE = 2000;
+
+/**
+ * What a customer types into each form: the element that holds the field and the most
+ * characters the page ever echoes back (the field's own limit; nothing longer is redisplayed).
+ */
+const formFields: Readonly<Record<FormName, Readonly<Record<string, { readonly id: string; readonly max: number }>>>> = {
+  dispute: { reason: { id: 'reason', max: 40 }, note: { id: 'note', max: MAX_DISPUTE_NOTE } },
+  promise: { promisedDate: { id: 'promisedDate', max: 'YYYY-MM-DD'.length } },
+  plan: {
+    installments: { id: 'installments', max: String(MAX_REQUESTED_INSTALLMENTS).length },
+    note: { id: 'planNote', max: MAX_PLAN_REQUEST_NOTE },
+  },
+};
+
+/** At most `max` UTF-16 units (the unit of `maxlength`), never half a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** One form as the page draws it again: the values typed into it and its errors tied to their fields. */
+interface FormView {
+  /** What was typed into the field, bounded, not yet escaped ('' for a form that was not posted). */
+  readonly value: (field: string) => string;
+  /** ` aria-invalid="true" aria-describedby="…"` on an invalid field, '' otherwise. */
+  readonly invalid: (field: string) => string;
+  /** The error text an invalid field's `aria-describedby` points at, placed between its label and the field. */
+  readonly error: (field: string) => string;
+}
+
+function formView(name: FormName, state: PageState): FormView {
+  const fields = formFields[name];
+  const posted = state.posted?.name === name ? state.posted : undefined;
+  const errorOf = (field: string) => (posted ? state.errors?.find((error) => error.field === field) : undefined);
+  const errorId = (field: string) => `${fields[field]?.id ?? field}-error`;
+  return {
+    value: (field) => {
+      const spec = fields[field];
+      const typed = posted && spec && Object.hasOwn(posted.values, field) ? posted.values[field] : undefined;
+      return typed && spec ? clip(typed, spec.max) : '';
+    },
+    invalid: (field) => (errorOf(field) ? ` aria-invalid="true" aria-describedby="${escapeHtml(errorId(field))}"` : ''),
+    error: (field) => {
+      const error = errorOf(field);
+      return error ? `<p class="field-error" id="${escapeHtml(errorId(field))}">${escapeHtml(error.message)}</p>\n` : '';
+    },
+  };
+}
+
+/**
+ * The error summary at the top of the page, focused when the page loads so it is read first;
+ * each error of a field on the page links to that field.
+ */
+function errorSummary(w: PageWording, state: PageState, shown: ReadonlySet<FormName>): string {
+  const errors = state.errors ?? [];
+  if (errors.length === 0) return '';
+  const posted = state.posted && shown.has(state.posted.name) ? formFields[state.posted.name] : undefined;
+  const items = errors.map((error) => {
+    const text = `${error.label ? `${escapeHtml(error.label)}: ` : ''}${escapeHtml(error.message)}`;
+    const target = error.field && posted && Object.hasOwn(posted, error.field) ? posted[error.field] : undefined;
+    return `<li>${target ? `<a href="#${escapeHtml(target.id)}">${text}</a>` : text}</li>`;
+  });
+  return `<div class="error" role="alert" tabindex="-1" autofocus><p>${escapeHtml(w.errorsHeading)}</p><ul>${items.join('')}</ul></div>`;
 }
 
 /** A link to the creditor's contact: mailto for an address, the page itself for a URL, tel otherwise. */
@@ -102,13 +186,9 @@ export function invoicePage(
   parts.push(`<h1>${escapeHtml(w.invoiceTitle(invoice.invoiceId))}</h1>`);
   parts.push(`<p>${escapeHtml(w.forCustomer(invoice.customer.name))}</p>`);
   if (state.done) parts.push(`<p class="notice" role="status">${escapeHtml(w.done[state.done])}</p>`);
-  if (state.errors && state.errors.length > 0) {
-    parts.push(
-      `<div class="error" role="alert"><p>${escapeHtml(w.errorsHeading)}</p><ul>${state.errors
-        .map((error) => `<li>${error.label ? `${escapeHtml(error.label)}: ` : ''}${escapeHtml(error.message)}</li>`)
-        .join('')}</ul></div>`,
-    );
-  }
+  const shown = new Set<FormName>(settled ? [] : ['dispute', 'promise', ...(planOpen(invoice) ? (['plan'] as const) : [])]);
+  const summary = errorSummary(w, state, shown);
+  if (summary) parts.push(summary);
   if (settled) {
     const label = invoice.status === 'paid' ? w.settled.paid : invoice.status === 'void' ? w.settled.void : w.settled.closed;
     parts.push(`<p class="notice" role="status">${escapeHtml(label)}</p>`);
@@ -135,42 +215,52 @@ export function invoicePage(
   }
   parts.push(`<p><a href="${escapeHtml(path)}/invoice">${escapeHtml(w.print.link)}</a></p>`);
   if (!settled) {
+    const dispute = formView('dispute', state);
+    const chosen = dispute.value('reason');
+    const promise = formView('promise', state);
+    // A textarea's content starts after one newline the parser drops, so a note that begins with one keeps it.
     parts.push(`<h2 id="dispute">${escapeHtml(w.dispute.heading)}</h2>
 <form method="post" action="${escapeHtml(path)}/dispute">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
 <label for="reason">${escapeHtml(w.dispute.reason)}</label>
-<select id="reason" name="reason" required>${disputeReasons.map((reason) => `<option value="${reason}">${escapeHtml(w.dispute.reasons[reason])}</option>`).join('')}</select>
+${dispute.error('reason')}<select id="reason" name="reason" required${dispute.invalid('reason')}>${disputeReasons.map((reason) => `<option value="${reason}"${reason === chosen ? ' selected' : ''}>${escapeHtml(w.dispute.reasons[reason])}</option>`).join('')}</select>
 <label for="note">${escapeHtml(w.dispute.note)}</label>
-<textarea id="note" name="note" rows="3" maxlength="2000"></textarea>
+${dispute.error('note')}<textarea id="note" name="note" rows="3" maxlength="${MAX_DISPUTE_NOTE}"${dispute.invalid('note')}>
+${escapeHtml(dispute.value('note'))}</textarea>
 <button type="submit">${escapeHtml(w.dispute.submit)}</button>
 </form>
 <h2 id="promise">${escapeHtml(w.promise.heading)}</h2>
 <form method="post" action="${escapeHtml(path)}/promise">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
 <label for="promisedDate">${escapeHtml(w.promise.date)}</label>
-<input id="promisedDate" name="promisedDate" type="date" min="${escapeHtml(today)}" max="${escapeHtml(maxPromiseDate)}" required>
+${promise.error('promisedDate')}<input id="promisedDate" name="promisedDate" type="date" min="${escapeHtml(today)}" max="${escapeHtml(maxPromiseDate)}" value="${escapeHtml(promise.value('promisedDate'))}" required${promise.invalid('promisedDate')}>
 <button type="submit">${escapeHtml(w.promise.submit)}</button>
 </form>`);
-    parts.push(planSection(invoice, path, formToken, w));
+    parts.push(planSection(invoice, path, formToken, w, formView('plan', state)));
   }
   parts.push(contactLine(w, creditor));
   return shell(w.invoiceTitle(invoice.invoiceId), parts.join('\n'), pageLang(locale));
 }
 
+const planAgreed = (invoice: Invoice) => activeHolds(invoice).some((hold) => hold.reason === 'payment_plan');
+
+/** Whether the page offers the plan form (not while a plan is agreed or a request is pending). */
+const planOpen = (invoice: Invoice) => !planAgreed(invoice) && !pendingPlanRequest(invoice);
+
 /** Ask for a payment plan: the form, or why there is none (a request pending, a plan agreed). */
-function planSection(invoice: Invoice, path: string, formToken: string, w: PageWording): string {
+function planSection(invoice: Invoice, path: string, formToken: string, w: PageWording, plan: FormView): string {
   const heading = `<h2 id="plan">${escapeHtml(w.plan.heading)}</h2>`;
-  if (activeHolds(invoice).some((hold) => hold.reason === 'payment_plan'))
-    return `${heading}\n<p class="notice">${escapeHtml(w.plan.agreed)}</p>`;
+  if (planAgreed(invoice)) return `${heading}\n<p class="notice">${escapeHtml(w.plan.agreed)}</p>`;
   if (pendingPlanRequest(invoice)) return `${heading}\n<p class="notice">${escapeHtml(w.plan.pending)}</p>`;
   return `${heading}
 <p>${escapeHtml(w.plan.intro)}</p>
 <form method="post" action="${escapeHtml(path)}/plan-request">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
 <label for="installments">${escapeHtml(w.plan.installments)}</label>
-<input id="installments" name="installments" type="number" inputmode="numeric" min="${MIN_REQUESTED_INSTALLMENTS}" max="${MAX_REQUESTED_INSTALLMENTS}" step="1" required>
+${plan.error('installments')}<input id="installments" name="installments" type="number" inputmode="numeric" min="${MIN_REQUESTED_INSTALLMENTS}" max="${MAX_REQUESTED_INSTALLMENTS}" step="1" value="${escapeHtml(plan.value('installments'))}" required${plan.invalid('installments')}>
 <label for="planNote">${escapeHtml(w.plan.note)}</label>
-<textarea id="planNote" name="note" rows="3" maxlength="${MAX_PLAN_REQUEST_NOTE}"></textarea>
+${plan.error('note')}<textarea id="planNote" name="note" rows="3" maxlength="${MAX_PLAN_REQUEST_NOTE}"${plan.invalid('note')}>
+${escapeHtml(plan.value('note'))}</textarea>
 <button type="submit">${escapeHtml(w.plan.submit)}</button>
 </form>`;
 }

@@ -358,12 +358,17 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     }
     return next === current ? null : next;
   });
+  return { ...(await planForCustomer(deps, invoice)), version: invoice.version };
+}
+
+/** The planner's answer with what it weighs besides the invoice: the customer's cap and channels. */
+async function planForCustomer(deps: Omit<PlanDeps, 'store'>, invoice: Invoice): Promise<PlannedAction> {
   const customerId = invoice.customer.customerId;
   const [{ sends }, reachability] = await Promise.all([
     recentSends(deps.ledger, customerId),
     deps.customers ? deps.customers.reachability(customerId) : undefined,
   ]);
-  return { ...planNextAction(invoice, policyFor(invoice), deps.clock.now(), sends, reachability), version: invoice.version };
+  return planNextAction(invoice, policyFor(invoice), deps.clock.now(), sends, reachability);
 }
 
 export interface PayLinks {
@@ -771,6 +776,9 @@ export interface TimerDeps {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly workflow: Workflow;
+  /** As for planInvoice: the re-check must plan with the same inputs, or it sees a change that is not there. */
+  readonly ledger?: CustomerLedger | undefined;
+  readonly customers?: Pick<CustomerDirectory, 'reachability'> | undefined;
 }
 
 /**
@@ -807,7 +815,7 @@ export async function armTimer(deps: TimerDeps, request: ArmRequest): Promise<'a
   if (previousTimer) await deps.timers.cancel(previousTimer);
   const changedSincePlan = request.planVersion !== undefined && invoice.version !== request.planVersion + 1;
   if (changedSincePlan) {
-    const action = planNextAction(invoice, policyFor(invoice), deps.clock.now());
+    const action = await planForCustomer(deps, invoice);
     const stillSleeping = action.type === 'sleep' && action.until === request.until;
     if (!stillSleeping) {
       await deps.workflow.resume(request.taskToken, { reason: 'changed_while_planning' });

@@ -16,8 +16,10 @@ import {
 } from '#domain/lifecycle.ts';
 import { parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
 import { MAX_STEP_FAILURES } from '#domain/planner.ts';
+import { defaultPolicy } from '#domain/policy.ts';
 import { MailRejectedError } from '#ports/mailer.ts';
 import {
+  FakeCustomerDirectory,
   FakeSecrets,
   FakeTimers,
   FakeWorkflow,
@@ -422,6 +424,23 @@ describe('armTimer, wake and signalInvoice', () => {
     assert.equal(outcome, 'armed');
     assert.equal(w.workflow.resumed.length, 0);
     assert.equal(w.timers.armed.size, 1);
+  });
+
+  test("the re-check plans with the customer's channels, as Plan did: a text-preferring customer's sleep stays armed", async () => {
+    const w = world(newInvoice(), '2026-11-01T10:00:00Z');
+    const customers = new FakeCustomerDirectory();
+    customers.preferences.set('C-100', 'sms');
+    const policy = { ...defaultPolicy, tiers: [defaultPolicy.tiers[0]!] };
+    const early = { ...policy, sendRules: { ...policy.sendRules, businessHours: { ...policy.sendRules.businessHours, start: '07:00' } } };
+    w.store.seed({ ...w.store.current(INVOICE), policySnapshot: early });
+    // As a text, pre-3 waits for 08:00 Berlin (07:00Z), not the 07:00 business start.
+    const until = '2026-11-30T07:00:00.000Z';
+    const planVersion = w.store.current(INVOICE).version;
+    const current = w.store.current(INVOICE);
+    w.store.seed({ ...current, customer: { ...current.customer, name: 'Acme AG' }, version: planVersion + 1 });
+    const request = { invoiceId: INVOICE, until, taskToken: 'token-1', planVersion };
+    assert.equal(await armTimer({ ...w.timer, customers }, request), 'armed');
+    assert.equal(w.workflow.resumed.length, 0);
   });
 
   test('the timer firing resumes the parked execution', async () => {
