@@ -1,8 +1,8 @@
 import { composeFunction } from '#adapters/compose.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
 import { idSchema } from '#contracts/api.ts';
-import { customerRequestSchemaFor, customerView, toCustomerUpdate } from '#contracts/customer-api.ts';
-import { describeCustomer, putCustomer } from '#domain/customers.ts';
+import { customerRequestSchemaFor, customerView, suppressionReleaseSchema, toCustomerUpdate } from '#contracts/customer-api.ts';
+import { describeCustomer, liftSuppression, putCustomer } from '#domain/customers.ts';
 
 const app = composeFunction('customers-api');
 const deps = { customers: app.customerStore(), policies: app.policyStore(), clock: app.clock };
@@ -27,7 +27,25 @@ async function get(event: HttpEvent) {
   return json(200, customerView(standing));
 }
 
+/**
+ * Uses a suppressed address again (the mailbox works again, the customer texted START). SES keeps
+ * its own account-level suppression list too: remove the address there as well (README).
+ */
+async function releaseSuppression(event: HttpEvent) {
+  const customerId = pathParameter(event, 'customerId', idSchema);
+  const request = parseBody(event, suppressionReleaseSchema);
+  const outcome = await liftSuppression(deps.customers, customerId, request.channel, request.address, deps.clock.now());
+  if (outcome.kind === 'none') {
+    const what = request.address ? `${request.channel} address ${request.address}` : `${request.channel} address`;
+    throw problems.notFound(`Customer ${customerId} has no suppressed ${what}`);
+  }
+  const standing = await describeCustomer(deps, customerId);
+  if (!standing) throw new Error(`customer ${customerId} vanished after it was stored`);
+  return json(200, { lifted: outcome.lifted, customer: customerView(standing) });
+}
+
 export const handler = httpHandler({
   'PUT /v1/customers/{customerId}': put,
   'GET /v1/customers/{customerId}': get,
+  'POST /v1/customers/{customerId}/suppressions/release': releaseSuppression,
 });

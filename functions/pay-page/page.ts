@@ -105,6 +105,8 @@ function clip(text: string, max: number): string {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
+const valueAttribute = (value: string) => (value ? ` value="${escapeHtml(value)}"` : '');
+
 /** One form as the page draws it again: the values typed into it and its errors tied to their fields. */
 interface FormView {
   /** What was typed into the field, bounded, not yet escaped ('' for a form that was not posted). */
@@ -233,7 +235,7 @@ ${escapeHtml(dispute.value('note'))}</textarea>
 <form method="post" action="${escapeHtml(path)}/promise">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
 <label for="promisedDate">${escapeHtml(w.promise.date)}</label>
-${promise.error('promisedDate')}<input id="promisedDate" name="promisedDate" type="date" min="${escapeHtml(today)}" max="${escapeHtml(maxPromiseDate)}" value="${escapeHtml(promise.value('promisedDate'))}" required${promise.invalid('promisedDate')}>
+${promise.error('promisedDate')}<input id="promisedDate" name="promisedDate" type="date" min="${escapeHtml(today)}" max="${escapeHtml(maxPromiseDate)}"${valueAttribute(promise.value('promisedDate'))} required${promise.invalid('promisedDate')}>
 <button type="submit">${escapeHtml(w.promise.submit)}</button>
 </form>`);
     parts.push(planSection(invoice, path, formToken, w, formView('plan', state)));
@@ -257,7 +259,7 @@ function planSection(invoice: Invoice, path: string, formToken: string, w: PageW
 <form method="post" action="${escapeHtml(path)}/plan-request">
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
 <label for="installments">${escapeHtml(w.plan.installments)}</label>
-${plan.error('installments')}<input id="installments" name="installments" type="number" inputmode="numeric" min="${MIN_REQUESTED_INSTALLMENTS}" max="${MAX_REQUESTED_INSTALLMENTS}" step="1" value="${escapeHtml(plan.value('installments'))}" required${plan.invalid('installments')}>
+${plan.error('installments')}<input id="installments" name="installments" type="number" inputmode="numeric" min="${MIN_REQUESTED_INSTALLMENTS}" max="${MAX_REQUESTED_INSTALLMENTS}" step="1"${valueAttribute(plan.value('installments'))} required${plan.invalid('installments')}>
 <label for="planNote">${escapeHtml(w.plan.note)}</label>
 ${plan.error('note')}<textarea id="planNote" name="note" rows="3" maxlength="${MAX_PLAN_REQUEST_NOTE}"${plan.invalid('note')}>
 ${escapeHtml(plan.value('note'))}</textarea>

@@ -30,6 +30,13 @@ function withChannelAddress<S extends typeof customerFields>(schema: S) {
   });
 }
 
+/** `POST /v1/customers/{customerId}/suppressions/release`: which suppressed address to use again. */
+export const suppressionReleaseSchema = z.strictObject({
+  channel: z.enum(['email', 'sms'], { message: 'must be email or sms' }),
+  /** Omitted: every suppressed address of the channel. */
+  address: z.string().min(1).max(320).optional(),
+});
+
 export const customerRequestSchema = withChannelAddress(customerFields);
 export type CustomerRequest = z.infer<typeof customerRequestSchema>;
 

@@ -62,6 +62,12 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/policies', function: 'policies-api', scopes: [Scope.policiesRead] },
   { method: 'PUT', path: '/v1/customers/{customerId}', function: 'customers-api', scopes: [Scope.invoicesWrite] },
   { method: 'GET', path: '/v1/customers/{customerId}', function: 'customers-api', scopes: [Scope.invoicesRead] },
+  {
+    method: 'POST',
+    path: '/v1/customers/{customerId}/suppressions/release',
+    function: 'customers-api',
+    scopes: [Scope.invoicesWrite],
+  },
   { method: 'GET', path: '/v1/openapi.json', function: 'invoices-api', scopes: null },
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
   /** The short link in SMS: a redirect to `/pay/{token}`. */

@@ -495,6 +495,32 @@ export async function suppressAddress(customers: CustomerStore, invoice: Invoice
   return added;
 }
 
+/**
+ * Finance lifts a suppression (the mailbox works again, the customer texted START): the address
+ * is used again from the next message on. `address` omitted: every suppression of the channel.
+ * Unknown customer or nothing to lift: 'none'.
+ */
+export async function liftSuppression(
+  customers: CustomerStore,
+  customerId: string,
+  channel: 'email' | 'sms',
+  address: string | undefined,
+  now: Date,
+): Promise<{ kind: 'lifted'; lifted: Suppression[] } | { kind: 'none' }> {
+  let lifted: Suppression[] = [];
+  await mutateProfile(customers, customerId, (existing) => {
+    const suppressions = existing?.suppressions ?? [];
+    const matches = (entry: Suppression) =>
+      entry.channel === channel && (address === undefined || suppressionOf({ suppressions: [entry] }, channel, address) !== undefined);
+    lifted = suppressions.filter(matches);
+    if (!existing || lifted.length === 0) return null;
+    const kept = suppressions.filter((entry) => !matches(entry));
+    const { suppressions: _all, ...rest } = existing;
+    return { ...rest, ...(kept.length > 0 ? { suppressions: kept } : {}), updatedAt: now.toISOString() };
+  });
+  return lifted.length > 0 ? { kind: 'lifted', lifted } : { kind: 'none' };
+}
+
 function newProfileFrom(invoice: Invoice, at: string): CustomerProfile {
   return {
     customerId: invoice.customer.customerId,

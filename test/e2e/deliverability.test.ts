@@ -220,6 +220,34 @@ describe('deliverability: bounces, complaints and SMS opt-outs', () => {
     assert.deepEqual(await sends('INV-PREF-1'), ['sms:pre-3', 'sms:post-3', 'email:post-14']);
   });
 
+  test('finance can lift a suppression: the address is used again, and a bad request is refused by name', async () => {
+    await server.api(
+      'POST',
+      '/v1/invoices',
+      invoiceBody({ invoiceId: 'INV-LIFT-1', customer: customer('C-LIFT', { email: 'ap@lift.example', phone: '+4915100000006' }) }),
+    );
+    await server.advance({ to: '2026-11-30T12:00:00Z' });
+    const [first] = await server.outbox('INV-LIFT-1');
+    assert.ok(first);
+    await server.local('POST', '/_local/ses/feedback', { messageId: first.messageId, type: 'complaint' });
+    assert.equal((await server.api('GET', '/v1/customers/C-LIFT')).body.suppressions.length, 1);
+
+    const bad = await server.api('POST', '/v1/customers/C-LIFT/suppressions/release', { channel: 'fax' });
+    assert.deepEqual([bad.status, bad.body.errors.map((error: { path: string }) => error.path)], [400, ['channel']]);
+    const none = await server.api('POST', '/v1/customers/C-LIFT/suppressions/release', { channel: 'sms' });
+    assert.equal(none.status, 404);
+
+    const lifted = await server.api('POST', '/v1/customers/C-LIFT/suppressions/release', { channel: 'email', address: 'AP@lift.example' });
+    assert.equal(lifted.status, 200);
+    assert.deepEqual(
+      lifted.body.lifted.map((entry: { address: string; reason: string }) => [entry.address, entry.reason]),
+      [['ap@lift.example', 'complaint']],
+    );
+    assert.deepEqual(lifted.body.customer.suppressions, []);
+    await server.advance({ to: '2026-12-05T00:00:00Z' });
+    assert.deepEqual(await sends('INV-LIFT-1'), ['email:pre-3', 'email:post-3']);
+  });
+
   test('the local controls refuse bad input by name', async () => {
     const unknown = await server.local('POST', '/_local/ses/feedback', { messageId: 'no-such-message', type: 'bounce' });
     assert.equal(unknown.status, 404);

@@ -73,10 +73,16 @@ describe('hosted page', () => {
     const html = await (await fetch(link)).text();
     const past = await post(`${link}/promise`, { formToken: formTokenOf(html), promisedDate: '2026-11-01' });
     assert.equal(past.status, 400);
-    assert.match(await past.text(), /<li>Ich bezahle bis zum: Das Datum darf nicht in der Vergangenheit liegen\.<\/li>/);
+    assert.match(
+      await past.text(),
+      /<li><a href="#promisedDate">Ich bezahle bis zum: Das Datum darf nicht in der Vergangenheit liegen\.<\/a><\/li>/,
+    );
     const late = await post(`${link}/promise`, { formToken: formTokenOf(html), promisedDate: '2027-03-01' });
     assert.equal(late.status, 400);
-    assert.match(await late.text(), /<li>Ich bezahle bis zum: Bitte wählen Sie ein Datum bis spätestens 30\. Dezember 2026\.<\/li>/);
+    assert.match(
+      await late.text(),
+      /<li><a href="#promisedDate">Ich bezahle bis zum: Bitte wählen Sie ein Datum bis spätestens 30\. Dezember 2026\.<\/a><\/li>/,
+    );
     const response = await post(`${link}/promise`, { formToken: formTokenOf(html), promisedDate: '2026-12-10' });
     assert.equal(response.status, 303);
     const invoice = await server.api('GET', '/v1/invoices/INV-WEB-1');
@@ -95,10 +101,16 @@ describe('hosted page', () => {
     assert.equal((await post(`${link}/dispute`, { formToken: token, reason: 'pricing', note: 'x'.repeat(20_000) })).status, 413);
     const badReason = await post(`${link}/dispute`, { formToken: token, reason: 'because' });
     assert.equal(badReason.status, 400);
-    assert.match(await badReason.text(), /<li>Grund: Bitte wählen Sie einen der Gründe\.<\/li>/, 'field errors in the customer’s language');
+    assert.match(
+      await badReason.text(),
+      /<li><a href="#reason">Grund: Bitte wählen Sie einen der Gründe\.<\/a><\/li>/,
+      'field errors in the customer’s language',
+    );
     const extra = await post(`${link}/dispute`, { formToken: token, reason: 'pricing', admin: '<i>1' });
     assert.equal(extra.status, 400);
-    assert.match(await extra.text(), /<li>admin: Dieses Feld ist nicht vorgesehen\.<\/li>/);
+    const extraHtml = await extra.text();
+    assert.match(extraHtml, /<li>admin: Dieses Feld ist nicht vorgesehen\.<\/li>/, 'a field the page does not have: no link');
+    assert.doesNotMatch(extraHtml, /aria-invalid/);
     const json = await fetch(`${link}/dispute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(json.status, 415);
     const tampered = link.replace(/.$/, (char) => (char === 'A' ? 'B' : 'A'));
@@ -270,7 +282,7 @@ describe('hosted page', () => {
       assert.equal(refused.status, 400, installments);
       assert.match(
         await refused.text(),
-        new RegExp(`<li>${label}: Bitte geben Sie eine ganze Zahl von 2 bis 12 ein\\.</li>`),
+        new RegExp(`<li><a href="#installments">${label}: Bitte geben Sie eine ganze Zahl von 2 bis 12 ein\\.</a></li>`),
         installments,
       );
     }
@@ -278,7 +290,7 @@ describe('hosted page', () => {
     assert.equal(longNote.status, 400);
     assert.match(
       await longNote.text(),
-      /<li>Möchten Sie uns noch etwas mitteilen\? \(optional\): Bitte verwenden Sie höchstens 500 Zeichen\.<\/li>/,
+      /<li><a href="#planNote">Möchten Sie uns noch etwas mitteilen\? \(optional\): Bitte verwenden Sie höchstens 500 Zeichen\.<\/a><\/li>/,
     );
     const extra = await post(`${link}/plan-request`, { formToken: token, installments: '3', '<b>x</b>': '1' });
     assert.equal(extra.status, 400);
@@ -303,6 +315,109 @@ describe('hosted page', () => {
       assert.deepEqual(invoice.holds, [], `${id}: nothing was accepted`);
       assert.deepEqual((await server.api('GET', `/v1/tasks?status=open&invoiceId=${id}`)).body, []);
     }
+  });
+
+  test('a form that comes back with errors keeps what was typed, escaped and bounded, each error tied to its field', async () => {
+    const link = await linkFromReminder();
+    const token = formTokenOf(await (await fetch(link)).text());
+    /** The element with this id, as the page wrote it (textareas with their text). */
+    const element = (html: string, id: string) =>
+      new RegExp(`<(?:input|select|textarea) id="${id}"[^>]*>(?:[^<]*</textarea>|(?:<option[^>]*>[^<]*</option>)*</select>)?`).exec(
+        html,
+      )?.[0] ?? '';
+
+    // A dispute with an invalid reason: the note comes back escaped inside its textarea.
+    const note = '<script>alert(1)</script> & "quotes"';
+    for (const reason of [{ reason: 'because' }, {}]) {
+      const refused = await post(`${link}/dispute`, { formToken: token, ...reason, note });
+      assert.equal(refused.status, 400);
+      const html = await refused.text();
+      assert.match(html, /<li><a href="#reason">Grund: Bitte wählen Sie einen der Gründe\.<\/a><\/li>/);
+      assert.match(html, /<div class="error" role="alert" tabindex="-1" autofocus>/, 'the summary is focused first');
+      assert.match(
+        html,
+        /<label for="reason">Grund<\/label>\n<p class="field-error" id="reason-error">Bitte wählen Sie einen der Gründe\.<\/p>\n<select /,
+      );
+      assert.match(
+        element(html, 'reason'),
+        /^<select id="reason" name="reason" required aria-invalid="true" aria-describedby="reason-error">/,
+      );
+      assert.doesNotMatch(element(html, 'reason'), /selected/, 'no reason the page does not offer');
+      assert.equal(
+        element(html, 'note'),
+        '<textarea id="note" name="note" rows="3" maxlength="2000">\n&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;</textarea>',
+      );
+      assert.doesNotMatch(html, /<script|alert\(1\)<\//);
+      assert.equal(
+        element(html, 'planNote'),
+        '<textarea id="planNote" name="note" rows="3" maxlength="500">\n</textarea>',
+        'only the posted form',
+      );
+      assert.doesNotMatch(html, /id="(?:installments|promisedDate)"[^>]* value=/);
+    }
+
+    // A note over its limit: the chosen reason stays selected, the note comes back cut to its 2000 characters.
+    const tooLong = await post(`${link}/dispute`, { formToken: token, reason: 'short_delivery', note: `${'y'.repeat(2000)}TAIL` });
+    assert.equal(tooLong.status, 400);
+    const tooLongHtml = await tooLong.text();
+    assert.match(element(tooLongHtml, 'reason'), /<option value="short_delivery" selected>/);
+    assert.equal((element(tooLongHtml, 'reason').match(/ selected/g) ?? []).length, 1);
+    assert.doesNotMatch(element(tooLongHtml, 'reason'), /aria-invalid/);
+    assert.match(element(tooLongHtml, 'note'), /aria-invalid="true" aria-describedby="note-error">\ny{2000}<\/textarea>$/);
+    assert.match(
+      tooLongHtml,
+      /<p class="field-error" id="note-error">Bitte verwenden Sie höchstens 2000 Zeichen\.<\/p>\n<textarea id="note"/,
+    );
+
+    // A plan request with 13 installments: the count is refused, both fields keep what was typed.
+    const plan = await post(`${link}/plan-request`, { formToken: token, installments: '13', note: 'Quarter end, <b>bitte</b>' });
+    assert.equal(plan.status, 400);
+    const planHtml = await plan.text();
+    assert.match(
+      planHtml,
+      /<li><a href="#installments">Anzahl der Monatsraten \(2 bis 12\): Bitte geben Sie eine ganze Zahl von 2 bis 12 ein\.<\/a><\/li>/,
+    );
+    assert.match(
+      element(planHtml, 'installments'),
+      /^<input id="installments" [^>]*value="13" required aria-invalid="true" aria-describedby="installments-error">$/,
+    );
+    assert.match(
+      planHtml,
+      /<p class="field-error" id="installments-error">Bitte geben Sie eine ganze Zahl von 2 bis 12 ein\.<\/p>\n<input id="installments"/,
+    );
+    assert.equal(
+      element(planHtml, 'planNote'),
+      '<textarea id="planNote" name="note" rows="3" maxlength="500">\nQuarter end, &lt;b&gt;bitte&lt;/b&gt;</textarea>',
+    );
+    assert.equal(
+      element(planHtml, 'note'),
+      '<textarea id="note" name="note" rows="3" maxlength="2000">\n</textarea>',
+      'the dispute note stays empty',
+    );
+    // Attribute values are escaped and cut to the field's length; a note is never cut inside a character.
+    const hostile = await post(`${link}/plan-request`, { formToken: token, installments: '"><script>', note: `${'z'.repeat(499)}😀` });
+    assert.equal(hostile.status, 400);
+    const hostileHtml = await hostile.text();
+    assert.match(element(hostileHtml, 'installments'), / value="&quot;&gt;" required aria-invalid="true"/);
+    assert.match(element(hostileHtml, 'planNote'), /aria-describedby="planNote-error">\nz{499}<\/textarea>$/);
+    assert.doesNotMatch(hostileHtml, /<script|\uFFFD/);
+
+    // A promise past the horizon: the date is refused and kept.
+    const promise = await post(`${link}/promise`, { formToken: token, promisedDate: '2027-03-01' });
+    assert.equal(promise.status, 400);
+    const promiseHtml = await promise.text();
+    assert.match(
+      element(promiseHtml, 'promisedDate'),
+      /^<input id="promisedDate" [^>]*max="2026-12-30" value="2027-03-01" required aria-invalid="true" aria-describedby="promisedDate-error">$/,
+    );
+    assert.match(
+      promiseHtml,
+      /<p class="field-error" id="promisedDate-error">Bitte wählen Sie ein Datum bis spätestens 30\. Dezember 2026\.<\/p>/,
+    );
+    assert.doesNotMatch(element(promiseHtml, 'installments'), /value=/);
+
+    const invoice = await server.api('GET', '/v1/invoices/INV-WEB-1');
+    assert.deepEqual(invoice.body.holds, [], 'nothing was accepted');
   });
 
   test('the printable invoice: every figure, in the customer’s language, with print CSS and the same strict headers', async () => {
