@@ -164,7 +164,9 @@ for (const [device, viewport] of Object.entries(viewports)) {
         await page.goto(link);
         assert.match(await page.locator('.from').innerText(), /Rechnung von Dunwell Demo Ltd/);
         // The browser keeps an out-of-range count from being sent; a count the server refuses shows why, in German.
+        const note = '<b>Quarter end</b> & "bitte"\nzweite Zeile';
         await page.fill('#installments', '13');
+        await page.fill('#planNote', note);
         assert.equal(
           await page.locator('#installments').evaluate((input) => (input as unknown as { checkValidity(): boolean }).checkValidity()),
           false,
@@ -175,9 +177,28 @@ for (const [device, viewport] of Object.entries(viewports)) {
         });
         await Promise.all([page.waitForURL(/\/plan-request$/), page.click('text=Ratenzahlung anfragen')]);
         assert.match(await page.locator('[role=alert]').innerText(), /Bitte geben Sie eine ganze Zahl von 2 bis 12 ein/);
+        // What was typed is still there; the refused field says why, next to it, and is marked invalid.
+        assert.equal(await page.inputValue('#planNote'), note, 'the note as it was typed');
+        assert.equal(await page.inputValue('#installments'), '13');
+        assert.equal(await page.getAttribute('#installments', 'aria-invalid'), 'true');
+        const describedBy = await page.getAttribute('#installments', 'aria-describedby');
+        assert.equal(await page.locator(`#${describedBy}`).innerText(), 'Bitte geben Sie eine ganze Zahl von 2 bis 12 ein.');
+        assert.equal(await page.getAttribute('#planNote', 'aria-invalid'), null);
+        assert.equal(await page.inputValue('#note'), '', 'the dispute form was not posted');
+        // Focus starts on the error summary; its link takes the customer to the field.
+        const focused = () =>
+          page.evaluate(() => {
+            const active = (
+              globalThis as unknown as { document: { activeElement: { id: string; getAttribute(n: string): string | null } | null } }
+            ).document.activeElement;
+            return active?.id || active?.getAttribute('role') || '';
+          });
+        assert.equal(await focused(), 'alert');
+        await page.screenshot({ path: join(ARTIFACTS, `plan-errors-${device}.png`), fullPage: true });
         assert.deepEqual(await seriousViolations(page), [], 'the error page passes axe');
+        await page.click('[role=alert] a[href="#installments"]');
+        assert.equal(await focused(), 'installments');
         await page.fill('#installments', '4');
-        await page.fill('#planNote', '<b>Quarter end</b>, please');
         await Promise.all([page.waitForURL(/\?done=plan$/), page.click('text=Ratenzahlung anfragen')]);
         assert.match(await page.locator('[role=status]').first().innerText(), /Ratenzahlung an unser Team weitergegeben/);
         assert.equal(await page.locator('#installments').count(), 0, 'no second request while one is pending');
@@ -191,6 +212,8 @@ for (const [device, viewport] of Object.entries(viewports)) {
         );
         const invoice = await server.api('GET', `/v1/invoices/${invoiceId}`);
         assert.equal(invoice.body.status, 'on_hold');
+        const requested = invoice.body.timeline.find((entry: { type: string }) => entry.type === 'plan.requested');
+        assert.deepEqual([requested?.installments, requested?.note], [4, note.replace('\n', '\r\n')], 'the kept note was sent');
         await page.close();
       });
 

@@ -110,7 +110,7 @@ describe('hosted page', () => {
     assert.equal(extra.status, 400);
     const extraHtml = await extra.text();
     assert.match(extraHtml, /<li>admin: Dieses Feld ist nicht vorgesehen\.<\/li>/, 'a field the page does not have: no link');
-    assert.doesNotMatch(extraHtml, /aria-invalid/);
+    assert.doesNotMatch(extraHtml, /aria-invalid="true"/);
     const json = await fetch(`${link}/dispute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(json.status, 415);
     const tampered = link.replace(/.$/, (char) => (char === 'A' ? 'B' : 'A'));
@@ -328,7 +328,7 @@ describe('hosted page', () => {
 
     // A dispute with an invalid reason: the note comes back escaped inside its textarea.
     const note = '<script>alert(1)</script> & "quotes"';
-    for (const reason of [{ reason: 'because' }, {}]) {
+    for (const reason of [{ reason: 'because' }, {}] as Record<string, string>[]) {
       const refused = await post(`${link}/dispute`, { formToken: token, ...reason, note });
       assert.equal(refused.status, 400);
       const html = await refused.text();
@@ -399,7 +399,7 @@ describe('hosted page', () => {
     assert.equal(hostile.status, 400);
     const hostileHtml = await hostile.text();
     assert.match(element(hostileHtml, 'installments'), / value="&quot;&gt;" required aria-invalid="true"/);
-    assert.match(element(hostileHtml, 'planNote'), /aria-describedby="planNote-error">\nz{499}<\/textarea>$/);
+    assert.match(element(hostileHtml, 'planNote'), /^<textarea id="planNote" name="note" rows="3" maxlength="500">\nz{499}<\/textarea>$/);
     assert.doesNotMatch(hostileHtml, /<script|\uFFFD/);
 
     // A promise past the horizon: the date is refused and kept.
