@@ -31,6 +31,7 @@ import {
   applyCreditNote,
   type HoldOutcome,
   makePromise,
+  nextHoldNumber,
   openDispute,
   placeManualHold,
   releaseHold,
@@ -266,8 +267,8 @@ async function postHold(event: HttpEvent) {
   let holdId = '';
   const until = request.until ? new Date(request.until).toISOString() : null;
   const invoice = await act(invoiceId, (current, now) => {
-    holdId = childId('HLD', invoiceId, count(current, 'manual') + 1);
-    return placeManualHold(current, holdId, until, request.note, now);
+    holdId = childId('HLD', invoiceId, nextHoldNumber(current));
+    return placeManualHold(current, holdId, until, request.note, now, request.reason);
   });
   return json(201, { holdId, invoice: await view(invoice) });
 }

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { composeFunction } from '#adapters/compose.ts';
 import { type HttpEvent, type HttpResult, httpHandler, json, MAX_BODY_BYTES } from '#adapters/http.ts';
 import { readPaymentSecret } from '#adapters/stripe-payments.ts';
-import { receivePayment } from '#domain/lifecycle.ts';
+import { childId } from '#contracts/api.ts';
+import { nextHoldNumber, placeManualHold } from '#domain/holds.ts';
+import { isSettled } from '#domain/invoice.ts';
+import { changeInvoice, receivePayment } from '#domain/lifecycle.ts';
 import { fromStripeAmount } from '#domain/stripe-amounts.ts';
 import { verifyStripeSignature } from '#domain/stripe-signature.ts';
 
@@ -47,6 +50,27 @@ const answer = (status: number, outcome: string) => json(status, { received: sta
  */
 const PAYMENT_NOT_RECORDED = 'paid checkout not recorded; apply it by hand';
 
+/** How long dunning waits for finance to apply a card payment by hand. */
+const UNMATCHED_CASH_HOLD_DAYS = 14;
+
+/**
+ * The customer paid and the money could not be applied automatically: dunning pauses (an
+ * unmatched-cash hold) so nobody is chased for what they have paid while finance books it. Once
+ * per checkout session, however often Stripe re-sends the event.
+ */
+async function pauseForUnappliedPayment(invoiceId: string, sessionId: string, why: string): Promise<void> {
+  await changeInvoice(deps, invoiceId, (current, now) => {
+    if (current.closedAt || isSettled(current.status)) return { kind: 'ok', invoice: current };
+    const marker = `Stripe checkout ${sessionId}`;
+    if ((current.holds ?? []).some((hold) => hold.reason === 'unmatched_cash' && hold.note?.includes(marker))) {
+      return { kind: 'ok', invoice: current };
+    }
+    const until = new Date(now.getTime() + UNMATCHED_CASH_HOLD_DAYS * 86_400_000).toISOString();
+    const note = `Card payment (${marker}) could not be applied: ${why}. Apply it by hand, then release this hold.`;
+    return placeManualHold(current, childId('HLD', invoiceId, nextHoldNumber(current)), until, note, now, 'unmatched_cash');
+  });
+}
+
 async function receive(event: HttpEvent): Promise<HttpResult> {
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (raw.length > MAX_BODY_BYTES) return answer(413, 'too large');
@@ -88,13 +112,9 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
   const invoice = await deps.store.get(invoiceId);
   const currency = s.currency?.toUpperCase();
   if (!invoice || !currency || currency !== invoice.currency || s.amount_total === null) {
-    app.log.error(PAYMENT_NOT_RECORDED, {
-      reason: invoice ? 'the currency or amount does not match the invoice' : 'no such invoice',
-      eventId: stripeEvent.id,
-      sessionId: s.id,
-      invoiceId,
-      currency,
-    });
+    const reason = invoice ? 'the currency or amount does not match the invoice' : 'no such invoice';
+    app.log.error(PAYMENT_NOT_RECORDED, { reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, currency });
+    if (invoice) await pauseForUnappliedPayment(invoiceId, s.id, reason);
     return answer(200, 'unmatched');
   }
   const amountMinor = fromStripeAmount(s.amount_total, currency);
@@ -107,6 +127,7 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
       amountTotal: s.amount_total,
       currency,
     });
+    await pauseForUnappliedPayment(invoiceId, s.id, 'the amount does not map to minor units');
     return answer(200, 'unmatched');
   }
   const paymentId = (typeof s.payment_intent === 'string' ? s.payment_intent : s.payment_intent?.id) ?? s.id;
@@ -118,6 +139,7 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
   });
   if (outcome.kind === 'conflict') {
     app.log.error(PAYMENT_NOT_RECORDED, { reason: outcome.reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, paymentId });
+    await pauseForUnappliedPayment(invoiceId, s.id, outcome.reason);
     return answer(200, 'conflict');
   }
   app.log.info('card payment recorded', { eventId: stripeEvent.id, invoiceId, paymentId, outcome: outcome.kind });

@@ -175,6 +175,8 @@ export const promiseRequestSchema = z.strictObject({
 export const holdRequestSchema = z.strictObject({
   until: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }).optional(),
   note: z.string().trim().min(1, 'is required: say why dunning is paused').max(2000),
+  /** `unmatched_cash`: money arrived that may be this invoice's and is not applied yet. Default `manual`. */
+  reason: z.enum(['manual', 'unmatched_cash'], { message: 'must be manual or unmatched_cash' }).optional(),
 });
 
 export const creditNoteRequestSchema = z.strictObject({

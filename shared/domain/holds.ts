@@ -330,14 +330,30 @@ function reviewPaymentPlan(invoice: Invoice, hold: Hold, now: Date, rules: HoldR
 // Manual holds
 // ---------------------------------------------------------------------------------------
 
-export function placeManualHold(invoice: Invoice, holdId: string, until: string | null, note: string, now: Date): HoldOutcome {
+/**
+ * A pause placed by a person (`manual`), or for money that arrived but could not be matched to
+ * the invoice yet (`unmatched_cash`: nobody is chased for what they may already have paid).
+ */
+export function placeManualHold(
+  invoice: Invoice,
+  holdId: string,
+  until: string | null,
+  note: string,
+  now: Date,
+  reason: 'manual' | 'unmatched_cash' = 'manual',
+): HoldOutcome {
   const blocked = notOpenForHolds(invoice);
   if (blocked) return blocked;
   if ((invoice.holds ?? []).some((hold) => hold.holdId === holdId)) return { kind: 'ok', invoice };
   if (until !== null && Date.parse(until) <= now.getTime()) return { kind: 'invalid', path: 'until', message: 'must be in the future' };
   const at = now.toISOString();
-  const hold: Hold = { holdId, reason: 'manual', status: 'active', openedAt: at, until, note };
-  return { kind: 'ok', invoice: withEvent(addHold(invoice, hold), { at, type: 'hold.placed', holdId, reason: 'manual', until, note }) };
+  const hold: Hold = { holdId, reason, status: 'active', openedAt: at, until, note };
+  return { kind: 'ok', invoice: withEvent(addHold(invoice, hold), { at, type: 'hold.placed', holdId, reason, until, note }) };
+}
+
+/** The number of the next `HLD.<invoiceId>.<n>` hold: manual and unmatched-cash holds share the numbering. */
+export function nextHoldNumber(invoice: Invoice): number {
+  return (invoice.holds ?? []).filter((hold) => hold.reason === 'manual' || hold.reason === 'unmatched_cash').length + 1;
 }
 
 export function releaseHold(invoice: Invoice, holdId: string, now: Date): HoldOutcome {

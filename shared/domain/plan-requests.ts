@@ -1,5 +1,5 @@
 import { childId } from '#contracts/api.ts';
-import { activeHolds, type Hold, type HoldOutcome, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
+import { activeHolds, type Hold, type HoldOutcome, nextHoldNumber, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
 import { type Invoice, isSettled, withEvent } from './invoice.ts';
 import { changeInvoice, type IngestDeps } from './lifecycle.ts';
 
@@ -49,7 +49,7 @@ export function requestPaymentPlan(invoice: Invoice, request: PlanRequest, now: 
     return { kind: 'invalid', path: 'note', message: `must be at most ${MAX_PLAN_REQUEST_NOTE} characters` };
   }
   // Numbered with the manual holds, so finance releases it through the same API.
-  const holdId = childId('HLD', invoice.invoiceId, (invoice.holds ?? []).filter((hold) => hold.reason === 'manual').length + 1);
+  const holdId = childId('HLD', invoice.invoiceId, nextHoldNumber(invoice));
   const until = new Date(now.getTime() + PLAN_REQUEST_REVIEW_DAYS * 86_400_000).toISOString();
   const holdNote = `Payment plan requested by the customer: ${installments} installments${note ? `. Customer: ${note}` : ''}`;
   const held = placeManualHold(invoice, holdId, until, holdNote, now);

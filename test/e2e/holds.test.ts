@@ -83,6 +83,16 @@ describe('holds pause dunning at once and resume or close when they end', () => 
       missing.body.errors.map((e: { path: string }) => e.path),
       ['note'],
     );
+    // Money arrived that may be this invoice's: an unmatched-cash hold, numbered with the manual ones.
+    const cash = await server.api('POST', '/v1/invoices/INV-HOLD-2/holds', {
+      note: 'Bank transfer without reference',
+      reason: 'unmatched_cash',
+    });
+    assert.equal(cash.status, 201);
+    assert.equal(cash.body.holdId, 'HLD.INV-HOLD-2.2');
+    assert.equal(cash.body.invoice.holds.at(-1).reason, 'unmatched_cash');
+    const badReason = await server.api('POST', '/v1/invoices/INV-HOLD-2/holds', { note: 'x', reason: 'dispute' });
+    assert.deepEqual([badReason.status, badReason.body.errors.map((e: { path: string }) => e.path)], [400, ['reason']]);
   });
 
   test('a credited dispute for the whole balance closes the invoice without reminders or thanks', async () => {

@@ -230,6 +230,30 @@ describe('payments', () => {
     assert.deepEqual((await invoice()).payments, []);
   });
 
+  test('a card payment that cannot be applied (another currency) pauses dunning with an unmatched-cash hold, once', async () => {
+    await openCheckout(await linkFromReminder());
+    const session = { id: 'cs_test_usd', status: 'complete', payment_status: 'paid', payment_intent: 'pi_test_usd', currency: 'usd' };
+    for (let delivery = 0; delivery < 2; delivery++) {
+      assert.equal(await sendSigned('checkout.session.completed', { ...session, metadata: { invoiceId: INVOICE } }), 'unmatched');
+    }
+    await server.advance({ hours: 0 });
+    const body = await invoice();
+    assert.equal(body.status, 'on_hold');
+    assert.deepEqual(body.payments, []);
+    const holds = body.holds.filter((hold: { reason: string }) => hold.reason === 'unmatched_cash');
+    assert.equal(holds.length, 1, 'Stripe re-sending the event adds no second hold');
+    assert.match(holds[0].note, /cs_test_usd.*apply it by hand/i);
+    // Nobody is chased while finance books the money: no reminder in the next 10 days.
+    const before = (await steps()).length;
+    await server.advance({ days: 10 });
+    assert.equal((await steps()).length, before);
+    // Finance applies it by hand and releases the hold: the invoice closes with one thank-you.
+    await server.api('POST', `/v1/invoices/${INVOICE}/payments`, { paymentId: 'pi_test_usd', amount: '1250.00', paidAt: body.updatedAt });
+    await server.advance({ hours: 1 });
+    assert.equal((await invoice()).status, 'paid');
+    assert.equal((await steps()).filter((step) => step === 'thank-you').length, 1);
+  });
+
   test('the checkout form is guarded like every other form', async () => {
     const link = await linkFromReminder();
     const html = await (await fetch(link)).text();
