@@ -61,6 +61,14 @@ export async function recordEmailFeedback(deps: FeedbackDeps, feedback: EmailFee
     deps.log.warn('email feedback for no known invoice; ignored', { messageId: feedback.messageId, invoiceIds: feedback.invoiceIds });
     return 'unknown_invoice';
   }
+  // A send still being recorded has no message id on its step yet: the event could not be tied to
+  // it, and once on the timeline it would never be acted on. EventBridge retries the event later.
+  const recording = invoices.find((invoice) => Object.values(invoice.steps).some((record) => record.state === 'claimed'));
+  if (recording) {
+    throw new FeedbackTooEarlyError(
+      `Invoice ${recording.invoiceId} has a send still being recorded; email event ${feedback.messageId} is retried later`,
+    );
+  }
   const reason = suppressionReason(feedback);
   if (reason) {
     for (const address of feedback.recipients) {
@@ -69,28 +77,43 @@ export async function recordEmailFeedback(deps: FeedbackDeps, feedback: EmailFee
     deps.log.warn(`email address suppressed after a ${reason}`, { messageId: feedback.messageId, invoiceIds: feedback.invoiceIds });
   }
   for (const invoice of invoices) {
-    let resend = false;
-    let claimId: string | undefined;
     let updated: Invoice;
     try {
-      updated = await mutateInvoice(deps.store, invoice.invoiceId, (current) => {
-        const change = applyFeedback(current, feedback, deps.clock.now());
-        resend = change?.resend ?? false;
-        claimId = change?.claimId;
-        return change?.invoice ?? null;
-      });
+      updated = await mutateInvoice(
+        deps.store,
+        invoice.invoiceId,
+        (current) => applyFeedback(current, feedback, deps.clock.now())?.invoice ?? null,
+      );
     } catch (error) {
       if (error instanceof InvoiceNotFoundError) continue;
       throw error;
     }
-    if (!resend) continue;
+    // Derived from the stored state, not from whether this call changed it: a retry after a
+    // failure below (the ledger, the bus) does the follow-up again; both steps are idempotent.
+    const reopened = reopenedBy(updated, feedback.messageId);
+    if (!reopened) continue;
     // It reached nobody, so it does not count towards the customer's cap (the ledger entry is the send's claim).
-    if (claimId) await deps.ledger?.release(updated.customer.customerId, claimId);
+    if (reopened.claimId) await deps.ledger?.release(updated.customer.customerId, reopened.claimId);
     // The execution is asleep until its next step: wake it to send the bounced reminder again.
     await signal(deps, 'invoice.changed', updated);
   }
   return 'recorded';
 }
+
+/** The event came before the send that caused it was recorded: retry it (a thrown error makes EventBridge retry). */
+export class FeedbackTooEarlyError extends Error {
+  override readonly name = 'FeedbackTooEarlyError';
+}
+
+/** The step a hard bounce of `messageId` reopened and that has not been sent again yet. */
+function reopenedBy(invoice: Invoice, messageId: string): { stepId: string; claimId: string | undefined } | undefined {
+  const entry = Object.entries(invoice.steps).find(
+    ([, record]) => record.state === 'failed' && record.detail === BOUNCED && record.messageId === messageId,
+  );
+  return entry ? { stepId: entry[0], claimId: entry[1].claimId } : undefined;
+}
+
+const BOUNCED = 'email_bounced';
 
 /** The invoice with the feedback on its timeline, or null when it is already there. */
 export function applyFeedback(
@@ -139,8 +162,9 @@ export function applyFeedback(
     isLatestContact(next, stepId);
   if (!undelivered || !stepId || !record) return { invoice: next, resend: false };
   // Not settled: the planner offers the step again, and the send picks a channel that still works.
-  next = setStep(next, stepId, { state: 'failed', at, failures: 0, messageId: record.messageId, detail: 'email_bounced' });
-  next = withEvent(next, { at, type: 'reminder.undelivered', stepId, reason: 'email_bounced' });
+  // The claim id stays: it names the send's place under the frequency cap, given back by the caller.
+  next = setStep(next, stepId, { state: 'failed', at, failures: 0, messageId: record.messageId, claimId: record.claimId, detail: BOUNCED });
+  next = withEvent(next, { at, type: 'reminder.undelivered', stepId, reason: BOUNCED });
   return { invoice: next, resend: true, claimId: record.claimId };
 }
 

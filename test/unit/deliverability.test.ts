@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
-import { applyFeedback, type EmailFeedback, recordEmailFeedback } from '#domain/deliverability.ts';
+import { applyFeedback, type EmailFeedback, FeedbackTooEarlyError, recordEmailFeedback } from '#domain/deliverability.ts';
 import { startPaymentPlan } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { sendReminder } from '#domain/lifecycle.ts';
@@ -178,6 +178,46 @@ describe('email feedback', () => {
       ['email.delivered', 'reminder.confirmed'],
     );
     assert.equal(change?.resend, false);
+  });
+
+  test('an event that arrives before its send was recorded is retried, and then acted on', async () => {
+    const w = world();
+    const claimed: Invoice = { ...newInvoice(), steps: { 'pre-3': { state: 'claimed', at: '2026-11-30T08:00:00.000Z', claimId: 'c-1' } } };
+    w.store.seed(claimed);
+    await assert.rejects(recordEmailFeedback(w.feedback, feedback({ messageId: 'ses-early' })), FeedbackTooEarlyError);
+    assert.deepEqual(
+      (await w.store.get(INVOICE))?.timeline.filter((event) => event.type.startsWith('email.')),
+      [],
+      'nothing recorded that a retry would then skip',
+    );
+    // The send is recorded; EventBridge's retry now reopens the step.
+    const current = await w.store.get(INVOICE);
+    assert.ok(current);
+    w.store.seed({
+      ...current,
+      steps: { 'pre-3': { state: 'sent', at: '2026-11-30T08:00:00.000Z', claimId: 'c-1', messageId: 'ses-early' } },
+    });
+    await recordEmailFeedback(w.feedback, feedback({ messageId: 'ses-early' }));
+    assert.equal((await w.store.get(INVOICE))?.steps['pre-3']?.state, 'failed');
+    assert.deepEqual(w.released, [['C-100', 'c-1']]);
+  });
+
+  test('a retry after a failed follow-up (the ledger, the bus) does the follow-up again', async () => {
+    const w = world();
+    w.store.seed({
+      ...newInvoice(),
+      steps: { 'pre-3': { state: 'sent', at: '2026-11-30T08:00:00.000Z', claimId: 'c-1', messageId: 'm-1' } },
+    });
+    const failing = { ...w.feedback, ledger: { release: async () => Promise.reject(new Error('throttled')) } };
+    await assert.rejects(recordEmailFeedback(failing, feedback({ messageId: 'm-1' })), /throttled/);
+    assert.equal(w.events.published.length, 0);
+    await recordEmailFeedback(w.feedback, feedback({ messageId: 'm-1' }));
+    assert.deepEqual(w.released, [['C-100', 'c-1']]);
+    assert.deepEqual(
+      w.events.published.map((event) => event.detailType),
+      ['invoice.changed'],
+    );
+    assert.equal((await w.store.get(INVOICE))?.timeline.filter((event) => event.type === 'email.bounced').length, 1);
   });
 
   test('feedback for invoices that do not exist is ignored, not retried forever', async () => {
