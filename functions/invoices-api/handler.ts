@@ -60,9 +60,18 @@ const ledger = app.customerLedger();
 /** The invoice as the API shows it, with what the next send will weigh: the customer's cap and channels. */
 async function view(invoice: Invoice) {
   const customerId = invoice.customer.customerId;
-  const [snapshot, reachability] = await Promise.all([ledger.read(customerId), deps.customers.reachability(customerId)]);
-  const recentSends = snapshot.entries.map((entry) => new Date(entry.at));
-  return invoiceView(invoice, deps.clock.now(), { recentSends, reachability });
+  try {
+    const [snapshot, reachability] = await Promise.all([ledger.read(customerId), deps.customers.reachability(customerId)]);
+    const recentSends = snapshot.entries.map((entry) => new Date(entry.at));
+    return invoiceView(invoice, deps.clock.now(), { recentSends, reachability });
+  } catch (error) {
+    // The write is done: a failed read for the view must not turn it into a 500 (and a retry into a second write).
+    app.log.warn('customer context for the invoice view not read; nextAction shows the policy plan', {
+      invoiceId: invoice.invoiceId,
+      error: String(error),
+    });
+    return invoiceView(invoice, deps.clock.now());
+  }
 }
 
 /** One invoice upsert, shared by the single and the batch route: conflicts and unknown policies are problems. */
