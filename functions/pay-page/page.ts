@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { activeHolds, disputeReasons } from '#domain/holds.ts';
+import { activeHolds, disputeReasons, PLAN_REQUESTED } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
 import { balanceMinor, creditedMinor, type Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';
 import {
   MAX_PLAN_REQUEST_NOTE,
+  MAX_PLAN_REQUESTS,
   MAX_REQUESTED_INSTALLMENTS,
   MIN_REQUESTED_INSTALLMENTS,
   pendingPlanRequest,
@@ -246,14 +247,18 @@ ${promise.error('promisedDate')}<input id="promisedDate" name="promisedDate" typ
 
 const planAgreed = (invoice: Invoice) => activeHolds(invoice).some((hold) => hold.reason === 'payment_plan');
 
-/** Whether the page offers the plan form (not while a plan is agreed or a request is pending). */
-const planOpen = (invoice: Invoice) => !planAgreed(invoice) && !pendingPlanRequest(invoice);
+/** The customer asked as often as a request may pause dunning (plan-requests.ts). */
+const askedEnough = (invoice: Invoice) => invoice.timeline.filter((event) => event.type === PLAN_REQUESTED).length >= MAX_PLAN_REQUESTS;
+
+/** Whether the page offers the plan form (not while a plan is agreed or a request is pending, nor once asked enough). */
+const planOpen = (invoice: Invoice) => !planAgreed(invoice) && !pendingPlanRequest(invoice) && !askedEnough(invoice);
 
 /** Ask for a payment plan: the form, or why there is none (a request pending, a plan agreed). */
 function planSection(invoice: Invoice, path: string, formToken: string, w: PageWording, plan: FormView): string {
   const heading = `<h2 id="plan">${escapeHtml(w.plan.heading)}</h2>`;
   if (planAgreed(invoice)) return `${heading}\n<p class="notice">${escapeHtml(w.plan.agreed)}</p>`;
   if (pendingPlanRequest(invoice)) return `${heading}\n<p class="notice">${escapeHtml(w.plan.pending)}</p>`;
+  if (askedEnough(invoice)) return `${heading}\n<p class="notice">${escapeHtml(w.plan.askedBefore)}</p>`;
   return `${heading}
 <p>${escapeHtml(w.plan.intro)}</p>
 <form method="post" action="${escapeHtml(path)}/plan-request">

@@ -17,6 +17,11 @@ export const MAX_REQUESTED_INSTALLMENTS = 12;
 export const MAX_PLAN_REQUEST_NOTE = 500;
 /** How long dunning waits for finance to answer a request. */
 export const PLAN_REQUEST_REVIEW_DAYS = 7;
+/**
+ * Requests per invoice that pause dunning: a second one (say after finance said no to the first)
+ * is heard, but a customer cannot keep dunning paused by asking again and again.
+ */
+export const MAX_PLAN_REQUESTS = 2;
 
 export interface PlanRequest {
   /** How many monthly installments the customer proposes. */
@@ -35,6 +40,9 @@ export function requestPaymentPlan(invoice: Invoice, request: PlanRequest, now: 
   if (pendingPlanRequest(invoice)) return { kind: 'ok', invoice };
   if (activeHolds(invoice).some((hold) => hold.reason === 'payment_plan')) {
     return { kind: 'conflict', reason: 'a payment plan is already agreed for this invoice' };
+  }
+  if (invoice.timeline.filter((event) => event.type === PLAN_REQUESTED).length >= MAX_PLAN_REQUESTS) {
+    return { kind: 'conflict', reason: `a payment plan was already requested ${MAX_PLAN_REQUESTS} times for this invoice` };
   }
   const { installments } = request;
   if (!Number.isInteger(installments) || installments < MIN_REQUESTED_INSTALLMENTS || installments > MAX_REQUESTED_INSTALLMENTS) {

@@ -262,6 +262,18 @@ describe('hosted page', () => {
       ['pre-3', 'post-3'],
       'resumed after the review window',
     );
+
+    // A second request is heard; after that the page says so instead of offering the form, and a
+    // third post is refused: asking again and again cannot keep dunning paused.
+    const second = await post(`${link}/plan-request`, { formToken: formTokenOf(await (await fetch(link)).text()), installments: '4' });
+    assert.equal(second.status, 303);
+    await server.api('POST', `/v1/invoices/INV-WEB-1/holds/HLD.INV-WEB-1.2/release`);
+    const page = await (await fetch(link)).text();
+    assert.match(page, /Sie haben für diese Rechnung bereits eine Ratenzahlung angefragt/);
+    assert.doesNotMatch(page, /\/plan-request"/);
+    const third = await post(`${link}/plan-request`, { formToken: formTokenOf(page), installments: '3' });
+    assert.equal(third.status, 409);
+    assert.equal((await server.api('GET', '/v1/invoices/INV-WEB-1')).body.status, 'open');
   });
 
   test('plan requests refuse bad counts, long notes, unknown fields, forged or foreign tokens and cross-site posts', async () => {

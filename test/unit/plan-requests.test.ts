@@ -102,6 +102,21 @@ describe('asking for a payment plan (the customer cannot impose one)', () => {
     assert.equal(requestPaymentPlan(newInvoice(), { installments: 12, note: 'x'.repeat(501) }, now).kind, 'invalid');
   });
 
+  test('a customer cannot keep dunning paused by asking again and again: two requests, then no more', () => {
+    let invoice = requested();
+    // The first review window passes unanswered; the customer asks again.
+    const later = new Date(now.getTime() + 8 * 86_400_000);
+    invoice = reviewHolds(invoice, later, defaultHoldRules) ?? invoice;
+    assert.equal(pendingPlanRequest(invoice), undefined);
+    const second = requestPaymentPlan(invoice, { installments: 4 }, later);
+    assert.equal(second.kind, 'ok');
+    if (second.kind !== 'ok') return;
+    const muchLater = new Date(later.getTime() + 8 * 86_400_000);
+    const expired = reviewHolds(second.invoice, muchLater, defaultHoldRules) ?? second.invoice;
+    const third = requestPaymentPlan(expired, { installments: 3 }, muchLater);
+    assert.equal(third.kind, 'conflict');
+  });
+
   test('agreeing a plan answers the request: its review pause ends and the installments lead at once', () => {
     const invoice = requested();
     const agreed = startPaymentPlan(

@@ -57,6 +57,7 @@ export const dePage: PageWording = {
     submit: 'Ratenzahlung anfragen',
     pending: 'Ihre Anfrage nach einer Ratenzahlung liegt unserem Team vor. Wir melden uns bei Ihnen; so lange pausieren die Erinnerungen.',
     agreed: 'Für diese Rechnung ist eine Ratenzahlung vereinbart. Vielen Dank.',
+    askedBefore: 'Sie haben für diese Rechnung bereits eine Ratenzahlung angefragt. Um darüber zu sprechen, kontaktieren Sie uns bitte.',
   },
   print: {
     link: 'Rechnung drucken oder speichern',

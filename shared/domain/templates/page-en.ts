@@ -56,6 +56,7 @@ export const enPage: PageWording = {
     submit: 'Ask for a payment plan',
     pending: 'Your request for a payment plan is with our team. We will contact you; reminders are paused meanwhile.',
     agreed: 'A payment plan is agreed for this invoice. Thank you.',
+    askedBefore: 'You have already asked for a payment plan for this invoice. To talk about it, please contact us.',
   },
   print: {
     link: 'Print or save the invoice',

@@ -58,6 +58,7 @@ export const esPage: PageWording = {
     pending:
       'Nuestro equipo está revisando su solicitud de plan de pagos. Nos pondremos en contacto con usted; mientras tanto, los recordatorios quedan en pausa.',
     agreed: 'Se ha acordado un plan de pagos para esta factura. Gracias.',
+    askedBefore: 'Ya ha solicitado un plan de pagos para esta factura. Para hablarlo, póngase en contacto con nosotros.',
   },
   print: {
     link: 'Imprimir o guardar la factura',

@@ -62,6 +62,7 @@ export const frPage: PageWording = {
     pending:
       'Votre demande d’échéancier est entre les mains de notre équipe. Nous vous contacterons ; les relances sont suspendues en attendant.',
     agreed: 'Un échéancier de paiement a été convenu pour cette facture. Merci.',
+    askedBefore: 'Vous avez déjà demandé un échéancier pour cette facture. Pour en parler, veuillez nous contacter.',
   },
   print: {
     link: 'Imprimer ou enregistrer la facture',

@@ -72,6 +72,8 @@ export interface PageWording {
     readonly pending: string;
     /** Instead of the form while an agreed plan runs. */
     readonly agreed: string;
+    /** Instead of the form once the customer asked as often as a request may pause dunning. */
+    readonly askedBefore: string;
   };
   /** The printable invoice (`/pay/{token}/invoice`). */
   readonly print: {
