@@ -14,7 +14,8 @@ import {
   taskListQuerySchema,
   voidRequestSchema,
 } from './api.ts';
-import { customerRequestSchema } from './customer-api.ts';
+import { customerRequestSchema, suppressionReleaseSchema } from './customer-api.ts';
+import { policyRequestSchema } from './policy-api.ts';
 import { INVOICES_BATCH_ACTION, routes } from './routes.ts';
 
 /** Routes published under another path than their API Gateway route path (see routes.ts). */
@@ -36,6 +37,8 @@ const requestBodies: Record<string, z.ZodType> = {
   'POST /v1/invoices/{invoiceId}/replan': replanRequestSchema,
   'POST /v1/tasks/{taskId}/complete': taskCompletionSchema,
   'PUT /v1/customers/{customerId}': customerRequestSchema,
+  'POST /v1/customers/{customerId}/suppressions/release': suppressionReleaseSchema,
+  'PUT /v1/policies/{policyId}': policyRequestSchema,
 };
 
 /** Query strings of GET routes, described from their zod schemas. */
