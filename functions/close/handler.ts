@@ -7,6 +7,7 @@ const deps = {
   store: app.invoiceStore(),
   clock: app.clock,
   mailer: app.mailer(),
+  texter: app.texter(),
   creditor: app.creditor(),
   customers: app.customerStore(),
   log: app.log,

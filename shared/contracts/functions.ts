@@ -111,7 +111,8 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'arm-timer': ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
   wake: ['table:readWrite', 'states:taskResponse'],
   signal: ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
-  close: ['table:readWrite', 'ses:send'],
+  // The thank-you: by email, or by text to a customer email cannot reach.
+  close: ['table:readWrite', 'ses:send', 'sms:publish'],
   'record-failure': ['table:readWrite'],
   reconcile: ['table:readWrite', 'states:describe', 'startQueue:send'],
   'open-task': ['table:readWrite', 'collectors:publish'],

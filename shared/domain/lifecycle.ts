@@ -42,6 +42,7 @@ import {
   renderReminder,
   renderText,
   renderThankYou,
+  renderThankYouText,
 } from './reminder-message.ts';
 import type { Tier } from './risk.ts';
 import { customerFacing } from './send-window.ts';
@@ -863,10 +864,12 @@ export interface CloseDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
   readonly mailer: Mailer;
+  /** A thank-you goes by text to a customer email cannot reach; without it, only by email. */
+  readonly texter?: Texter | undefined;
   /** Who is asking for the money: named in the thank-you. */
   readonly creditor?: Creditor | undefined;
-  /** Suppressed addresses: a thank-you never goes to an address that bounced or complained. */
-  readonly customers?: Pick<CustomerDirectory, 'reachability'> | undefined;
+  /** Consent, preference and suppressed addresses: a thank-you follows them like a reminder. */
+  readonly customers?: Pick<CustomerDirectory, 'reachability' | 'suppress'> | undefined;
   readonly log: Logger;
 }
 
@@ -879,23 +882,22 @@ export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: s
   if (invoice.closedAt) return 'already_closed';
   // Thanks are for a payment that settled the invoice, not for a credit note that did.
   const settledByPayment = invoice.timeline.some((event) => event.type === 'invoice.paid');
-  const wantsThankYou = invoice.status === 'paid' && settledByPayment && invoice.customer.email;
-  const undeliverable =
-    wantsThankYou && deps.customers
-      ? suppressionOf(await deps.customers.reachability(invoice.customer.customerId), 'email', invoice.customer.email)
-      : undefined;
-  if (undeliverable && !invoice.steps[THANK_YOU_STEP]) {
-    await mutateInvoice(deps.store, invoiceId, (current) => {
-      if (current.steps[THANK_YOU_STEP]) return null;
-      const at = deps.clock.now().toISOString();
-      const reason = suppressedReason[undeliverable.reason];
-      return withEvent(setStep(current, THANK_YOU_STEP, { state: 'skipped', at, detail: reason }), {
-        at,
-        type: 'thank_you.skipped',
-        reason,
+  const wantsThankYou = invoice.status === 'paid' && settledByPayment && !invoice.steps[THANK_YOU_STEP];
+  if (wantsThankYou) {
+    const route = await thankYouRoute(deps, invoice);
+    if (route.kind === 'send') await sendThankYou(deps, invoiceId, route.channel);
+    else {
+      await mutateInvoice(deps.store, invoiceId, (current) => {
+        if (current.steps[THANK_YOU_STEP]) return null;
+        const at = deps.clock.now().toISOString();
+        return withEvent(setStep(current, THANK_YOU_STEP, { state: 'skipped', at, detail: route.reason }), {
+          at,
+          type: 'thank_you.skipped',
+          reason: route.reason,
+        });
       });
-    });
-  } else if (wantsThankYou && !invoice.steps[THANK_YOU_STEP]) await sendThankYou(deps, invoiceId);
+    }
+  }
   await mutateInvoice(deps.store, invoiceId, (current) => {
     if (current.closedAt) return null;
     const at = deps.clock.now().toISOString();
@@ -910,7 +912,42 @@ export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: s
   return 'closed';
 }
 
-async function sendThankYou(deps: CloseDeps, invoiceId: string): Promise<void> {
+/**
+ * How the thank-you reaches the customer: by email, as it carries the receipt, unless they will
+ * not or cannot get email (consent, a suppressed address, a preference for texts), then by text.
+ */
+async function thankYouRoute(
+  deps: CloseDeps,
+  invoice: Invoice,
+): Promise<{ kind: 'send'; channel: 'email' | 'sms' } | { kind: 'skip'; reason: string }> {
+  const customer = invoice.customer;
+  let reach = deps.customers ? await deps.customers.reachability(customer.customerId) : openReachability;
+  if (!deps.texter) reach = { ...reach, consent: { ...reach.consent, sms: false } };
+  let choice = chooseChannel('email', customer, reach);
+  if (choice.kind === 'channel' && choice.channel === 'sms' && customer.phone && deps.texter) {
+    // The carrier's opt-out list, as before any text.
+    const optedOut = await deps.texter.optedOut(customer.phone).catch(() => false);
+    if (optedOut) {
+      const suppression: Suppression = {
+        channel: 'sms',
+        address: customer.phone,
+        reason: 'sms_opt_out',
+        at: deps.clock.now().toISOString(),
+      };
+      await deps.customers?.suppress(invoice, suppression);
+      reach = { ...reach, suppressions: [...reach.suppressions, suppression] };
+      choice = chooseChannel('email', customer, reach);
+    }
+  }
+  if (choice.kind === 'none') {
+    const blocked = choice.blockedBy;
+    return { kind: 'skip', reason: blocked ? suppressedReason[blocked.reason] : customer.email ? 'no_email_consent' : 'no_email_address' };
+  }
+  if (choice.channel === 'email' && !customer.email) return { kind: 'skip', reason: 'no_email_address' };
+  return { kind: 'send', channel: choice.channel };
+}
+
+async function sendThankYou(deps: CloseDeps, invoiceId: string, channel: 'email' | 'sms'): Promise<void> {
   const claimId = randomUUID();
   let claimedNow = false;
   const claimed = await mutateInvoice(deps.store, invoiceId, (invoice) => {
@@ -919,13 +956,21 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string): Promise<void> {
     return setStep(invoice, THANK_YOU_STEP, { state: 'claimed', at: deps.clock.now().toISOString(), claimId });
   });
   if (!claimedNow) return;
-  const message = renderThankYou(claimed, deps.creditor);
-  const to = claimed.customer.email ?? '';
+  const texter = deps.texter;
+  const byText = channel === 'sms' && texter !== undefined;
+  const to = (byText ? claimed.customer.phone : claimed.customer.email) ?? '';
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
+    if (byText) {
+      const text = renderThankYouText(claimed, deps.creditor);
+      ({ messageId } = await texter.send({ to, text, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
+    } else {
+      const message = renderThankYou(claimed, deps.creditor);
+      ({ messageId } = await deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
+    }
   } catch (error) {
-    if (error instanceof MailRejectedError) await releaseClaim(deps, invoiceId, THANK_YOU_STEP, claimId);
+    if (error instanceof MailRejectedError || error instanceof TextRejectedError)
+      await releaseClaim(deps, invoiceId, THANK_YOU_STEP, claimId);
     throw error;
   }
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
@@ -934,6 +979,7 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string): Promise<void> {
     return withEvent(setStep(invoice, THANK_YOU_STEP, { state: 'sent', at, claimId, messageId }), {
       at,
       type: 'thank_you.sent',
+      channel: byText ? 'sms' : 'email',
       to,
       messageId,
     });

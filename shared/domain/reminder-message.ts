@@ -299,6 +299,15 @@ export function renderText(
   return smsSegments(named) <= smsSegments(plain) ? named : plain;
 }
 
+/** The thank-you as a text, for a customer email cannot reach; GSM-7, the creditor first when that costs no segment. */
+export function renderThankYouText(invoice: Invoice, creditor?: Creditor): string {
+  const { wording, locale } = voiceFor(invoice.customer.locale);
+  const plain = gsm7(wording.smsThanks({ invoiceId: invoice.invoiceId, paidMinor: invoice.paidMinor, currency: invoice.currency, locale }));
+  if (!creditor) return plain;
+  const named = gsm7(`${creditor.name.replace(/\s+/g, ' ').trim()}: ${plain}`);
+  return smsSegments(named) <= smsSegments(plain) ? named : plain;
+}
+
 /** `due`: what is due now, when it is not the invoice's balance by its due date (an installment). */
 function smsBody(invoice: Invoice, tone: Tone, payUrl: string, due?: { readonly amountMinor: number; readonly dueDate: string }): string {
   const { wording, locale } = voiceFor(invoice.customer.locale);

@@ -76,7 +76,7 @@ describe('deliverability: bounces, complaints and SMS opt-outs', () => {
     await server.advance({ to: '2026-12-20T00:00:00Z' });
     assert.deepEqual(await sends('INV-BOUNCE-1'), ['email:pre-3', 'sms:pre-3', 'sms:post-3', 'sms:post-14'], 'never mailed again');
 
-    // Paid: the thank-you would go to the dead address, so it is skipped, visibly.
+    // Paid: the thank-you cannot go to the dead address, so it goes by text.
     const paid = await server.api('POST', '/v1/invoices/INV-BOUNCE-1/payments', {
       paymentId: 'PAY-B-1',
       amount: '1250.00',
@@ -84,9 +84,12 @@ describe('deliverability: bounces, complaints and SMS opt-outs', () => {
     });
     assert.equal(paid.status, 201);
     await server.advance({ hours: 1 });
-    assert.equal((await sends('INV-BOUNCE-1')).length, 4);
-    const closing = (await timeline('INV-BOUNCE-1')).find((event) => event.type === 'thank_you.skipped');
-    assert.equal(closing?.reason, 'email_bounced');
+    assert.deepEqual((await sends('INV-BOUNCE-1')).slice(4), ['sms:thank-you']);
+    assert.match(
+      (await server.outbox('INV-BOUNCE-1')).at(-1)?.text ?? '',
+      /Vielen Dank: Wir haben 1\.250,00 EUR für Rechnung INV-BOUNCE-1 erhalten/,
+    );
+    assert.equal((await timeline('INV-BOUNCE-1')).find((event) => event.type === 'thank_you.sent')?.channel, 'sms');
     assert.equal((await server.api('GET', '/v1/invoices/INV-BOUNCE-1')).body.status, 'paid');
   });
 

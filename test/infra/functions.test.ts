@@ -311,17 +311,21 @@ describe('SNS: collector tasks and SMS', () => {
     );
   });
 
-  test('only send-reminder sends SMS, and it may not publish to any topic or endpoint', () => {
+  test('only send-reminder and close (a thank-you by text) send SMS, and neither may publish to any topic or endpoint', () => {
+    const texters = [FunctionName.close, FunctionName.sendReminder];
     assert.deepEqual(
       publishers((grant) => grant.resource === '*'),
-      [FunctionName.sendReminder],
+      texters,
     );
-    const denies = deniesOf(FunctionName.sendReminder);
-    assert.deepEqual(
-      denies.map((statement) => [statement.Action, statement.Resource]),
-      [['sns:Publish', 'arn:aws:sns:*:*:*']],
-    );
-    assert.equal(EnvName.collectorsTopicArn in variablesOf(FunctionName.sendReminder), false);
+    for (const name of texters) {
+      const denies = deniesOf(name);
+      assert.deepEqual(
+        denies.map((statement) => [statement.Action, statement.Resource]),
+        [['sns:Publish', 'arn:aws:sns:*:*:*']],
+        name,
+      );
+      assert.equal(EnvName.collectorsTopicArn in variablesOf(name), false, name);
+    }
   });
 
   test('no other function may publish to SNS at all', () => {

@@ -4,7 +4,8 @@ import { SignedPayLinks } from '#adapters/pay-links.ts';
 import { applyFeedback, type EmailFeedback, FeedbackTooEarlyError, recordEmailFeedback } from '#domain/deliverability.ts';
 import { startPaymentPlan } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { sendReminder } from '#domain/lifecycle.ts';
+import { recordPayment } from '#domain/invoice.ts';
+import { closeInvoice, sendReminder } from '#domain/lifecycle.ts';
 import { stepSettled } from '#domain/planner.ts';
 import { defaultHoldRules } from '#domain/policy.ts';
 import {
@@ -308,5 +309,66 @@ describe('send-time channel choice', () => {
     );
     assert.deepEqual(w.texter.sent, []);
     assert.deepEqual(w.mailer.sent, []);
+  });
+});
+
+describe("the thank-you follows the customer's channels", () => {
+  const paid = () => {
+    const outcome = recordPayment(
+      newInvoice(),
+      { paymentId: 'PAY-1', amountMinor: 125_000, paidAt: '2026-11-20T09:00:00.000Z' },
+      new Date('2026-11-20T09:00:00Z'),
+    );
+    assert.equal(outcome.kind, 'recorded');
+    return outcome.kind === 'recorded' ? outcome.invoice : newInvoice();
+  };
+  const closing = (w: ReturnType<typeof world>) => ({
+    store: w.store,
+    clock: w.clock,
+    mailer: w.mailer,
+    texter: w.texter,
+    customers: w.customers,
+    log: w.send.log,
+  });
+
+  test('a customer who turned email off gets the thank-you by text, once', async () => {
+    const w = world(paid(), '2026-11-20T10:00:00Z');
+    w.customers.consents.set('C-100', { email: false, sms: true });
+    assert.equal(await closeInvoice(closing(w), INVOICE, 'paid'), 'closed');
+    assert.deepEqual(w.mailer.sent, []);
+    assert.equal(w.texter.sent.length, 1);
+    assert.match(w.texter.sent[0]?.text ?? '', /^Thank you: we received 1250\.00 EUR for invoice INV-2026-0001\. It is paid in full\.$/);
+    assert.equal(w.texter.sent[0]?.step, 'thank-you');
+    const event = (await w.store.get(INVOICE))?.timeline.find((entry) => entry.type === 'thank_you.sent');
+    assert.equal(event?.channel, 'sms');
+    assert.equal(await closeInvoice(closing(w), INVOICE, 'paid'), 'already_closed');
+    assert.equal(w.texter.sent.length, 1);
+  });
+
+  test('a customer email cannot reach and who replied STOP gets none, and the timeline says why', async () => {
+    const w = world(paid(), '2026-11-20T10:00:00Z');
+    await w.customers.suppress(newInvoice(), {
+      channel: 'email',
+      address: 'ap@acme.example',
+      reason: 'complaint',
+      at: '2026-11-01T00:00:00Z',
+    });
+    w.texter.optedOutNumbers.add('+4915123456789');
+    await closeInvoice(closing(w), INVOICE, 'paid');
+    assert.deepEqual(w.mailer.sent, []);
+    assert.deepEqual(w.texter.sent, []);
+    const skipped = (await w.store.get(INVOICE))?.timeline.find((entry) => entry.type === 'thank_you.skipped');
+    assert.equal(skipped?.reason, 'email_complained');
+    assert.deepEqual(
+      w.customers.suppressions.map((entry) => entry.reason),
+      ['complaint', 'sms_opt_out'],
+    );
+  });
+
+  test('by default the thank-you is an email (it carries the receipt), even for a customer reached by text before', async () => {
+    const w = world(paid(), '2026-11-20T10:00:00Z');
+    await closeInvoice(closing(w), INVOICE, 'paid');
+    assert.equal(w.mailer.sent.length, 1);
+    assert.deepEqual(w.texter.sent, []);
   });
 });

@@ -101,4 +101,6 @@ export const de: Wording = {
   contact: (contact) => `Fragen? So erreichen Sie uns: ${contact}`,
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]} Rechnung ${invoiceId}: ${smsAmount(balanceMinor, currency, locale)} ${currency}, fällig am ${smsDate(dueDate, locale)}. Zahlen: ${payUrl}`,
+  smsThanks: ({ invoiceId, paidMinor, currency, locale }) =>
+    `Vielen Dank: Wir haben ${smsAmount(paidMinor, currency, locale)} ${currency} für Rechnung ${invoiceId} erhalten. Sie ist vollständig bezahlt.`,
 };

@@ -99,4 +99,6 @@ export const en: Wording = {
   // both read the same way (12/01 is December in one and January in the other).
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, payUrl }) =>
     `${smsLead[tone]}: invoice ${invoiceId}, ${formatAmount(balanceMinor, currency)} ${currency} due ${dueDate}. Pay: ${payUrl}`,
+  smsThanks: ({ invoiceId, paidMinor, currency }) =>
+    `Thank you: we received ${formatAmount(paidMinor, currency)} ${currency} for invoice ${invoiceId}. It is paid in full.`,
 };

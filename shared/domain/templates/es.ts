@@ -101,4 +101,6 @@ export const es: Wording = {
   contact: (contact) => `¿Preguntas? Contacte con nosotros: ${contact}`,
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]}: factura ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, vencimiento ${smsDate(dueDate, locale)}. Pagar: ${payUrl}`,
+  smsThanks: ({ invoiceId, paidMinor, currency, locale }) =>
+    `Gracias: hemos recibido ${smsAmount(paidMinor, currency, locale)} ${currency} por la factura ${invoiceId}. Está pagada en su totalidad.`,
 };

@@ -104,4 +104,6 @@ export const fr: Wording = {
   // No apostrophes or accents outside GSM-7 here: an SMS keeps 160 characters a segment.
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
     `${smsLead[tone]} : facture ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, échéance le ${smsDate(dueDate, locale)}. Payer : ${payUrl}`,
+  smsThanks: ({ invoiceId, paidMinor, currency, locale }) =>
+    `Merci : nous avons reçu ${smsAmount(paidMinor, currency, locale)} ${currency} pour la facture ${invoiceId}. Elle est entièrement réglée.`,
 };

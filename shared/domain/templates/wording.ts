@@ -103,4 +103,11 @@ export interface Wording {
   readonly contact: (contact: string) => string;
   /** The whole SMS; the caller reduces it to GSM-7. */
   readonly sms: (facts: SmsFacts) => string;
+  /** The thank-you by SMS, for a customer email cannot reach: the invoice and the amount received. */
+  readonly smsThanks: (facts: {
+    readonly invoiceId: string;
+    readonly paidMinor: number;
+    readonly currency: string;
+    readonly locale: string;
+  }) => string;
 }
