@@ -1,4 +1,4 @@
-import { chooseChannel, type Reachability } from '#domain/customers.ts';
+import { chooseMessageChannel, type Reachability } from '#domain/customers.ts';
 import { installmentsCovered } from '#domain/holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
 import { formatAmount } from '#domain/money.ts';
@@ -30,10 +30,9 @@ export function nextActionView(invoice: Invoice, now: Date, context?: CustomerCo
   const typeOf = (stepId: string): NextActionView['type'] => {
     const channel = findStep(policy, stepId)?.channel ?? (stepId.startsWith('plan.') ? 'email' : undefined);
     if (channel !== 'sms' && channel !== 'email' && channel !== 'notice') return 'task';
-    const wanted = channel === 'sms' ? 'sms' : 'email';
-    if (!context) return wanted;
+    if (!context) return channel === 'sms' ? 'sms' : 'email';
     // A message no channel can carry goes to a collector instead.
-    const choice = chooseChannel(wanted, invoice.customer, context.reachability, { followPreference: channel !== 'notice' });
+    const choice = chooseMessageChannel(channel, invoice.customer, context.reachability);
     return choice.kind === 'channel' ? choice.channel : 'task';
   };
   switch (action.type) {

@@ -91,14 +91,22 @@ export function chooseChannel(
 }
 
 /**
- * The channel a policy step actually goes by for this customer: a message step moves to the
- * customer's preferred channel, or away from one they cannot be reached on; a formal notice is
- * an email unless email is impossible. Collector steps, and messages with no channel left (the
- * send hands those to a collector), keep the policy's channel.
+ * The channel a message step goes by: its own, or the customer's preferred one, or the other one
+ * when its own cannot reach them. A formal notice is an email unless email is impossible: it
+ * does not follow the preference.
+ */
+export function chooseMessageChannel(step: 'email' | 'sms' | 'notice', customer: Customer, reachability: Reachability): ChannelChoice {
+  return chooseChannel(step === 'sms' ? 'sms' : 'email', customer, reachability, { followPreference: step !== 'notice' });
+}
+
+/**
+ * The channel a policy step actually goes by for this customer (`chooseMessageChannel`, with a
+ * notice still a notice). Collector steps, and messages with no channel left (the send hands
+ * those to a collector), keep the policy's channel.
  */
 export function deliveryChannel(channel: Channel, customer: Customer, reachability: Reachability | undefined): Channel {
   if (!reachability || (channel !== 'email' && channel !== 'sms' && channel !== 'notice')) return channel;
-  const choice = chooseChannel(channel === 'sms' ? 'sms' : 'email', customer, reachability, { followPreference: channel !== 'notice' });
+  const choice = chooseMessageChannel(channel, customer, reachability);
   if (choice.kind === 'none') return channel;
   return channel === 'notice' && choice.channel === 'email' ? 'notice' : choice.channel;
 }
@@ -511,7 +519,7 @@ export async function liftSuppression(
   await mutateProfile(customers, customerId, (existing) => {
     const suppressions = existing?.suppressions ?? [];
     const matches = (entry: Suppression) =>
-      entry.channel === channel && (address === undefined || suppressionOf({ suppressions: [entry] }, channel, address) !== undefined);
+      entry.channel === channel && (address === undefined || sameAddress(channel, entry.address, address));
     lifted = suppressions.filter(matches);
     if (!existing || lifted.length === 0) return null;
     const kept = suppressions.filter((entry) => !matches(entry));

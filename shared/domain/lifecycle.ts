@@ -12,6 +12,7 @@ import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
 import {
   chooseChannel,
+  chooseMessageChannel,
   deliveryChannel,
   openReachability,
   type Reachability,
@@ -460,8 +461,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     // STOP) moves the message to the other one, if allowed.
     const stepChannel = resolveStep(policy, stepId)?.channel;
     const wanted: 'email' | 'sms' = stepChannel === 'sms' ? 'sms' : 'email';
-    // A formal notice stays an email unless email is impossible; other messages follow the customer's preference.
-    const choice = chooseChannel(wanted, invoice.customer, reach, { followPreference: stepChannel !== 'notice' });
+    const choice = chooseMessageChannel(stepChannel === 'sms' || stepChannel === 'notice' ? stepChannel : 'email', invoice.customer, reach);
     if (choice.kind === 'none') {
       outcome = 'no_consent';
       const suppressed = choice.blockedBy;
@@ -591,18 +591,34 @@ async function reachabilityFor(deps: SendDeps, invoice: Invoice, stepId: string)
   const stepChannel = resolveStep(policyFor(invoice), stepId)?.channel ?? 'email';
   const smsWanted = deliveryChannel(stepChannel, invoice.customer, reach) === 'sms';
   if (!smsWanted && emailUsable) return reach;
+  return withCarrierOptOut(deps, invoice, reach, stepId);
+}
+
+/**
+ * Asks the carrier's opt-out list about the invoice's number before a text. A number that replied
+ * STOP is recorded (a suppression on the customer, `sms.opted_out` on the timeline) and is out of
+ * the reachability returned. A list that does not answer changes nothing: the provider keeps its
+ * own list and will not deliver to it, so the check must not stop the message.
+ */
+async function withCarrierOptOut(
+  deps: Pick<SendDeps, 'store' | 'clock' | 'texter' | 'customers' | 'log'>,
+  invoice: Invoice,
+  reach: Reachability,
+  stepId: string,
+): Promise<Reachability> {
+  const phone = invoice.customer.phone;
+  if (!phone) return reach;
   let optedOut: boolean;
   try {
     optedOut = await deps.texter.optedOut(phone);
   } catch (error) {
-    // The provider keeps its own opt-out list and will not deliver to it: an unanswered check must not stop the reminder.
     deps.log.warn('SMS opt-out list not reachable; sending as planned', { invoiceId: invoice.invoiceId, stepId, error: String(error) });
     return reach;
   }
   if (!optedOut) return reach;
   const at = deps.clock.now().toISOString();
   const suppression: Suppression = { channel: 'sms', address: phone, reason: 'sms_opt_out', at };
-  await deps.customers.suppress(invoice, suppression);
+  await deps.customers?.suppress(invoice, suppression);
   await mutateInvoice(deps.store, invoice.invoiceId, (latest) => withEvent(latest, { at, type: 'sms.opted_out', to: phone, stepId }));
   deps.log.info('phone number opted out of SMS at the carrier; not texting it', { invoiceId: invoice.invoiceId, stepId });
   return { ...reach, suppressions: [...reach.suppressions, suppression] };
@@ -924,20 +940,10 @@ async function thankYouRoute(
   let reach = deps.customers ? await deps.customers.reachability(customer.customerId) : openReachability;
   if (!deps.texter) reach = { ...reach, consent: { ...reach.consent, sms: false } };
   let choice = chooseChannel('email', customer, reach);
-  if (choice.kind === 'channel' && choice.channel === 'sms' && customer.phone && deps.texter) {
+  if (choice.kind === 'channel' && choice.channel === 'sms' && deps.texter) {
     // The carrier's opt-out list, as before any text.
-    const optedOut = await deps.texter.optedOut(customer.phone).catch(() => false);
-    if (optedOut) {
-      const suppression: Suppression = {
-        channel: 'sms',
-        address: customer.phone,
-        reason: 'sms_opt_out',
-        at: deps.clock.now().toISOString(),
-      };
-      await deps.customers?.suppress(invoice, suppression);
-      reach = { ...reach, suppressions: [...reach.suppressions, suppression] };
-      choice = chooseChannel('email', customer, reach);
-    }
+    reach = await withCarrierOptOut({ ...deps, texter: deps.texter }, invoice, reach, THANK_YOU_STEP);
+    choice = chooseChannel('email', customer, reach);
   }
   if (choice.kind === 'none') {
     const blocked = choice.blockedBy;
