@@ -4,7 +4,7 @@ import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
 import type { SuppressionReason } from './customers.ts';
-import { type Invoice, withEvent } from './invoice.ts';
+import { type Invoice, type StepRecord, withEvent } from './invoice.ts';
 import { InvoiceNotFoundError, type Logger, mutateInvoice, setStep, signal } from './lifecycle.ts';
 
 /**
@@ -105,22 +105,17 @@ export class FeedbackTooEarlyError extends Error {
   override readonly name = 'FeedbackTooEarlyError';
 }
 
-/** The step a hard bounce of `messageId` reopened and that has not been sent again yet. */
-function reopenedBy(invoice: Invoice, messageId: string): { stepId: string; claimId: string | undefined } | undefined {
-  const entry = Object.entries(invoice.steps).find(
-    ([, record]) => record.state === 'failed' && record.detail === BOUNCED && record.messageId === messageId,
+/** The record of the step a hard bounce of `messageId` reopened and that has not been sent again yet. */
+function reopenedBy(invoice: Invoice, messageId: string): StepRecord | undefined {
+  return Object.values(invoice.steps).find(
+    (record) => record.state === 'failed' && record.detail === BOUNCED && record.messageId === messageId,
   );
-  return entry ? { stepId: entry[0], claimId: entry[1].claimId } : undefined;
 }
 
 const BOUNCED = 'email_bounced';
 
 /** The invoice with the feedback on its timeline, or null when it is already there. */
-export function applyFeedback(
-  invoice: Invoice,
-  feedback: EmailFeedback,
-  now: Date,
-): { invoice: Invoice; resend: boolean; claimId?: string | undefined } | null {
+export function applyFeedback(invoice: Invoice, feedback: EmailFeedback, now: Date): { invoice: Invoice; resend: boolean } | null {
   const type = `email.${feedback.kind}`;
   const seen = invoice.timeline.some(
     (event) => event.type === type && event.messageId === feedback.messageId && event.bounceType === feedback.bounceType,
@@ -165,7 +160,7 @@ export function applyFeedback(
   // The claim id stays: it names the send's place under the frequency cap, given back by the caller.
   next = setStep(next, stepId, { state: 'failed', at, failures: 0, messageId: record.messageId, claimId: record.claimId, detail: BOUNCED });
   next = withEvent(next, { at, type: 'reminder.undelivered', stepId, reason: BOUNCED });
-  return { invoice: next, resend: true, claimId: record.claimId };
+  return { invoice: next, resend: true };
 }
 
 /** True when no other reminder went out after this one (a later one already carries the message). */
