@@ -364,19 +364,21 @@ export class LocalRuntime {
   /** A secret of the local runtime itself, generated once and kept (mode 600) in the data folder. */
   async localSecret(name: string, generate: () => Promise<string>): Promise<string> {
     const file = this.file(name);
-    if (file && existsSync(file)) return readFileSync(file, 'utf8');
-    return this.persistedSecret(name, () => '', await generate());
+    const kept = file && existsSync(file) ? readFileSync(file, 'utf8') : this.memorySecrets.get(name);
+    if (kept !== undefined) return kept;
+    const generated = await generate();
+    return this.persistedSecret(name, () => generated);
   }
 
-  private persistedSecret(name: string, generate: () => string, generated?: string): string {
+  private persistedSecret(name: string, generate: () => string): string {
     const file = this.file(name);
     if (file && existsSync(file)) return readFileSync(file, 'utf8');
     if (!file) {
-      const remembered = this.memorySecrets.get(name) ?? generated ?? generate();
+      const remembered = this.memorySecrets.get(name) ?? generate();
       this.memorySecrets.set(name, remembered);
       return remembered;
     }
-    const secret = generated ?? generate();
+    const secret = generate();
     writeFileSync(file, secret, { mode: 0o600 });
     chmodSync(file, 0o600);
     return secret;
