@@ -1,11 +1,13 @@
 import { composeFunction } from '#adapters/compose.ts';
-import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
+import { type HttpEvent, httpHandler, json, parseBody, parseQuery, pathParameter, problems } from '#adapters/http.ts';
 import { idSchema } from '#contracts/api.ts';
 import { customerRequestSchemaFor, customerView, suppressionReleaseSchema, toCustomerUpdate } from '#contracts/customer-api.ts';
+import { customerListItem, customerListQuerySchema, decodeCustomerCursor, encodeCustomerCursor } from '#contracts/list-api.ts';
 import { describeCustomer, liftSuppression, putCustomer } from '#domain/customers.ts';
 
 const app = composeFunction('customers-api');
-const deps = { customers: app.customerStore(), policies: app.policyStore(), clock: app.clock };
+const customers = app.customerStore();
+const deps = { customers, policies: app.policyStore(), clock: app.clock };
 
 /** Creates (201) or replaces (200) the customer's master data; answers with the customer as GET shows it. */
 async function put(event: HttpEvent) {
@@ -17,6 +19,18 @@ async function put(event: HttpEvent) {
   if (!standing) throw new Error(`customer ${customerId} vanished after it was stored`);
   return json(change.kind === 'created' ? 201 : 200, customerView(standing), {
     location: `/v1/customers/${encodeURIComponent(customerId)}`,
+  });
+}
+
+/** `GET /v1/customers`: one page of the list, from the list indexes. */
+async function list(event: HttpEvent) {
+  const query = parseQuery(event, customerListQuerySchema);
+  const decoded = query.cursor === undefined ? undefined : decodeCustomerCursor({ ...query, cursor: query.cursor });
+  if (decoded && 'error' in decoded) throw problems.validation([decoded.error]);
+  const page = await customers.list({ segment: query.segment, limit: query.limit, after: decoded?.position });
+  return json(200, {
+    items: page.items.map(customerListItem),
+    ...(page.next ? { next: encodeCustomerCursor(query, page.next) } : {}),
   });
 }
 
@@ -45,6 +59,7 @@ async function releaseSuppression(event: HttpEvent) {
 }
 
 export const handler = httpHandler({
+  'GET /v1/customers': list,
   'PUT /v1/customers/{customerId}': put,
   'GET /v1/customers/{customerId}': get,
   'POST /v1/customers/{customerId}/suppressions/release': releaseSuppression,

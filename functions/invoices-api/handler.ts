@@ -1,5 +1,15 @@
 import { composeFunction } from '#adapters/compose.ts';
-import { type HttpEvent, httpHandler, json, ProblemError, parseBody, pathParameter, problemResult, problems } from '#adapters/http.ts';
+import {
+  type HttpEvent,
+  httpHandler,
+  json,
+  ProblemError,
+  parseBody,
+  parseQuery,
+  pathParameter,
+  problemResult,
+  problems,
+} from '#adapters/http.ts';
 import {
   childId,
   creditNoteRequestSchema,
@@ -23,6 +33,7 @@ import {
   voidRequestSchema,
 } from '#contracts/api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
+import { decodeInvoiceCursor, dueRange, encodeInvoiceCursor, invoiceListItem, invoiceListQuerySchema } from '#contracts/list-api.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
 import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
 import { tiersOncePerCustomer } from '#domain/customers.ts';
@@ -195,6 +206,25 @@ async function getInvoice(event: HttpEvent) {
   return json(200, await view(invoice));
 }
 
+/** `GET /v1/invoices`: one page of the list, from the list indexes (never a scan, never whole invoices). */
+async function listInvoices(event: HttpEvent) {
+  const query = parseQuery(event, invoiceListQuerySchema);
+  const decoded = query.cursor === undefined ? undefined : decodeInvoiceCursor({ ...query, cursor: query.cursor });
+  if (decoded && 'error' in decoded) throw problems.validation([decoded.error]);
+  const now = deps.clock.now();
+  const page = await store.list({
+    status: query.status,
+    customerId: query.customerId,
+    due: dueRange(query, now.toISOString().slice(0, 10)),
+    limit: query.limit,
+    after: decoded?.position,
+  });
+  return json(200, {
+    items: page.items.map((listing) => invoiceListItem(listing, now)),
+    ...(page.next ? { next: encodeInvoiceCursor(query, page.next) } : {}),
+  });
+}
+
 async function postPayment(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
   const request = parseBody(event, paymentRequestSchema);
@@ -344,6 +374,7 @@ export const handler = httpHandler(
   {
     'POST /v1/invoices': upsertInvoice,
     'POST /v1/{collectionAction}': postCollectionAction,
+    'GET /v1/invoices': listInvoices,
     'GET /v1/invoices/{invoiceId}': getInvoice,
     'POST /v1/invoices/{invoiceId}/payments': postPayment,
     'POST /v1/invoices/{invoiceId}/disputes': postDispute,

@@ -41,7 +41,7 @@ export function composeFunction(name: FunctionName) {
   return {
     clock: processClock,
     log: jsonLogger(name),
-    invoiceStore: () => new DynamoInvoiceStore(documents, need(EnvName.tableName)),
+    invoiceStore: () => new DynamoInvoiceStore(documents, need(EnvName.tableName), processClock),
     idempotencyStore: () => new DynamoIdempotencyStore(documents, need(EnvName.tableName)),
     policyStore: () => new DynamoPolicyStore(documents, need(EnvName.tableName)),
     customerLedger: () => new DynamoCustomerLedger(documents, need(EnvName.tableName)),

@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type CustomerListing, customerListing } from '#contracts/listing.ts';
+import { LISTING_ATTRIBUTE, ListIndex, listIndexAttributes } from '#contracts/table-indexes.ts';
 import {
   type ChannelConsent,
   type CustomerProfile,
@@ -10,14 +12,16 @@ import {
 import type { Invoice } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
 import type { Clock } from '#ports/clock.ts';
-import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
+import type { CustomerDirectory, CustomerLister, CustomerListPage, CustomerListQuery, CustomerStore } from '#ports/customer-directory.ts';
 import { StaleWriteError } from '#ports/invoice-store.ts';
-import { isConditionFailure } from './dynamo-invoice-store.ts';
+import { invoiceFromItem, isConditionFailure } from './dynamo-invoice-store.ts';
+import { queryListings } from './dynamo-listings.ts';
 
 /**
  * Customers in the single table, next to the frequency-cap ledger (`CUSTOMER#<id>` / `SENDS`):
  *
- * - `CUSTOMER#<id>` / `PROFILE`: the master data, one item rewritten with a version condition;
+ * - `CUSTOMER#<id>` / `PROFILE`: the master data, one item rewritten with a version condition,
+ *   with its list index entries (all customers; its segment's customers) and listing;
  * - `CUSTOMER#<id>` / `INVOICES`: the ids of the customer's invoices, a string set grown with
  *   `ADD` (idempotent, no read needed, no race between two invoices of one customer).
  *
@@ -38,13 +42,31 @@ import { isConditionFailure } from './dynamo-invoice-store.ts';
 const profileKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' });
 const invoicesKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'INVOICES' });
 const invoiceKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'INVOICE' });
+const ALL_CUSTOMERS = 'CUSTOMERS';
+const segmentPartition = (segment: string) => `CUSTOMERS#SEGMENT#${segment}`;
+
+/**
+ * The list index entries of a profile (table-indexes.ts): among all customers and, when it has
+ * a segment, among that segment's, both by customerId. A put replaces the whole item, so a
+ * segment that is removed or changed leaves no entry behind.
+ */
+export function customerListAttributes(profile: CustomerProfile): Record<string, unknown> {
+  return {
+    [ListIndex.collection.partitionKey]: ALL_CUSTOMERS,
+    [ListIndex.collection.sortKey]: profile.customerId,
+    ...(profile.segment
+      ? { [ListIndex.group.partitionKey]: segmentPartition(profile.segment), [ListIndex.group.sortKey]: profile.customerId }
+      : {}),
+    [LISTING_ATTRIBUTE]: customerListing(profile),
+  };
+}
 
 /** BatchGetItem takes at most 100 keys per request. */
 export const BATCH_GET_LIMIT = 100;
 /** Rounds of retrying UnprocessedKeys (throttling, or the 16 MB response cap) before giving up. */
 const MAX_BATCH_ROUNDS = 10;
 
-export class DynamoCustomerStore implements CustomerStore, CustomerDirectory {
+export class DynamoCustomerStore implements CustomerStore, CustomerDirectory, CustomerLister {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly directory: CustomerDirectory;
@@ -67,6 +89,7 @@ export class DynamoCustomerStore implements CustomerStore, CustomerDirectory {
     );
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, ...profile } = Item;
+    for (const attribute of listIndexAttributes) delete profile[attribute];
     return profile as CustomerProfile;
   }
 
@@ -77,7 +100,7 @@ export class DynamoCustomerStore implements CustomerStore, CustomerDirectory {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...profileKey(profile.customerId), ...stored },
+          Item: { ...profileKey(profile.customerId), ...stored, ...customerListAttributes(stored) },
           ConditionExpression: create ? 'attribute_not_exists(pk)' : '#version = :expected',
           ...(create
             ? {}
@@ -124,13 +147,50 @@ export class DynamoCustomerStore implements CustomerStore, CustomerDirectory {
       const { Responses, UnprocessedKeys } = await this.client.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
       );
-      for (const item of Responses?.[this.tableName] ?? []) {
-        const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...invoice } = item;
-        found.push(invoice as unknown as Invoice);
-      }
+      for (const item of Responses?.[this.tableName] ?? []) found.push(invoiceFromItem(item));
       keys = (UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
     }
     return found;
+  }
+
+  // CustomerLister -------------------------------------------------------------------------
+
+  /** All customers, or one segment's, by customerId; one listing more than the limit is read, so `next` means more follow. */
+  async list(query: CustomerListQuery): Promise<CustomerListPage> {
+    const [index, partition] = query.segment ? [ListIndex.group, segmentPartition(query.segment)] : [ListIndex.collection, ALL_CUSTOMERS];
+    const after = query.after;
+    const found = (await queryListings(this.client, this.tableName, {
+      index,
+      partition,
+      after: after ? { sortKey: after.customerId, itemKey: profileKey(after.customerId) } : undefined,
+      wanted: query.limit + 1,
+    })) as CustomerListing[];
+    const items = found.slice(0, query.limit);
+    const last = items.at(-1);
+    return found.length > query.limit && last ? { items, next: { customerId: last.customerId } } : { items };
+  }
+
+  /**
+   * Writes the list index entries of a profile stored before they existed, leaving the profile
+   * and its version as they are. Idempotent; a profile written meanwhile was indexed by that write.
+   */
+  async reindex(customerId: string): Promise<boolean> {
+    const profile = await this.getProfile(customerId);
+    if (!profile) return false;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...profileKey(customerId), ...profile, ...customerListAttributes(profile) },
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': profile.version },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return true;
   }
 
   // CustomerDirectory (the lifecycle's view, shared with every store in domain/customers.ts) --

@@ -93,6 +93,13 @@ export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.i
   return result.data;
 }
 
+/** Validates the query string with a zod schema, naming every bad (or unknown) parameter. */
+export function parseQuery<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+  const result = schema.safeParse(event.queryStringParameters ?? {});
+  if (!result.success) throw problems.validation(fieldErrors(result.error));
+  return result.data;
+}
+
 export function pathParameter(event: HttpEvent, name: string, schema: z.ZodString): string {
   const value = event.pathParameters?.[name] ?? '';
   const result = schema.safeParse(decodeURIComponent(value));

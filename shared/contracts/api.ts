@@ -13,7 +13,7 @@ export const idSchema = z
     'must be 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
   );
 
-const isoDate = z.string().refine(isIsoDate, 'must be a calendar date in YYYY-MM-DD form');
+export const isoDate = z.string().refine(isIsoDate, 'must be a calendar date in YYYY-MM-DD form');
 const decimal = z.string().max(32);
 
 function isLocale(tag: string): boolean {

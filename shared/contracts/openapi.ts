@@ -15,6 +15,7 @@ import {
   voidRequestSchema,
 } from './api.ts';
 import { customerRequestSchema, suppressionReleaseSchema } from './customer-api.ts';
+import { customerListQuerySchema, invoiceListQuerySchema, MAX_LIST_LIMIT } from './list-api.ts';
 import { policyRequestSchema } from './policy-api.ts';
 import { INVOICES_BATCH_ACTION, routes } from './routes.ts';
 
@@ -41,16 +42,36 @@ const requestBodies: Record<string, z.ZodType> = {
   'PUT /v1/policies/{policyId}': policyRequestSchema,
 };
 
+/** A reporting day, and the one currency a report is in (the reports API checks both). */
+const reportDay = (meaning: string) => z.iso.date().describe(`${meaning} (YYYY-MM-DD), a calendar day in the reporting time zone`);
+const reportCurrency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .describe('ISO 4217 code; one currency per report');
+
 /** Query strings of GET routes, described from their zod schemas. */
 const queryParameters: Record<string, z.ZodObject> = {
   'GET /v1/tasks': taskListQuerySchema,
+  'GET /v1/invoices': invoiceListQuerySchema,
+  'GET /v1/customers': customerListQuerySchema,
+  'GET /v1/reports/aging': z.strictObject({ asOf: reportDay('The day whose end the aging is as of'), currency: reportCurrency }),
+  'GET /v1/reports/kpis': z.strictObject({
+    from: reportDay('First day of the period'),
+    to: reportDay('Last day of the period, at most 366 days after from'),
+    currency: reportCurrency,
+  }),
 };
 
 function queryParametersOf(key: string) {
   const schema = queryParameters[key];
   if (!schema) return [];
-  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, unknown> };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+  }));
 }
 
 const problem = {
@@ -69,6 +90,40 @@ const multiStatus: Record<string, Record<string, unknown>> = {
     },
   },
 };
+
+const okResponse = (description: string, item: string) => ({
+  '200': {
+    description,
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${item}` } } },
+  },
+});
+
+/** What the GET routes with a documented body answer: the lists (one page and the cursor of the next) and the reports. */
+const getResponses: Record<string, Record<string, unknown>> = {
+  'GET /v1/invoices': okResponse(
+    'Invoices by due date, then invoice id; without status or customerId, status by status (open, on_hold, escalated, paid, written_off, void). ' +
+      'Filters combine. An unknown parameter or value, or a cursor from other filters, is a 400 naming it.',
+    'InvoiceList',
+  ),
+  'GET /v1/customers': okResponse('Customers by customerId, all or one segment', 'CustomerList'),
+  'GET /v1/reports/aging': okResponse(
+    'Receivables at the end of asOf by days past due: always the five buckets current, 1-30, 31-60, 61-90, 91+ (API.md defines each figure)',
+    'AgingReport',
+  ),
+  'GET /v1/reports/kpis': okResponse(
+    'DSO, best possible DSO, ADD, CEI, percent current, collections, dispute rate, promise-kept rate, messages and recovery per step (API.md defines each figure)',
+    'KpiReport',
+  ),
+};
+
+const page = (item: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: { type: 'array', maxItems: MAX_LIST_LIMIT, items: item },
+    next: { type: 'string', description: 'Present when more follow: pass it as `cursor`, with the same filters, for the next page' },
+  },
+});
 
 /** The OpenAPI 3.1 document served at GET /v1/openapi.json, generated from the route table and zod schemas. */
 export function openApiDocument() {
@@ -103,10 +158,11 @@ export function openApiDocument() {
         ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(body, { io: 'input' }) } } } }
         : {}),
       responses: {
-        ...(multiStatus[key] ?? {
-          '200': { description: 'OK' },
-          ...(route.method === 'POST' ? { '201': { description: 'Created' } } : {}),
-        }),
+        ...(multiStatus[key] ??
+          getResponses[key] ?? {
+            '200': { description: 'OK' },
+            ...(route.method === 'POST' ? { '201': { description: 'Created' } } : {}),
+          }),
         '400': problem,
         ...(route.scopes ? { '401': problem, '403': problem } : {}),
         '404': problem,
@@ -126,12 +182,141 @@ export function openApiDocument() {
           flows: {
             clientCredentials: {
               tokenUrl: '/oauth2/token',
-              scopes: { 'dunwell/invoices.read': 'Read invoices', 'dunwell/invoices.write': 'Create invoices and record payments' },
+              scopes: {
+                'dunwell/invoices.read': 'Read invoices',
+                'dunwell/invoices.write': 'Create invoices and record payments',
+                'dunwell/policies.read': 'Read cadence policies',
+                'dunwell/policies.write': 'Create policy versions',
+                'dunwell/reports.read': 'Read finance reports',
+              },
             },
           },
         },
       },
       schemas: {
+        InvoiceList: page({
+          type: 'object',
+          required: [
+            'invoiceId',
+            'customerId',
+            'customerName',
+            'currency',
+            'amount',
+            'balance',
+            'dueDate',
+            'status',
+            'daysPastDue',
+            'tier',
+            'nextAction',
+          ],
+          properties: {
+            invoiceId: { type: 'string' },
+            customerId: { type: 'string' },
+            customerName: { type: 'string' },
+            currency: { type: 'string', description: 'ISO 4217' },
+            amount: { type: 'string', description: 'Decimal string in the currency’s minor-unit precision' },
+            balance: { type: 'string', description: 'What is still owed; never below 0' },
+            dueDate: { type: 'string', format: 'date' },
+            status: { enum: ['open', 'on_hold', 'paid', 'void', 'written_off', 'escalated'] },
+            daysPastDue: { type: 'integer', description: 'Today (UTC) less the due date; negative before it is due' },
+            tier: { type: 'integer', minimum: 1, maximum: 4 },
+            nextAction: {
+              description: 'What the planner does next, as of the last change of the invoice; null once its lifecycle has closed',
+              oneOf: [
+                { type: 'null' },
+                {
+                  type: 'object',
+                  required: ['type', 'at'],
+                  properties: {
+                    type: { enum: ['email', 'sms', 'task', 'close', 'await_payment', 'hold', 'grace'] },
+                    at: { type: ['string', 'null'], format: 'date-time' },
+                    stepId: { type: 'string' },
+                  },
+                },
+              ],
+            },
+          },
+        }),
+        CustomerList: page({
+          type: 'object',
+          required: ['customerId', 'name', 'timeZone', 'locale', 'consent', 'reachable', 'updatedAt'],
+          properties: {
+            customerId: { type: 'string' },
+            name: { type: 'string' },
+            email: { type: 'string' },
+            phone: { type: 'string' },
+            timeZone: { type: 'string' },
+            locale: { type: 'string' },
+            segment: { type: 'string' },
+            policyId: { type: 'string' },
+            consent: { type: 'object', properties: { email: { type: 'boolean' }, sms: { type: 'boolean' } } },
+            preferredChannel: { enum: ['email', 'sms'] },
+            reachable: {
+              type: 'object',
+              description: 'Consented, with an address that is not suppressed',
+              properties: { email: { type: 'boolean' }, sms: { type: 'boolean' } },
+            },
+            updatedAt: { type: 'string', format: 'date-time' },
+          },
+        }),
+        AgingReport: {
+          type: 'object',
+          required: ['asOf', 'currency', 'buckets', 'total'],
+          properties: {
+            asOf: { type: 'string', format: 'date' },
+            currency: { type: 'string' },
+            buckets: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['bucket', 'amount', 'invoices', 'share'],
+                properties: {
+                  bucket: { enum: ['current', '1-30', '31-60', '61-90', '91+'] },
+                  amount: { type: 'string', description: 'Decimal string in the currency’s minor-unit precision' },
+                  invoices: { type: 'integer' },
+                  share: { type: ['number', 'null'], description: 'Percent of the total amount, 2 decimals; null when nothing is owed' },
+                },
+              },
+            },
+            total: { type: 'object', properties: { amount: { type: 'string' }, invoices: { type: 'integer' } } },
+          },
+        },
+        KpiReport: {
+          type: 'object',
+          description: 'Money as decimal strings; ratios rounded to 2 decimals, null when their denominator is 0',
+          properties: {
+            from: { type: 'string', format: 'date' },
+            to: { type: 'string', format: 'date' },
+            currency: { type: 'string' },
+            days: { type: 'integer' },
+            ...Object.fromEntries(['sales', 'arBegin', 'arEnd', 'arEndCurrent', 'collected'].map((name) => [name, { type: 'string' }])),
+            ...Object.fromEntries(
+              [
+                'dso',
+                'bestPossibleDso',
+                'averageDaysDelinquent',
+                'cei',
+                'percentCurrent',
+                'disputeRate',
+                'promiseKeptRate',
+                'averageDaysToPay',
+              ].map((name) => [name, { type: ['number', 'null'] }]),
+            ),
+            messages: { type: 'object', properties: { email: { type: 'integer' }, sms: { type: 'integer' } } },
+            recoveryByStep: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  stepId: { type: 'string' },
+                  sent: { type: 'integer' },
+                  paidWithin7Days: { type: 'integer' },
+                  rate: { type: ['number', 'null'] },
+                },
+              },
+            },
+          },
+        },
         InvoiceBatchResults: {
           type: 'object',
           required: ['results'],

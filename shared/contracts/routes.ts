@@ -6,6 +6,8 @@ export const Scope = {
   invoicesWrite: 'dunwell/invoices.write',
   policiesRead: 'dunwell/policies.read',
   policiesWrite: 'dunwell/policies.write',
+  /** Finance reports (aging, KPIs) over the lake. */
+  reportsRead: 'dunwell/reports.read',
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];
 
@@ -34,6 +36,8 @@ export const routes: readonly Route[] = [
    * only `invoices:batch`.
    */
   { method: 'POST', path: '/v1/{collectionAction}', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
+  /** The invoice list (filters and cursor in the query string), served by the table's list indexes. */
+  { method: 'GET', path: '/v1/invoices', function: 'invoices-api', scopes: [Scope.invoicesRead] },
   { method: 'GET', path: '/v1/invoices/{invoiceId}', function: 'invoices-api', scopes: [Scope.invoicesRead] },
   {
     method: 'POST',
@@ -61,6 +65,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesRead] },
   { method: 'GET', path: '/v1/policies', function: 'policies-api', scopes: [Scope.policiesRead] },
   { method: 'PUT', path: '/v1/customers/{customerId}', function: 'customers-api', scopes: [Scope.invoicesWrite] },
+  { method: 'GET', path: '/v1/customers', function: 'customers-api', scopes: [Scope.invoicesRead] },
   { method: 'GET', path: '/v1/customers/{customerId}', function: 'customers-api', scopes: [Scope.invoicesRead] },
   {
     method: 'POST',
@@ -68,6 +73,8 @@ export const routes: readonly Route[] = [
     function: 'customers-api',
     scopes: [Scope.invoicesWrite],
   },
+  { method: 'GET', path: '/v1/reports/aging', function: 'reports-api', scopes: [Scope.reportsRead] },
+  { method: 'GET', path: '/v1/reports/kpis', function: 'reports-api', scopes: [Scope.reportsRead] },
   { method: 'GET', path: '/v1/openapi.json', function: 'invoices-api', scopes: null },
   { method: 'GET', path: '/pay/{token}', function: 'pay-page', scopes: null },
   /** The short link in SMS: a redirect to `/pay/{token}`. */

@@ -1,3 +1,4 @@
+import type { CustomerListing } from '#contracts/listing.ts';
 import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
@@ -40,4 +41,28 @@ export interface CustomerStore {
    * `invoice.customer.customerId` (see `customerInvoices`).
    */
   linkedInvoices(customerId: string): Promise<Invoice[]>;
+}
+
+/** Where a customer list page ended: the last customer shown. */
+export interface CustomerListPosition {
+  readonly customerId: string;
+}
+
+export interface CustomerListQuery {
+  readonly segment?: string | undefined;
+  readonly limit: number;
+  /** Resume after this position (the `next` of the previous page, for the same filters). */
+  readonly after?: CustomerListPosition | undefined;
+}
+
+export interface CustomerListPage {
+  /** By customerId. */
+  readonly items: readonly CustomerListing[];
+  /** Present when more follow: the position of the last item. */
+  readonly next?: CustomerListPosition | undefined;
+}
+
+/** Customer lists, served by the list indexes from the listing each profile write stores (see InvoiceLister). */
+export interface CustomerLister {
+  list(query: CustomerListQuery): Promise<CustomerListPage>;
 }

@@ -68,7 +68,8 @@ describe('stateful data', () => {
           KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataKey'), 'Arn'] },
         },
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-        GlobalSecondaryIndexes: [
+        // The list indexes beside it: list-indexes.test.ts.
+        GlobalSecondaryIndexes: Match.arrayWith([
           Match.objectLike({
             IndexName: 'gsi1',
             KeySchema: [
@@ -76,7 +77,7 @@ describe('stateful data', () => {
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
           }),
-        ],
+        ]),
       }),
     });
   });
@@ -134,7 +135,10 @@ describe('queues', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: Match.anyValue() },
     });
-    const mapping = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping'))[0];
+    const mapping = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping')).find(
+      (candidate) =>
+        cfnText(candidate.Properties?.FunctionName) === cfnText({ Ref: functionLogicalId(stateless, FunctionName.startDunning) }),
+    );
     assert.ok((mapping?.Properties?.BatchSize as number) <= 10);
   });
 });

@@ -489,7 +489,7 @@ describe('DynamoCustomerStore on dynalite', () => {
         };
       },
     });
-    invoices = new DynamoInvoiceStore(documents, tableName);
+    invoices = new DynamoInvoiceStore(documents, tableName, clock);
     store = new DynamoCustomerStore(documents, tableName, clock, { backoffMs: () => 1 });
   });
   after(() => table.stop());

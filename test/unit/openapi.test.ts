@@ -21,3 +21,18 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(missing, []);
   });
 });
+
+describe('the OpenAPI document of the reports', () => {
+  test('names every report parameter as required and describes both answers', () => {
+    const document = openApiDocument() as unknown as {
+      paths: Record<string, { get: { parameters: { name: string; required: boolean }[]; security: { oauth2: string[] }[] } }>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const required = (path: string) =>
+      document.paths[path]?.get.parameters.filter((parameter) => parameter.required).map((parameter) => parameter.name);
+    assert.deepEqual(required('/v1/reports/aging'), ['asOf', 'currency']);
+    assert.deepEqual(required('/v1/reports/kpis'), ['from', 'to', 'currency']);
+    assert.deepEqual(document.paths['/v1/reports/kpis']?.get.security, [{ oauth2: ['dunwell/reports.read'] }]);
+    assert.ok(document.components.schemas.AgingReport && document.components.schemas.KpiReport);
+  });
+});

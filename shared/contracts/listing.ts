@@ -1,0 +1,105 @@
+import { type CustomerProfile, suppressionOf } from '#domain/customers.ts';
+import { balanceMinor, type Invoice, type InvoiceStatus } from '#domain/invoice.ts';
+import type { Tier } from '#domain/risk.ts';
+import { type NextActionView, nextActionView } from './invoice-view.ts';
+
+/**
+ * What an item keeps for the lists (`GET /v1/invoices`, `GET /v1/customers`): the `listing`
+ * attribute, written with every put of the item and projected into the list indexes
+ * (table-indexes.ts). A list reads these and never the whole items.
+ */
+
+/** Without a status filter, statuses are listed in this order: what still needs work first. */
+export const invoiceListStatusOrder = [
+  'open',
+  'on_hold',
+  'escalated',
+  'paid',
+  'written_off',
+  'void',
+] as const satisfies readonly InvoiceStatus[];
+/** Fails to compile when the domain gets a status the order above lacks (its invoices would never be listed). */
+const _everyStatusListed: [Exclude<InvoiceStatus, (typeof invoiceListStatusOrder)[number]>] extends [never] ? true : never = true;
+
+/** An invoice as the list shows it, less what depends on the day it is read (days past due, tier). */
+export interface InvoiceListing {
+  readonly invoiceId: string;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly currency: string;
+  readonly amountMinor: number;
+  /** Amount less payments and credits; negative when overpaid (the list shows 0). */
+  readonly balanceMinor: number;
+  readonly dueDate: string;
+  readonly status: InvoiceStatus;
+  readonly startingTier?: Tier;
+  readonly escalation?: number;
+  /**
+   * What the planner would do next, as of the write (`nextActionView`): the list cannot plan
+   * every invoice it shows. Every send, payment or hold is a write, so it is as fresh as the
+   * invoice; absent when it could not be planned.
+   */
+  readonly nextAction?: NextActionView | null;
+}
+
+export function invoiceListing(invoice: Invoice, now: Date): InvoiceListing {
+  return {
+    invoiceId: invoice.invoiceId,
+    customerId: invoice.customer.customerId,
+    customerName: invoice.customer.name,
+    currency: invoice.currency,
+    amountMinor: invoice.amountMinor,
+    balanceMinor: balanceMinor(invoice),
+    dueDate: invoice.dueDate,
+    status: invoice.status,
+    ...(invoice.startingTier !== undefined ? { startingTier: invoice.startingTier } : {}),
+    ...(invoice.escalation ? { escalation: invoice.escalation } : {}),
+    ...plannedNextAction(invoice, now),
+  };
+}
+
+/** A state the planner cannot plan must not also block the write that stores it (a payment, a send record). */
+function plannedNextAction(invoice: Invoice, now: Date): { nextAction?: NextActionView | null } {
+  try {
+    return { nextAction: nextActionView(invoice, now) };
+  } catch {
+    return {};
+  }
+}
+
+/** A customer as the list shows it: contacts, settings, and whether each channel can reach them now. */
+export interface CustomerListing {
+  readonly customerId: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly timeZone: string;
+  readonly locale: string;
+  readonly segment?: string;
+  readonly policyId?: string;
+  readonly consent: { readonly email: boolean; readonly sms: boolean };
+  readonly preferredChannel?: 'email' | 'sms';
+  /** Consented, with an address that is not suppressed (bounced, complained, opted out). */
+  readonly reachable: { readonly email: boolean; readonly sms: boolean };
+  readonly updatedAt: string;
+}
+
+export function customerListing(profile: CustomerProfile): CustomerListing {
+  const suppressions = { suppressions: profile.suppressions ?? [] };
+  const reachable = (channel: 'email' | 'sms', address: string | undefined) =>
+    profile.consent[channel] && address !== undefined && address !== '' && !suppressionOf(suppressions, channel, address);
+  return {
+    customerId: profile.customerId,
+    name: profile.name,
+    ...(profile.email ? { email: profile.email } : {}),
+    ...(profile.phone ? { phone: profile.phone } : {}),
+    timeZone: profile.timeZone,
+    locale: profile.locale,
+    ...(profile.segment ? { segment: profile.segment } : {}),
+    ...(profile.policyId ? { policyId: profile.policyId } : {}),
+    consent: { email: profile.consent.email, sms: profile.consent.sms },
+    ...(profile.preferredChannel ? { preferredChannel: profile.preferredChannel } : {}),
+    reachable: { email: reachable('email', profile.email), sms: reachable('sms', profile.phone) },
+    updatedAt: profile.updatedAt,
+  };
+}
