@@ -1,6 +1,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { elapsedMs, printTable } from './figures.ts';
+import { runLakeBench } from './lake.bench.ts';
 import { runPipelineBench } from './pipeline.bench.ts';
 import { runPlannerBench } from './planner.bench.ts';
 
@@ -11,13 +12,14 @@ import { runPlannerBench } from './planner.bench.ts';
 
 const usage = `Usage: npm run bench -- [options]
   --quick               a shorter run (fewer invoices, shorter micro-benchmarks)
-  --only=planner|pipeline
+  --only=planner|pipeline|lake
   --invoices=N          invoices ingested by batch (default 200, quick 50)
   --singles=N           invoices ingested one at a time (default 50, quick 20)
   --batch-size=N        items per batch call, at most 500 (default 500)
   --days=N              virtual days to advance (default 60)
   --payment-concurrency=N  payment requests in flight (default 4)
-  --planner-ms=N        run time of each micro-benchmark case (default 2000, quick 500)`;
+  --planner-ms=N        run time of each micro-benchmark case (default 2000, quick 500)
+  --lake-invoices=N     invoices in the generated finance lake (default 100000, quick 10000)`;
 
 const flags = {
   quick: { type: 'boolean', default: false },
@@ -28,6 +30,7 @@ const flags = {
   days: { type: 'string' },
   'payment-concurrency': { type: 'string' },
   'planner-ms': { type: 'string' },
+  'lake-invoices': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -58,8 +61,9 @@ function count(name: string, raw: string | undefined, fallback: number, { min = 
 }
 
 const quick = values.quick;
-if (values.only !== undefined && values.only !== 'planner' && values.only !== 'pipeline') {
-  console.error(`--only must be "planner" or "pipeline"\n\n${usage}`);
+const sections = ['planner', 'pipeline', 'lake'] as const;
+if (values.only !== undefined && !(sections as readonly string[]).includes(values.only)) {
+  console.error(`--only must be one of ${sections.join(', ')}\n\n${usage}`);
   process.exit(2);
 }
 const options = {
@@ -71,7 +75,9 @@ const options = {
     days: count('days', values.days, 60, { min: 1, max: 3650 }),
     paymentConcurrency: count('payment-concurrency', values['payment-concurrency'], 4, { min: 1, max: 64 }),
   },
+  lake: { invoices: count('lake-invoices', values['lake-invoices'], quick ? 10_000 : 100_000, { min: 1, max: 2_000_000 }) },
 };
+const runs = (section: (typeof sections)[number]) => values.only === undefined || values.only === section;
 
 const log = (line: string) => console.error(`· ${line}`);
 const started = performance.now();
@@ -85,14 +91,17 @@ console.log(
 );
 
 let problems: string[] = [];
-if (values.only !== 'pipeline') {
+if (runs('planner')) {
   log(`planner micro-benchmark, ${options.planner.durationMs} ms per case…`);
   printTable('Domain (in-process)', runPlannerBench(options.planner));
 }
-if (values.only !== 'planner') {
+if (runs('pipeline')) {
   const result = await runPipelineBench(options.pipeline, log);
   printTable('Pipeline (local runtime over HTTP)', result.figures);
   problems = result.problems;
+}
+if (runs('lake')) {
+  printTable('Finance reports (DuckDB over a generated lake)', await runLakeBench(options.lake, log));
 }
 console.log(`total ${(elapsedMs(started) / 1000).toFixed(1)} s`);
 if (problems.length > 0) {

@@ -1,13 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LocalAthena } from './athena.ts';
 import { AwsError } from './aws-error.ts';
+import type { LocalS3Buckets } from './s3-buckets.ts';
 import { type LocalScheduler, parseAtExpression } from './scheduler.ts';
 import type { LocalStepFunctions } from './step-functions.ts';
 
 export interface LocalAwsServices {
   readonly stepFunctions: LocalStepFunctions;
   readonly scheduler: LocalScheduler;
+  /** S3 buckets kept as folders (the finance lake). */
+  readonly buckets: LocalS3Buckets;
+  /** Athena over the lake (DuckDB). */
+  readonly athena: LocalAthena;
   /** SQS SendMessage: the runtime delivers it to the queue's consumer. */
   sendMessage(queueUrl: string, body: string): string;
   /** EventBridge PutEvents: the runtime routes each entry through the bus rules. */
@@ -53,9 +59,18 @@ export class LocalAwsEndpoint {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
     const target = String(request.headers['x-amz-target'] ?? '');
     const url = new URL(request.url ?? '/', 'http://local');
+    if (!target && this.services.buckets.accepts(url)) {
+      try {
+        return this.services.buckets.handle(request, url, raw, response);
+      } catch (error) {
+        const aws = error instanceof AwsError ? error : new AwsError('InternalError', String(error), 500);
+        return send(response, aws.status, 'application/xml', s3Error(aws));
+      }
+    }
     const isQuery = !target && request.method === 'POST' && (request.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
     try {
       if (target) {
@@ -106,6 +121,11 @@ export class LocalAwsEndpoint {
         const entries = (input.Entries as { EventBusName: string; Source: string; DetailType: string; Detail: string }[]) ?? [];
         return { FailedEntryCount: 0, Entries: entries.map((entry) => ({ EventId: s.putEvent(entry) })) };
       }
+      case 'AmazonAthena.StartQueryExecution':
+      case 'AmazonAthena.GetQueryExecution':
+      case 'AmazonAthena.GetQueryResults':
+      case 'AmazonAthena.StopQueryExecution':
+        return s.athena.operation(operation, input);
       case 'secretsmanager.GetSecretValue': {
         const id = String(input.SecretId);
         return { ARN: id, Name: id, SecretString: s.readSecret(id), VersionId: 'local', VersionStages: ['AWSCURRENT'] };
@@ -187,6 +207,11 @@ function queryError(error: AwsError): string {
   const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const type = error.status < 500 ? 'Sender' : 'Receiver';
   return `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${type}</Type><Code>${xml(error.code)}</Code><Message>${xml(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+}
+
+function s3Error(error: AwsError): string {
+  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${xml(error.code)}</Code><Message>${xml(error.message)}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {

@@ -252,6 +252,14 @@ export class LocalGateway {
         this.runtime.optOutNumber(result.phoneNumber);
         return sendJson(response, 200, { optedOut: result.phoneNumber });
       }
+      case 'POST /_local/exports/flush': {
+        // The lake's batching window and the daily compaction, now: buffered rows land in Parquet files.
+        await this.runtime.activity.idle();
+        return sendJson(response, 200, await this.runtime.flushExports());
+      }
+      case 'POST /_local/exports/backfill':
+        // What an operator runs once on AWS (README): the table's whole history into the lake, idempotent.
+        return sendJson(response, 200, await this.runtime.backfillExports());
       case 'POST /_local/clock/advance': {
         const result = await readControl(request, response, advanceSchema, 'Send {"days": 3}, {"hours": 5} or {"to": "<instant>"}');
         if (!result) return;

@@ -11,7 +11,8 @@ import { LocalRuntime } from './runtime.ts';
  *   --clock-start=<instant>   where the virtual clock starts on a fresh data folder
  *   --speed=<n>               virtual seconds per real second in realtime mode (default 1)
  * Environment: PORT (3000), DUNWELL_DATA_DIR (.dunwell/), DUNWELL_SES_PORT (8005),
- * DUNWELL_CREDITOR_NAME ("Dunwell Demo Ltd"), DUNWELL_CREDITOR_CONTACT (billing@dunwell.local).
+ * DUNWELL_CREDITOR_NAME ("Dunwell Demo Ltd"), DUNWELL_CREDITOR_CONTACT (billing@dunwell.local),
+ * DUNWELL_REPORTING_TIME_ZONE (UTC: the zone whose calendar days the reports count in).
  * Fault injection for tests (never set in normal use): DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP,
  * DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP (a cadence step id).
  */
@@ -36,6 +37,13 @@ const config = z
     loseEmailResponseStep: z.string().optional(),
     creditorName: z.string().trim().min(1).max(100).optional(),
     creditorContact: z.string().trim().min(1).max(200).optional(),
+    reportingTimeZone: z
+      .string()
+      .refine(
+        (zone) => zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone),
+        'must be an IANA time zone such as Europe/Berlin',
+      )
+      .optional(),
   })
   .parse({
     clock: values.clock,
@@ -48,6 +56,7 @@ const config = z
     loseEmailResponseStep: process.env.DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP || undefined,
     creditorName: process.env.DUNWELL_CREDITOR_NAME || undefined,
     creditorContact: process.env.DUNWELL_CREDITOR_CONTACT || undefined,
+    reportingTimeZone: process.env.DUNWELL_REPORTING_TIME_ZONE || undefined,
   });
 
 const host = '127.0.0.1';
@@ -59,6 +68,7 @@ const runtime = new LocalRuntime({
   loseEmailResponseStep: config.loseEmailResponseStep,
   creditorName: config.creditorName,
   creditorContact: config.creditorContact,
+  reportingTimeZone: config.reportingTimeZone,
 });
 const gateway = new LocalGateway(runtime);
 const port = await gateway.listen(config.port, host);

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,11 +13,17 @@ import { InvoiceHeader } from '#contracts/email-events.ts';
 import { EnvName, STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
+import { INVOICE_EVENTS_TABLE, PARTITION_COLUMN } from '#contracts/lake.ts';
+import { COMPACTED_FILE } from '#use-cases/export-events.ts';
 import { Activity } from './activity.ts';
+import { LocalAthena } from './athena.ts';
 import { LocalAwsEndpoint } from './aws-endpoint.ts';
 import { AwsError } from './aws-error.ts';
+import { LocalDynamoStream } from './dynamo-stream.ts';
+import { LakeSql } from './lake-sql.ts';
 import { functionNameFromArn, LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host.ts';
 import { Outbox, type OutboxMessage } from './outbox.ts';
+import { LocalS3Buckets } from './s3-buckets.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { type FeedbackKind, sesEvent, simulatedOutcome } from './ses-feedback.ts';
 import { LocalStepFunctions } from './step-functions.ts';
@@ -47,6 +54,10 @@ export interface RuntimeOptions {
   readonly crashAfterEmailStep?: string | undefined;
   /** Fault injection: SES accepts the email of this step but the caller gets a 500, as if the response were lost. */
   readonly loseEmailResponseStep?: string | undefined;
+  /** IANA zone whose calendar days the reports count in; default UTC. */
+  readonly reportingTimeZone?: string | undefined;
+  /** Wall-clock interval of the lake's batching window (stream → Parquet → compaction); 0 turns it off. */
+  readonly exportIntervalMs?: number | undefined;
 }
 
 const TABLE_NAME = 'dunwell-local';
@@ -57,6 +68,11 @@ const LINK_SECRET_ID = 'dunwell/link-signing';
 const PAYMENT_SECRET_ID = 'dunwell/stripe';
 const SES_CONFIGURATION_SET = 'dunwell-local';
 const MAX_DELIVERIES = 5;
+const EXPORT_BUCKET = 'dunwell-local-exports';
+const ATHENA_WORKGROUP = 'dunwell-local-finance';
+const LAKE_DATABASE = 'dunwell_local';
+/** Stream records per projector invocation, as the event source mapping's batch size on AWS. */
+const STREAM_BATCH_SIZE = 1000;
 const LOCAL_SENDER_EMAIL = 'billing@dunwell.local';
 /** The creditor the local pipeline writes for, unless DUNWELL_CREDITOR_NAME says otherwise. */
 export const LOCAL_CREDITOR_NAME = 'Dunwell Demo Ltd';
@@ -88,10 +104,19 @@ export class LocalRuntime {
   private scheduler: LocalScheduler | undefined;
   private advancing: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private stream: LocalDynamoStream | undefined;
+  private readonly lakeSql = new LakeSql();
+  /** The lake bucket's folder: `<dataDir>/exports`, or a temporary folder for an in-memory runtime. */
+  readonly exportsDir: string;
+  private readonly temporaryExports: boolean;
+  private exporting: Promise<unknown> = Promise.resolve();
+  private exportTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RuntimeOptions) {
     this.options = options;
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    this.temporaryExports = !options.dataDir;
+    this.exportsDir = options.dataDir ? join(options.dataDir, 'exports') : mkdtempSync(join(tmpdir(), 'dunwell-exports-'));
     this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
     this.outbox = new Outbox(this.file('outbox.jsonl'));
     this.topics = new TopicFeed(this.file('topics.jsonl'));
@@ -121,6 +146,25 @@ export class LocalRuntime {
     const dynamo = this.dynamo;
     await new Promise<void>((done) => dynamo.listen(0, '127.0.0.1', () => done()));
     const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+    const client = new DynamoDBClient({
+      endpoint: dynamoUrl,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ensureTables(client, TABLE_NAME, LOCAL_TABLE_NAME);
+    // Handlers reach dynalite through the stream emulation, which records every invoice write.
+    const streamFile = this.file('dynamodb-stream.jsonl');
+    const lakeIsNew = streamFile !== undefined && !existsSync(streamFile) && !existsSync(`${streamFile}.checkpoint`);
+    this.stream = new LocalDynamoStream({
+      targetUrl: dynamoUrl,
+      tableName: TABLE_NAME,
+      captures: (item) => (item.sk as { S?: string } | undefined)?.S === 'INVOICE',
+      file: streamFile,
+      now: () => this.clock.now(),
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+    });
+    const streamUrl = await this.stream.start();
 
     sesStore.clearStore();
     this.sesServer = await sesLocal({ host: '127.0.0.1', port: this.options.sesPort ?? 0 });
@@ -171,6 +215,8 @@ export class LocalRuntime {
         return messageId;
       },
       sendEmail: (request, authorization) => this.sendEmail(request, authorization),
+      buckets: new LocalS3Buckets({ [EXPORT_BUCKET]: this.exportsDir }),
+      athena: new LocalAthena(this.lakeSql, this.exportsDir, ATHENA_WORKGROUP),
     });
     const awsUrl = await this.endpoint.listen();
 
@@ -179,7 +225,9 @@ export class LocalRuntime {
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL: awsUrl,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: streamUrl,
+      AWS_ENDPOINT_URL_S3: awsUrl,
+      AWS_ENDPOINT_URL_ATHENA: awsUrl,
       AWS_ENDPOINT_URL_SFN: awsUrl,
       AWS_ENDPOINT_URL_SCHEDULER: awsUrl,
       AWS_ENDPOINT_URL_SQS: awsUrl,
@@ -202,12 +250,14 @@ export class LocalRuntime {
       [EnvName.linkSecretId]: LINK_SECRET_ID,
       [EnvName.collectorsTopicArn]: LOCAL_COLLECTORS_TOPIC_ARN,
       [EnvName.paymentSecretId]: PAYMENT_SECRET_ID,
+      [EnvName.exportBucketName]: EXPORT_BUCKET,
+      [EnvName.athenaWorkGroup]: ATHENA_WORKGROUP,
+      [EnvName.lakeDatabase]: LAKE_DATABASE,
+      [EnvName.reportingTimeZone]: this.options.reportingTimeZone || 'UTC',
       // Endpoint configuration for the Stripe SDK, like AWS_ENDPOINT_URL_* for the AWS SDKs.
       [STRIPE_API_URL_VARIABLE]: stripeUrl,
     });
 
-    const client = new DynamoDBClient({ endpoint: dynamoUrl });
-    await ensureTables(client, TABLE_NAME, LOCAL_TABLE_NAME);
     const scheduler = new LocalScheduler(DynamoDBDocumentClient.from(client), LOCAL_TABLE_NAME);
     await scheduler.load();
     this.scheduler = scheduler;
@@ -215,7 +265,70 @@ export class LocalRuntime {
     // What the daily cron does on AWS: every open invoice gets a live execution again.
     await this.host.invoke('reconcile', {});
     await this.activity.idle();
+    // A data folder from before the lake: its history goes in once, as the README's backfill does on AWS.
+    if (lakeIsNew) await this.host.invoke('export-backfill', {});
+    const interval = this.options.exportIntervalMs ?? 60_000;
+    if (interval > 0) {
+      this.exportTimer = setInterval(() => {
+        this.flushExports().catch((error: unknown) =>
+          console.error(
+            JSON.stringify({ level: 'error', component: 'local-runtime', message: 'lake export failed; will retry', error: String(error) }),
+          ),
+        );
+      }, interval);
+      this.exportTimer.unref();
+    }
     this.started = true;
+  }
+
+  /**
+   * What the stream's event source mapping and the daily compaction do on AWS, at once: every
+   * committed invoice write goes through the projector (export-events) in batches, in order,
+   * the checkpoint moving only after a batch was written; then every partition holding more
+   * than its one compacted file is compacted (export-compact). Returns how many partition
+   * files the compaction wrote.
+   */
+  flushExports(): Promise<{ files: number; rows: number }> {
+    const run = this.exporting.then(async () => {
+      const stream = this.stream;
+      if (!stream || this.stopped) return { files: 0, rows: 0 };
+      let rows = 0;
+      for (;;) {
+        const batch = stream.pending(STREAM_BATCH_SIZE);
+        const last = batch.at(-1);
+        if (!last) break;
+        const result = (await this.host.invoke('export-events', { Records: batch })) as { rows: number };
+        rows += result.rows;
+        stream.acknowledge(last.dynamodb.SequenceNumber);
+      }
+      const dates = this.partitionsToCompact();
+      if (dates.length === 0) return { files: 0, rows };
+      const compacted = (await this.host.invoke('export-compact', { dates })) as { partitions: { merged: number }[] };
+      return { files: compacted.partitions.filter((partition) => partition.merged > 0).length, rows };
+    });
+    this.exporting = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Partitions of the local lake holding anything but a single compacted file. */
+  private partitionsToCompact(): string[] {
+    const tableDir = join(this.exportsDir, INVOICE_EVENTS_TABLE);
+    if (!existsSync(tableDir)) return [];
+    const prefix = `${PARTITION_COLUMN}=`;
+    return readdirSync(tableDir)
+      .filter((name) => name.startsWith(prefix))
+      .filter((name) => {
+        const files = readdirSync(join(tableDir, name)).filter((file) => file.endsWith('.parquet'));
+        return files.length > 1 || (files.length === 1 && files[0] !== COMPACTED_FILE);
+      })
+      .map((name) => name.slice(prefix.length))
+      .sort();
+  }
+
+  /** The backfill (export-backfill) run the way the README tells an operator to run it on AWS. */
+  async backfillExports(): Promise<unknown> {
+    await this.flushExports();
+    return this.host.invoke('export-backfill', {});
   }
 
   /**
@@ -243,13 +356,19 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
+    if (this.exportTimer) clearInterval(this.exportTimer);
+    // A graceful stop lands what the stream holds; a crash leaves it in the stream log for next time.
+    await this.flushExports().catch(() => undefined);
     this.stopped = true;
     this.stepFunctions?.stopAll();
     await this.endpoint?.close();
     await this.stripe.close();
     this.sesServer?.closeAllConnections();
     await new Promise((done) => this.sesServer?.close(done));
+    await this.stream?.close();
     await new Promise((done) => this.dynamo?.close(done));
+    await this.lakeSql.close();
+    if (this.temporaryExports) rmSync(this.exportsDir, { recursive: true, force: true });
   }
 
   private file(name: string): string | undefined {

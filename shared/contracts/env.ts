@@ -21,6 +21,14 @@ export const EnvName = {
   creditorName: 'DUNWELL_CREDITOR_NAME',
   /** Where customers ask questions: an email address, a phone number or an https:// URL. */
   creditorContact: 'DUNWELL_CREDITOR_CONTACT',
+  /** The finance lake's bucket: Parquet tables under `<table>/dt=YYYY-MM-DD/`. */
+  exportBucketName: 'DUNWELL_EXPORT_BUCKET_NAME',
+  /** Athena workgroup the reports run in (results location and encryption enforced there). */
+  athenaWorkGroup: 'DUNWELL_ATHENA_WORKGROUP',
+  /** Glue database of the lake tables (`dunwell_<stage>`). */
+  lakeDatabase: 'DUNWELL_LAKE_DATABASE',
+  /** IANA zone whose calendar days the reports count in (config `reportingTimeZone`, default UTC). */
+  reportingTimeZone: 'DUNWELL_REPORTING_TIME_ZONE',
 } as const;
 
 export type EnvName = (typeof EnvName)[keyof typeof EnvName];

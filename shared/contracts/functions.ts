@@ -23,6 +23,13 @@ export const FunctionName = {
   customersApi: 'customers-api',
   stripeWebhook: 'stripe-webhook',
   emailFeedback: 'email-feedback',
+  /** The table's change stream → Parquet rows of the finance lake. */
+  exportEvents: 'export-events',
+  /** Merges a lake partition's files into one, one row per event (daily, and after a backfill). */
+  exportCompact: 'export-compact',
+  /** Writes the history of invoices already in the table into the lake (run by hand, idempotent). */
+  exportBackfill: 'export-backfill',
+  reportsApi: 'reports-api',
 } as const;
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -62,6 +69,10 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
   'customers-api': [EnvName.tableName],
   'stripe-webhook': [EnvName.tableName, EnvName.eventBusName, EnvName.paymentSecretId],
   'email-feedback': [EnvName.tableName, EnvName.eventBusName],
+  'export-events': [EnvName.exportBucketName],
+  'export-compact': [EnvName.exportBucketName],
+  'export-backfill': [EnvName.tableName, EnvName.exportBucketName],
+  'reports-api': [EnvName.athenaWorkGroup, EnvName.lakeDatabase, EnvName.reportingTimeZone],
 };
 
 /**
@@ -97,7 +108,15 @@ export type Access =
   /** Publish to the collectors SNS topic (collector tasks). */
   | 'collectors:publish'
   /** Send SMS through SNS to phone numbers (no topic). */
-  | 'sms:publish';
+  | 'sms:publish'
+  /** Read the table's change stream (the projector's event source). */
+  | 'table:stream'
+  /** Read every item of the table (Scan), for the lake backfill only. */
+  | 'table:scan'
+  /** Write, list, read and delete Parquet objects of the lake bucket. */
+  | 'lake:readWrite'
+  /** Run the report queries in the Athena workgroup over the lake's Glue tables. */
+  | 'lake:query';
 
 export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'invoices-api': ['table:readWrite', 'startQueue:send', 'events:put'],
@@ -123,4 +142,9 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'stripe-webhook': ['table:readWrite', 'events:put', 'paymentSecret:read'],
   // SES delivery/bounce/complaint events: timeline entries, suppressed addresses, a re-plan signal.
   'email-feedback': ['table:readWrite', 'events:put'],
+  // Projector: each batch of stream records becomes Parquet objects with keys derived from the batch.
+  'export-events': ['table:stream', 'lake:readWrite'],
+  'export-compact': ['lake:readWrite'],
+  'export-backfill': ['table:scan', 'lake:readWrite'],
+  'reports-api': ['lake:query'],
 };

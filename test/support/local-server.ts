@@ -134,6 +134,12 @@ export class LocalServer {
     if (this.ownsDataDir && !keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** kill -9: the process dies mid-work, its data folder kept (crash tests). */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Waits for the process to die by itself (fault-injection crash tests). */
   async waitForExit(): Promise<number | null> {
     return this.exited;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { processClock } from '#adapters/clock.ts';
+import { readEnvironment } from '#adapters/environment.ts';
+import { jsonLogger } from '#adapters/log.ts';
+import { S3LakeTable, s3Client } from '#adapters/s3-lake-table.ts';
+import { EnvName } from '#contracts/env.ts';
+import { functionEnvironment } from '#contracts/functions.ts';
+import { INVOICE_EVENTS_TABLE, invoiceEventColumns } from '#contracts/lake.ts';
+import { isIsoDate } from '#domain/calendar.ts';
+import { compactPartition } from '#use-cases/export-events.ts';
+
+const env = readEnvironment(functionEnvironment['export-compact']);
+const log = jsonLogger('export-compact');
+const lake = new S3LakeTable(s3Client(), env[EnvName.exportBucketName], INVOICE_EVENTS_TABLE, invoiceEventColumns);
+
+const request = z.strictObject({
+  /** Partitions to compact; default yesterday's and today's (UTC), which the stream writes to. */
+  dates: z.array(z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD')).max(400).optional(),
+});
+
+/** Daily (Scheduler cron): each partition's files merged into one, one row per event. */
+export const handler = async (event: unknown) => {
+  const parsed = request.safeParse(event ?? {});
+  if (!parsed.success) throw new Error(`export-compact: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  const today = processClock.now();
+  const dates = parsed.data.dates ?? [new Date(today.getTime() - 86_400_000), today].map((day) => day.toISOString().slice(0, 10));
+  const results = [];
+  for (const dt of dates) {
+    const result = await compactPartition(lake, dt);
+    results.push({ dt, ...result });
+    if (result.merged > 0) log.info('compacted partition', { dt, ...result });
+  }
+  return { partitions: results };
+};

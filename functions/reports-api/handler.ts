@@ -1,0 +1,57 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { z } from 'zod';
+import { AthenaQueries } from '#adapters/athena-queries.ts';
+import { readEnvironment } from '#adapters/environment.ts';
+import { type HttpEvent, httpHandler, json, parseQuery } from '#adapters/http.ts';
+import { EnvName } from '#contracts/env.ts';
+import { functionEnvironment } from '#contracts/functions.ts';
+import { boundReportSql, type ReportName, type ReportParameter } from '#contracts/report-queries.ts';
+import {
+  agingReport,
+  agingRequestProblems,
+  type FieldProblem,
+  kpiReport,
+  kpiRequestProblems,
+  type ReportQueryString,
+} from '#domain/finance-reports.ts';
+
+const env = readEnvironment(functionEnvironment['reports-api']);
+const reportingTimeZone = env[EnvName.reportingTimeZone];
+const athena = new AthenaQueries(new AthenaClient({}), {
+  workGroup: env[EnvName.athenaWorkGroup],
+  database: env[EnvName.lakeDatabase],
+});
+
+/** A query string checked by the report's own rules, every bad or unknown parameter named. */
+function reportQuery(check: (query: ReportQueryString) => FieldProblem[]) {
+  return z.record(z.string(), z.string()).superRefine((query, context) => {
+    for (const problem of check(query)) context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+  });
+}
+
+const agingQuery = reportQuery(agingRequestProblems);
+const kpiQuery = reportQuery(kpiRequestProblems);
+
+function run(name: ReportName, values: Readonly<Partial<Record<ReportParameter, string>>>) {
+  return athena.run(boundReportSql(name, reportingTimeZone, values), []);
+}
+
+/** `GET /v1/reports/aging?asOf=&currency=`: receivables at the end of that day, from the lake's history. */
+async function aging(event: HttpEvent) {
+  const query = parseQuery(event, agingQuery);
+  const request = { asOf: String(query.asOf), currency: String(query.currency) };
+  return json(200, agingReport(await run('aging', request), request));
+}
+
+/** `GET /v1/reports/kpis?from=&to=&currency=`: DSO, CEI and the rest over the period (API.md). */
+async function kpis(event: HttpEvent) {
+  const query = parseQuery(event, kpiQuery);
+  const request = { from: String(query.from), to: String(query.to), currency: String(query.currency) };
+  const [sums, recovery] = await Promise.all([run('kpis', request), run('recovery-by-step', request)]);
+  return json(200, kpiReport(sums, recovery, request));
+}
+
+export const handler = httpHandler({
+  'GET /v1/reports/aging': aging,
+  'GET /v1/reports/kpis': kpis,
+});

@@ -1,0 +1,14 @@
+import type { InvoiceEventRow } from '#contracts/lake.ts';
+
+/**
+ * One table of the finance lake: Parquet files in partitions `dt=YYYY-MM-DD`. Writing a file
+ * under a name that exists replaces it whole (an S3 PUT), which is what makes a retried batch
+ * land once.
+ */
+export interface LakeTable {
+  writeFile(dt: string, name: string, rows: readonly InvoiceEventRow[]): Promise<void>;
+  /** File names in one partition, sorted. */
+  listFiles(dt: string): Promise<string[]>;
+  readFile(dt: string, name: string): Promise<InvoiceEventRow[]>;
+  deleteFile(dt: string, name: string): Promise<void>;
+}
