@@ -1,5 +1,6 @@
 import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { listIndexes } from '#contracts/table-indexes.ts';
 import { DEPLOY_CONFIG_CONTEXT_KEY, parseDeployConfig } from './config.ts';
 import { DunwellStatefulStack, INVOICE_TABLE_GSI1 } from './stacks/stateful-stack.ts';
 import { DunwellStatelessStack } from './stacks/stateless-stack.ts';
@@ -21,18 +22,19 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
   const stateful = new DunwellStatefulStack(app, `${config.namePrefix}-stateful`, {
     env,
     config,
-    description: 'Dunwell data and credentials: invoice table, finance exports, their key, pay-link keyring, ERP user pool (retained)',
+    description: 'Dunwell data and credentials: invoice table, finance lake, their key, pay-link keyring, ERP user pool (retained)',
   });
   const stateless = new DunwellStatelessStack(app, `${config.namePrefix}-stateless`, {
     env,
     config,
     description: 'Dunwell functions, API, dunning workflow, events, timers and email',
     table: stateful.table,
-    tableIndexNames: [INVOICE_TABLE_GSI1],
+    tableIndexNames: [INVOICE_TABLE_GSI1, ...listIndexes.map((index) => index.indexName)],
     dataKey: stateful.dataKey,
     linkSecret: stateful.linkSecret,
     userPool: stateful.erpTokens.userPool,
     erpClient: stateful.erpTokens.erpClient,
+    lake: stateful.lake,
   });
 
   Tags.of(app).add('project', 'dunwell');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isReportingTimeZone } from '#contracts/report-queries.ts';
 
 /** The CDK context key that holds the deploy config (see `cdk.json`). */
 export const DEPLOY_CONFIG_CONTEXT_KEY = 'dunwell';
@@ -22,6 +23,22 @@ const creditorContact = z
       (/^\+?[0-9(][0-9 ()./-]{4,30}$/.test(value) && (value.match(/[0-9]/g)?.length ?? 0) >= 5) ||
       z.url({ protocol: /^https$/ }).safeParse(value).success,
     'must be an email address, a phone number (e.g. +44 20 7946 0000) or an https:// URL',
+  );
+
+/**
+ * An IANA zone name exactly as the report queries accept it (it is written into their SQL, and
+ * Athena's zone ids are case-sensitive): `UTC` or a name such as `Europe/Berlin`.
+ */
+const ianaTimeZone = z
+  .string()
+  .refine(isReportingTimeZone, 'must be an IANA time zone name such as UTC or Europe/Berlin (see Intl.supportedValuesOf("timeZone"))');
+
+/** A QuickSight user or group, e.g. `arn:aws:quicksight:us-east-1:123456789012:user/default/finance-lead`. */
+const quicksightPrincipalArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:quicksight:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(user|group)\/[A-Za-z0-9._-]+\/[^\s]+$/,
+    'must be a QuickSight user or group ARN such as arn:aws:quicksight:us-east-1:123456789012:user/default/finance-lead',
   );
 
 const deployConfigSchema = z
@@ -57,6 +74,13 @@ const deployConfigSchema = z
     alarmEmail: optional(z.email()),
     /** Cognito hosted domain prefix (globally unique per region); defaults to `<namePrefix>-<account id>`. */
     authDomainPrefix: optional(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and dashes')),
+    /** Whose calendar days the reports count in (API.md "Reports"); UTC by default. */
+    reportingTimeZone: optional(ianaTimeZone),
+    /**
+     * QuickSight data source and data sets over the lake, owned by this user or group; absent →
+     * nothing QuickSight is created (it is priced per user). The subscription is set up by hand.
+     */
+    quicksight: optional(z.strictObject({ principalArn: quicksightPrincipalArn })),
     account: optional(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
     region: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')),
   })
@@ -66,7 +90,11 @@ const deployConfigSchema = z
       config.senderEmail.toLowerCase().endsWith(`@${config.senderDomain}`) ||
       config.senderEmail.toLowerCase().endsWith(`.${config.senderDomain}`),
     { path: ['senderEmail'], message: 'must be an address at senderDomain (SES sends only from verified identities)' },
-  );
+  )
+  .refine((config) => !config.quicksight || !config.account || config.quicksight.principalArn.split(':')[4] === config.account, {
+    path: ['quicksight', 'principalArn'],
+    message: 'must belong to the account the stacks deploy to',
+  });
 
 export interface DeployConfig {
   readonly stage: string;
@@ -83,6 +111,10 @@ export interface DeployConfig {
   /** Name of the payment provider's secret (imported by name, see the stateless stack). */
   readonly paymentSecretName: string;
   readonly authDomainPrefix: string | undefined;
+  /** IANA zone of the reporting calendar (reports, named queries, QuickSight data sets). */
+  readonly reportingTimeZone: string;
+  /** Set → QuickSight data source and data sets owned by this principal; undefined → no QuickSight at all. */
+  readonly quicksight: { readonly principalArn: string } | undefined;
   /** Left undefined for an environment-agnostic synth (no account, no lookups). */
   readonly env: { readonly account: string | undefined; readonly region: string | undefined };
 }
@@ -112,7 +144,9 @@ export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = pro
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => `  ${DEPLOY_CONFIG_CONTEXT_KEY}.${key}: unknown key`).join('\n');
+        return issue.keys
+          .map((key) => `  ${[DEPLOY_CONFIG_CONTEXT_KEY, ...issue.path.map(String), key].join('.')}: unknown key`)
+          .join('\n');
       }
       const key = [DEPLOY_CONFIG_CONTEXT_KEY, ...issue.path.map(String)].join('.');
       return `  ${key}: ${issue.message}`;
@@ -131,6 +165,8 @@ export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = pro
     alarmEmail: config.alarmEmail,
     paymentSecretName: config.paymentSecretName ?? `dunwell/${config.stage}/stripe`,
     authDomainPrefix: config.authDomainPrefix,
+    reportingTimeZone: config.reportingTimeZone ?? 'UTC',
+    quicksight: config.quicksight,
     env: { account: config.account, region: config.region },
   };
 }

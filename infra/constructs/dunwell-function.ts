@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { EnvName } from '#contracts/env.ts';
@@ -29,6 +29,11 @@ export interface DunwellFunctionProps {
   readonly namePrefix: string;
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /**
+   * Folders (relative to the project root) copied into the bundle, for modules that read files
+   * beside themselves at run time: in the bundle, "beside" is beside `index.mjs`.
+   */
+  readonly bundledFolders?: readonly { readonly from: string; readonly to: string }[];
 }
 
 /**
@@ -87,6 +92,7 @@ export class DunwellFunction extends Construct {
         sourcesContent: false,
         // Bundle the SDK version the code was tested with rather than the runtime's copy.
         bundleAwsSDK: true,
+        ...(props.bundledFolders?.length ? { commandHooks: copyFoldersAfterBundling(props.bundledFolders) } : {}),
       },
     });
 
@@ -106,4 +112,18 @@ export class DunwellFunction extends Construct {
   addToRolePolicy(statement: PolicyStatement): void {
     this.role.addToPrincipalPolicy(statement);
   }
+}
+
+/** Copies folders into the bundle's output directory once esbuild is done (local bundling runs these in sh). */
+function copyFoldersAfterBundling(folders: readonly { readonly from: string; readonly to: string }[]): ICommandHooks {
+  const quoted = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      folders.map(
+        ({ from, to }) =>
+          `mkdir -p ${quoted(`${outputDir}/${to}`)} && cp -R ${quoted(`${inputDir}/${from}`)}/. ${quoted(`${outputDir}/${to}`)}/`,
+      ),
+  };
 }

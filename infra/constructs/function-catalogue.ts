@@ -3,7 +3,8 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -11,6 +12,7 @@ import { EnvName } from '#contracts/env.ts';
 import { type Access, type FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
 import type { DunningWorkflow } from './dunning-workflow.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
+import type { FinanceLake } from './finance-lake.ts';
 import type { InvoiceTimers } from './invoice-timers.ts';
 import { acknowledgeNag, acknowledgeWildcardResource } from './nag.ts';
 import type { ReminderEmail } from './reminder-email.ts';
@@ -35,6 +37,12 @@ export interface CatalogueResources {
   readonly creditor: { readonly name: string; readonly contact: string };
   /** Where collector tasks are published; its KMS key (if any) is granted along with it. */
   readonly collectorTasks: ITopic;
+  /** The finance lake: its bucket and key (exporters), its Glue tables and Athena workgroup (reports). */
+  readonly lake: FinanceLake;
+  /** Where the projector's stream event source reports a batch it gave up on (shard and sequence numbers). */
+  readonly streamFailures: IQueue;
+  /** The reporting calendar's IANA zone: a plain value, no access goes with it. */
+  readonly reportingTimeZone: string;
 }
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -42,6 +50,10 @@ const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delete
 /** DynamoDB uses the table's KMS key on the caller's behalf: decrypt to read, also encrypt to write. */
 const KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'];
 const KEY_WRITE = ['kms:Encrypt', 'kms:GenerateDataKey'];
+/** What the Lambda poller of a DynamoDB stream calls (as the function's role). */
+const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+/** SSE-KMS objects: a data key to write one, decrypt to read one. */
+const LAKE_KEY = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 /**
  * A variable that names a resource is only handed out together with access to it, and an
@@ -49,7 +61,7 @@ const KEY_WRITE = ['kms:Encrypt', 'kms:GenerateDataKey'];
  * checked against these pairs so the two lists cannot drift apart.
  */
 const variableNeedsOneOf: Partial<Record<EnvName, readonly Access[]>> = {
-  [EnvName.tableName]: ['table:read', 'table:readWrite'],
+  [EnvName.tableName]: ['table:read', 'table:readWrite', 'table:scan'],
   [EnvName.stateMachineArn]: ['states:start', 'states:describe'],
   [EnvName.startQueueUrl]: ['startQueue:send'],
   [EnvName.eventBusName]: ['events:put'],
@@ -61,6 +73,9 @@ const variableNeedsOneOf: Partial<Record<EnvName, readonly Access[]>> = {
   [EnvName.linkSecretId]: ['linkSecret:read'],
   [EnvName.paymentSecretId]: ['paymentSecret:read'],
   [EnvName.collectorsTopicArn]: ['collectors:publish'],
+  [EnvName.exportBucketName]: ['lake:readWrite'],
+  [EnvName.athenaWorkGroup]: ['lake:query'],
+  [EnvName.lakeDatabase]: ['lake:query'],
 };
 const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
   'table:read': [EnvName.tableName],
@@ -74,6 +89,9 @@ const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
   'linkSecret:read': [EnvName.linkSecretId],
   'paymentSecret:read': [EnvName.paymentSecretId],
   'collectors:publish': [EnvName.collectorsTopicArn],
+  'table:scan': [EnvName.tableName],
+  'lake:readWrite': [EnvName.exportBucketName],
+  'lake:query': [EnvName.athenaWorkGroup, EnvName.lakeDatabase, EnvName.reportingTimeZone],
 };
 
 /** Throws when a catalogue entry hands out a variable without its access, or the reverse. */
@@ -129,6 +147,14 @@ function variableValue(variable: EnvName, r: CatalogueResources): string {
       return r.creditor.name;
     case EnvName.creditorContact:
       return r.creditor.contact;
+    case EnvName.exportBucketName:
+      return r.lake.bucket.bucketName;
+    case EnvName.athenaWorkGroup:
+      return r.lake.workGroupName;
+    case EnvName.lakeDatabase:
+      return r.lake.databaseName;
+    case EnvName.reportingTimeZone:
+      return r.reportingTimeZone;
   }
 }
 
@@ -214,7 +240,78 @@ function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources)
     case 'sms:publish':
       grantSmsPublish(fn);
       return;
+    case 'table:stream':
+      grantStreamProjection(fn, r);
+      return;
+    case 'table:scan':
+      // The backfill reads every item once; Scan on the base table only (no index is scanned).
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Scan'], resources: [r.table.tableArn] }));
+      fn.addToRolePolicy(new PolicyStatement({ actions: KEY_READ, resources: [r.tableKey.keyArn] }));
+      return;
+    case 'lake:readWrite': {
+      const objects = r.lake.tableObjectArns(fn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: objects }));
+      // Listing is what compaction needs to find a partition's files; only under the table prefixes.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [r.lake.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': r.lake.tableNames.map((table) => `${table}/*`) } },
+        }),
+      );
+      fn.addToRolePolicy(new PolicyStatement({ actions: LAKE_KEY, resources: [r.lake.dataKey.keyArn] }));
+      for (const arn of objects) {
+        acknowledgeWildcardResource(
+          fn.role,
+          arn,
+          'Lake objects are named at run time (a partition per day, a file per stream batch); the wildcard is one lake table prefix of the export bucket.',
+        );
+      }
+      return;
+    }
+    case 'lake:query':
+      for (const statement of r.lake.queryStatements(fn)) fn.addToRolePolicy(statement);
+      for (const arn of [...r.lake.tableObjectArns(fn), r.lake.resultObjectArns(fn)]) {
+        acknowledgeWildcardResource(
+          fn.role,
+          arn,
+          'Athena reads the lake table objects and writes query results (named by query id) with the caller credentials; read-only on one lake table prefix, or the Athena results bucket.',
+        );
+      }
+      return;
   }
+}
+
+/**
+ * The projector: a stream event source on the table. Object keys are derived from the first
+ * sequence number of a batch, so a retried batch rewrites its own objects (exactly once in the
+ * lake). Bisecting a failed batch would retry halves under new keys next to the rows the failed
+ * attempt already wrote, hence off; a failed batch is retried whole until it succeeds or its
+ * records leave the stream (24 h retention), and a batch given up is reported to the failure
+ * queue (alarmed), never dropped silently: a backfill rewrites what it missed.
+ */
+function grantStreamProjection(fn: DunwellFunction, r: CatalogueResources): void {
+  const streamArn = r.table.tableStreamArn;
+  if (!streamArn) throw new Error(`${fn.name} reads the table stream, but the table has no stream`);
+  fn.addToRolePolicy(new PolicyStatement({ actions: STREAM_READ, resources: [streamArn] }));
+  // Stream records of a table encrypted with a customer-managed key are decrypted with it.
+  fn.addToRolePolicy(new PolicyStatement({ actions: KEY_READ, resources: [r.tableKey.keyArn] }));
+  // The mapping itself rather than DynamoEventSource: that one also grants ListStreams on `*`.
+  fn.function.addEventSourceMapping('TableStream', {
+    eventSourceArn: streamArn,
+    startingPosition: StartingPosition.TRIM_HORIZON,
+    // Bigger batches, fewer and larger Parquet objects: up to 1,000 records or 60 s.
+    batchSize: 1000,
+    maxBatchingWindow: Duration.seconds(60),
+    bisectBatchOnError: false,
+    // -1: retried until the records expire from the stream (no record-age cutoff either).
+    retryAttempts: -1,
+    // One batch per shard at a time, in order: an invoice's later change never lands before its earlier one.
+    parallelizationFactor: 1,
+    onFailure: new SqsDlq(r.streamFailures),
+    // Only invoice items carry timelines: customers, tasks, ledgers and links never wake the projector.
+    filters: [FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.isEqual('INVOICE') } } } })],
+  });
 }
 
 /**

@@ -82,6 +82,49 @@ export class InvoiceTimers extends Construct {
   }
 }
 
+/** One daily job of the maintenance group: its own role, retries and dead-letter queue. */
+interface DailyJobProps {
+  readonly group: ScheduleGroup;
+  readonly target: IFunction;
+  /** The schedule's name, `<namePrefix>-<job>`. */
+  readonly name: string;
+  readonly description: string;
+  readonly roleDescription: string;
+  /** A cron in UTC. */
+  readonly scheduleExpression: string;
+  /** The event the function gets: exactly what its handler's schema accepts. */
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/** Creates the dead letters, the role and the schedule of one daily job inside `scope`. */
+function dailyJob(scope: Construct, props: DailyJobProps): { deadLetters: Queue; schedule: CfnSchedule } {
+  const deadLetters = deadLetterQueue(scope, 'DeadLetters', `the ${props.name} schedule`);
+  const role = schedulerRoleFor(scope, 'SchedulerRole', props.group, props.roleDescription);
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.target.functionArn] }));
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetters.queueArn] }));
+
+  // CfnSchedule rather than the L2 target, whose grantInvoke adds a `:*` version wildcard.
+  const schedule = new CfnSchedule(scope, 'Schedule', {
+    name: props.name,
+    groupName: props.group.scheduleGroupName,
+    description: props.description,
+    scheduleExpression: props.scheduleExpression,
+    scheduleExpressionTimezone: 'UTC',
+    state: 'ENABLED',
+    flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 30 },
+    target: {
+      arn: props.target.functionArn,
+      roleArn: role.roleArn,
+      input: JSON.stringify(props.input),
+      retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 6 * 3600 },
+      deadLetterConfig: { arn: deadLetters.queueArn },
+    },
+  });
+  // The group name is a literal here, so CloudFormation would not order the two on its own.
+  schedule.node.addDependency(props.group);
+  return { deadLetters, schedule };
+}
+
 export interface DailyReconcileProps {
   readonly namePrefix: string;
   readonly reconcileFunction: IFunction;
@@ -89,7 +132,7 @@ export interface DailyReconcileProps {
 
 /**
  * The daily safety net: the reconciler restarts any open invoice whose execution is gone.
- * It lives in its own "maintenance" group (exports and promise checks will join it).
+ * It owns the "maintenance" schedule group, which the lake compaction joins.
  */
 export class DailyReconcile extends Construct {
   readonly group: ScheduleGroup;
@@ -102,33 +145,51 @@ export class DailyReconcile extends Construct {
       scheduleGroupName: `${props.namePrefix}-maintenance`,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.deadLetters = deadLetterQueue(this, 'DeadLetters', 'the daily reconcile schedule');
-
-    const role = schedulerRoleFor(this, 'SchedulerRole', this.group, 'Scheduler invokes the reconcile function daily');
-    role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.reconcileFunction.functionArn] }),
-    );
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queueArn] }));
-
-    // CfnSchedule rather than the L2 target, whose grantInvoke adds a `:*` version wildcard.
-    this.schedule = new CfnSchedule(this, 'Schedule', {
+    const job = dailyJob(this, {
+      group: this.group,
+      target: props.reconcileFunction,
       name: `${props.namePrefix}-daily-reconcile`,
-      groupName: this.group.scheduleGroupName,
       description: 'Restarts every open invoice that has no live dunning execution',
+      roleDescription: 'Scheduler invokes the reconcile function daily',
       // 02:30 UTC: before business hours in Europe and after them in the Americas.
       scheduleExpression: 'cron(30 2 * * ? *)',
-      scheduleExpressionTimezone: 'UTC',
-      state: 'ENABLED',
-      flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 30 },
-      target: {
-        arn: props.reconcileFunction.functionArn,
-        roleArn: role.roleArn,
-        input: JSON.stringify({ source: 'daily-reconcile' }),
-        retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 6 * 3600 },
-        deadLetterConfig: { arn: this.deadLetters.queueArn },
-      },
+      input: { source: 'daily-reconcile' },
     });
-    // The group name is a literal here, so CloudFormation would not order the two on its own.
-    this.schedule.node.addDependency(this.group);
+    this.deadLetters = job.deadLetters;
+    this.schedule = job.schedule;
+  }
+}
+
+export interface DailyLakeCompactionProps {
+  readonly namePrefix: string;
+  /** The maintenance group (DailyReconcile's). */
+  readonly group: ScheduleGroup;
+  readonly compactFunction: IFunction;
+}
+
+/**
+ * Merges yesterday's and today's lake partitions into one file each, one row per event, so
+ * Athena reads a few large objects instead of one per stream batch. Reports are right without
+ * it (they de-duplicate); it keeps them fast and cheap.
+ */
+export class DailyLakeCompaction extends Construct {
+  readonly deadLetters: Queue;
+  readonly schedule: CfnSchedule;
+
+  constructor(scope: Construct, id: string, props: DailyLakeCompactionProps) {
+    super(scope, id);
+    const job = dailyJob(this, {
+      group: props.group,
+      target: props.compactFunction,
+      name: `${props.namePrefix}-daily-lake-compaction`,
+      description: "Compacts the finance lake's partitions of yesterday and today (UTC)",
+      roleDescription: 'Scheduler invokes the lake compaction function daily',
+      // 01:00 UTC: yesterday's UTC partition is complete, an hour of slack for a slow stream.
+      scheduleExpression: 'cron(0 1 * * ? *)',
+      // No dates: the function's default, yesterday and today.
+      input: {},
+    });
+    this.deadLetters = job.deadLetters;
+    this.schedule = job.schedule;
   }
 }

@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -22,7 +23,16 @@ export interface OperationsAlarmsProps {
   readonly stripeWebhookLogs: ILogGroup;
   /** The send-reminder function's log group: counted for reminders that may have been missed. */
   readonly sendReminderLogs: ILogGroup;
+  /** The finance lake's stream projector (export-events) and its daily compaction (export-compact). */
+  readonly lakeProjector: IFunction;
+  readonly lakeCompaction: IFunction;
 }
+
+/**
+ * The projector is this far behind the table stream → alarm. Stream records live 24 hours; an
+ * alarm after one leaves a working day to fix the cause before a batch is given up.
+ */
+export const LAKE_PROJECTOR_MAX_LAG = Duration.hours(1);
 
 /**
  * Exact phrases of error lines that need a person, matched as CloudWatch Logs filter terms (an
@@ -38,7 +48,8 @@ export const REMINDER_OUTCOME_UNKNOWN_PHRASE = 'reminder outcome unknown';
  * The few signals that mean an invoice is not being dunned: something in a dead-letter
  * queue, a failed execution, or a start buffer that stopped draining; and the two log lines
  * that mean money or a reminder needs a person: a paid checkout that was not recorded, and a
- * reminder whose sending is unknown (recorded unconfirmed, never re-sent).
+ * reminder whose sending is unknown (recorded unconfirmed, never re-sent). And for the
+ * finance lake: a projector falling behind the table stream, and a compaction that failed.
  */
 export class OperationsAlarms extends Construct {
   readonly topic: Topic;
@@ -111,6 +122,18 @@ export class OperationsAlarms extends Construct {
       'reminder-outcome-unknown',
       'A reminder was claimed by an attempt that did not finish; it is recorded unconfirmed and will not be re-sent, so the debtor may have missed it. Check the send-reminder log line and the invoice timeline.',
       countLines('reminder-outcome-unknown', props.sendReminderLogs, REMINDER_OUTCOME_UNKNOWN_PHRASE, 'RemindersOutcomeUnknown'),
+      1,
+    );
+    alarm(
+      'lake-projector-behind',
+      `The finance lake projector (export-events) is over ${LAKE_PROJECTOR_MAX_LAG.toHumanString()} behind the table stream, probably failing on a batch it retries. Stream records expire after 24 hours; a batch given up lands in the export-events dead-letter queue, and export-backfill rewrites what was missed.`,
+      props.lakeProjector.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+      LAKE_PROJECTOR_MAX_LAG.toMilliseconds(),
+    );
+    alarm(
+      'lake-compaction-failed',
+      'The daily lake compaction (export-compact) failed. Reports stay correct (they de-duplicate) but read more files; see its log, then invoke it with {"dates": [...]} for the days it missed.',
+      props.lakeCompaction.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
       1,
     );
     alarm(

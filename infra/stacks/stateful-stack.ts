@@ -1,14 +1,20 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { LISTING_ATTRIBUTE, listIndexes } from '#contracts/table-indexes.ts';
 import type { DeployConfig } from '../config.ts';
 import { ErpTokenIssuer } from '../constructs/erp-token-issuer.ts';
+import { FinanceLake, lakeDatabaseName } from '../constructs/finance-lake.ts';
+import { FinanceQuickSight } from '../constructs/finance-quicksight.ts';
 import { acknowledgeNag } from '../constructs/nag.ts';
 
-/** The one secondary index of the single table; the adapters query it by this name. */
+/**
+ * The single table's first secondary index (active invoices, policies, tasks); the adapters
+ * query it by this name. The list indexes are defined in #contracts/table-indexes.ts.
+ */
 export const INVOICE_TABLE_GSI1 = 'gsi1';
 
 export interface DunwellStatefulStackProps extends StackProps {
@@ -18,12 +24,19 @@ export interface DunwellStatefulStackProps extends StackProps {
 /**
  * What must survive a redeploy: the invoice table, the finance export bucket and the key
  * that encrypts them, the keyring that signs outstanding pay links, and the user pool that
- * holds the ERP's client credentials. Everything here is retained when the stack is deleted.
+ * holds the ERP's client credentials. Those are retained when the stack is deleted.
+ * The lake's catalog (Glue tables, Athena workgroup, QuickSight data sets) lives here too:
+ * it describes the export bucket, and analyses built by hand in QuickSight point at those data
+ * sets, so a new stateless stack must never replace them.
  */
 export class DunwellStatefulStack extends Stack {
   readonly dataKey: Key;
   readonly table: Table;
   readonly exportBucket: Bucket;
+  /** Glue tables, Athena workgroup and named queries over the export bucket. */
+  readonly lake: FinanceLake;
+  /** QuickSight data source and data sets; only when the config names a QuickSight principal. */
+  readonly quicksight: FinanceQuickSight | undefined;
   readonly linkSecret: Secret;
   readonly erpTokens: ErpTokenIssuer;
 
@@ -46,6 +59,9 @@ export class DunwellStatefulStack extends Stack {
       encryptionKey: this.dataKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
+      // The finance lake's projector (export-events) reads every change; old images let it
+      // project only the timeline events a write added.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -54,6 +70,16 @@ export class DunwellStatefulStack extends Stack {
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
     });
+    // The lists (GET /v1/invoices, GET /v1/customers): sparse, and projecting only each item's listing.
+    for (const index of listIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [LISTING_ATTRIBUTE],
+      });
+    }
 
     // S3 server access logs cannot be delivered to an SSE-KMS bucket, hence S3-managed keys here.
     const accessLogs = new Bucket(this, 'ExportAccessLogs', {
@@ -76,9 +102,39 @@ export class DunwellStatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'finance-exports/',
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+      // The finance lake: Parquet under <table>/dt=YYYY-MM-DD/, kept for good (no expiry of current
+      // objects). A partition is compacted within a day or two and then only read, so after 30 days
+      // Intelligent-Tiering moves cold months to cheaper tiers, with no retrieval fee when a report
+      // reads them. Compaction deletes the files it merged: their versions stay recoverable 90 days.
+      lifecycleRules: [
+        {
+          id: 'finance-lake',
+          transitions: [{ storageClass: StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(30) }],
+          noncurrentVersionExpiration: Duration.days(90),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    this.lake = new FinanceLake(this, 'FinanceLake', {
+      namePrefix,
+      stage: props.config.stage,
+      bucket: this.exportBucket,
+      dataKey: this.dataKey,
+      accessLogs,
+      reportingTimeZone: props.config.reportingTimeZone,
+    });
+    this.quicksight = props.config.quicksight
+      ? new FinanceQuickSight(this, 'FinanceQuickSight', {
+          namePrefix,
+          principalArn: props.config.quicksight.principalArn,
+          lake: this.lake,
+          databaseName: lakeDatabaseName(props.config.stage),
+          reportingTimeZone: props.config.reportingTimeZone,
+        })
+      : undefined;
 
     // A keyring {"current": kid, kid: key}: rotation adds a kid and keeps the old one while links live.
     // Replacing it would invalidate every pay link already sent, hence here and retained.
@@ -109,5 +165,7 @@ export class DunwellStatefulStack extends Stack {
       description: 'ERP client id; read its secret with aws cognito-idp describe-user-pool-client',
     });
     new CfnOutput(this, 'UserPoolId', { value: this.erpTokens.userPool.userPoolId });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: this.lake.workGroupName, description: 'Run the finance named queries here' });
+    new CfnOutput(this, 'LakeDatabase', { value: this.lake.databaseName, description: 'Glue database of the finance lake tables' });
   }
 }

@@ -14,9 +14,10 @@ import { FunctionName } from '#contracts/functions.ts';
 import type { DeployConfig } from '../config.ts';
 import { DunningWorkflow } from '../constructs/dunning-workflow.ts';
 import { DunwellFunction } from '../constructs/dunwell-function.ts';
+import type { FinanceLake } from '../constructs/finance-lake.ts';
 import { bindCatalogueEntry, type CatalogueResources } from '../constructs/function-catalogue.ts';
 import { InvoiceApi } from '../constructs/invoice-api.ts';
-import { DailyReconcile, InvoiceTimers } from '../constructs/invoice-timers.ts';
+import { DailyLakeCompaction, DailyReconcile, InvoiceTimers } from '../constructs/invoice-timers.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { deadLetterQueue, encryptedQueue } from '../constructs/queues.ts';
 import { ReminderEmail } from '../constructs/reminder-email.ts';
@@ -31,6 +32,8 @@ export interface DunwellStatelessStackProps extends StackProps {
   /** Issues the ERP's access tokens; the API's JWT authorizer trusts it and the ERP client only. */
   readonly userPool: IUserPool;
   readonly erpClient: IUserPoolClient;
+  /** The finance lake (bucket, Glue tables, Athena workgroup) the exporters write and the reports query. */
+  readonly lake: FinanceLake;
 }
 
 /** Per-function sizing; everything else about a function comes from the catalogue. */
@@ -41,6 +44,22 @@ const functionSizing: Partial<Record<FunctionName, { timeout: Duration; memorySi
   [FunctionName.reconcile]: { timeout: Duration.minutes(5), memorySize: 1024 },
   // A batch of up to 500 upserts; HTTP API gives up on an integration after 30 s.
   [FunctionName.invoicesApi]: { timeout: Duration.seconds(29), memorySize: 1024 },
+  // Up to 1,000 stream records become a few Parquet objects.
+  [FunctionName.exportEvents]: { timeout: Duration.minutes(2), memorySize: 1024 },
+  // Reads a whole day's files, de-duplicates and writes one.
+  [FunctionName.exportCompact]: { timeout: Duration.minutes(5), memorySize: 2048 },
+  // Scans the table (or one segment of it) and writes every timeline; run by hand, as long as Lambda allows.
+  [FunctionName.exportBackfill]: { timeout: Duration.minutes(15), memorySize: 2048 },
+  // Waits for an Athena query behind the HTTP API, which gives up after 30 s.
+  [FunctionName.reportsApi]: { timeout: Duration.seconds(29), memorySize: 512 },
+};
+
+/**
+ * Files a function reads at run time, copied into its bundle: the report queries are SQL files
+ * that #contracts/report-queries.ts reads from `./reports/` beside itself (beside index.mjs once bundled).
+ */
+const bundledFolders: Partial<Record<FunctionName, readonly { from: string; to: string }[]>> = {
+  [FunctionName.reportsApi]: [{ from: 'shared/contracts/reports', to: 'reports' }],
 };
 
 /**
@@ -66,7 +85,10 @@ export class DunwellStatelessStack extends Stack {
 
     const functions = new Map<FunctionName, DunwellFunction>();
     for (const name of Object.values(FunctionName)) {
-      functions.set(name, new DunwellFunction(this, `Fn-${name}`, { name, namePrefix, ...functionSizing[name] }));
+      functions.set(
+        name,
+        new DunwellFunction(this, `Fn-${name}`, { name, namePrefix, ...functionSizing[name], bundledFolders: bundledFolders[name] }),
+      );
     }
     this.functions = functions;
     const functionNamed = (name: FunctionName): DunwellFunction => {
@@ -117,6 +139,13 @@ export class DunwellStatelessStack extends Stack {
       namePrefix,
       reconcileFunction: functionNamed(FunctionName.reconcile).function,
     });
+    const lakeCompaction = new DailyLakeCompaction(this, 'DailyLakeCompaction', {
+      namePrefix,
+      group: dailyReconcile.group,
+      compactFunction: functionNamed(FunctionName.exportCompact).function,
+    });
+    // Batches of the table stream the projector gave up on (their shard and sequence range, not the rows).
+    const streamFailures = deadLetterQueue(this, 'ExportEventsDeadLetters', 'the export-events table stream mapping');
 
     this.email = new ReminderEmail(this, 'ReminderEmail', {
       namePrefix,
@@ -166,6 +195,9 @@ export class DunwellStatelessStack extends Stack {
       publicBaseUrl: config.publicBaseUrl ?? this.api.url,
       creditor: { name: config.creditorName, contact: config.creditorContact },
       collectorTasks: this.collectorTasks,
+      lake: props.lake,
+      streamFailures,
+      reportingTimeZone: config.reportingTimeZone,
     };
     for (const fn of functions.values()) bindCatalogueEntry(fn, resources);
 
@@ -177,11 +209,15 @@ export class DunwellStatelessStack extends Stack {
         'signal-rule': signalDeadLetters,
         'email-feedback-rule': feedbackDeadLetters,
         'daily-reconcile': dailyReconcile.deadLetters,
+        'daily-lake-compaction': lakeCompaction.deadLetters,
+        'export-events-stream': streamFailures,
       },
       startBuffer: this.startBuffer,
       dunning: this.workflow.stateMachine,
       stripeWebhookLogs: functionNamed(FunctionName.stripeWebhook).logGroup,
       sendReminderLogs: functionNamed(FunctionName.sendReminder).logGroup,
+      lakeProjector: functionNamed(FunctionName.exportEvents).function,
+      lakeCompaction: functionNamed(FunctionName.exportCompact).function,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Dunwell API' });

@@ -14,6 +14,47 @@ describe('deploy config', () => {
     assert.deepEqual(config.env, { account: undefined, region: undefined });
     assert.equal(config.creditorName, 'Example Trading Ltd');
     assert.equal(config.creditorContact, 'billing@example.com', 'an empty creditorContact means "the sender address"');
+    assert.equal(config.reportingTimeZone, 'UTC');
+    assert.equal(config.quicksight, undefined, 'an empty quicksight means "no QuickSight"');
+  });
+
+  test('reportingTimeZone is an IANA zone name as the report SQL takes it; UTC by default', () => {
+    assert.equal(parseDeployConfig(valid, {}).reportingTimeZone, 'UTC');
+    // Asia/Kolkata is an alias Node lists as Asia/Calcutta: both engines know it.
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata']) {
+      assert.equal(parseDeployConfig({ ...valid, reportingTimeZone: zone }, {}).reportingTimeZone, zone);
+    }
+    // Athena's zone ids are case-sensitive, and the name lands inside a SQL string literal.
+    for (const zone of ['europe/berlin', 'Mars/Olympus_Mons', '+01:00', "UTC' OR '1'='1", 'CET ', 7]) {
+      assert.throws(
+        () => parseDeployConfig({ ...valid, reportingTimeZone: zone }, {}),
+        /dunwell\.reportingTimeZone: (must be an IANA time zone name|Invalid input)/,
+        String(zone),
+      );
+    }
+  });
+
+  test('quicksight names a QuickSight user or group of the deploy account; absent means none', () => {
+    const principalArn = 'arn:aws:quicksight:us-east-1:123456789012:group/default/finance';
+    assert.deepEqual(parseDeployConfig({ ...valid, quicksight: { principalArn } }, {}).quicksight, { principalArn });
+    const user = 'arn:aws:quicksight:eu-west-1:123456789012:user/default/FinanceRole/lead@acme.example';
+    assert.equal(parseDeployConfig({ ...valid, quicksight: { principalArn: user } }, {}).quicksight?.principalArn, user);
+    assert.equal(parseDeployConfig({ ...valid, quicksight: '' }, {}).quicksight, undefined);
+    for (const bad of ['arn:aws:iam::123456789012:user/finance', 'arn:aws:quicksight:us-east-1:123456789012:dashboard/x', 'finance']) {
+      assert.throws(
+        () => parseDeployConfig({ ...valid, quicksight: { principalArn: bad } }, {}),
+        /dunwell\.quicksight\.principalArn: must be a QuickSight user or group ARN/,
+        bad,
+      );
+    }
+    assert.throws(
+      () => parseDeployConfig({ ...valid, quicksight: { principalArn, role: 'x' } }, {}),
+      /dunwell\.quicksight\.role: unknown key/,
+    );
+    assert.throws(
+      () => parseDeployConfig({ ...valid, account: '210987654321', quicksight: { principalArn } }, {}),
+      /dunwell\.quicksight\.principalArn: must belong to the account the stacks deploy to/,
+    );
   });
 
   test('creditorName is required, plain text of 1 to 100 characters', () => {
