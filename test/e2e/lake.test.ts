@@ -134,3 +134,31 @@ describe('the lake across a crash', () => {
     }
   });
 });
+
+describe('a data folder from before the lake', () => {
+  test('its history reaches the lake at the first start, once', async () => {
+    const first = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    const dataDir = first.dataDir;
+    try {
+      await first.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-LAKE-OLD' }));
+      await first.advance({ to: '2026-12-05T00:00:00Z' });
+      await first.stop({ keepData: true });
+      // What a folder written before the lake existed looks like: no stream, no exports.
+      for (const name of ['dynamodb-stream.jsonl', 'dynamodb-stream.jsonl.checkpoint', 'exports']) {
+        rmSync(join(dataDir, name), { recursive: true, force: true });
+      }
+
+      const second = await LocalServer.start({ dataDir });
+      try {
+        await second.local('POST', '/_local/exports/flush');
+        const { rows } = await readLake(dataDir);
+        assert.deepEqual(lakeTimeline(rows, 'INV-LAKE-OLD'), await timelineOf(second, 'INV-LAKE-OLD'));
+      } finally {
+        await second.stop({ keepData: true });
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
