@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { Invoice } from '#domain/invoice.ts';
-import type { InvoiceChange } from '#use-cases/export-events.ts';
+import type { InvoiceChange } from '#ports/lake.ts';
 
 const image = z.record(z.string(), z.unknown()).optional();
 

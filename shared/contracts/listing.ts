@@ -1,7 +1,10 @@
 import { type CustomerProfile, suppressionOf } from '#domain/customers.ts';
 import { balanceMinor, type Invoice, type InvoiceStatus } from '#domain/invoice.ts';
-import type { Tier } from '#domain/risk.ts';
+import type { CustomerListing } from '#ports/customer-directory.ts';
+import type { InvoiceListing } from '#ports/invoice-store.ts';
 import { type NextActionView, nextActionView } from './invoice-view.ts';
+
+export type { CustomerListing, InvoiceListing };
 
 /**
  * What an item keeps for the lists (`GET /v1/invoices`, `GET /v1/customers`): the `listing`
@@ -20,27 +23,6 @@ export const invoiceListStatusOrder = [
 ] as const satisfies readonly InvoiceStatus[];
 /** Fails to compile when the domain gets a status the order above lacks (its invoices would never be listed). */
 const _everyStatusListed: [Exclude<InvoiceStatus, (typeof invoiceListStatusOrder)[number]>] extends [never] ? true : never = true;
-
-/** An invoice as the list shows it, less what depends on the day it is read (days past due, tier). */
-export interface InvoiceListing {
-  readonly invoiceId: string;
-  readonly customerId: string;
-  readonly customerName: string;
-  readonly currency: string;
-  readonly amountMinor: number;
-  /** Amount less payments and credits; negative when overpaid (the list shows 0). */
-  readonly balanceMinor: number;
-  readonly dueDate: string;
-  readonly status: InvoiceStatus;
-  readonly startingTier?: Tier;
-  readonly escalation?: number;
-  /**
-   * What the planner would do next, as of the write (`nextActionView`): the list cannot plan
-   * every invoice it shows. Every send, payment or hold is a write, so it is as fresh as the
-   * invoice; absent when it could not be planned.
-   */
-  readonly nextAction?: NextActionView | null;
-}
 
 export function invoiceListing(invoice: Invoice, now: Date): InvoiceListing {
   return {
@@ -65,23 +47,6 @@ function plannedNextAction(invoice: Invoice, now: Date): { nextAction?: NextActi
   } catch {
     return {};
   }
-}
-
-/** A customer as the list shows it: contacts, settings, and whether each channel can reach them now. */
-export interface CustomerListing {
-  readonly customerId: string;
-  readonly name: string;
-  readonly email?: string;
-  readonly phone?: string;
-  readonly timeZone: string;
-  readonly locale: string;
-  readonly segment?: string;
-  readonly policyId?: string;
-  readonly consent: { readonly email: boolean; readonly sms: boolean };
-  readonly preferredChannel?: 'email' | 'sms';
-  /** Consented, with an address that is not suppressed (bounced, complained, opted out). */
-  readonly reachable: { readonly email: boolean; readonly sms: boolean };
-  readonly updatedAt: string;
 }
 
 export function customerListing(profile: CustomerProfile): CustomerListing {

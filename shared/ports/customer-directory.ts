@@ -1,7 +1,23 @@
-import type { CustomerListing } from '#contracts/listing.ts';
 import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
+
+/** A customer as the list shows it: contacts, settings, and whether each channel can reach them now. */
+export interface CustomerListing {
+  readonly customerId: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly timeZone: string;
+  readonly locale: string;
+  readonly segment?: string;
+  readonly policyId?: string;
+  readonly consent: { readonly email: boolean; readonly sms: boolean };
+  readonly preferredChannel?: 'email' | 'sms';
+  /** Consented, with an address that is not suppressed (bounced, complained, opted out). */
+  readonly reachable: { readonly email: boolean; readonly sms: boolean };
+  readonly updatedAt: string;
+}
 
 /**
  * What an invoice's lifecycle needs to know about its customer: the tier their risk starts

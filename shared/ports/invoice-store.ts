@@ -1,5 +1,33 @@
-import type { InvoiceListing } from '#contracts/listing.ts';
 import type { Invoice, InvoiceStatus } from '#domain/invoice.ts';
+import type { Tier } from '#domain/risk.ts';
+
+/** The next action as a listing stores it (the invoice view's shape, named here so ports import no contract). */
+export interface ListedNextAction {
+  readonly type: string;
+  readonly at: string | null;
+  readonly stepId?: string;
+}
+
+/** An invoice as the list shows it, less what depends on the day it is read (days past due, tier). */
+export interface InvoiceListing {
+  readonly invoiceId: string;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly currency: string;
+  readonly amountMinor: number;
+  /** Amount less payments and credits; negative when overpaid (the list shows 0). */
+  readonly balanceMinor: number;
+  readonly dueDate: string;
+  readonly status: InvoiceStatus;
+  readonly startingTier?: Tier;
+  readonly escalation?: number;
+  /**
+   * What the planner would do next, as of the write (`nextActionView` in contracts): the list cannot plan
+   * every invoice it shows. Every send, payment or hold is a write, so it is as fresh as the
+   * invoice; absent when it could not be planned.
+   */
+  readonly nextAction?: ListedNextAction | null;
+}
 
 /** Thrown when a conditional write finds the invoice changed (or created) since it was read. */
 export class StaleWriteError extends Error {

@@ -1,4 +1,12 @@
 import type { InvoiceEventRow } from '#contracts/lake.ts';
+import type { Invoice } from '#domain/invoice.ts';
+
+/** One change of one invoice item, in stream order: the item before (if any) and after (if any). */
+export interface InvoiceChange {
+  readonly sequenceNumber: string;
+  readonly previous: Invoice | undefined;
+  readonly next: Invoice | undefined;
+}
 
 /**
  * One table of the finance lake: Parquet files in partitions `dt=YYYY-MM-DD`. Writing a file

@@ -1,17 +1,10 @@
 import type { InvoiceEventRow } from '#contracts/lake.ts';
 import { invoiceEventRows } from '#contracts/lake-rows.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import type { LakeTable } from '#ports/lake.ts';
+import type { InvoiceChange, LakeTable } from '#ports/lake.ts';
 
 /** The one file a compacted partition holds. */
 export const COMPACTED_FILE = 'compacted.parquet';
-
-/** One change of one invoice item, in stream order: the item before (if any) and after (if any). */
-export interface InvoiceChange {
-  readonly sequenceNumber: string;
-  readonly previous: Invoice | undefined;
-  readonly next: Invoice | undefined;
-}
 
 /**
  * The projector: a batch of changes becomes one Parquet file per partition it touches, named

@@ -5,8 +5,8 @@ import { type InvoiceEventRow, invoiceEventColumns } from '#contracts/lake.ts';
 import { invoiceEventRows } from '#contracts/lake-rows.ts';
 import { applyCreditNote, voidInvoice } from '#domain/holds.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
-import type { LakeTable } from '#ports/lake.ts';
-import { backfillInvoices, COMPACTED_FILE, compactPartition, type InvoiceChange, projectChanges } from '#use-cases/export-events.ts';
+import type { InvoiceChange, LakeTable } from '#ports/lake.ts';
+import { backfillInvoices, COMPACTED_FILE, compactPartition, projectChanges } from '#use-cases/export-events.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 /** A lake table in memory that stores real Parquet bytes, so encoding is part of every test. */
