@@ -161,4 +161,3 @@ describe('a data folder from before the lake', () => {
     }
   });
 });
-
