@@ -7,6 +7,7 @@ import {
   parseBody,
   parseQuery,
   pathParameter,
+  problemFor,
   problemResult,
   problems,
 } from '#adapters/http.ts';
@@ -158,7 +159,8 @@ async function postCollectionAction(event: HttpEvent) {
         location: invoiceLocation(invoiceId),
       };
     } catch (error) {
-      if (error instanceof ProblemError) return { index, invoiceId, status: error.status, problem: problemBody(error) };
+      const problem = problemFor(error);
+      if (problem) return { index, invoiceId, status: problem.status, problem: problemBody(problem) };
       app.log.error('batch item failed', { index, invoiceId, error: String(error), stack: (error as Error)?.stack });
       const detail = 'This item was not processed; re-send it (an upsert is safe to repeat)';
       return { index, invoiceId, status: 500, problem: problemBody(new ProblemError(500, 'internal', 'Internal error', detail)) };
@@ -345,8 +347,12 @@ async function postCreditNote(event: HttpEvent) {
   const existing = await loadInvoice(invoiceId);
   const amount = optionalMinor(request.amount, existing.currency, 'amount');
   if (typeof amount === 'object' || amount === undefined) throw problems.validation([amount ?? { path: 'amount', message: 'is required' }]);
-  const repeated = existing.creditNotes?.[request.creditNoteId] !== undefined;
-  const invoice = await act(invoiceId, (current, now) => applyCreditNote(current, request.creditNoteId, amount, request.reason, now));
+  // Decided on the read the write is made at: of two requests applying one credit note at once, one is the repeat.
+  let repeated = false;
+  const invoice = await act(invoiceId, (current, now) => {
+    repeated = current.creditNotes?.[request.creditNoteId] !== undefined;
+    return applyCreditNote(current, request.creditNoteId, amount, request.reason, now);
+  });
   return json(repeated ? 200 : 201, { creditNoteId: request.creditNoteId, invoice: await view(invoice) });
 }
 

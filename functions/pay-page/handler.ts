@@ -4,6 +4,7 @@ import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapter
 import { PaymentAmountError } from '#adapters/stripe-payments.ts';
 import { childId } from '#contracts/api.ts';
 import { addDays } from '#domain/calendar.ts';
+import { ConcurrentChangeError } from '#domain/concurrent-writes.ts';
 import { changeConsent } from '#domain/customers.ts';
 import { activeHolds, disputeReasons, type HoldOutcome, localDate, makePromise, openDispute } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
@@ -236,7 +237,14 @@ async function handleForm<S extends z.ZodType>(
   const posted = { name: done, values: fields };
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== '')));
   if (!parsed.success) return render(resolved, { errors: localizeIssues(parsed.error, wording, w, invoice), posted }, 400);
-  const outcome = await act(invoice, parsed.data);
+  let outcome: HoldOutcome;
+  try {
+    outcome = await act(invoice, parsed.data);
+  } catch (error) {
+    // The page's own answer to what the API answers 409 concurrent-change: nothing was done, send again.
+    if (!(error instanceof ConcurrentChangeError)) throw error;
+    return render(resolved, { errors: [{ label: '', message: w.fieldErrors.tryAgain }], posted }, 409);
+  }
   if (outcome.kind === 'invalid') {
     const label = wording.labels(w)[outcome.path];
     const message = domainProblem(outcome.path, outcome.message, w, invoice, wording);

@@ -2,7 +2,7 @@ import { composeFunction } from '#adapters/compose.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
 import { idSchema } from '#contracts/api.ts';
 import { policyRequestSchema, policyView, toPolicy } from '#contracts/policy-api.ts';
-import { canonicalJson } from '#domain/canonical-json.ts';
+import { publishPolicy } from '#domain/policy-publishing.ts';
 
 const app = composeFunction('policies-api');
 const policies = app.policyStore();
@@ -15,13 +15,9 @@ async function putPolicy(event: HttpEvent) {
   const policyId = pathParameter(event, 'policyId', idSchema);
   const built = toPolicy(policyId, parseBody(event, policyRequestSchema));
   if ('errors' in built) throw problems.validation(built.errors);
-  const latest = await policies.get(policyId);
-  if (latest) {
-    const { version: _version, ...content } = latest;
-    if (canonicalJson(content) === canonicalJson(built.policy)) return json(200, policyView(latest));
-  }
-  const published = await policies.publish(built.policy, app.clock.now());
-  return json(latest ? 200 : 201, policyView(published), { location: `/v1/policies/${policyId}` });
+  const outcome = await publishPolicy(policies, built.policy, app.clock.now());
+  if (outcome.kind === 'unchanged') return json(200, policyView(outcome.policy));
+  return json(outcome.kind === 'created' ? 201 : 200, policyView(outcome.policy), { location: `/v1/policies/${policyId}` });
 }
 
 async function getPolicy(event: HttpEvent) {

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { builtInPolicy, defaultPolicy, type Policy } from '#domain/policy.ts';
+import { StaleWriteError } from '#ports/invoice-store.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
 import { gsi1SortKeys, isConditionFailure } from './dynamo-invoice-store.ts';
 
@@ -8,7 +9,8 @@ const versionKey = (version: number) => `V#${String(version).padStart(6, '0')}`;
 /**
  * Versions are immutable items (`POLICY#id` / `V#000002`); a `LATEST` item points at the newest
  * and is listed through the sparse gsi1. Publishing writes the version first (conditional: no
- * version is ever overwritten), then moves the pointer forward only.
+ * version is ever overwritten), then moves the pointer forward only; choosing the number, and
+ * choosing again after a race, is the use case's (domain/policy-publishing.ts).
  */
 export class DynamoPolicyStore implements PolicyStore {
   private readonly client: DynamoDBDocumentClient;
@@ -30,37 +32,40 @@ export class DynamoPolicyStore implements PolicyStore {
     return Item ? (Item.policy as Policy) : undefined;
   }
 
-  async publish(policy: Omit<Policy, 'version'>, now: Date): Promise<Policy> {
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const version = ((await this.latestVersion(policy.policyId)) ?? 0) + 1;
-      const stored: Policy = { ...policy, version };
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: `POLICY#${policy.policyId}`, sk: versionKey(version), policy: stored, createdAt: now.toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) continue; // another publish took this version number
-        throw error;
-      }
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: `POLICY#${policy.policyId}`, sk: 'LATEST', version, gsi1pk: 'POLICIES', gsi1sk: policy.policyId },
-            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
-            ExpressionAttributeValues: { ':version': version },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error; // a newer version already points past ours
-      }
-      return stored;
+  async publish(policy: Policy, now: Date): Promise<Policy> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `POLICY#${policy.policyId}`, sk: versionKey(policy.version), policy, createdAt: now.toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Another publish took this number. Its pointer may not have moved yet (or never will, if
+      // it died in between): move it, so the caller's fresh read finds that version.
+      await this.pointLatestAt(policy.policyId, policy.version);
+      throw new StaleWriteError(`Policy ${policy.policyId} version ${policy.version} was published concurrently`);
     }
-    throw new Error(`Could not publish policy ${policy.policyId}: too many concurrent versions`);
+    await this.pointLatestAt(policy.policyId, policy.version);
+    return policy;
+  }
+
+  /** Moves the `LATEST` pointer forward to a stored version, never back. */
+  private async pointLatestAt(policyId: string, version: number): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `POLICY#${policyId}`, sk: 'LATEST', version, gsi1pk: 'POLICIES', gsi1sk: policyId },
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+          ExpressionAttributeValues: { ':version': version },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // a newer version already points past this one
+    }
   }
 
   async list(): Promise<Policy[]> {

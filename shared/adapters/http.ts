@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { z } from 'zod';
 import { type FieldError, fieldErrors } from '#contracts/api.ts';
 import { canonicalJson } from '#domain/canonical-json.ts';
+import { ConcurrentChangeError } from '#domain/concurrent-writes.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { IdempotencyStore } from '#ports/idempotency-store.ts';
 import { jsonLogger } from './log.ts';
@@ -45,7 +46,21 @@ export const problems = {
   tooLarge: () => new ProblemError(413, 'payload-too-large', 'Payload too large', `The body exceeds ${MAX_BODY_BYTES} bytes`),
   unsupportedMediaType: () =>
     new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json'),
+  /**
+   * The command's write kept losing to other writers of the same invoice or customer until its
+   * attempts ran out (domain/concurrent-writes.ts). A 409, not a 500: nothing is broken and
+   * nothing of this request was written, the resource's state is what it conflicted with, and
+   * sending the same request again is safe (and is not answered from the Idempotency-Key record).
+   */
+  concurrentChange: (detail: string) => new ProblemError(409, 'concurrent-change', 'Changed concurrently', detail),
 };
+
+/** The problem an error stands for, or undefined for an unexpected one (a 500). */
+export function problemFor(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof ConcurrentChangeError) return problems.concurrentChange(error.message);
+  return undefined;
+}
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
@@ -113,8 +128,9 @@ const log = jsonLogger('http');
 const problemMapper: middy.MiddlewareObj<HttpEvent, HttpResult> = {
   onError: (request) => {
     const error = request.error;
-    if (error instanceof ProblemError) {
-      request.response = problemResult(error);
+    const problem = problemFor(error);
+    if (problem) {
+      request.response = problemResult(problem);
       return;
     }
     log.error('unhandled error', { routeKey: request.event.routeKey, error: String(error), stack: (error as Error)?.stack });
@@ -133,15 +149,17 @@ const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1
 
 /**
  * `Idempotency-Key` on POST: the same key and body replay the first response; the same key
- * with another body is a 409. Keys are scoped per API client. 5xx responses are not kept,
- * so a retry after a server error runs again.
+ * with another body is a 409. Keys are scoped per API client. The key is claimed with a
+ * conditional write before the request runs, so of two requests with one key at once only one
+ * runs (the other is a 409 request-in-progress). 5xx responses are not kept, so a retry after a
+ * server error runs again; neither is a concurrent-change 409, which asks for exactly that retry.
  */
 function idempotency(deps: { store: IdempotencyStore; clock: Clock }): middy.MiddlewareObj<HttpEvent, HttpResult> {
   const state = new WeakMap<object, { scope: string; key: string; fingerprint: string }>();
   const finish = async (request: middy.Request<HttpEvent, HttpResult>) => {
     const claim = state.get(request.event);
     if (!claim || !request.response) return;
-    if (request.response.statusCode >= 500) {
+    if (request.response.statusCode >= 500 || request.error instanceof ConcurrentChangeError) {
       await deps.store.release(claim.scope, claim.key);
       return;
     }

@@ -1,7 +1,7 @@
 import type { Clock } from '#ports/clock.ts';
 import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
-import { StaleWriteError } from '#ports/invoice-store.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
+import { retryOnFreshRead } from './concurrent-writes.ts';
 import { localDate } from './holds.ts';
 import { balanceMinor, type Customer, type Invoice, isSettled, type TimelineEvent } from './invoice.ts';
 import { assessRisk, type InvoiceHistory, type RiskAssessment, type Tier } from './risk.ts';
@@ -338,28 +338,21 @@ export function applyInvoiceContacts(existing: CustomerProfile | undefined, invo
 // Use cases
 // ---------------------------------------------------------------------------------------
 
-const MAX_WRITE_ATTEMPTS = 8;
-
 /**
  * Read-modify-write of a profile with optimistic concurrency: `change` returns the profile to
- * store, or null to leave it; it is re-run on a fresh read when another writer got in first.
- * Returns the stored profile afterwards.
+ * store, or null to leave it; it is re-run on a fresh read when another writer got in first
+ * (a bounded number of times: ConcurrentChangeError after that). Returns the stored profile.
  */
 async function mutateProfile(
   store: CustomerStore,
   customerId: string,
   change: (existing: CustomerProfile | undefined) => CustomerProfile | null,
 ): Promise<CustomerProfile | undefined> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnFreshRead(`Customer ${customerId}`, async () => {
     const existing = await store.getProfile(customerId);
     const next = change(existing);
-    if (next === null) return existing;
-    try {
-      return await store.saveProfile(next);
-    } catch (error) {
-      if (!(error instanceof StaleWriteError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-    }
-  }
+    return next === null ? existing : store.saveProfile(next);
+  });
 }
 
 export interface CustomerDeps {

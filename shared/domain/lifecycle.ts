@@ -3,13 +3,14 @@ import type { SignalDetailType } from '#contracts/events.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
 import type { CustomerLedger } from '#ports/customer-ledger.ts';
-import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
+import type { InvoiceStore } from '#ports/invoice-store.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import type { DomainEvents, DunningStarts } from '#ports/messaging.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
 import type { Workflow } from '#ports/workflow.ts';
+import { MAX_WRITE_ATTEMPTS, retryOnFreshRead } from './concurrent-writes.ts';
 import {
   chooseChannel,
   chooseMessageChannel,
@@ -57,28 +58,22 @@ export class InvoiceNotFoundError extends Error {
   override readonly name = 'InvoiceNotFoundError';
 }
 
-const MAX_WRITE_ATTEMPTS = 8;
-
 /**
  * Read-modify-write with optimistic concurrency. `change` returns the next invoice, or null
- * to leave it as it is; it is re-run on a fresh read whenever another writer got in first.
+ * to leave it as it is; it is re-run on a fresh read whenever another writer got in first
+ * (a bounded number of times: ConcurrentChangeError after that).
  */
 export async function mutateInvoice(
   store: InvoiceStore,
   invoiceId: string,
   change: (invoice: Invoice) => Invoice | null,
 ): Promise<Invoice> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnFreshRead(`Invoice ${invoiceId}`, async () => {
     const current = await store.get(invoiceId);
     if (!current) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
     const next = change(current);
-    if (next === null) return current;
-    try {
-      return await store.save(next);
-    } catch (error) {
-      if (!(error instanceof StaleWriteError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-    }
-  }
+    return next === null ? current : store.save(next);
+  });
 }
 
 export interface Logger {
@@ -109,7 +104,9 @@ export class UnknownPolicyError extends Error {
 
 export async function ingestInvoice(deps: IngestDeps, input: InvoiceInput, ownPolicyId?: string): Promise<UpsertOutcome> {
   const customerId = input.customer.customerId;
-  for (let attempt = 1; ; attempt++) {
+  // Two creates of one id race too: the loser's create is stale, and its fresh read finds the
+  // winner's invoice (unchanged, an update, or a conflict).
+  return retryOnFreshRead(`Invoice ${input.invoiceId}`, async (): Promise<UpsertOutcome> => {
     const existing = await deps.store.get(input.invoiceId);
     const now = deps.clock.now();
     // A new invoice takes its policy's latest version for good: its own policy, else its
@@ -123,29 +120,25 @@ export async function ingestInvoice(deps: IngestDeps, input: InvoiceInput, ownPo
       startingTier = (await deps.customers?.startingTier(customerId, localDate(now, input.customer.timeZone))) ?? 1;
     }
     const outcome = upsertInvoice(existing, input, now, policy, startingTier);
-    try {
-      if (outcome.kind === 'created') {
-        const invoice = await deps.store.create(outcome.invoice);
-        await linkToCustomer(deps, invoice);
-        await requestStart(deps, invoice.invoiceId);
-        return { ...outcome, invoice };
-      }
-      if (outcome.kind === 'updated') {
-        const invoice = await deps.store.save(outcome.invoice);
-        await linkToCustomer(deps, invoice);
-        await signal(deps, 'invoice.updated', invoice);
-        return { ...outcome, invoice };
-      }
-      // An identical re-send repairs what may have been lost: the customer link and the start.
-      if (outcome.kind === 'unchanged') {
-        await linkToCustomer(deps, outcome.invoice);
-        if (!outcome.invoice.execution) await requestStart(deps, input.invoiceId);
-      }
-      return outcome;
-    } catch (error) {
-      if (!(error instanceof StaleWriteError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+    if (outcome.kind === 'created') {
+      const invoice = await deps.store.create(outcome.invoice);
+      await linkToCustomer(deps, invoice);
+      await requestStart(deps, invoice.invoiceId);
+      return { ...outcome, invoice };
     }
-  }
+    if (outcome.kind === 'updated') {
+      const invoice = await deps.store.save(outcome.invoice);
+      await linkToCustomer(deps, invoice);
+      await signal(deps, 'invoice.updated', invoice);
+      return { ...outcome, invoice };
+    }
+    // An identical re-send repairs what may have been lost: the customer link and the start.
+    if (outcome.kind === 'unchanged') {
+      await linkToCustomer(deps, outcome.invoice);
+      if (!outcome.invoice.execution) await requestStart(deps, input.invoiceId);
+    }
+    return outcome;
+  });
 }
 
 /**

@@ -105,6 +105,7 @@ export const dePage: PageWording = {
     installmentsRange: (min, max) => `Bitte geben Sie eine ganze Zahl von ${min} bis ${max} ein.`,
     unexpected: 'Dieses Feld ist nicht vorgesehen.',
     notPossible: 'Das ist für diese Rechnung nicht mehr möglich. Bitte laden Sie die Seite neu.',
+    tryAgain: 'Diese Rechnung wurde gerade gleichzeitig geändert. Bitte senden Sie das Formular noch einmal.',
   },
   preferences: {
     from: (creditor) => `Zahlungserinnerungen von ${creditor}`,

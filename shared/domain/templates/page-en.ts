@@ -101,6 +101,7 @@ export const enPage: PageWording = {
     installmentsRange: (min, max) => `Please enter a whole number from ${min} to ${max}.`,
     unexpected: 'This field is not expected.',
     notPossible: 'This is no longer possible for this invoice. Please reload the page.',
+    tryAgain: 'This invoice was being updated at the same moment. Please send the form again.',
   },
   preferences: {
     from: (creditor) => `Payment reminders from ${creditor}`,

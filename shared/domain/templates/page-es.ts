@@ -109,6 +109,7 @@ export const esPage: PageWording = {
     installmentsRange: (min, max) => `Introduzca un número entero de ${min} a ${max}.`,
     unexpected: 'Este campo no está previsto.',
     notPossible: 'Esto ya no es posible para esta factura. Vuelva a cargar la página.',
+    tryAgain: 'Esta factura se estaba actualizando en ese mismo momento. Vuelva a enviar el formulario.',
   },
   preferences: {
     from: (creditor) => `Recordatorios de pago de ${creditor}`,

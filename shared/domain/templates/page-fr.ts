@@ -110,6 +110,7 @@ export const frPage: PageWording = {
     installmentsRange: (min, max) => `Veuillez saisir un nombre entier de ${min} à ${max}.`,
     unexpected: 'Ce champ n’est pas prévu.',
     notPossible: 'Ce n’est plus possible pour cette facture. Veuillez recharger la page.',
+    tryAgain: 'Cette facture était modifiée au même moment. Veuillez renvoyer le formulaire.',
   },
   preferences: {
     from: (creditor) => `Rappels de paiement de ${creditor}`,

@@ -120,6 +120,8 @@ export interface PageWording {
     readonly unexpected: string;
     /** The invoice changed meanwhile (paid, closed, a plan agreed): the action no longer applies. */
     readonly notPossible: string;
+    /** The invoice kept changing while the form was applied (nothing was done): sending it again is safe. */
+    readonly tryAgain: string;
   };
   readonly preferences: {
     /** "Payment reminders from Acme Supplies Ltd": who is writing. */
