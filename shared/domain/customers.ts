@@ -155,16 +155,22 @@ const reactions = new Set(['payment.received', 'dispute.opened', 'promise.made',
 const commitments = new Set(['promise', 'payment_plan']);
 
 /**
- * One invoice as the risk model sees it, or undefined for a void invoice: voiding cancels the
- * claim (an ERP correction, or a dispute upheld because the invoice was wrong), so it says
- * nothing about how this customer pays.
+ * One invoice as the risk model sees it, or undefined for a void invoice. Voiding cancels the
+ * claim: the invoice should never have been issued (an ERP correction, a duplicate), or a
+ * dispute was upheld because it was wrong — the customer was right not to pay it. Either way it
+ * says nothing about how this customer pays, so it counts for nothing: not as late, not as a
+ * dispute, not as promises. (A dispute that was rejected or settled with a credit note does
+ * count: the invoice stood.)
  *
- * - `settledOn`: the day the balance reached zero, in the customer's time zone (due dates are
- *   their calendar dates too). When payments settled it, that is the latest `paidAt` of the
- *   payments recorded by then — the day the money arrived, which an ERP often reports a day or
- *   more after the fact — never later than the day it was recorded. When a credit note settled
- *   it, or it was written off, it is the day of that event: a write-off counts as paid that
- *   late, a lower bound for a debt that was never paid. Null while it is open.
+ * - `settledOn`: the day payments or credit notes brought the balance to zero, in the
+ *   customer's time zone (due dates are their calendar dates too). When payments settled it,
+ *   that is the latest `paidAt` of the payments recorded by then — the day the money arrived,
+ *   which an ERP often reports a day or more after the fact — never later than the day it was
+ *   recorded. When a credit note settled it, the day of the credit note. Null while it is open,
+ *   and for a written-off invoice: it was never paid.
+ * - `writtenOffOn`: the day the unpaid balance was written off (the `invoice.written_off`
+ *   event), in the customer's time zone; null unless it was. The risk model counts it as bad
+ *   debt, never as a payment.
  * - `disputed`: any dispute hold; `promisesMade`: promise and payment-plan holds (replaced ones
  *   too); `promisesBroken`: those that ended `broken`.
  * - `remindersSent`: `reminder.sent` events (customer-facing messages; collector tasks are not).
@@ -181,6 +187,7 @@ export function invoiceHistory(invoice: Invoice): InvoiceHistory | undefined {
     invoiceId: invoice.invoiceId,
     dueDate: invoice.dueDate,
     settledOn: settledOn(invoice, timeZone),
+    writtenOffOn: writtenOffOn(invoice, timeZone),
     disputed: holds.some((hold) => hold.reason === 'dispute'),
     promisesMade: promises.length,
     promisesBroken: promises.filter((hold) => hold.outcome === 'broken').length,
@@ -189,10 +196,11 @@ export function invoiceHistory(invoice: Invoice): InvoiceHistory | undefined {
   };
 }
 
-const settlingEvents = new Set(['invoice.paid', 'invoice.settled', 'invoice.written_off']);
+/** Paid in full, or credited to zero. A write-off settles nothing: the money never came. */
+const settlingEvents = new Set(['invoice.paid', 'invoice.settled']);
 
 function settledOn(invoice: Invoice, timeZone: string): string | null {
-  if (!isSettled(invoice.status)) return null;
+  if (invoice.status !== 'paid') return null;
   const index = invoice.timeline.findIndex((event) => settlingEvents.has(event.type));
   const event: TimelineEvent | undefined = invoice.timeline[index];
   if (!event) return null;
@@ -206,6 +214,13 @@ function settledOn(invoice: Invoice, timeZone: string): string | null {
     if (paidAt.length > 0) instant = Math.min(instant, Math.max(...paidAt));
   }
   return localDate(new Date(instant), timeZone);
+}
+
+function writtenOffOn(invoice: Invoice, timeZone: string): string | null {
+  if (invoice.status !== 'written_off') return null;
+  const event = invoice.timeline.find((candidate) => candidate.type === 'invoice.written_off');
+  // Without its event (not written by this code), the day it was closed is the best we know.
+  return localDate(new Date(event?.at ?? invoice.closedAt ?? invoice.updatedAt), timeZone);
 }
 
 /** The invoices that still belong to the customer (an invoice can move before dunning starts). */

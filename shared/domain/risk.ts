@@ -7,8 +7,18 @@ import { isIsoDate } from './calendar.ts';
  *
  * Every driver turns one measured value into at most its cap in points; the caps add up to
  * 100, so the score is the plain sum of the driver points. Each driver's points only grow
- * with worse behaviour, so paying later, disputing more, breaking more promises or answering
- * fewer reminders can never lower the score.
+ * with worse behaviour, so paying later, disputing more, breaking more promises, answering
+ * fewer reminders or not paying at all (a debt written off instead of paid) can never lower
+ * the score.
+ *
+ * A written-off invoice was never paid: it is bad debt, the worst outcome of an invoice. It
+ * counts in the lateness drivers like an unpaid invoice, by its days past due so far (at least
+ * to the write-off day), so it is never less late than any payment of it could have been; and
+ * it adds the `written_off` driver on top. So writing a debt off instead of collecting it
+ * never lowers a driver, and a write-off scores worse than paying the same invoice late.
+ * Writing off an invoice that is still open (the creditor's act, not the customer's) moves it
+ * from `open_overdue` to `written_off`. A void invoice is not in the history at all: the claim
+ * was cancelled (see `invoiceHistory`).
  */
 
 /** What the customer did on one of their invoices, as the risk model sees it. */
@@ -16,8 +26,13 @@ export interface InvoiceHistory {
   readonly invoiceId: string;
   /** YYYY-MM-DD. */
   readonly dueDate: string;
-  /** YYYY-MM-DD on which the balance reached zero; null while the invoice is open. */
+  /**
+   * YYYY-MM-DD on which payments or credit notes brought the balance to zero; null while the
+   * invoice is open, and for a written-off invoice (it was never paid).
+   */
   readonly settledOn: string | null;
+  /** YYYY-MM-DD on which the unpaid balance was written off as bad debt; null unless it was. */
+  readonly writtenOffOn: string | null;
   readonly disputed: boolean;
   readonly promisesMade: number;
   readonly promisesBroken: number;
@@ -30,6 +45,7 @@ export interface InvoiceHistory {
 export type Tier = 1 | 2 | 3 | 4;
 
 export type RiskDriverName =
+  | 'written_off'
   | 'average_days_late'
   | 'share_paid_late'
   | 'dispute_rate'
@@ -41,7 +57,8 @@ export interface RiskDriver {
   readonly driver: RiskDriverName;
   /**
    * The measured value, recency-weighted except `open_overdue`: days for `average_days_late`
-   * and `open_overdue`, a 0..1 share for the rates, a weighted count for `broken_promises`.
+   * and `open_overdue`, a 0..1 share for the rates, a weighted count for `broken_promises` and
+   * `written_off`.
    * Rounded to two decimals; the points are computed before rounding.
    */
   readonly value: number;
@@ -61,6 +78,7 @@ export interface RiskAssessment {
    * highest first. Empty for a customer with no history.
    */
   readonly drivers: readonly RiskDriver[];
+  /** `settled`: the invoices paid or credited to zero (not the written-off ones, which were never paid). */
   readonly basis: { readonly invoices: number; readonly settled: number };
 }
 
@@ -74,18 +92,33 @@ export const HALF_LIFE_DAYS = 180;
 /** Payments landing within this many days of the due date are not "late" (bank transfer lag). */
 export const LATE_TOLERANCE_DAYS = 3;
 
-/** Maximum points per driver; they add up to 100. */
+/**
+ * Maximum points per driver; they add up to 100. `written_off` (20) took its points from the
+ * drivers that measure a lesser form of the same thing or count part of it twice:
+ * `broken_promises` 20 → 15 (a broken promise forecasts a debt that is not paid; the write-off
+ * is that debt), `dispute_rate` 20 → 10 (the cash a dispute delays is already in the lateness
+ * drivers, and a dispute the customer won voids the invoice, which then does not count at all)
+ * and `unresponsiveness` 10 → 5 (it asks for a firmer channel; what the silence costs shows in
+ * the lateness drivers). The lateness drivers and `open_overdue` keep theirs, so a debt left
+ * unpaid weighs as before until it is written off (one invoice unpaid 90 days: 50, tier 3).
+ */
 export const MAX_POINTS: Readonly<Record<RiskDriverName, number>> = {
+  /**
+   * Bad debt: a balance the customer never paid and finance gave up on — the loss dunning
+   * exists to prevent. A write-off also counts as never paid in the lateness drivers, so no
+   * other single thing a customer does on an invoice costs as many points.
+   */
+  written_off: 20,
   /** How late the customer pays is the core of payment history. */
   average_days_late: 25,
   /** Separates a habit from a one-off that skews the average. */
   share_paid_late: 15,
-  /** Disputes delay cash even when justified; many of them call for a person, not a cadence. */
-  dispute_rate: 20,
-  /** A broken promise is the clearest sign of intent not to pay. */
-  broken_promises: 20,
+  /** Disputes of invoices that stood delay cash; many of them call for a person, not a cadence. */
+  dispute_rate: 10,
+  /** A broken promise is the clearest sign of intent not to pay, short of not paying at all. */
+  broken_promises: 15,
   /** Reminders that get no reaction need a firmer channel. */
-  unresponsiveness: 10,
+  unresponsiveness: 5,
   /** Money overdue right now, for the starting tier of the customer's next invoice. */
   open_overdue: 10,
 };
@@ -96,6 +129,14 @@ export const FULL_POINTS_AVERAGE_DAYS_LATE = 60;
 export const FULL_POINTS_DISPUTE_RATE = 0.5;
 /** Recency-weighted broken promises at which `broken_promises` reaches its cap. */
 export const FULL_POINTS_BROKEN_PROMISES = 2;
+/**
+ * Recency-weighted write-offs at which `written_off` reaches its cap: one write-off of an
+ * invoice due within the last two half-lives (360 days). The default policy proposes a
+ * write-off 180 days past due, so a write-off counts in full for at least half a year after
+ * it happens, then halves every 180 days. A count, not a share of the customer's invoices:
+ * one unpaid debt is a loss however many other invoices were paid.
+ */
+export const FULL_POINTS_WRITTEN_OFF = 0.25;
 /** Days past due of the oldest open invoice at which `open_overdue` reaches its cap (the 90+ bucket). */
 export const FULL_POINTS_OPEN_OVERDUE_DAYS = 90;
 
@@ -168,6 +209,7 @@ const DRIVER_ORDER: readonly RiskDriverName[] = [
   'dispute_rate',
   'unresponsiveness',
   'open_overdue',
+  'written_off',
 ];
 
 export function assessRisk(history: readonly InvoiceHistory[], today: string): RiskAssessment {
@@ -178,6 +220,8 @@ export function assessRisk(history: readonly InvoiceHistory[], today: string): R
 
   // Lateness counts settled invoices by how late they were paid and open past-due ones by how
   // late they are so far (a lower bound), so a customer who never pays does not look punctual.
+  // A written-off invoice is never paid: late by its days past due so far, like an open one,
+  // but at least to the day it was written off.
   const lateness: Weighted = { weight: 0, total: 0 };
   const paidLate: Weighted = { weight: 0, total: 0 };
   const disputes: Weighted = { weight: 0, total: 0 };
@@ -186,6 +230,9 @@ export function assessRisk(history: readonly InvoiceHistory[], today: string): R
   let measuredLateness = 0;
   let lateCount = 0;
   let openOverdueLateCount = 0;
+  let writtenOffLateCount = 0;
+  let writtenOffCount = 0;
+  let writtenOffWeighted = 0;
   let disputedCount = 0;
   let promisesMade = 0;
   let promisesBroken = 0;
@@ -202,7 +249,12 @@ export function assessRisk(history: readonly InvoiceHistory[], today: string): R
     checkCounts(invoice);
     const weight = recencyWeight(invoice.dueDate, today);
     let daysLate: number | null = null;
-    if (invoice.settledOn !== null) {
+    if (invoice.writtenOffOn !== null) {
+      writtenOffCount += 1;
+      writtenOffWeighted += weight;
+      const asOf = compareText(invoice.writtenOffOn, today) > 0 ? invoice.writtenOffOn : today;
+      daysLate = Math.max(0, daysPastDue(invoice.dueDate, asOf));
+    } else if (invoice.settledOn !== null) {
       settled += 1;
       daysLate = Math.max(0, daysPastDue(invoice.dueDate, invoice.settledOn));
     } else {
@@ -222,7 +274,8 @@ export function assessRisk(history: readonly InvoiceHistory[], today: string): R
       if (daysLate > LATE_TOLERANCE_DAYS) {
         paidLate.total += weight;
         lateCount += 1;
-        if (invoice.settledOn === null) openOverdueLateCount += 1;
+        if (invoice.writtenOffOn !== null) writtenOffLateCount += 1;
+        else if (invoice.settledOn === null) openOverdueLateCount += 1;
       }
     }
     disputes.weight += weight;
@@ -243,30 +296,47 @@ export function assessRisk(history: readonly InvoiceHistory[], today: string): R
     }
   }
 
+  // The explanations never say "paid" of an invoice that was written off.
   if (measuredLateness > 0) {
     const averageDaysLate = lateness.total / lateness.weight;
     const shareLate = paidLate.total / paidLate.weight;
     const rounded = Math.round(averageDaysLate);
-    const unpaid = openOverdue > 0 ? `, counting ${openOverdue} unpaid by their days past due so far` : '';
+    const neverPaid = [
+      ...(writtenOffCount > 0 ? [`${writtenOffCount} written off`] : []),
+      ...(openOverdue > 0 ? [`${openOverdue} unpaid`] : []),
+    ];
+    const counting = neverPaid.length > 0 ? `, counting ${neverPaid.join(' and ')} by their days past due so far` : '';
     add(
       'average_days_late',
       averageDaysLate,
       averageDaysLate / FULL_POINTS_AVERAGE_DAYS_LATE,
-      rounded === 0
-        ? `Pays on time on average${unpaid}`
-        : `${plural(rounded, 'day')} late on average${unpaid} (recent invoices count most)`,
+      rounded === 0 && writtenOffCount === 0
+        ? `Pays on time on average${counting}`
+        : `${plural(rounded, 'day')} late on average${counting} (recent invoices count most)`,
     );
-    const tolerance = `more than ${plural(LATE_TOLERANCE_DAYS, 'day')} late`;
+    const late = `${lateCount} of ${plural(measuredLateness, 'invoice')} more than ${plural(LATE_TOLERANCE_DAYS, 'day')} late`;
+    const unpaidLate = (
+      [
+        [writtenOffLateCount, 'written off'],
+        [openOverdueLateCount, 'still unpaid'],
+      ] as const
+    )
+      .filter(([count]) => count > 0)
+      .map(([count, what], index) => `${count}${index === 0 ? ' of them' : ''} ${what}`);
     add(
       'share_paid_late',
       shareLate,
       shareLate,
-      openOverdueLateCount === 0
-        ? `Paid ${lateCount} of ${plural(measuredLateness, 'invoice')} ${tolerance}`
-        : `${lateCount} of ${plural(measuredLateness, 'invoice')} ${tolerance} (${openOverdueLateCount} of them still unpaid)`,
+      writtenOffCount === 0 && openOverdue === 0 ? `Paid ${late}` : `${late}${unpaidLate.length > 0 ? ` (${unpaidLate.join(', ')})` : ''}`,
     );
   }
   if (history.length > 0) {
+    add(
+      'written_off',
+      writtenOffWeighted,
+      writtenOffWeighted / FULL_POINTS_WRITTEN_OFF,
+      `${writtenOffCount} of ${plural(history.length, 'invoice')} written off as bad debt`,
+    );
     const rate = disputes.total / disputes.weight;
     add('dispute_rate', rate, rate / FULL_POINTS_DISPUTE_RATE, `Disputed ${disputedCount} of ${plural(history.length, 'invoice')}`);
   }
@@ -313,4 +383,8 @@ function checkCounts(invoice: InvoiceHistory): void {
     }
   }
   if (invoice.settledOn !== null) utcDay(invoice.settledOn, `settledOn of invoice ${invoice.invoiceId}`);
+  if (invoice.writtenOffOn !== null) utcDay(invoice.writtenOffOn, `writtenOffOn of invoice ${invoice.invoiceId}`);
+  if (invoice.settledOn !== null && invoice.writtenOffOn !== null) {
+    throw new RangeError(`invoice ${invoice.invoiceId} cannot be both settled and written off`);
+  }
 }

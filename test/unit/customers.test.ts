@@ -19,9 +19,11 @@ import {
   putCustomer,
   StoredCustomerDirectory,
 } from '#domain/customers.ts';
-import { applyCreditNote, makePromise, openDispute, voidInvoice } from '#domain/holds.ts';
+import { applyCreditNote, makePromise, openDispute, resolveDispute, voidInvoice } from '#domain/holds.ts';
 import { type Invoice, recordPayment, withEvent } from '#domain/invoice.ts';
 import { defaultHoldRules, defaultPolicy, type Policy } from '#domain/policy.ts';
+import { assessRisk, MAX_POINTS } from '#domain/risk.ts';
+import { applyOutcome, newCollectorTask } from '#domain/tasks.ts';
 import { StaleWriteError } from '#ports/invoice-store.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
 import { testTable } from '../support/dynalite.ts';
@@ -45,12 +47,22 @@ function ok(outcome: { kind: string; invoice?: Invoice }): Invoice {
   return outcome.invoice as Invoice;
 }
 
+/** Finance approves the write-off proposal of the default policy's tier 4 (`t4-write-off-180`). */
+function writtenOff(invoice: Invoice, approvedAt: string): Invoice {
+  const task = newCollectorTask(invoice, 't4-write-off-180', 'write_off_proposal', at(approvedAt), 30);
+  return ok(applyOutcome(invoice, task, { outcome: 'approved' }, at(approvedAt)));
+}
+
+/** Words that would call an invoice paid ("unpaid" is not one of them). */
+const saysPaid = /\bpaid\b/i;
+
 describe('invoice history for the risk model', () => {
   test('an open invoice: not settled, no reminders, no reaction', () => {
     assert.deepEqual(invoiceHistory(newInvoice()), {
       invoiceId: 'INV-2026-0001',
       dueDate: '2026-12-01',
       settledOn: null,
+      writtenOffOn: null,
       disputed: false,
       promisesMade: 0,
       promisesBroken: 0,
@@ -81,11 +93,51 @@ describe('invoice history for the risk model', () => {
     assert.equal(invoiceHistory(paid(newInvoice(), '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z', 25_000))?.settledOn, null);
   });
 
-  test('credited to zero: settled on the day of the credit note; written off: on the day of the write-off', () => {
+  test('credited to zero: settled on the day of the credit note', () => {
     const credited = ok(applyCreditNote(newInvoice(), 'CN-1', 125_000, 'goodwill', at('2026-12-20T10:00:00Z')));
     assert.equal(invoiceHistory(credited)?.settledOn, '2026-12-20');
-    const writtenOff = withEvent({ ...newInvoice(), status: 'written_off' }, { at: '2027-04-02T10:00:00Z', type: 'invoice.written_off' });
-    assert.equal(invoiceHistory(writtenOff)?.settledOn, '2027-04-02');
+    assert.equal(invoiceHistory(credited)?.writtenOffOn, null);
+  });
+
+  test('written off: never settled (it was not paid), written off on the day of the write-off in the customer time zone', () => {
+    // Approved 1 Jun 2027 23:30 Berlin (21:30 UTC): a June write-off for the customer.
+    const history = invoiceHistory(writtenOff(newInvoice(), '2027-06-01T21:30:00Z'));
+    assert.equal(history?.settledOn, null);
+    assert.equal(history?.writtenOffOn, '2027-06-01');
+    const tokyo = invoiceHistory(writtenOff(newInvoice({ customer: { timeZone: 'Asia/Tokyo' } }), '2027-06-01T21:30:00Z'));
+    assert.equal(tokyo?.writtenOffOn, '2027-06-02');
+
+    // Part paid, the rest written off: still not settled, whatever was paid on the way.
+    const partly = writtenOff(paid(newInvoice(), '2026-12-20T10:00:00Z', '2026-12-20T10:00:00Z', 25_000), '2027-06-01T10:00:00Z');
+    assert.deepEqual([invoiceHistory(partly)?.settledOn, invoiceHistory(partly)?.writtenOffOn], [null, '2027-06-01']);
+
+    // Stored without its event: the day it was closed.
+    const bare: Invoice = { ...newInvoice(), status: 'written_off', closedAt: '2027-06-03T10:00:00Z' };
+    assert.deepEqual([invoiceHistory(bare)?.settledOn, invoiceHistory(bare)?.writtenOffOn], [null, '2027-06-03']);
+  });
+
+  test('the risk of a written-off invoice: bad debt, worse than paying it late, and never called paid', () => {
+    // Due 1 Dec 2026; one customer pays it on 30 May 2027, the other has it written off that day.
+    const today = '2027-06-15';
+    const late = assessRisk(customerHistory([paid(newInvoice(), '2027-05-30T10:00:00Z', '2027-05-30T10:00:00Z')]), today);
+    const lost = assessRisk(customerHistory([writtenOff(newInvoice(), '2027-05-30T10:00:00Z')]), today);
+    assert.ok(lost.score > late.score, `written off ${lost.score} > paid late ${late.score}`);
+    assert.ok(lost.tier >= late.tier);
+    assert.deepEqual(
+      [lost.basis, late.basis],
+      [
+        { invoices: 1, settled: 0 },
+        { invoices: 1, settled: 1 },
+      ],
+    );
+    const drivers = Object.fromEntries(lost.drivers.map((entry) => [entry.driver, entry]));
+    assert.deepEqual(
+      [drivers.written_off?.points, drivers.written_off?.explanation],
+      [MAX_POINTS.written_off, '1 of 1 invoice written off as bad debt'],
+    );
+    assert.equal(drivers.average_days_late?.value, 196, 'never paid: late by its days past due so far (1 Dec → 15 Jun)');
+    assert.equal(drivers.share_paid_late?.explanation, '1 of 1 invoice more than 3 days late (1 of them written off)');
+    for (const entry of lost.drivers) assert.doesNotMatch(entry.explanation, saysPaid, `${entry.driver}: ${entry.explanation}`);
   });
 
   test('a void invoice says nothing about how the customer pays', () => {
@@ -98,6 +150,39 @@ describe('invoice history for the risk model', () => {
       customerHistory(invoices).map((history) => history.invoiceId),
       ['A'],
     );
+  });
+
+  test('a voided invoice does not make the customer look late, nor a dispute they won look like a dispute against them', () => {
+    const today = '2027-06-15';
+    const onTime = paid(newInvoice({ invoiceId: 'A', dueDate: '2027-01-10' }), '2027-01-08T10:00:00Z', '2027-01-08T10:00:00Z');
+    // Due 1 Dec 2026, reminded, disputed, and voided months later when the dispute was upheld ...
+    const upheld = ok(
+      resolveDispute(
+        ok(
+          openDispute(
+            reminded(newInvoice({ invoiceId: 'B' }), '2026-12-04T08:00:00Z'),
+            'DSP.B.1',
+            'pricing',
+            undefined,
+            at('2026-12-05T10:00:00Z'),
+          ),
+        ),
+        'DSP.B.1',
+        'upheld',
+        undefined,
+        at('2027-04-20T10:00:00Z'),
+        defaultHoldRules,
+      ),
+    );
+    assert.equal(upheld.status, 'void');
+    // ... and one voided by the ERP long after its due date.
+    const corrected = ok(
+      voidInvoice(reminded(newInvoice({ invoiceId: 'C' }), '2026-12-04T08:00:00Z'), 'duplicate', at('2027-05-02T10:00:00Z')),
+    );
+    const risk = assessRisk(customerHistory([onTime, upheld, corrected]), today);
+    assert.deepEqual(risk, assessRisk(customerHistory([onTime]), today), 'as if they had never been issued');
+    assert.equal(risk.score, 0);
+    assert.deepEqual(risk.basis, { invoices: 1, settled: 1 });
   });
 
   test('disputes, promises made and broken come from the holds', () => {
@@ -378,7 +463,7 @@ describe('customers use cases', () => {
     assert.deepEqual(view.openInvoices, { count: 2, balance: { EUR: '2500.00' } });
     assert.deepEqual(
       [view.risk.score, view.risk.tier, view.risk.drivers.map((driver) => driver.driver), view.risk.basis],
-      [0, 1, ['dispute_rate', 'open_overdue'], { invoices: 2, settled: 0 }],
+      [0, 1, ['dispute_rate', 'open_overdue', 'written_off'], { invoices: 2, settled: 0 }],
     );
   });
 

@@ -25,6 +25,7 @@ function invoice(dueDaysAgo: number, paidDaysLate: number | null, extra: Partial
     invoiceId: `inv-${dueDaysAgo}`,
     dueDate,
     settledOn: paidDaysLate === null ? null : addDays(dueDate, paidDaysLate),
+    writtenOffOn: null,
     disputed: false,
     promisesMade: 0,
     promisesBroken: 0,
@@ -33,6 +34,15 @@ function invoice(dueDaysAgo: number, paidDaysLate: number | null, extra: Partial
     ...extra,
   };
 }
+
+/** An invoice due `dueDaysAgo` days before today that was never paid and was written off `writtenOffDaysLate` days after its due date. */
+function writtenOff(dueDaysAgo: number, writtenOffDaysLate: number, extra: Partial<InvoiceHistory> = {}): InvoiceHistory {
+  const unpaid = invoice(dueDaysAgo, null, extra);
+  return { ...unpaid, writtenOffOn: addDays(unpaid.dueDate, writtenOffDaysLate) };
+}
+
+/** Words that would call an invoice paid ("unpaid" is not one of them). */
+const saysPaid = /\bpaid\b/i;
 
 /** One invoice a month for `count` months, the most recent due 15 days ago. */
 function monthly(count: number, make: (dueDaysAgo: number, index: number) => InvoiceHistory): InvoiceHistory[] {
@@ -80,6 +90,7 @@ describe('assessRisk: stories', () => {
         ['share_paid_late', 0, 'Paid 0 of 12 invoices more than 3 days late'],
         ['dispute_rate', 0, 'Disputed 0 of 12 invoices'],
         ['unresponsiveness', 0, 'No reaction to reminders on 0 of 12 reminded invoices'],
+        ['written_off', 0, '0 of 12 invoices written off as bad debt'],
       ],
     );
   });
@@ -135,11 +146,11 @@ describe('assessRisk: stories', () => {
     const broken = driver(assessment, 'broken_promises');
     assert.equal(assessment.drivers[0], broken);
     assert.equal(broken.explanation, 'Broke 2 of 3 promises to pay');
-    assert.ok(broken.points >= 15, `points ${broken.points}`);
+    assert.ok(broken.points >= 0.75 * MAX_POINTS.broken_promises, `points ${broken.points}`);
     assert.ok(assessment.tier >= 2);
   });
 
-  test('an unresponsive customer with invoices overdue now lands high, with the open ones counted as late', () => {
+  test('an unresponsive customer with invoices overdue now lands at tier 2, with the open ones counted as late', () => {
     const history = [
       invoice(70, null, { remindersSent: 4 }),
       invoice(40, null, { remindersSent: 2 }),
@@ -148,10 +159,11 @@ describe('assessRisk: stories', () => {
     ];
     const assessment = assessRisk(history, today);
     assertWellFormed(assessment);
-    assert.ok(assessment.tier >= 3, `tier ${assessment.tier}, score ${assessment.score}`);
+    // 46 since the written_off driver took room from unresponsiveness (51, tier 3, before).
+    assert.deepEqual([assessment.score, assessment.tier], [46, 2]);
     assert.deepEqual(assessment.basis, { invoices: 4, settled: 1 });
     const silent = driver(assessment, 'unresponsiveness');
-    assert.deepEqual([silent.value, silent.points, silent.explanation], [1, 10, 'No reaction to reminders on 4 of 4 reminded invoices']);
+    assert.deepEqual([silent.value, silent.points, silent.explanation], [1, 5, 'No reaction to reminders on 4 of 4 reminded invoices']);
     const open = driver(assessment, 'open_overdue');
     assert.deepEqual([open.value, open.points, open.explanation], [70, 8, '3 of 3 open invoices past due, the oldest by 70 days']);
     assert.equal(driver(assessment, 'share_paid_late').explanation, '4 of 4 invoices more than 3 days late (3 of them still unpaid)');
@@ -170,6 +182,7 @@ describe('assessRisk: stories', () => {
       [
         ['dispute_rate', 'Disputed 0 of 1 invoice'],
         ['open_overdue', 'None of 1 open invoice is past due'],
+        ['written_off', '0 of 1 invoice written off as bad debt'],
       ],
     );
   });
@@ -198,6 +211,83 @@ describe('assessRisk: stories', () => {
     assert.throws(() => assessRisk([{ ...invoice(10, 0), settledOn: '2026-13-01' }], today), RangeError);
     assert.throws(() => assessRisk([invoice(10, 0, { promisesBroken: -1 })], today), /promisesBroken of invoice inv-10/);
     assert.throws(() => assessRisk([invoice(10, 0, { remindersSent: 1.5 })], today), RangeError);
+    assert.throws(() => assessRisk([{ ...writtenOff(10, 5), writtenOffOn: '2026-02-30' }], today), /writtenOffOn of invoice inv-10/);
+    assert.throws(() => assessRisk([{ ...invoice(10, 0), writtenOffOn: today }], today), /both settled and written off/);
+  });
+});
+
+describe('assessRisk: written off and never paid', () => {
+  // Eleven invoices paid on the due date, and one due 200 days ago: paid late, or written off.
+  const goodRecord = monthly(11, (ago) => invoice(ago + 30, 0, { remindersSent: 1, responded: true }));
+
+  test('a write-off is bad debt: it scores worse than paying the same invoice late, however late', () => {
+    const lost = assessRisk([...goodRecord, writtenOff(200, 180, { remindersSent: 6 })], today);
+    assertWellFormed(lost);
+    for (const daysLate of [30, 90, 180, 200]) {
+      const paidLate = assessRisk([...goodRecord, invoice(200, daysLate, { remindersSent: 6 })], today);
+      assert.ok(lost.score > paidLate.score, `written off ${lost.score} > paid ${daysLate} days late ${paidLate.score}`);
+      assert.ok(lost.tier >= paidLate.tier);
+    }
+    assert.ok(lost.tier >= 2, `tier ${lost.tier}, score ${lost.score}`);
+    assert.deepEqual(lost.basis, { invoices: 12, settled: 11 }, 'a written-off invoice was not settled');
+    assert.deepEqual(
+      lost.drivers.map((entry) => [entry.driver, entry.points, entry.explanation]),
+      [
+        ['written_off', MAX_POINTS.written_off, '1 of 12 invoices written off as bad debt'],
+        [
+          'average_days_late',
+          6,
+          '15 days late on average, counting 1 written off by their days past due so far (recent invoices count most)',
+        ],
+        ['share_paid_late', 1, '1 of 12 invoices more than 3 days late (1 of them written off)'],
+        ['dispute_rate', 0, 'Disputed 0 of 12 invoices'],
+        ['unresponsiveness', 0, 'No reaction to reminders on 1 of 12 reminded invoices'],
+      ],
+    );
+  });
+
+  test('a written-off invoice stays late as long as it stays unpaid: by its days past due so far, at least to the write-off day', () => {
+    const lateness = (history: InvoiceHistory) => driver(assessRisk([history], today), 'average_days_late').value;
+    assert.equal(lateness(writtenOff(100, 90)), 100, 'written off 10 days ago, unpaid for 100 days');
+    assert.equal(lateness(writtenOff(300, 190)), 300);
+    assert.equal(lateness(writtenOff(10, 20)), 20, 'dated after today: at least to the write-off day');
+    assert.equal(lateness(invoice(100, 90)), 90, 'paid on that day instead');
+    const alone = assessRisk([writtenOff(200, 180, { remindersSent: 6 })], today);
+    assert.ok(alone.tier >= 3, `a customer whose only invoice was written off: tier ${alone.tier}, score ${alone.score}`);
+  });
+
+  test('the written_off driver halves with each half-life after the due date, and counts write-offs, not their share', () => {
+    const points = (history: InvoiceHistory[]) => driver(assessRisk(history, today), 'written_off');
+    assert.deepEqual([points([writtenOff(360, 180)]).value, points([writtenOff(360, 180)]).points], [0.25, MAX_POINTS.written_off]);
+    assert.deepEqual([points([writtenOff(540, 180)]).value, points([writtenOff(540, 180)]).points], [0.13, MAX_POINTS.written_off / 2]);
+    const many = [...monthly(24, (ago) => invoice(ago, 0)), { ...writtenOff(200, 180), invoiceId: 'lost' }];
+    assert.equal(points(many).points, MAX_POINTS.written_off, 'one unpaid debt is a loss however many invoices were paid');
+    assert.equal(points(many).explanation, '1 of 25 invoices written off as bad debt');
+  });
+
+  test('explanations name written-off and unpaid invoices for what they are, and never call them paid', () => {
+    const assessment = assessRisk([invoice(150, 0), writtenOff(120, 100), invoice(40, null, { remindersSent: 2 })], today);
+    assertWellFormed(assessment);
+    assert.equal(
+      driver(assessment, 'share_paid_late').explanation,
+      '2 of 3 invoices more than 3 days late (1 of them written off, 1 still unpaid)',
+    );
+    assert.equal(
+      driver(assessment, 'average_days_late').explanation,
+      '54 days late on average, counting 1 written off and 1 unpaid by their days past due so far (recent invoices count most)',
+    );
+    for (const entry of assessment.drivers) assert.doesNotMatch(entry.explanation, saysPaid, `${entry.driver}: ${entry.explanation}`);
+    // Written off before it was even late: still not "paid", nor "on time".
+    const early = assessRisk([writtenOff(-10, -20)], today);
+    assert.deepEqual(
+      early.drivers.map((entry) => entry.explanation),
+      [
+        '1 of 1 invoice written off as bad debt',
+        '0 days late on average, counting 1 written off by their days past due so far (recent invoices count most)',
+        '0 of 1 invoice more than 3 days late',
+        'Disputed 0 of 1 invoice',
+      ],
+    );
   });
 });
 
@@ -333,13 +423,16 @@ describe('assessRisk: properties', () => {
       promisesBroken: fc.nat(3),
       remindersSent: fc.nat(5),
       responded: fc.boolean(),
+      writtenOff: fc.boolean(),
     })
-    .map(
-      ({ id, dueDaysAgo, paidDaysLate, promisesMade, promisesBroken, ...rest }): InvoiceHistory => ({
+    .map(({ id, dueDaysAgo, paidDaysLate, promisesMade, promisesBroken, writtenOff, ...rest }): InvoiceHistory => {
+      const entry = {
         ...invoice(dueDaysAgo, paidDaysLate, { ...rest, promisesMade: Math.max(promisesMade, promisesBroken), promisesBroken }),
         invoiceId: `inv-${id}`,
-      }),
-    );
+      };
+      // Never paid: written off on the day it would have been paid.
+      return writtenOff && entry.settledOn !== null ? { ...entry, settledOn: null, writtenOffOn: entry.settledOn } : entry;
+    });
   const history = fc.uniqueArray(historyEntry, { maxLength: 15, selector: (entry) => entry.invoiceId });
 
   type Worsening = (entry: InvoiceHistory) => InvoiceHistory;
@@ -347,7 +440,17 @@ describe('assessRisk: properties', () => {
     fc.integer({ min: 1, max: 120 }).map(
       (days): Worsening =>
         (entry) =>
-          entry.settledOn === null ? entry : { ...entry, settledOn: addDays(entry.settledOn, days) },
+          entry.settledOn !== null
+            ? { ...entry, settledOn: addDays(entry.settledOn, days) }
+            : entry.writtenOffOn !== null
+              ? { ...entry, writtenOffOn: addDays(entry.writtenOffOn, days) }
+              : entry,
+    ),
+    // Never paid: written off on the day it was paid, or later.
+    fc.nat(120).map(
+      (days): Worsening =>
+        (entry) =>
+          entry.settledOn === null ? entry : { ...entry, settledOn: null, writtenOffOn: addDays(entry.settledOn, days) },
     ),
     fc.constant<Worsening>((entry) => ({ ...entry, disputed: true })),
     fc.constant<Worsening>((entry) => ({
@@ -406,6 +509,7 @@ describe('assessRisk: properties', () => {
     const spotless = historyEntry.map((entry) => ({
       ...entry,
       settledOn: entry.dueDate,
+      writtenOffOn: null,
       disputed: false,
       promisesBroken: 0,
       responded: true,
@@ -415,6 +519,37 @@ describe('assessRisk: properties', () => {
         const assessment = assessRisk(entries, today);
         assert.equal(assessment.score, 0);
         assert.equal(assessment.tier, 1);
+      }),
+    );
+  });
+  test('writing off a recent invoice instead of collecting it always raises the score', () => {
+    const paidOnly = history.map((entries) =>
+      entries.map((entry) => (entry.writtenOffOn === null ? entry : { ...entry, settledOn: entry.writtenOffOn, writtenOffOn: null })),
+    );
+    fc.assert(
+      fc.property(
+        paidOnly,
+        fc.integer({ min: 0, max: 2 * HALF_LIFE_DAYS }),
+        fc.integer({ min: -30, max: 200 }),
+        (entries, dueDaysAgo, daysLate) => {
+          const paid = { ...invoice(dueDaysAgo, daysLate), invoiceId: 'the-invoice' };
+          const lost = { ...paid, settledOn: null, writtenOffOn: paid.settledOn };
+          const before = assessRisk([...entries, paid], today);
+          const after = assessRisk([...entries, lost], today);
+          assert.ok(after.score > before.score, `score ${before.score} → ${after.score}`);
+          assert.ok(after.tier >= before.tier);
+        },
+      ),
+    );
+  });
+
+  test('no explanation calls an invoice paid when any invoice was written off', () => {
+    fc.assert(
+      fc.property(history, (entries) => {
+        fc.pre(entries.some((entry) => entry.writtenOffOn !== null));
+        for (const entry of assessRisk(entries, today).drivers) {
+          assert.doesNotMatch(entry.explanation, saysPaid, `${entry.driver}: ${entry.explanation}`);
+        }
       }),
     );
   });
