@@ -1,7 +1,7 @@
 import { balanceMinor, type Invoice } from './invoice.ts';
 import { preferencesUrl } from './pay-link.ts';
 import type { Tone } from './policy.ts';
-import { longDate, longDay, money, quantity } from './templates/format.ts';
+import { dayIn, longDate, longDay, money, quantity } from './templates/format.ts';
 import { type Voice, voiceFor } from './templates/languages.ts';
 import {
   button,
@@ -39,6 +39,50 @@ function amountDueMinor(invoice: Invoice): number {
 
 function isOverdue(invoice: Invoice, now: Date): boolean {
   return now.toISOString().slice(0, 10) > invoice.dueDate;
+}
+
+/** Payments the customer has not yet been told about: their total, how many, and the latest paidAt. */
+export interface UnacknowledgedPayments {
+  readonly amountMinor: number;
+  readonly count: number;
+  readonly latestPaidAt: string;
+}
+
+/**
+ * Payments recorded since the last message to the customer (`payment.received` after the last
+ * `reminder.sent` on the timeline; all of them before the first message), while the invoice is
+ * still owed. The next message acknowledges them; once it is sent, its `reminder.sent` moves the
+ * mark, so no later message repeats them unless another payment arrives. Several payments read as
+ * one total with the latest date: a message stays short (an SMS within its segment) and the
+ * balance that follows is what the customer acts on; the email says how many there were.
+ */
+export function paymentsToAcknowledge(invoice: Invoice): UnacknowledgedPayments | undefined {
+  if (amountDueMinor(invoice) <= 0) return undefined;
+  const lastMessage = invoice.timeline.findLastIndex((event) => event.type === 'reminder.sent');
+  let amountMinor = 0;
+  let count = 0;
+  let latestPaidAt = '';
+  for (const event of invoice.timeline.slice(lastMessage + 1)) {
+    if (event.type !== 'payment.received' || typeof event.amountMinor !== 'number' || typeof event.paidAt !== 'string') continue;
+    amountMinor += event.amountMinor;
+    count += 1;
+    if (event.paidAt > latestPaidAt) latestPaidAt = event.paidAt;
+  }
+  return count > 0 && amountMinor > 0 ? { amountMinor, count, latestPaidAt } : undefined;
+}
+
+/** "We received €400.00 on 12 December 2026 — thank you. €850.00 remains due.", or nothing. */
+function receivedPart({ wording, locale }: Voice, invoice: Invoice): Part | undefined {
+  const received = paymentsToAcknowledge(invoice);
+  if (!received) return undefined;
+  return paragraph(
+    wording.received({
+      amount: money(received.amountMinor, invoice.currency, locale),
+      date: longDay(received.latestPaidAt, locale, invoice.customer.timeZone),
+      remaining: money(amountDueMinor(invoice), invoice.currency, locale),
+      payments: received.count,
+    }),
+  );
 }
 
 /**
@@ -109,6 +153,7 @@ function invoiceMessage(
   const parts = [
     paragraph(wording.greeting(invoice.customer.name)),
     paragraph(content.lead),
+    receivedPart(voice, invoice),
     facts(content.facts, wording.field),
     invoiceLines(voice, invoice),
     button(wording.payOnline, content.payLabel, content.payUrl, wording.field),
@@ -251,9 +296,11 @@ export function renderCombinedReminder(
     const po = poNumber(voice, row.invoice);
     const lines = invoiceLines(voice, row.invoice);
     const secondary = secondaryLinks(voice, row.payUrl);
+    const received = receivedPart(voice, row.invoice);
     return {
       text: [
         wording.combined.summary(row.invoiceId, row.amount, row.dueDate),
+        ...(received ? [received.text] : []),
         wording.field(wording.payOnline, row.payUrl),
         ...po.map(([label, value]) => wording.field(label, value)),
         ...(lines ? [lines.text] : []),
@@ -261,6 +308,7 @@ export function renderCombinedReminder(
       ].join('\n'),
       html: group([
         heading(`${wording.labels.invoice} ${row.invoiceId}`),
+        ...(received ? [received] : []),
         ...(po.length > 0 ? [facts(po, wording.field)] : []),
         ...(lines ? [lines] : []),
         secondary,
@@ -311,6 +359,7 @@ export function renderThankYouText(invoice: Invoice, creditor?: Creditor): strin
 /** `due`: what is due now, when it is not the invoice's balance by its due date (an installment). */
 function smsBody(invoice: Invoice, tone: Tone, payUrl: string, due?: { readonly amountMinor: number; readonly dueDate: string }): string {
   const { wording, locale } = voiceFor(invoice.customer.locale);
+  const received = paymentsToAcknowledge(invoice);
   return gsm7(
     wording.sms({
       tone,
@@ -320,6 +369,14 @@ function smsBody(invoice: Invoice, tone: Tone, payUrl: string, due?: { readonly 
       dueDate: due?.dueDate ?? invoice.dueDate,
       locale,
       payUrl,
+      received: received
+        ? wording.smsReceived({
+            amountMinor: received.amountMinor,
+            currency: invoice.currency,
+            paidOn: dayIn(received.latestPaidAt, invoice.customer.timeZone),
+            locale,
+          })
+        : undefined,
     }),
   );
 }

@@ -254,6 +254,34 @@ describe('payments', () => {
     assert.equal((await steps()).filter((step) => step === 'thank-you').length, 1);
   });
 
+  test('a partial payment is acknowledged in the next reminder (amount, day, what remains), and not repeated after it', async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: INVOICE }));
+    await server.advance({ to: '2026-12-02T12:00:00Z' });
+    assert.deepEqual(await steps(), ['pre-3']);
+    const partial = await server.api('POST', `/v1/invoices/${INVOICE}/payments`, {
+      paymentId: 'PAY-PART-1',
+      amount: '400.00',
+      paidAt: '2026-12-02T10:00:00Z',
+    });
+    assert.equal(partial.status, 201);
+    assert.equal(partial.body.invoice.balance, '850.00');
+    // post-3 on Friday 4 December, post-14 on Tuesday 15 December, 09:00 Berlin.
+    await server.advance({ to: '2026-12-16T00:00:00Z' });
+    const messages = await server.outbox(INVOICE);
+    assert.deepEqual(
+      messages.map((message) => message.step),
+      ['pre-3', 'post-3', 'post-14'],
+    );
+    const [first, next, later] = messages;
+    const received = /Am 2\. Dezember 2026 haben wir 400,00\s€ erhalten – vielen Dank\. Offen sind noch 850,00\s€\./;
+    assert.doesNotMatch(first?.text ?? '', /erhalten/, 'nothing was paid before the first reminder');
+    assert.match(next?.text ?? '', received);
+    assert.match(next?.html ?? '', received);
+    assert.doesNotMatch(later?.text ?? '', /erhalten/, 'acknowledged once, not again');
+    assert.match(later?.text ?? '', /850,00\s€/, 'the later reminder still shows the current balance');
+  });
+
   test('the checkout form is guarded like every other form', async () => {
     const link = await linkFromReminder();
     const html = await (await fetch(link)).text();

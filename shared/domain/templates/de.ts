@@ -1,5 +1,5 @@
 import type { Tone } from '../policy.ts';
-import { smsAmount, smsDate } from './format.ts';
+import { smsAmount, smsDate, smsDayMonth } from './format.ts';
 import type { Wording } from './wording.ts';
 
 const smsLead: Record<Tone, string> = { friendly: 'Erinnerung an', firm: 'Zahlungsaufforderung zu', final: 'Letzte Mahnung zu' };
@@ -99,8 +99,14 @@ export const de: Wording = {
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
   signOff: 'Mit freundlichen Grüßen',
   contact: (contact) => `Fragen? So erreichen Sie uns: ${contact}`,
-  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
-    `${smsLead[tone]} Rechnung ${invoiceId}: ${smsAmount(balanceMinor, currency, locale)} ${currency}, fällig am ${smsDate(dueDate, locale)}. Zahlen: ${payUrl}`,
+  received: ({ amount, date, remaining, payments }) =>
+    payments === 1
+      ? `Am ${date} haben wir ${amount} erhalten – vielen Dank. Offen sind noch ${remaining}.`
+      : `Wir haben ${amount} in ${payments} Zahlungen erhalten, zuletzt am ${date} – vielen Dank. Offen sind noch ${remaining}.`,
+  smsReceived: ({ amountMinor, currency, paidOn, locale }) =>
+    `Erhalten: ${smsAmount(amountMinor, currency, locale)} ${currency} am ${smsDayMonth(paidOn, locale)}, danke.`,
+  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl, received }) =>
+    `${smsLead[tone]} Rechnung ${invoiceId}: ${smsAmount(balanceMinor, currency, locale)} ${currency}, fällig am ${smsDate(dueDate, locale)}. ${received ? `${received} ` : ''}Zahlen: ${payUrl}`,
   smsThanks: ({ invoiceId, paidMinor, currency, locale }) =>
     `Vielen Dank: Wir haben ${smsAmount(paidMinor, currency, locale)} ${currency} für Rechnung ${invoiceId} erhalten. Sie ist vollständig bezahlt.`,
 };

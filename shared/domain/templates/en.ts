@@ -2,6 +2,9 @@ import { formatAmount } from '../money.ts';
 import type { Tone } from '../policy.ts';
 import type { Wording } from './wording.ts';
 
+/** "12 Dec": the day of a payment, read alike in en-US and en-GB, short enough to keep one segment. */
+const smsDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
 const smsLead: Record<Tone, string> = { friendly: 'Reminder', firm: 'Overdue', final: 'Final notice' };
 
 export const en: Wording = {
@@ -97,8 +100,14 @@ export const en: Wording = {
   contact: (contact) => `Questions? Contact us: ${contact}`,
   // English SMS keep the API's amount and the ISO date: one form that en-US and en-GB readers
   // both read the same way (12/01 is December in one and January in the other).
-  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, payUrl }) =>
-    `${smsLead[tone]}: invoice ${invoiceId}, ${formatAmount(balanceMinor, currency)} ${currency} due ${dueDate}. Pay: ${payUrl}`,
+  received: ({ amount, date, remaining, payments }) =>
+    payments === 1
+      ? `We received ${amount} on ${date} — thank you. ${remaining} remains due.`
+      : `We received ${amount} in ${payments} payments, the latest on ${date} — thank you. ${remaining} remains due.`,
+  smsReceived: ({ amountMinor, currency, paidOn }) =>
+    `Received ${formatAmount(amountMinor, currency)} ${currency} on ${smsDay.format(new Date(`${paidOn}T00:00:00Z`))}, thanks.`,
+  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, payUrl, received }) =>
+    `${smsLead[tone]}: invoice ${invoiceId}, ${formatAmount(balanceMinor, currency)} ${currency} due ${dueDate}. ${received ? `${received} ` : ''}Pay: ${payUrl}`,
   smsThanks: ({ invoiceId, paidMinor, currency }) =>
     `Thank you: we received ${formatAmount(paidMinor, currency)} ${currency} for invoice ${invoiceId}. It is paid in full.`,
 };

@@ -1,5 +1,5 @@
 import type { Tone } from '../policy.ts';
-import { smsAmount, smsDate } from './format.ts';
+import { smsAmount, smsDate, smsDayMonth } from './format.ts';
 import type { Wording } from './wording.ts';
 
 // "Último" is not GSM-7; gsm7() folds it to "Ultimo", as Spanish SMS commonly read.
@@ -99,8 +99,14 @@ export const es: Wording = {
   line: (description, quantity, unitPrice) => `${description}: ${quantity} × ${unitPrice}`,
   signOff: 'Atentamente,',
   contact: (contact) => `¿Preguntas? Contacte con nosotros: ${contact}`,
-  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
-    `${smsLead[tone]}: factura ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, vencimiento ${smsDate(dueDate, locale)}. Pagar: ${payUrl}`,
+  received: ({ amount, date, remaining, payments }) =>
+    payments === 1
+      ? `Hemos recibido ${amount} el ${date}; muchas gracias. Quedan pendientes ${remaining}.`
+      : `Hemos recibido ${amount} en ${payments} pagos, el último el ${date}; muchas gracias. Quedan pendientes ${remaining}.`,
+  smsReceived: ({ amountMinor, currency, paidOn, locale }) =>
+    `Recibido: ${smsAmount(amountMinor, currency, locale)} ${currency} el ${smsDayMonth(paidOn, locale)}, gracias.`,
+  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl, received }) =>
+    `${smsLead[tone]}: factura ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, vencimiento ${smsDate(dueDate, locale)}. ${received ? `${received} ` : ''}Pagar: ${payUrl}`,
   smsThanks: ({ invoiceId, paidMinor, currency, locale }) =>
     `Gracias: hemos recibido ${smsAmount(paidMinor, currency, locale)} ${currency} por la factura ${invoiceId}. Está pagada en su totalidad.`,
 };

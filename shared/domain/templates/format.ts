@@ -33,6 +33,13 @@ export function longDay(instant: string, locale: string, timeZone: string): stri
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: knownZone(timeZone) }).format(new Date(instant));
 }
 
+/** The calendar day (YYYY-MM-DD) of an instant where the customer is, for the SMS date formats. */
+export function dayIn(instant: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: knownZone(timeZone) }).format(
+    new Date(instant),
+  );
+}
+
 function knownZone(timeZone: string): string {
   try {
     return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
@@ -61,6 +68,12 @@ export function smsAmount(minor: number, currency: string, locale: string): stri
 /** "01.12.2026" (de-DE), "01/12/2026" (fr-FR, es-ES). */
 export function smsDate(date: string, locale: string): string {
   const format = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' });
+  return plainSeparators(format.format(new Date(`${date}T00:00:00Z`)));
+}
+
+/** Day and month only: "12.12." (de-DE), "12/12" (fr-FR, es-ES); a payment just made needs no year. */
+export function smsDayMonth(date: string, locale: string): string {
+  const format = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
   return plainSeparators(format.format(new Date(`${date}T00:00:00Z`)));
 }
 

@@ -1,5 +1,5 @@
 import type { Tone } from '../policy.ts';
-import { smsAmount, smsDate } from './format.ts';
+import { smsAmount, smsDate, smsDayMonth } from './format.ts';
 import type { Wording } from './wording.ts';
 
 /** French puts a no-break space before a colon; it must not wrap onto its own line. */
@@ -102,8 +102,15 @@ export const fr: Wording = {
   signOff: 'Cordialement,',
   contact: (contact) => `Des questions\u00a0? Contactez-nous${colon} ${contact}`,
   // No apostrophes or accents outside GSM-7 here: an SMS keeps 160 characters a segment.
-  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl }) =>
-    `${smsLead[tone]} : facture ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, échéance le ${smsDate(dueDate, locale)}. Payer : ${payUrl}`,
+  received: ({ amount, date, remaining, payments }) =>
+    payments === 1
+      ? `Nous avons bien reçu ${amount} le ${date} — merci. Il reste ${remaining} à régler.`
+      : `Nous avons bien reçu ${amount} en ${payments} paiements, le dernier le ${date} — merci. Il reste ${remaining} à régler.`,
+  // Not "Reçu": GSM-7 has no "ç".
+  smsReceived: ({ amountMinor, currency, paidOn, locale }) =>
+    `Merci pour votre paiement de ${smsAmount(amountMinor, currency, locale)} ${currency} du ${smsDayMonth(paidOn, locale)}.`,
+  sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, locale, payUrl, received }) =>
+    `${smsLead[tone]} : facture ${invoiceId}, ${smsAmount(balanceMinor, currency, locale)} ${currency}, échéance le ${smsDate(dueDate, locale)}. ${received ? `${received} ` : ''}Payer : ${payUrl}`,
   smsThanks: ({ invoiceId, paidMinor, currency, locale }) =>
     `Merci : nous avons reçu ${smsAmount(paidMinor, currency, locale)} ${currency} pour la facture ${invoiceId}. Elle est entièrement réglée.`,
 };

@@ -29,6 +29,17 @@ export interface SmsFacts {
   /** The customer's locale, canonical and known to Intl. */
   readonly locale: string;
   readonly payUrl: string;
+  /** The acknowledgement of a partial payment (smsReceived), placed before the link; absent when none. */
+  readonly received?: string | undefined;
+}
+
+/** Payments since the last message, formatted for the reader: their total, the latest day, what remains. */
+export interface ReceivedFacts {
+  readonly amount: string;
+  readonly date: string;
+  readonly remaining: string;
+  /** How many payments the total adds up (1 reads "on <date>", more "the latest on <date>"). */
+  readonly payments: number;
 }
 
 /**
@@ -101,6 +112,16 @@ export interface Wording {
   readonly signOff: string;
   /** The line that says where to ask: "Questions? Contact us at billing@acme.example". */
   readonly contact: (contact: string) => string;
+  /** A partial payment acknowledged, once, in the next message: "We received € on … — thank you. € remains due." */
+  readonly received: (facts: ReceivedFacts) => string;
+  /** The same, short, for an SMS (the balance is already in it): "Received 400.00 EUR on 12 Dec, thanks." */
+  readonly smsReceived: (facts: {
+    readonly amountMinor: number;
+    readonly currency: string;
+    /** The day of the latest payment where the customer is, YYYY-MM-DD. */
+    readonly paidOn: string;
+    readonly locale: string;
+  }) => string;
   /** The whole SMS; the caller reduces it to GSM-7. */
   readonly sms: (facts: SmsFacts) => string;
   /** The thank-you by SMS, for a customer email cannot reach: the invoice and the amount received. */
