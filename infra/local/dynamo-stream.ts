@@ -1,6 +1,7 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { appendJsonLine, readJsonLines, rewriteJsonLines } from './json-log.ts';
 
 /** The stream record a Lambda event source mapping hands over (view type NEW_AND_OLD_IMAGES). */
 export interface StreamRecord {
@@ -191,7 +192,7 @@ export class LocalDynamoStream {
   }
 
   private append(line: LogLine): void {
-    if (this.options.file) appendFileSync(this.options.file, `${JSON.stringify(line)}\n`);
+    appendJsonLine(this.options.file, line);
   }
 
   private async load(): Promise<void> {
@@ -204,14 +205,8 @@ export class LocalDynamoStream {
       return;
     }
     const bySeq = new Map<number, Entry>();
-    for (const text of readFileSync(file, 'utf8').split('\n')) {
-      if (!text) continue;
-      let line: LogLine;
-      try {
-        line = JSON.parse(text) as LogLine;
-      } catch {
-        continue; // a line torn by a crash mid-append: its put was never forwarded
-      }
+    // A line torn by a crash mid-append is left out: its put was never forwarded.
+    for (const line of readJsonLines<LogLine>(file)) {
       if (line.op === 'intent') bySeq.set(line.seq, { ...line, state: 'pending' });
       else {
         const entry = bySeq.get(line.seq);
@@ -242,10 +237,9 @@ export class LocalDynamoStream {
     const lines = this.entries.flatMap((entry) => {
       const { state, ...intent } = entry;
       const outcome: LogLine[] = state === 'pending' ? [] : [{ op: state === 'committed' ? 'commit' : 'abort', seq: entry.seq }];
-      return [intent as LogLine, ...outcome].map((line) => JSON.stringify(line));
+      return [intent as LogLine, ...outcome];
     });
-    writeFileSync(`${file}.next`, lines.length > 0 ? `${lines.join('\n')}\n` : '');
-    renameSync(`${file}.next`, file);
+    rewriteJsonLines(file, lines);
   }
 }
 

@@ -19,6 +19,7 @@ import { Activity } from './activity.ts';
 import { LocalAthena } from './athena.ts';
 import { LocalAwsEndpoint } from './aws-endpoint.ts';
 import { AwsError } from './aws-error.ts';
+import { DeliveryLog } from './delivery-log.ts';
 import { LocalDynamoStream } from './dynamo-stream.ts';
 import { LakeSql } from './lake-sql.ts';
 import { functionNameFromArn, LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host.ts';
@@ -80,6 +81,25 @@ export const LOCAL_CREDITOR_NAME = 'Dunwell Demo Ltd';
 export const LOCAL_COLLECTORS_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:dunwell-local-collector-tasks`;
 
 /**
+ * An asynchronous delivery the runtime accepted and owes its target: what the write-ahead log
+ * of deliveries (deliveries.jsonl) keeps until the target succeeded or it was dead-lettered.
+ */
+type Delivery =
+  /** SQS SendMessage to the start buffer → start-dunning. */
+  | { readonly kind: 'queue'; readonly messageId: string; readonly body: string }
+  /** EventBridge PutEvents matched by the signal rule → signal (the whole event as delivered). */
+  | { readonly kind: 'rule'; readonly detailType: string; readonly event: Record<string, unknown> }
+  /** A one-time Scheduler schedule that fired → its target. */
+  | { readonly kind: 'schedule'; readonly schedule: string; readonly target: FunctionName; readonly input: unknown }
+  /** An SES configuration-set event for an email in the outbox → email-feedback. */
+  | {
+      readonly kind: 'ses';
+      readonly messageId: string;
+      readonly feedback: FeedbackKind;
+      readonly bounceType?: 'Permanent' | 'Transient' | undefined;
+    };
+
+/**
  * The whole pipeline in one process: dynalite, the local AWS endpoint, aws-ses-v2-local, the
  * state machine file run by aws-local-stepfunctions, and the real handlers, all driven by a
  * virtual clock. The HTTP gateway (gateway.ts) sits in front of it.
@@ -95,6 +115,8 @@ export class LocalRuntime {
   readonly stripe: StripeSandbox;
   private publicBaseUrl = '';
   readonly deadLetters: { source: string; payload: unknown; error: string }[] = [];
+  /** Accepted asynchronous deliveries not done yet, on disk before their sender is answered. */
+  private readonly deliveries: DeliveryLog<Delivery>;
   sesUrl = '';
   private readonly options: RuntimeOptions;
   private dynamo: ReturnType<typeof dynalite> | undefined;
@@ -120,6 +142,7 @@ export class LocalRuntime {
     this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
     this.outbox = new Outbox(this.file('outbox.jsonl'));
     this.topics = new TopicFeed(this.file('topics.jsonl'));
+    this.deliveries = new DeliveryLog(this.file('deliveries.jsonl'));
     this.loadOptOuts();
     this.host = new LambdaHost(this.activity);
     this.stripe = new StripeSandbox({
@@ -193,8 +216,7 @@ export class LocalRuntime {
           to: phoneNumber,
           text: message,
           sentAt: this.clock.now().toISOString(),
-          ...(invoiceIds.length === 1 ? { invoiceId: invoiceIds[0] } : {}),
-          ...(invoiceIds.length > 1 ? { invoiceIds } : {}),
+          ...leadAndInvoiceIds(invoiceIds),
           ...(step ? { step } : {}),
           messageId,
         });
@@ -264,6 +286,11 @@ export class LocalRuntime {
 
     // What the daily cron does on AWS: every open invoice gets a live execution again.
     await this.host.invoke('reconcile', {});
+    await this.activity.idle();
+    // What a crash or a stop left accepted and undelivered goes again, as SQS and EventBridge
+    // retry: after the reconciler, so that signals and SES events meet live executions and steps
+    // whose interrupted sends were settled (a claim left open becomes `reminder.unconfirmed`).
+    for (const { id, item } of this.deliveries.pending()) this.dispatch(id, item);
     await this.activity.idle();
     // A data folder from before the lake: its history goes in once, as the README's backfill does on AWS.
     if (lakeIsNew) await this.host.invoke('export-backfill', {});
@@ -342,8 +369,16 @@ export class LocalRuntime {
         const due = this.scheduler?.nextDue(target.getTime());
         if (!due) break;
         this.clock.set(new Date(due.at));
+        const fired: Delivery = {
+          kind: 'schedule',
+          schedule: `${due.group}/${due.name}`,
+          target: functionNameFromArn(due.targetArn),
+          input: JSON.parse(due.input),
+        };
+        // Logged before the one-time schedule is gone, so a crash in between cannot lose the fire.
+        const id = this.deliveries.accept(fired);
         await this.scheduler?.delete(due.group, due.name);
-        this.deliver(`schedule ${due.group}/${due.name}`, functionNameFromArn(due.targetArn), JSON.parse(due.input), 3);
+        this.dispatch(id, fired);
         await this.activity.idle();
       }
       this.clock.set(target);
@@ -375,42 +410,22 @@ export class LocalRuntime {
     return this.options.dataDir ? join(this.options.dataDir, name) : undefined;
   }
 
-  /** SQS → start-dunning, with redelivery and a dead-letter list after MAX_DELIVERIES. */
+  /** SQS → start-dunning: the message is on disk before SendMessage answers. */
   private deliverToQueue(queueUrl: string, body: string): string {
     if (!queueUrl.endsWith(`/${START_QUEUE}`)) throw new AwsError('AWS.SimpleQueueService.NonExistentQueue', `No queue ${queueUrl}`);
-    const messageId = randomUUID();
-    const event = (attempt: number) => ({
-      Records: [
-        {
-          messageId,
-          receiptHandle: messageId,
-          body,
-          attributes: { ApproximateReceiveCount: String(attempt) },
-          messageAttributes: {},
-          eventSource: 'aws:sqs',
-          eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${START_QUEUE}`,
-          awsRegion: LOCAL_REGION,
-        },
-      ],
-    });
-    this.deliver(
-      `queue ${START_QUEUE}`,
-      'start-dunning',
-      event,
-      MAX_DELIVERIES,
-      (result) => ((result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures?.length ?? 0) === 0,
-    );
-    return messageId;
+    const delivery: Delivery = { kind: 'queue', messageId: randomUUID(), body };
+    this.dispatch(this.deliveries.accept(delivery), delivery);
+    return delivery.messageId;
   }
 
-  /** EventBridge rule: Dunwell's signal detail types go to the signal function. */
+  /** EventBridge rule: Dunwell's signal detail types go to the signal function (logged before PutEvents answers). */
   private routeEvent(entry: { EventBusName: string; Source: string; DetailType: string; Detail: string }): string {
     const eventId = randomUUID();
     if (entry.Source === DOMAIN_EVENT_SOURCE && (signalDetailTypes as readonly string[]).includes(entry.DetailType)) {
-      this.deliver(
-        `rule signal (${entry.DetailType})`,
-        'signal',
-        {
+      const delivery: Delivery = {
+        kind: 'rule',
+        detailType: entry.DetailType,
+        event: {
           version: '0',
           id: eventId,
           'detail-type': entry.DetailType,
@@ -421,17 +436,68 @@ export class LocalRuntime {
           resources: [],
           detail: JSON.parse(entry.Detail),
         },
-        3,
-      );
+      };
+      this.dispatch(this.deliveries.accept(delivery), delivery);
     }
     return eventId;
   }
 
+  /** Hands an accepted (logged) delivery to its target, the way its AWS service would. */
+  private dispatch(id: number, delivery: Delivery): void {
+    switch (delivery.kind) {
+      case 'queue': {
+        const { messageId, body } = delivery;
+        const event = (attempt: number) => ({
+          Records: [
+            {
+              messageId,
+              receiptHandle: messageId,
+              body,
+              attributes: { ApproximateReceiveCount: String(attempt) },
+              messageAttributes: {},
+              eventSource: 'aws:sqs',
+              eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${START_QUEUE}`,
+              awsRegion: LOCAL_REGION,
+            },
+          ],
+        });
+        this.deliver(
+          id,
+          `queue ${START_QUEUE}`,
+          'start-dunning',
+          event,
+          MAX_DELIVERIES,
+          (result) => ((result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures?.length ?? 0) === 0,
+        );
+        return;
+      }
+      case 'rule':
+        this.deliver(id, `rule signal (${delivery.detailType})`, 'signal', delivery.event, 3);
+        return;
+      case 'schedule':
+        this.deliver(id, `schedule ${delivery.schedule}`, delivery.target, delivery.input, 3);
+        return;
+      case 'ses': {
+        const message = this.outbox.list().find((entry) => entry.messageId === delivery.messageId && entry.channel === 'email');
+        if (!message) {
+          // Cannot happen: the event is logged after its email was recorded. Nothing to publish.
+          this.deliveries.done(id);
+          return;
+        }
+        this.queueFeedback(id, message, delivery.feedback, delivery.bounceType);
+        return;
+      }
+    }
+  }
+
   /**
    * An asynchronous invocation, as SQS, EventBridge and Scheduler make them: counted as
-   * activity from the moment it is accepted, retried, then dead-lettered loudly.
+   * activity from the moment it is accepted, retried, then dead-lettered loudly. Its log entry
+   * `id` is marked done once the target succeeded or it was dead-lettered; a stop (or a crash)
+   * before that leaves it pending, to be delivered again at the next start.
    */
   private deliver(
+    id: number,
     source: string,
     name: FunctionName,
     event: unknown | ((attempt: number) => unknown),
@@ -447,7 +513,10 @@ export class LocalRuntime {
           try {
             const payload = typeof event === 'function' ? (event as (n: number) => unknown)(attempt) : event;
             lastPayload = payload;
-            if (succeeded(await this.host.invoke(name, payload))) return;
+            if (succeeded(await this.host.invoke(name, payload))) {
+              this.deliveries.done(id);
+              return;
+            }
             lastError = 'reported a failure';
           } catch (error) {
             lastError = String(error);
@@ -458,6 +527,7 @@ export class LocalRuntime {
         this.deadLetters.push(entry);
         this.activity.recordFailure(entry);
         console.error(JSON.stringify({ level: 'error', component: 'local-runtime', message: 'dead-lettered', ...entry }));
+        this.deliveries.done(id);
       } finally {
         end();
       }
@@ -526,13 +596,13 @@ export class LocalRuntime {
       text: simple?.Body?.Text?.Data ?? '',
       ...(simple?.Body?.Html?.Data ? { html: simple.Body.Html.Data } : {}),
       sentAt: this.clock.now().toISOString(),
-      ...(invoiceIds.length === 1 ? { invoiceId: invoiceIds[0] } : {}),
-      ...(invoiceIds.length > 1 ? { invoiceIds } : {}),
+      ...leadAndInvoiceIds(invoiceIds),
       ...(step ? { step } : {}),
       ...(header('List-Unsubscribe') ? { listUnsubscribe: header('List-Unsubscribe') } : {}),
       messageId: MessageId,
     });
-    for (const kind of simulatedOutcome(sent.to)) this.queueFeedback(sent, kind);
+    // SES has accepted it: its events are owed from now on, whatever happens to this process.
+    for (const kind of simulatedOutcome(sent.to)) this.acceptFeedback(sent, kind);
     if (step && step === this.options.crashAfterEmailStep) {
       // Simulated crash: SES has accepted the message, the handler has not recorded it.
       console.error(
@@ -548,7 +618,12 @@ export class LocalRuntime {
 
   /** Numbers that replied STOP: SNS's account opt-out list, kept in the data folder. */
   private readonly smsOptOuts = new Set<string>();
-  private pendingFeedback: { message: OutboxMessage; kind: FeedbackKind; bounceType?: 'Permanent' | 'Transient' | undefined }[] = [];
+  private pendingFeedback: {
+    id: number;
+    message: OutboxMessage;
+    kind: FeedbackKind;
+    bounceType?: 'Permanent' | 'Transient' | undefined;
+  }[] = [];
 
   /** Simulates a STOP reply from `phoneNumber`: from now on SNS reports it opted out. */
   optOutNumber(phoneNumber: string): void {
@@ -569,23 +644,40 @@ export class LocalRuntime {
   simulateEmailFeedback(messageId: string, kind: FeedbackKind, bounceType?: 'Permanent' | 'Transient'): boolean {
     const message = this.outbox.list().find((entry) => entry.messageId === messageId && entry.channel === 'email');
     if (!message) return false;
-    this.queueFeedback(message, kind, bounceType);
+    this.acceptFeedback(message, kind, bounceType);
     return true;
   }
 
+  /** An SES event for `message` is owed: logged at once, published once the sending work is done. */
+  private acceptFeedback(message: OutboxMessage, kind: FeedbackKind, bounceType?: 'Permanent' | 'Transient'): void {
+    const id = this.deliveries.accept({
+      kind: 'ses',
+      messageId: message.messageId,
+      feedback: kind,
+      ...(bounceType ? { bounceType } : {}),
+    });
+    this.queueFeedback(id, message, kind, bounceType);
+  }
+
   /** SES publishes its events after the send call returned; here, once the sending work is done. */
-  private queueFeedback(message: OutboxMessage, kind: FeedbackKind, bounceType?: 'Permanent' | 'Transient'): void {
+  private queueFeedback(id: number, message: OutboxMessage, kind: FeedbackKind, bounceType?: 'Permanent' | 'Transient'): void {
     if (this.pendingFeedback.length === 0) this.activity.whenIdle(() => this.publishFeedback());
-    this.pendingFeedback.push({ message, kind, bounceType });
+    this.pendingFeedback.push({ id, message, kind, bounceType });
   }
 
   /** The configuration set's EventBridge rule: every event to the email-feedback function. */
   private publishFeedback(): void {
     const pending = this.pendingFeedback;
     this.pendingFeedback = [];
-    for (const { message, kind, bounceType } of pending) {
+    for (const { id, message, kind, bounceType } of pending) {
       const { detailType, event } = sesEvent(message, kind, SES_CONFIGURATION_SET, this.clock.now(), { bounceType });
-      this.deliver(`rule email-feedback (${detailType})`, 'email-feedback', { ...event, account: LOCAL_ACCOUNT, region: LOCAL_REGION }, 3);
+      this.deliver(
+        id,
+        `rule email-feedback (${detailType})`,
+        'email-feedback',
+        { ...event, account: LOCAL_ACCOUNT, region: LOCAL_REGION },
+        3,
+      );
     }
   }
 
@@ -605,6 +697,16 @@ export class LocalRuntime {
       });
     }
   }
+}
+
+/**
+ * How the outbox names the invoices of a message: `invoiceId` always (for a combined message,
+ * its lead invoice, the one whose step sent it), and `invoiceIds` too when it covers several.
+ */
+function leadAndInvoiceIds(invoiceIds: readonly string[]): { invoiceId?: string; invoiceIds?: readonly string[] } {
+  const [lead] = invoiceIds;
+  if (lead === undefined) return {};
+  return invoiceIds.length > 1 ? { invoiceId: lead, invoiceIds } : { invoiceId: lead };
 }
 
 interface SimpleContent {

@@ -52,6 +52,30 @@ describe('several invoices of one customer', () => {
     assert.deepEqual(await server.deadLetters(), []);
   });
 
+  test('a combined message names its lead invoice and all its invoices in the outbox', async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    const ids = ['INV-LEAD-1', 'INV-LEAD-2'];
+    for (const invoiceId of ids) assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }))).status, 201);
+    await server.advance({ to: '2026-12-01T00:00:00Z' });
+    const sent = await customerMessages();
+    assert.deepEqual(
+      sent.map((message) => [message.channel, message.step]),
+      [['email', 'pre-3']],
+      'one combined message',
+    );
+    const [message] = sent;
+    assert.deepEqual([...(message?.invoiceIds ?? [])].sort(), ids);
+    assert.ok(message?.invoiceId, 'the combined message carries invoiceId too');
+    assert.equal(message.invoiceId, message.invoiceIds?.[0], 'invoiceId is the lead invoice, the first of invoiceIds');
+    // Filtering by invoiceId matches the lead and every other invoice of the message.
+    for (const invoiceId of ids) {
+      assert.deepEqual(
+        (await server.outbox(invoiceId)).map((entry) => entry.messageId),
+        [message.messageId],
+      );
+    }
+  });
+
   test('invoices due on different days: at most one message a day and three a week, nothing sent twice', async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     const dueDates = ['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05'];

@@ -82,6 +82,60 @@ describe('restart in the middle of a lifecycle', () => {
     }
   });
 
+  test('a kill -9 right after SES accepted a reminder: its delivery event is not lost, the restart delivers it and confirms the step', async () => {
+    const crashing = await LocalServer.start({
+      clockStart: '2026-11-01T00:00:00Z',
+      env: { DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP: 'post-3' },
+    });
+    const dataDir = crashing.dataDir;
+    const steps = (events: string[], stepId: string) => events.filter((event) => event.endsWith(`:${stepId}`));
+    const timelineOf = async (server: LocalServer) =>
+      (await server.api('GET', '/v1/invoices/INV-CRASH-2')).body.timeline.map(
+        (e: { type: string; stepId?: string }) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`,
+      ) as string[];
+    try {
+      await crashing.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-CRASH-2' }));
+      // SES accepted post-3 (to an address its simulator delivers to), then the process died
+      // before the handler recorded the send and before SES's delivery event was published.
+      await assert.rejects(crashing.advance({ days: 40 }), 'the process dies mid-step');
+      assert.notEqual(await crashing.waitForExit(), 0);
+
+      const restarted = await LocalServer.start({ dataDir });
+      try {
+        // The start-up alone settles it: the open claim is recorded unknown, then the delivery
+        // event SES owed since it accepted the email arrives and proves the email left.
+        const events = await timelineOf(restarted);
+        assert.deepEqual(
+          steps(events, 'post-3'),
+          ['reminder.unconfirmed:post-3', 'email.delivered:post-3', 'reminder.confirmed:post-3'],
+          events.join(', '),
+        );
+        assert.deepEqual(await restarted.deadLetters(), []);
+      } finally {
+        await restarted.stop({ keepData: true });
+      }
+
+      // Delivered once: a later start does not deliver it again, and the cadence goes on.
+      const again = await LocalServer.start({ dataDir });
+      try {
+        await again.advance({ to: '2026-12-31T00:00:00Z' });
+        assert.deepEqual(
+          (await again.outbox('INV-CRASH-2')).map((m) => m.step),
+          ['pre-3', 'post-3', 'post-14'],
+          'post-3 sent exactly once',
+        );
+        const events = await timelineOf(again);
+        assert.deepEqual(steps(events, 'post-3'), ['reminder.unconfirmed:post-3', 'email.delivered:post-3', 'reminder.confirmed:post-3']);
+        assert.deepEqual(steps(events, 'post-14'), ['reminder.sent:post-14', 'email.delivered:post-14']);
+        assert.deepEqual(await again.deadLetters(), []);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('a payment right after a restart reaches the re-started execution and closes the invoice', async () => {
     const first = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     const dataDir = first.dataDir;

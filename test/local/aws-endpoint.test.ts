@@ -27,6 +27,25 @@ describe('local AWS endpoint', () => {
     assert.equal(sms?.sentAt, '2026-11-01T00:00:00.000Z');
   });
 
+  test('SNS Publish of a text covering several invoices: the outbox names the lead invoice and all of them', async () => {
+    const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
+    await new SNSClient({}).send(
+      new PublishCommand({
+        PhoneNumber: '+4915100000042',
+        Message: 'Invoices INV-A and INV-B are due',
+        MessageAttributes: { 'Dunwell.InvoiceIds': attribute('INV-A,INV-B'), 'Dunwell.Step': attribute('pre-3') },
+      }),
+    );
+    const [sms] = runtime.outbox.list().filter((message) => message.to === '+4915100000042');
+    assert.equal(sms?.invoiceId, 'INV-A');
+    assert.deepEqual(sms?.invoiceIds, ['INV-A', 'INV-B']);
+    assert.equal(sms?.step, 'pre-3');
+    assert.deepEqual(
+      runtime.outbox.list('INV-B').map((message) => message.messageId),
+      [sms?.messageId],
+    );
+  });
+
   test('Scheduler: create, conflict on a second create, update, delete, not found on a second delete', async () => {
     const client = new SchedulerClient({});
     const request = {

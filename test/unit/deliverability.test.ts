@@ -181,6 +181,17 @@ describe('email feedback', () => {
     assert.equal(change?.resend, false);
   });
 
+  test('the delivery event that confirmed an unconfirmed step, delivered again (at least once), changes nothing', () => {
+    const invoice: Invoice = {
+      ...newInvoice(),
+      steps: { 'pre-3': { state: 'unconfirmed', at: '2026-11-30T08:00:00.000Z', claimId: 'c-1' } },
+    };
+    const delivered = feedback({ kind: 'delivered', bounceType: undefined, messageId: 'crashed-send' });
+    const confirmed = applyFeedback(invoice, delivered, new Date('2026-11-30T08:00:05Z'));
+    assert.ok(confirmed);
+    assert.equal(applyFeedback(confirmed.invoice, delivered, new Date('2026-12-01T09:00:00Z')), null);
+  });
+
   test('an event that arrives before its send was recorded is retried, and then acted on', async () => {
     const w = world();
     const claimed: Invoice = { ...newInvoice(), steps: { 'pre-3': { state: 'claimed', at: '2026-11-30T08:00:00.000Z', claimId: 'c-1' } } };
