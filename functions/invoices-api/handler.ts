@@ -22,6 +22,7 @@ import {
   type InvoiceRequest,
   idSchema,
   invoiceBatchEnvelopeSchema,
+  invoiceDateErrors,
   invoiceRequestSchema,
   optionalMinor,
   parseChildId,
@@ -88,6 +89,8 @@ async function view(invoice: Invoice) {
 
 /** One invoice upsert, shared by the single and the batch route: conflicts and unknown policies are problems. */
 async function upsertOne(request: InvoiceRequest, ingestDeps: IngestDeps = deps) {
+  const dateErrors = invoiceDateErrors(request, ingestDeps.clock.now());
+  if (dateErrors.length > 0) throw problems.validation(dateErrors);
   const outcome = await ingestInvoice(ingestDeps, toInvoiceInput(request), request.policyId).catch((error: unknown) => {
     if (error instanceof UnknownPolicyError) throw problems.validation([{ path: 'policyId', message: 'is not a known policy' }]);
     throw error;

@@ -272,15 +272,19 @@ ${escapeHtml(plan.value('note'))}</textarea>
 </form>`;
 }
 
-/** quantity × unit price in minor units, exactly (decimal quantities included), rounded half up. */
+/**
+ * quantity × unit price in minor units, in BigInt (decimal quantities included), rounded half up:
+ * the API takes only lines that land on whole minor units, invoices stored before that rule may
+ * not. `undefined` (an empty cell, never "NaN") when there is no exact number to show.
+ */
 export function lineAmountMinor(quantityText: string, unitPriceMinor: number): number | undefined {
   const match = /^(\d+)(?:\.(\d+))?$/.exec(quantityText);
-  if (!match) return undefined;
+  if (!match || !Number.isSafeInteger(unitPriceMinor)) return undefined;
   const decimals = match[2] ?? '';
   const scale = 10n ** BigInt(decimals.length);
   const product = BigInt(`${match[1]}${decimals}`) * BigInt(unitPriceMinor);
   const rounded = (product * 2n + scale) / (scale * 2n);
-  return Number(rounded);
+  return rounded <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(rounded) : undefined;
 }
 
 /**

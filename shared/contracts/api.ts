@@ -2,7 +2,21 @@ import { z } from 'zod';
 import { canonicalTimeZone, isIsoDate } from '#domain/calendar.ts';
 import { disputeReasons } from '#domain/holds.ts';
 import type { InvoiceInput, PaymentInput } from '#domain/invoice.ts';
-import { isCurrency, parseAmount } from '#domain/money.ts';
+import { formatAmount, isCurrency, lineTotalMinor, parseAmount } from '#domain/money.ts';
+import {
+  addYears,
+  DATE_RANGE,
+  decimalAmount,
+  isoDate,
+  isoInstant,
+  MAX_AMOUNT_MINOR,
+  MAX_TERM_YEARS,
+  multiLineText,
+  quantitySchema,
+  singleLineText,
+} from './input-rules.ts';
+
+export { isoDate };
 
 /** Request schemas of the HTTP API. Unknown fields are rejected everywhere (strictObject). */
 
@@ -12,9 +26,6 @@ export const idSchema = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
     'must be 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
   );
-
-export const isoDate = z.string().refine(isIsoDate, 'must be a calendar date in YYYY-MM-DD form');
-const decimal = z.string().max(32);
 
 function isLocale(tag: string): boolean {
   try {
@@ -26,7 +37,7 @@ function isLocale(tag: string): boolean {
 
 export const customerSchema = z.strictObject({
   customerId: idSchema,
-  name: z.string().trim().min(1, 'is required').max(200),
+  name: singleLineText(200),
   email: z.email('must be an email address').max(254).optional(),
   phone: z
     .string()
@@ -39,13 +50,17 @@ export const customerSchema = z.strictObject({
     .transform((zone) => canonicalTimeZone(zone) ?? zone)
     .default('UTC'),
   locale: z.string().max(35).refine(isLocale, 'must be a BCP 47 locale like "de-DE"').default('en-US'),
-  segment: z.string().min(1).max(64).optional(),
+  segment: singleLineText(64).optional(),
 });
 
+/** An invoice is issued today, in the past, or at most this far ahead (pre-billing); later is a typo. */
+export const MAX_ISSUE_DAYS_AHEAD = 366;
+
 const lineSchema = z.strictObject({
-  description: z.string().min(1).max(500),
-  quantity: z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, 'must be a decimal string like "10" or "2.5"'),
-  unitPrice: decimal,
+  // ERPs send multi-line descriptions (a service period under the item); other control characters are refused.
+  description: multiLineText(500),
+  quantity: quantitySchema,
+  unitPrice: decimalAmount('Price of one unit'),
 });
 
 export const invoiceRequestSchema = z
@@ -53,11 +68,15 @@ export const invoiceRequestSchema = z
     invoiceId: idSchema,
     customer: customerSchema,
     currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code like "EUR"'),
-    amount: decimal,
-    issueDate: isoDate,
-    dueDate: isoDate,
-    poNumber: z.string().min(1).max(100).optional(),
-    lines: z.array(lineSchema).max(1000).default([]),
+    amount: decimalAmount('The invoice total, tax included; greater than zero'),
+    issueDate: isoDate.describe(`${DATE_RANGE}; at most ${MAX_ISSUE_DAYS_AHEAD} days after today (UTC)`),
+    dueDate: isoDate.describe(`${DATE_RANGE}; on or after issueDate, at most ${MAX_TERM_YEARS} years after it`),
+    poNumber: singleLineText(100).optional(),
+    lines: z
+      .array(lineSchema)
+      .max(1000)
+      .default([])
+      .describe('When given, Σ quantity × unitPrice equals amount exactly: tax, shipping and fees are lines too'),
     /** The cadence policy to follow; the default policy when absent. Fixed once the invoice exists. */
     policyId: idSchema.optional(),
   })
@@ -65,15 +84,78 @@ export const invoiceRequestSchema = z
     if (!isCurrency(invoice.currency)) return;
     const amount = parseAmount(invoice.amount, invoice.currency);
     if (!amount.ok) ctx.addIssue({ code: 'custom', path: ['amount'], message: amount.message });
-    invoice.lines.forEach((line, index) => {
+    else if (amount.minor === 0) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be greater than zero' });
+    const prices = invoice.lines.map((line, index) => {
       const price = parseAmount(line.unitPrice, invoice.currency);
       if (!price.ok) ctx.addIssue({ code: 'custom', path: ['lines', index, 'unitPrice'], message: price.message });
+      return price.ok ? price.minor : undefined;
     });
-    if (isIsoDate(invoice.issueDate) && isIsoDate(invoice.dueDate) && invoice.dueDate < invoice.issueDate) {
-      ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+    if (amount.ok) {
+      for (const issue of lineSumIssues(invoice.lines, prices, BigInt(amount.minor), invoice.currency))
+        ctx.addIssue({ code: 'custom', ...issue });
+    }
+    if (isIsoDate(invoice.issueDate) && isIsoDate(invoice.dueDate)) {
+      if (invoice.dueDate < invoice.issueDate) {
+        ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+      } else if (invoice.dueDate > addYears(invoice.issueDate, MAX_TERM_YEARS)) {
+        ctx.addIssue({ code: 'custom', path: ['dueDate'], message: `must be at most ${MAX_TERM_YEARS} years after issueDate` });
+      }
     }
   });
+
+/**
+ * Lines, when given, add up to the amount exactly: Σ quantity × unitPrice, in BigInt minor units
+ * (no product can overflow or round). A product that is not a whole number of minor units, or
+ * larger than any amount, is named at its line; a sum that differs from the amount at `lines`.
+ * Skipped while a unit price or the quantity is itself invalid (that is reported on its own).
+ */
+export function lineSumIssues(
+  lines: readonly { quantity: string }[],
+  unitPricesMinor: readonly (number | undefined)[],
+  amountMinor: bigint,
+  currency: string,
+): { path: (string | number)[]; message: string }[] {
+  if (lines.length === 0) return [];
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  let sum = 0n;
+  let complete = true;
+  lines.forEach((line, index) => {
+    const price = unitPricesMinor[index];
+    if (price === undefined || !/^\d{1,9}(\.\d{1,4})?$/.test(line.quantity)) {
+      complete = false;
+      return;
+    }
+    const total = lineTotalMinor(line.quantity, price);
+    if (total === undefined) {
+      issues.push({ path: ['lines', index, 'quantity'], message: 'quantity × unitPrice must be a whole number of minor units' });
+      complete = false;
+    } else if (total > BigInt(MAX_AMOUNT_MINOR)) {
+      issues.push({
+        path: ['lines', index, 'quantity'],
+        message: `quantity × unitPrice must be at most ${formatAmount(MAX_AMOUNT_MINOR, currency)}`,
+      });
+      complete = false;
+    } else {
+      sum += total;
+    }
+  });
+  if (complete && sum !== amountMinor) {
+    issues.push({
+      path: ['lines'],
+      message: `must add up to amount (${formatAmount(Number(amountMinor), currency)}): Σ quantity × unitPrice is ${formatAmount(Number(sum), currency)}; put tax and fees in lines of their own`,
+    });
+  }
+  return issues;
+}
 export type InvoiceRequest = z.infer<typeof invoiceRequestSchema>;
+
+/** The invoice rules that need the clock (the schema holds only fixed bounds). */
+export function invoiceDateErrors(request: Pick<InvoiceRequest, 'issueDate'>, now: Date): FieldError[] {
+  const latest = new Date(now.getTime() + MAX_ISSUE_DAYS_AHEAD * 86_400_000).toISOString().slice(0, 10);
+  return request.issueDate > latest
+    ? [{ path: 'issueDate', message: `must be at most ${MAX_ISSUE_DAYS_AHEAD} days after today (${latest})` }]
+    : [];
+}
 
 /** `POST /v1/invoices:batch` takes up to this many invoices (and at most 1 MB, like every body). */
 export const MAX_BATCH_INVOICES = 500;
@@ -116,9 +198,9 @@ export function toInvoiceInput(request: InvoiceRequest): InvoiceInput {
 
 export const paymentRequestSchema = z.strictObject({
   paymentId: idSchema,
-  amount: decimal,
-  paidAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant like "2026-12-01T10:00:00Z"' }),
-  method: z.string().min(1).max(40).optional(),
+  amount: decimalAmount('The amount paid, in the invoice currency; greater than zero'),
+  paidAt: isoInstant(),
+  method: singleLineText(40).optional(),
 });
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
@@ -158,43 +240,44 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 
 export const disputeRequestSchema = z.strictObject({
   reason: z.enum(disputeReasons, { message: `must be one of ${disputeReasons.join(', ')}` }),
-  note: z.string().trim().min(1).max(2000).optional(),
+  note: multiLineText(2000).optional(),
 });
 
 export const disputeResolutionSchema = z.strictObject({
   outcome: z.enum(['rejected', 'credited', 'upheld'], { message: 'must be one of rejected, credited, upheld' }),
-  creditAmount: decimal.optional(),
-  note: z.string().trim().min(1).max(2000).optional(),
+  creditAmount: decimalAmount('The credit, in the invoice currency; greater than zero').optional(),
+  note: multiLineText(2000).optional(),
 });
 
 export const promiseRequestSchema = z.strictObject({
   promisedDate: isoDate,
-  amount: decimal.optional(),
+  amount: decimalAmount('The amount promised, in the invoice currency; greater than zero').optional(),
 });
 
 export const holdRequestSchema = z.strictObject({
-  until: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }).optional(),
-  note: z.string().trim().min(1, 'is required: say why dunning is paused').max(2000),
+  until: isoInstant('must be an ISO 8601 instant').optional(),
+  /** Why dunning is paused. */
+  note: multiLineText(2000),
   /** `unmatched_cash`: money arrived that may be this invoice's and is not applied yet. Default `manual`. */
   reason: z.enum(['manual', 'unmatched_cash'], { message: 'must be manual or unmatched_cash' }).optional(),
 });
 
 export const creditNoteRequestSchema = z.strictObject({
   creditNoteId: idSchema,
-  amount: decimal,
-  reason: z.string().trim().min(1).max(500),
+  amount: decimalAmount('The credit, in the invoice currency; greater than zero'),
+  reason: multiLineText(500),
 });
 
 export const paymentPlanRequestSchema = z.strictObject({
   installments: z
-    .array(z.strictObject({ dueDate: isoDate, amount: decimal }))
+    .array(z.strictObject({ dueDate: isoDate, amount: decimalAmount('The installment, in the invoice currency; greater than zero') }))
     .min(1)
     .max(24),
 });
 
 export const replanRequestSchema = z.strictObject({ policyId: idSchema.optional() });
 
-export const voidRequestSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const voidRequestSchema = z.strictObject({ reason: multiLineText(500).optional() });
 
 /** An optional amount in the invoice's currency, for requests whose currency only the invoice knows. */
 export function optionalMinor(text: string | undefined, currency: string, path: string): number | undefined | FieldError {
@@ -240,11 +323,11 @@ export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
 
 export const taskCompletionSchema = z.strictObject({
   outcome: z.enum(taskOutcomeValues, { message: `must be one of ${taskOutcomeValues.join(', ')}` }),
-  note: z.string().trim().min(1).max(2000).optional(),
+  note: multiLineText(2000).optional(),
   /** promise_obtained */
   promisedDate: isoDate.optional(),
   /** promise_obtained; in the invoice's currency, the whole balance when absent */
-  amount: decimal.optional(),
+  amount: decimalAmount('The amount promised, in the invoice currency; greater than zero').optional(),
   /** dispute_found */
   disputeReason: z.enum(disputeReasons, { message: `must be one of ${disputeReasons.join(', ')}` }).optional(),
 });

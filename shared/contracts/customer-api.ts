@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type CustomerStanding, type CustomerUpdate, preferredChannels } from '#domain/customers.ts';
 import { formatAmount } from '#domain/money.ts';
 import { customerSchema, idSchema } from './api.ts';
+import { singleLineText } from './input-rules.ts';
 
 /**
  * `PUT /v1/customers/{customerId}`: the same customer fields as in an invoice, plus the
@@ -34,7 +35,7 @@ function withChannelAddress<S extends typeof customerFields>(schema: S) {
 export const suppressionReleaseSchema = z.strictObject({
   channel: z.enum(['email', 'sms'], { message: 'must be email or sms' }),
   /** Omitted: every suppressed address of the channel. */
-  address: z.string().min(1).max(320).optional(),
+  address: singleLineText(320).optional(),
 });
 
 export const customerRequestSchema = withChannelAddress(customerFields);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatAmount, isCurrency, parseAmount } from '#domain/money.ts';
 import { channels, checkPolicy, defaultPolicy, type Policy, type PolicyStep, tones } from '#domain/policy.ts';
 import { type FieldError, fieldErrors, idSchema } from './api.ts';
+import { singleLineText } from './input-rules.ts';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "09:00"');
 
@@ -10,13 +11,13 @@ const stepSchema = z.strictObject({
   offsetDays: z.number().int().min(-90).max(730),
   channel: z.enum(channels as [string, ...string[]], { message: `must be one of ${channels.join(', ')}` }),
   tone: z.enum(tones as [string, ...string[]], { message: `must be one of ${tones.join(', ')}` }),
-  template: z.string().min(1).max(100).optional(),
+  template: singleLineText(100).optional(),
   conditions: z
     .strictObject({
       minBalance: z
         .strictObject({ currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'), amount: z.string().max(32) })
         .optional(),
-      segments: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+      segments: z.array(singleLineText(64)).min(1).max(50).optional(),
     })
     .optional(),
   taskDeadlineDays: z.number().int().min(1).max(90).optional(),
@@ -24,7 +25,7 @@ const stepSchema = z.strictObject({
 
 /** `PUT /v1/policies/{policyId}`: omitted rules take the default policy's values. */
 export const policyRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: singleLineText(200),
   businessHours: z.strictObject({ start: time, end: time, days: z.array(z.number().int().min(1).max(7)).min(1).max(7) }).optional(),
   smsHours: z.strictObject({ start: time, end: time }).optional(),
   frequencyCap: z.strictObject({ perDay: z.number().int().min(1).max(10), perWeek: z.number().int().min(1).max(50) }).optional(),

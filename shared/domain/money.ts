@@ -79,3 +79,17 @@ export function displayAmount(minor: number, currency: string, locale: string): 
   // Intl formats decimal strings exactly (Intl.NumberFormat v3).
   return format.format(formatAmount(minor, currency) as unknown as number);
 }
+
+/**
+ * quantity × unit price in minor units, exactly, in BigInt (a decimal quantity is scaled, never
+ * a float). `undefined` when the quantity is not a decimal string or the product is not a whole
+ * number of minor units (0.333 × 1.00).
+ */
+export function lineTotalMinor(quantity: string, unitPriceMinor: number | bigint): bigint | undefined {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(quantity);
+  if (!match) return undefined;
+  const decimals = match[2] ?? '';
+  const scale = 10n ** BigInt(decimals.length);
+  const product = BigInt(`${match[1]}${decimals}`) * BigInt(unitPriceMinor);
+  return product % scale === 0n ? product / scale : undefined;
+}

@@ -196,7 +196,12 @@ describe('invoice API contract', () => {
       await server.api('POST', '/v1/invoices', body);
       await server.advance({ to: '2026-11-09T12:00:00Z' });
       assert.equal((await server.outbox('INV-FROZEN-1')).length, 1);
-      const conflict = await server.api('POST', '/v1/invoices', { ...body, amount: '2000.00', dueDate: '2026-12-10' });
+      const conflict = await server.api('POST', '/v1/invoices', {
+        ...body,
+        amount: '2000.00',
+        dueDate: '2026-12-10',
+        lines: [{ description: 'Consulting, November', quantity: '16', unitPrice: '125.00' }],
+      });
       assert.equal(conflict.status, 409);
       assert.deepEqual(problemPaths(conflict.body), ['amount', 'dueDate']);
       assert.equal((await server.api('GET', '/v1/invoices/INV-FROZEN-1')).body.amount, '1250.00');

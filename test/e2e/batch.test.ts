@@ -191,7 +191,13 @@ describe('invoice batch upsert', () => {
     const frozen = await server.api<{ results: Result[] }>(
       'POST',
       '/v1/invoices:batch',
-      batch([item('INV-B-1', { amount: '2000.00', dueDate: '2026-12-10' })]),
+      batch([
+        item('INV-B-1', {
+          amount: '2000.00',
+          dueDate: '2026-12-10',
+          lines: [{ description: 'Consulting, November', quantity: '16', unitPrice: '125.00' }],
+        }),
+      ]),
     );
     assert.equal(frozen.body.results[0]?.status, 409);
     assert.deepEqual(paths(frozen.body.results[0]), ['amount', 'dueDate']);

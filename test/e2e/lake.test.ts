@@ -51,7 +51,7 @@ describe('the finance lake on the local runtime', () => {
 
   test('every timeline event lands once, in compacted Parquet files partitioned by UTC day', async () => {
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-LAKE-1' }));
-    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-LAKE-2', amount: '90.00' }));
+    await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-LAKE-2', amount: '90.00', lines: [] }));
     await server.advance({ to: '2026-12-10T00:00:00Z' });
     const payment = await server.api('POST', '/v1/invoices/INV-LAKE-1/payments', {
       paymentId: 'PAY-LAKE-1',
