@@ -5,12 +5,10 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import type { ReportRows } from '#domain/finance-reports.ts';
 
-export interface QueryResult {
-  readonly columns: readonly string[];
-  /** Athena renders every value as text; SQL NULL is null. */
-  readonly rows: readonly (readonly (string | null)[])[];
-}
+/** Athena renders every value as text and SQL NULL as null: the rows the reports are built from. */
+export type QueryResult = ReportRows;
 
 export interface AthenaQueryOptions {
   readonly workGroup: string;
