@@ -8,36 +8,40 @@
 WITH params AS (
   SELECT CAST(? AS DATE) AS from_day, CAST(? AS DATE) AS to_day, CAST(? AS VARCHAR) AS currency
 ),
+-- Only the terms (invoice.received, invoice.updated) and the disputes: filtering before
+-- anything else keeps the de-duplication to a small part of the lake.
 -- The lake is at least once (a retried batch, a backfill beside the stream): one row per event.
 numbered AS (
-  SELECT e.*, row_number() OVER (PARTITION BY e.event_id ORDER BY e.dt, e."at") AS occurrence
+  SELECT
+    e.invoice_id,
+    e.seq,
+    e.type,
+    e."at",
+    e.currency,
+    e.issue_date,
+    e.reason,
+    row_number() OVER (PARTITION BY e.event_id ORDER BY e.dt, e."at") AS occurrence
   FROM invoice_events AS e
+  WHERE e.type IN ('invoice.received', 'invoice.updated', 'dispute.opened')
 ),
 events AS (
-  SELECT
-    invoice_id,
-    seq,
-    type,
-    currency,
-    issue_date,
-    reason,
-    -- Calendar days in the reporting zone.
-    CAST("at" AT TIME ZONE '${ReportingTimeZone}' AS DATE) AS event_day
+  SELECT invoice_id, seq, type, "at", currency, issue_date, reason
   FROM numbered
   WHERE occurrence = 1
 ),
--- The latest row of an invoice has its current terms.
-latest AS (
-  SELECT events.*, row_number() OVER (PARTITION BY invoice_id ORDER BY seq DESC) AS recency
-  FROM events
-),
+-- Every row carries the terms as they stood after its event (a backfill writes the final terms
+-- on every row: only the latest is reliable), and only invoice.received and invoice.updated
+-- change them, so the latest of these rows has the current terms: max_by(value, ordering) in
+-- both engines (which differ only on a null value, and every row carries all its terms).
 issued AS (
   SELECT latest.invoice_id
-  FROM latest
+  FROM (
+    SELECT e.invoice_id, max_by(e.currency, e.seq) AS currency, CAST(max_by(e.issue_date, e.seq) AS DATE) AS issue_date
+    FROM events AS e
+    GROUP BY e.invoice_id
+  ) AS latest
   CROSS JOIN params AS p
-  WHERE latest.recency = 1
-    AND latest.currency = p.currency
-    AND CAST(latest.issue_date AS DATE) BETWEEN p.from_day AND p.to_day
+  WHERE latest.currency = p.currency AND latest.issue_date BETWEEN p.from_day AND p.to_day
 ),
 issued_count AS (
   SELECT COUNT(*) AS issued_invoices FROM issued
@@ -47,7 +51,8 @@ disputed AS (
   FROM events AS e
   JOIN issued AS i ON i.invoice_id = e.invoice_id
   CROSS JOIN params AS p
-  WHERE e.type = 'dispute.opened' AND e.event_day <= p.to_day
+  -- Calendar days in the reporting zone, converted for the disputes only.
+  WHERE e.type = 'dispute.opened' AND CAST(e."at" AT TIME ZONE '${ReportingTimeZone}' AS DATE) <= p.to_day
   GROUP BY COALESCE(e.reason, 'unknown')
 )
 SELECT
