@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { DeliveryLog } from './delivery-log.ts';
 import { LocalDynamoStream } from './dynamo-stream.ts';
 import { LakeSql } from './lake-sql.ts';
 import { functionNameFromArn, LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host.ts';
+import { localControlRefusal } from './loopback-guard.ts';
 import { Outbox, type OutboxMessage } from './outbox.ts';
 import { LocalS3Buckets } from './s3-buckets.ts';
 import { LocalScheduler } from './scheduler.ts';
@@ -190,7 +191,7 @@ export class LocalRuntime {
     const streamUrl = await this.stream.start();
 
     sesStore.clearStore();
-    this.sesServer = await sesLocal({ host: '127.0.0.1', port: this.options.sesPort ?? 0 });
+    this.sesServer = guardLoopback(await sesLocal({ host: '127.0.0.1', port: this.options.sesPort ?? 0 }));
     this.sesUrl = `http://127.0.0.1:${(this.sesServer.address() as AddressInfo).port}`;
     this.restoreInbox();
 
@@ -713,4 +714,23 @@ interface SimpleContent {
   Subject?: { Data?: string };
   Body?: { Text?: { Data?: string }; Html?: { Data?: string } };
   Headers?: { Name: string; Value: string }[];
+}
+
+/**
+ * The SES inbox (every email, pay links included, and a clear-store action) answers what the
+ * local controls answer: no DNS-rebinding host name, no request another web page started.
+ */
+function guardLoopback(server: Server): Server {
+  const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const refusal = localControlRefusal(request);
+    if (refusal) {
+      response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(refusal);
+      return;
+    }
+    for (const handler of handlers) handler.call(server, request, response);
+  });
+  return server;
 }

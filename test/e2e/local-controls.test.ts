@@ -170,3 +170,29 @@ describe('local controls answer loopback host names and same-origin requests onl
     });
   });
 });
+
+describe('the SES inbox answers loopback host names only', () => {
+  let server: LocalServer;
+  before(async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+  });
+  after(() => server.stop());
+
+  const inbox = (host: string, path = '/store'): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(server.sesInbox);
+      const outgoing = request({ hostname, port, method: 'GET', path, headers: { host } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+
+  test('a rebinding Host cannot read the emails (and their pay links); the inbox itself still opens', async () => {
+    const { port } = new URL(server.sesInbox);
+    assert.equal(await inbox(`attacker.example:${port}`), 403);
+    assert.equal(await inbox(`127.0.0.1:${port}`), 200);
+    assert.equal(await inbox(`localhost:${port}`), 200);
+  });
+});
