@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { LocalAthena } from './athena.ts';
 import { AwsError } from './aws-error.ts';
+import { localControlRefusal } from './loopback-guard.ts';
 import type { LocalS3Buckets } from './s3-buckets.ts';
 import { type LocalScheduler, parseAtExpression } from './scheduler.ts';
 import type { LocalStepFunctions } from './step-functions.ts';
@@ -63,6 +64,9 @@ export class LocalAwsEndpoint {
     const body = raw.toString('utf8');
     const target = String(request.headers['x-amz-target'] ?? '');
     const url = new URL(request.url ?? '/', 'http://local');
+    // It hands out secrets (the pay-link keyring) to whoever asks: never to a rebinding page.
+    const refusal = localControlRefusal(request);
+    if (refusal) return send(response, 403, 'application/json', JSON.stringify({ __type: 'AccessDeniedException', message: refusal }));
     if (!target && this.services.buckets.accepts(url)) {
       try {
         return this.services.buckets.handle(request, url, raw, response);

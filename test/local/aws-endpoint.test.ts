@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
@@ -111,5 +112,32 @@ describe('local AWS endpoint', () => {
     const keyring = JSON.parse(secret.SecretString ?? '{}') as Record<string, string>;
     assert.equal(keyring.current, 'k1');
     assert.ok((keyring.k1 ?? '').length >= 32);
+  });
+
+  test('a page that rebinds its host name to 127.0.0.1 cannot read the keyring', async () => {
+    const endpoint = new URL(String(process.env.AWS_ENDPOINT_URL));
+    const status = await new Promise<number>((resolve, reject) => {
+      const body = JSON.stringify({ SecretId: 'dunwell/link-signing' });
+      const outgoing = request(
+        {
+          hostname: endpoint.hostname,
+          port: endpoint.port,
+          method: 'POST',
+          path: '/',
+          headers: {
+            host: `attacker.example:${endpoint.port}`,
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-target': 'secretsmanager.GetSecretValue',
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+    assert.equal(status, 403);
   });
 });
