@@ -3,15 +3,14 @@ import { DynamoInvoiceScan } from '#adapters/dynamo-invoice-scan.ts';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { readEnvironment } from '#adapters/environment.ts';
 import { jsonLogger } from '#adapters/log.ts';
-import { S3LakeTable, s3Client } from '#adapters/s3-lake-table.ts';
+import { invoiceEventsTable } from '#adapters/s3-lake-table.ts';
 import { EnvName } from '#contracts/env.ts';
 import { functionEnvironment } from '#contracts/functions.ts';
-import { INVOICE_EVENTS_TABLE, invoiceEventColumns } from '#contracts/lake.ts';
 import { backfillInvoices } from '#use-cases/export-events.ts';
 
 const env = readEnvironment(functionEnvironment['export-backfill']);
 const log = jsonLogger('export-backfill');
-const lake = new S3LakeTable(s3Client(), env[EnvName.exportBucketName], INVOICE_EVENTS_TABLE, invoiceEventColumns);
+const lake = invoiceEventsTable(env[EnvName.exportBucketName]);
 const scan = new DynamoInvoiceScan(documentClient(), env[EnvName.tableName]);
 
 const request = z

@@ -2,16 +2,15 @@ import { z } from 'zod';
 import { processClock } from '#adapters/clock.ts';
 import { readEnvironment } from '#adapters/environment.ts';
 import { jsonLogger } from '#adapters/log.ts';
-import { S3LakeTable, s3Client } from '#adapters/s3-lake-table.ts';
+import { invoiceEventsTable } from '#adapters/s3-lake-table.ts';
 import { EnvName } from '#contracts/env.ts';
 import { functionEnvironment } from '#contracts/functions.ts';
-import { INVOICE_EVENTS_TABLE, invoiceEventColumns } from '#contracts/lake.ts';
 import { isIsoDate } from '#domain/calendar.ts';
 import { compactPartition } from '#use-cases/export-events.ts';
 
 const env = readEnvironment(functionEnvironment['export-compact']);
 const log = jsonLogger('export-compact');
-const lake = new S3LakeTable(s3Client(), env[EnvName.exportBucketName], INVOICE_EVENTS_TABLE, invoiceEventColumns);
+const lake = invoiceEventsTable(env[EnvName.exportBucketName]);
 
 const request = z.strictObject({
   /** Partitions to compact; default yesterday's and today's (UTC), which the stream writes to. */

@@ -1,15 +1,14 @@
 import { readEnvironment } from '#adapters/environment.ts';
 import { invoiceChanges } from '#adapters/lake-stream.ts';
 import { jsonLogger } from '#adapters/log.ts';
-import { S3LakeTable, s3Client } from '#adapters/s3-lake-table.ts';
+import { invoiceEventsTable } from '#adapters/s3-lake-table.ts';
 import { EnvName } from '#contracts/env.ts';
 import { functionEnvironment } from '#contracts/functions.ts';
-import { INVOICE_EVENTS_TABLE, invoiceEventColumns } from '#contracts/lake.ts';
 import { projectChanges } from '#use-cases/export-events.ts';
 
 const env = readEnvironment(functionEnvironment['export-events']);
 const log = jsonLogger('export-events');
-const lake = new S3LakeTable(s3Client(), env[EnvName.exportBucketName], INVOICE_EVENTS_TABLE, invoiceEventColumns);
+const lake = invoiceEventsTable(env[EnvName.exportBucketName]);
 
 /**
  * The table's change stream → `invoice_events`. No partial batch response: a failed batch is

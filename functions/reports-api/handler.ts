@@ -33,7 +33,7 @@ const agingQuery = reportQuery(agingRequestProblems);
 const kpiQuery = reportQuery(kpiRequestProblems);
 
 function run(name: ReportName, values: Readonly<Partial<Record<ReportParameter, string>>>) {
-  return athena.run(boundReportSql(name, reportingTimeZone, values), []);
+  return athena.run(boundReportSql(name, reportingTimeZone, values));
 }
 
 /** `GET /v1/reports/aging?asOf=&currency=`: receivables at the end of that day, from the lake's history. */

@@ -31,14 +31,13 @@ export class AthenaQueries {
     this.options = options;
   }
 
-  /** `parameters` are SQL literals (`'EUR'`, `'2026-01-31'`), as Athena's ExecutionParameters are. */
-  async run(sql: string, parameters: readonly string[]): Promise<QueryResult> {
+  /** The SQL comes with its values written in (boundReportSql): Athena takes `?` only in WHERE clauses. */
+  async run(sql: string): Promise<QueryResult> {
     const { QueryExecutionId: id } = await this.athena.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
         WorkGroup: this.options.workGroup,
         QueryExecutionContext: { Database: this.options.database },
-        ...(parameters.length > 0 ? { ExecutionParameters: [...parameters] } : {}),
       }),
     );
     if (!id) throw new Error('Athena returned no query execution id');

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Invoice } from '#domain/invoice.ts';
+import { invoiceFromItem } from './dynamo-invoice-store.ts';
 
 /** Every invoice item of the table, one parallel-scan segment at a time (the lake backfill only). */
 export class DynamoInvoiceScan {
@@ -25,7 +26,7 @@ export class DynamoInvoiceScan {
           ConsistentRead: true,
         }),
       );
-      for (const item of page.Items ?? []) yield item as unknown as Invoice;
+      for (const item of page.Items ?? []) yield invoiceFromItem(item);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type InvoiceEventRow, type LakeColumn, partitionPrefix } from '#contracts/lake.ts';
+import { INVOICE_EVENTS_TABLE, type InvoiceEventRow, invoiceEventColumns, type LakeColumn, partitionPrefix } from '#contracts/lake.ts';
 import type { LakeTable } from '#ports/lake.ts';
 import { decodeParquet, encodeParquet } from './lake-parquet.ts';
 
@@ -62,4 +62,9 @@ export class S3LakeTable implements LakeTable {
   private key(dt: string, name: string): string {
     return `${partitionPrefix(this.table, dt)}${name}`;
   }
+}
+
+/** The `invoice_events` table of the lake bucket, as the projector, the compaction and the backfill write it. */
+export function invoiceEventsTable(bucket: string): S3LakeTable {
+  return new S3LakeTable(s3Client(), bucket, INVOICE_EVENTS_TABLE, invoiceEventColumns);
 }
