@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalTimeZone, isIsoDate } from '#domain/calendar.ts';
 import { disputeReasons } from '#domain/holds.ts';
+import { isCountryCode, isSubdivisionCode } from '#domain/holidays.ts';
 import type { InvoiceInput, PaymentInput } from '#domain/invoice.ts';
 import { formatAmount, isCurrency, lineTotalMinor, parseAmount } from '#domain/money.ts';
 import {
@@ -35,7 +36,10 @@ function isLocale(tag: string): boolean {
   }
 }
 
-export const customerSchema = z.strictObject({
+const countryMessage = 'must be an ISO 3166-1 alpha-2 country code like "DE"';
+const subdivisionMessage = 'must be the part after the dash of an ISO 3166-2 code, like "BY" for DE-BY';
+
+export const customerFieldsSchema = z.strictObject({
   customerId: idSchema,
   name: singleLineText(200),
   email: z.email('must be an email address').max(254).optional(),
@@ -51,7 +55,51 @@ export const customerSchema = z.strictObject({
     .default('UTC'),
   locale: z.string().max(35).refine(isLocale, 'must be a BCP 47 locale like "de-DE"').default('en-US'),
   segment: singleLineText(64).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, { message: countryMessage, abort: true })
+    .transform((code) => code.toUpperCase())
+    .refine(isCountryCode, countryMessage)
+    .optional()
+    .describe(
+      'ISO 3166-1 alpha-2 country code ("DE"; case-insensitive, stored upper-case). Public holidays of this place are never send days. ' +
+        "Absent: defaulted from timeZone when unambiguous, to the country of the zone's own location (Europe/Berlin → DE, " +
+        'Europe/Copenhagen → DK; none for UTC or Etc/GMT+5, so no holidays)',
+    ),
+  subdivision: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,3}$/, { message: subdivisionMessage, abort: true })
+    .transform((code) => code.toUpperCase())
+    .optional()
+    .describe(
+      'The part after the dash of an ISO 3166-2 code ("BY" for DE-BY, "CA" for US-CA; case-insensitive, stored upper-case): ' +
+        "the state or region whose own public holidays are never send days either. Needs country; one of that country's subdivisions",
+    ),
 });
+
+/** A subdivision is read within its country: it needs one, and must be one of that country's. */
+export function holidayPlaceIssues(
+  customer: { country?: string | undefined; subdivision?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const { country, subdivision } = customer;
+  if (subdivision === undefined) return;
+  if (country === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['subdivision'],
+      message: 'needs country too: a subdivision is read within its country ("BY" with "DE")',
+    });
+  } else if (isCountryCode(country) && !isSubdivisionCode(country, subdivision)) {
+    ctx.addIssue({ code: 'custom', path: ['subdivision'], message: `is not a subdivision of ${country} with its own public holidays` });
+  }
+}
+
+/**
+ * The customer as the ERP sends it in an invoice. The customers API extends `customerFieldsSchema`
+ * with the settings finance keeps and checks the holiday place the same way.
+ */
+export const customerSchema = customerFieldsSchema.superRefine(holidayPlaceIssues);
 
 /** An invoice is issued today, in the past, or at most this far ahead (pre-billing); later is a typo. */
 export const MAX_ISSUE_DAYS_AHEAD = 366;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type CustomerStanding, type CustomerUpdate, preferredChannels } from '#domain/customers.ts';
 import { formatAmount } from '#domain/money.ts';
-import { customerSchema, idSchema } from './api.ts';
+import { customerFieldsSchema, holidayPlaceIssues, idSchema } from './api.ts';
 import { singleLineText } from './input-rules.ts';
 
 /**
@@ -10,7 +10,7 @@ import { singleLineText } from './input-rules.ts';
  * customer) or repeated, so an ERP can send the very customer object it puts in invoices;
  * a body that names another customer is refused (400 on `customerId`).
  */
-const customerFields = customerSchema.extend({
+const customerFields = customerFieldsSchema.extend({
   customerId: idSchema.optional(),
   /** The policy a new invoice of this customer follows when it names none itself; it must exist. */
   policyId: idSchema.optional(),
@@ -19,9 +19,13 @@ const customerFields = customerSchema.extend({
   preferredChannel: z.enum(preferredChannels, { message: `must be one of ${preferredChannels.join(', ')}` }).optional(),
 });
 
-/** A preferred channel needs its address (consent is checked against the stored profile). */
-function withChannelAddress<S extends typeof customerFields>(schema: S) {
+/**
+ * A preferred channel needs its address (consent is checked against the stored profile); a
+ * subdivision needs its country, as in an invoice's customer.
+ */
+function withDependentFields<S extends typeof customerFields>(schema: S) {
   return schema.superRefine((customer, ctx) => {
+    holidayPlaceIssues(customer, ctx);
     if (customer.preferredChannel === 'sms' && !customer.phone) {
       ctx.addIssue({ code: 'custom', path: ['preferredChannel'], message: 'sms needs a phone number' });
     }
@@ -38,12 +42,12 @@ export const suppressionReleaseSchema = z.strictObject({
   address: singleLineText(320).optional(),
 });
 
-export const customerRequestSchema = withChannelAddress(customerFields);
+export const customerRequestSchema = withDependentFields(customerFields);
 export type CustomerRequest = z.infer<typeof customerRequestSchema>;
 
 /** The request schema for one path: a `customerId` in the body must be the one in the path. */
 export function customerRequestSchemaFor(customerId: string) {
-  return withChannelAddress(
+  return withDependentFields(
     customerFields.extend({
       customerId: idSchema.refine((id) => id === customerId, `must be ${customerId}, as in the path, or be left out`).optional(),
     }),

@@ -172,6 +172,8 @@ export function customerListItem(listing: CustomerListing) {
     timeZone: listing.timeZone,
     locale: listing.locale,
     ...(listing.segment ? { segment: listing.segment } : {}),
+    ...(listing.country ? { country: listing.country } : {}),
+    ...(listing.subdivision ? { subdivision: listing.subdivision } : {}),
     ...(listing.policyId ? { policyId: listing.policyId } : {}),
     consent: listing.consent,
     ...(listing.preferredChannel ? { preferredChannel: listing.preferredChannel } : {}),

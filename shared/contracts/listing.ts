@@ -61,6 +61,8 @@ export function customerListing(profile: CustomerProfile): CustomerListing {
     timeZone: profile.timeZone,
     locale: profile.locale,
     ...(profile.segment ? { segment: profile.segment } : {}),
+    ...(profile.country ? { country: profile.country } : {}),
+    ...(profile.subdivision ? { subdivision: profile.subdivision } : {}),
     ...(profile.policyId ? { policyId: profile.policyId } : {}),
     consent: { email: profile.consent.email, sms: profile.consent.sms },
     ...(profile.preferredChannel ? { preferredChannel: profile.preferredChannel } : {}),

@@ -248,6 +248,16 @@ export function openApiDocument() {
             timeZone: { type: 'string' },
             locale: { type: 'string' },
             segment: { type: 'string' },
+            country: {
+              type: 'string',
+              pattern: '^[A-Z]{2}$',
+              description: 'ISO 3166-1 alpha-2, as sent; absent when defaulted from timeZone (public holidays there are never send days)',
+            },
+            subdivision: {
+              type: 'string',
+              pattern: '^[A-Z0-9]{1,3}$',
+              description: 'The part after the dash of an ISO 3166-2 code (BY for DE-BY)',
+            },
             policyId: { type: 'string' },
             consent: { type: 'object', properties: { email: { type: 'boolean' }, sms: { type: 'boolean' } } },
             preferredChannel: { enum: ['email', 'sms'] },

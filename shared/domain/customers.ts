@@ -8,9 +8,10 @@ import { assessRisk, type InvoiceHistory, type RiskAssessment, type Tier } from 
 import type { Channel } from './send-window.ts';
 
 /**
- * Customer master data: the contacts, time zone, locale and segment the ERP keeps for a
- * customer, the settings finance adds (default policy, channel consent, preferred channel),
- * and the customer's standing — their risk from their own invoices and what they owe now.
+ * Customer master data: the contacts, time zone, locale, segment and country (whose public
+ * holidays are no send days) the ERP keeps for a customer, the settings finance adds (default
+ * policy, channel consent, preferred channel), and the customer's standing — their risk from
+ * their own invoices and what they owe now.
  */
 
 export type ContactDetails = Omit<Customer, 'customerId'>;
@@ -129,7 +130,7 @@ export interface CustomerProfile extends Customer {
   readonly version: number;
 }
 
-const contactFields = ['name', 'email', 'phone', 'timeZone', 'locale', 'segment'] as const;
+const contactFields = ['name', 'email', 'phone', 'timeZone', 'locale', 'segment', 'country', 'subdivision'] as const;
 
 function contactsOf(customer: Customer | CustomerProfile): ContactDetails {
   const contacts: Record<string, string> = {};
@@ -345,7 +346,17 @@ export function applyInvoiceContacts(existing: CustomerProfile | undefined, invo
     };
   }
   if (sameContacts(contactsOf(existing), contacts) || asOf < existing.contactsAsOf) return null;
-  const { name: _name, email: _email, phone: _phone, timeZone: _timeZone, locale: _locale, segment: _segment, ...settings } = existing;
+  const {
+    name: _name,
+    email: _email,
+    phone: _phone,
+    timeZone: _timeZone,
+    locale: _locale,
+    segment: _segment,
+    country: _country,
+    subdivision: _subdivision,
+    ...settings
+  } = existing;
   return { ...settings, ...contacts, contactsAsOf: asOf, updatedAt: now.toISOString() };
 }
 

@@ -12,6 +12,10 @@ export interface Customer {
   readonly timeZone: string;
   readonly locale: string;
   readonly segment?: string | undefined;
+  /** ISO 3166-1 alpha-2 ("DE"): whose public holidays are no send days. Absent: the country of timeZone (holidays.ts). */
+  readonly country?: string | undefined;
+  /** The part after the dash of an ISO 3166-2 code ("BY" for DE-BY): its own holidays too. Only with country. */
+  readonly subdivision?: string | undefined;
 }
 
 export interface InvoiceLine {
@@ -221,7 +225,7 @@ function changedFields(existing: Invoice, input: InvoiceInput): string[] {
     if (existing[field] !== input[field]) changed.push(field);
   }
   if (!sameLines(existing.lines, input.lines)) changed.push('lines');
-  const customerFields = ['customerId', 'name', 'email', 'phone', 'timeZone', 'locale', 'segment'] as const;
+  const customerFields = ['customerId', 'name', 'email', 'phone', 'timeZone', 'locale', 'segment', 'country', 'subdivision'] as const;
   for (const field of customerFields) {
     if (existing.customer[field] !== input.customer[field]) changed.push(`customer.${field}`);
   }

@@ -11,6 +11,8 @@ export interface CustomerListing {
   readonly timeZone: string;
   readonly locale: string;
   readonly segment?: string;
+  readonly country?: string;
+  readonly subdivision?: string;
   readonly policyId?: string;
   readonly consent: { readonly email: boolean; readonly sms: boolean };
   readonly preferredChannel?: 'email' | 'sms';

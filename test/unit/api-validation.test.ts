@@ -57,6 +57,38 @@ describe('invoiceRequestSchema', () => {
     assert.deepEqual(result.lines, []);
   });
 
+  test('takes a country and subdivision for public holidays, upper-casing them', () => {
+    const bavaria = invoiceRequestSchema.parse(withChanges((body) => Object.assign(body.customer, { country: 'DE', subdivision: 'BY' })));
+    assert.equal(bavaria.customer.country, 'DE');
+    assert.equal(bavaria.customer.subdivision, 'BY');
+    const lower = invoiceRequestSchema.parse(withChanges((body) => Object.assign(body.customer, { country: 'us', subdivision: 'ca' })));
+    assert.deepEqual([lower.customer.country, lower.customer.subdivision], ['US', 'CA']);
+    assert.deepEqual([toInvoiceInput(lower).customer.country, toInvoiceInput(lower).customer.subdivision], ['US', 'CA']);
+    const countryOnly = invoiceRequestSchema.parse(withChanges((body) => (body.customer.country = 'JP')));
+    assert.equal(countryOnly.customer.country, 'JP');
+    assert.equal('subdivision' in countryOnly.customer, false);
+    // Neither is required: customers sent before they existed stay valid.
+    assert.equal('country' in invoiceRequestSchema.parse(apiExample).customer, false);
+  });
+
+  test('says what a country and a subdivision must look like', () => {
+    const message = (change: (body: Body & { customer: Body; lines: Body[] }) => void) => errorsOf(withChanges(change))[0]?.message;
+    assert.equal(
+      message((body) => (body.customer.country = 'ZZ')),
+      'must be an ISO 3166-1 alpha-2 country code like "DE"',
+    );
+    assert.match(message((body) => Object.assign(body.customer, { country: 'DE', subdivision: 'DE-BY' })) ?? '', /"BY" for DE-BY/);
+    assert.match(message((body) => (body.customer.subdivision = 'BY')) ?? '', /needs country/);
+    assert.equal(
+      message((body) => Object.assign(body.customer, { country: 'DE', subdivision: 'CA' })),
+      'is not a subdivision of DE with its own public holidays',
+    );
+    // A bad country is the one error: the subdivision is not judged against it.
+    assert.deepEqual(pathsOf(withChanges((body) => Object.assign(body.customer, { country: 'ZZ', subdivision: 'BY' }))), [
+      'customer.country',
+    ]);
+  });
+
   test('rejects unknown top-level fields by name', () => {
     assert.deepEqual(errorsOf(withChanges((body) => (body.foo = 1))), [{ path: 'foo', message: 'is not a known field' }]);
   });
@@ -88,6 +120,24 @@ describe('invoiceRequestSchema', () => {
     ['invoice id starting with a dash', (body) => (body.invoiceId = '-INV'), 'invoiceId'],
     ['invoice id too long', (body) => (body.invoiceId = `I${'0'.repeat(100)}`), 'invoiceId'],
     ['customer id with a colon', (body) => (body.customer.customerId = 'C:100'), 'customer.customerId'],
+    ['unknown country', (body) => (body.customer.country = 'ZZ'), 'customer.country'],
+    ['three-letter country', (body) => (body.customer.country = 'DEU'), 'customer.country'],
+    ['subdivision without country', (body) => (body.customer.subdivision = 'BY'), 'customer.subdivision'],
+    [
+      'subdivision of another country',
+      (body) => Object.assign(body.customer, { country: 'DE', subdivision: 'CA' }),
+      'customer.subdivision',
+    ],
+    [
+      'full ISO 3166-2 subdivision',
+      (body) => Object.assign(body.customer, { country: 'DE', subdivision: 'DE-BY' }),
+      'customer.subdivision',
+    ],
+    [
+      'subdivision of a country without any',
+      (body) => Object.assign(body.customer, { country: 'JP', subdivision: '13' }),
+      'customer.subdivision',
+    ],
     ['line unit price with wrong precision', (body) => ((body.lines[0] as Body).unitPrice = '125.0'), 'lines.0.unitPrice'],
     ['line quantity not a decimal', (body) => ((body.lines[0] as Body).quantity = 'ten'), 'lines.0.quantity'],
     ['missing amount', (body) => delete body.amount, 'amount'],

@@ -446,6 +446,38 @@ describe('customers use cases', () => {
     assert.equal((await customers.getProfile('C-1'))?.segment, undefined, 'the PUT replaced the contacts it re-read');
   });
 
+  test('country and subdivision round-trip through the profile; a PUT without them removes them', async () => {
+    const { deps, customers } = setup();
+    const placed = { ...contacts, country: 'DE', subdivision: 'BY' };
+    assert.equal((await putCustomer(deps, 'C-1', { contacts: placed })).kind, 'created');
+    assert.equal((await putCustomer(deps, 'C-1', { contacts: placed })).kind, 'unchanged');
+    const view = customerView((await describeCustomer(deps, 'C-1'))!);
+    assert.deepEqual([view.country, view.subdivision, view.source], ['DE', 'BY', 'profile']);
+    assert.equal((await putCustomer(deps, 'C-1', { contacts: { ...placed, subdivision: 'BE' } })).kind, 'updated');
+    assert.equal((await customers.getProfile('C-1'))?.subdivision, 'BE');
+    assert.equal((await putCustomer(deps, 'C-1', { contacts })).kind, 'updated');
+    const stored = await customers.getProfile('C-1');
+    assert.deepEqual([stored?.country, stored?.subdivision], [undefined, undefined]);
+    assert.equal('country' in customerView((await describeCustomer(deps, 'C-1'))!), false);
+  });
+
+  test('a profile stored before countries existed still reads, and takes a country from a newer invoice', async () => {
+    const { deps, customers } = setup();
+    await customers.saveProfile({
+      ...customer,
+      consent: { email: true, sms: true },
+      contactsAsOf: '2026-10-01T00:00:00.000Z',
+      createdAt: '2026-10-01T00:00:00.000Z',
+      updatedAt: '2026-10-01T00:00:00.000Z',
+      version: 0,
+    });
+    assert.equal((await describeCustomer(deps, 'C-100'))?.customer.country, undefined);
+    const placed = newInvoice({ customer: { country: 'DE', subdivision: 'HH' } }, '2026-11-05T10:00:00Z');
+    const stored = await customers.getProfile('C-100');
+    const next = applyInvoiceContacts(stored, placed, now);
+    assert.deepEqual([next?.country, next?.subdivision, next?.contactsAsOf], ['DE', 'HH', placed.createdAt]);
+  });
+
   test('GET: undefined for an unknown customer; from the latest invoice when there is no profile', async () => {
     const { deps, invoices, customers } = setup();
     assert.equal(await describeCustomer(deps, 'C-100'), undefined);
@@ -543,6 +575,26 @@ describe('PUT body', () => {
       preferredChannel: undefined,
     });
     assert.ok(!Array.isArray(parse({ name: 'A' })));
+  });
+
+  test('country and subdivision: upper-cased into the contacts, checked together, errors named by field', () => {
+    const parsed = parse({ name: 'A', timeZone: 'Europe/Berlin', country: 'de', subdivision: 'by' });
+    assert.ok(!Array.isArray(parsed));
+    assert.deepEqual(toCustomerUpdate(parsed as never).contacts, {
+      name: 'A',
+      timeZone: 'Europe/Berlin',
+      locale: 'en-US',
+      country: 'DE',
+      subdivision: 'BY',
+    });
+    const pathsOf = (body: object) => (parse(body) as { path: string }[]).map((error) => error.path);
+    assert.deepEqual(pathsOf({ name: 'A', country: 'Germany' }), ['country']);
+    assert.deepEqual(pathsOf({ name: 'A', country: 'ZZ' }), ['country']);
+    assert.deepEqual(pathsOf({ name: 'A', subdivision: 'BY' }), ['subdivision']);
+    assert.deepEqual(pathsOf({ name: 'A', country: 'US', subdivision: 'BY' }), ['subdivision']);
+    assert.deepEqual(pathsOf({ name: 'A', country: 'DE', subdivision: 'DE-BY' }), ['subdivision']);
+    // Both checks at once: the holiday place and the preferred channel's address.
+    assert.deepEqual(pathsOf({ name: 'A', subdivision: 'BY', preferredChannel: 'sms' }), ['subdivision', 'preferredChannel']);
   });
 });
 

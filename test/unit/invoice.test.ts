@@ -128,6 +128,18 @@ describe('upsertInvoice', () => {
     assert.equal(outcome.invoice.paidMinor, 10_000);
   });
 
+  test('the holiday place of the customer is a contact detail: it may change after dunning started', () => {
+    const existing = withStep(newInvoice(), 'pre-3', { state: 'sent', at: '2026-11-28T08:00:00.000Z' });
+    const placed = upsertInvoice(existing, invoiceInput({ customer: { country: 'DE', subdivision: 'BY' } }), now);
+    assert.ok(placed.kind === 'updated');
+    assert.deepEqual(placed.changed, ['customer.country', 'customer.subdivision']);
+    assert.deepEqual([placed.invoice.customer.country, placed.invoice.customer.subdivision], ['DE', 'BY']);
+    const moved = upsertInvoice(placed.invoice, invoiceInput({ customer: { country: 'DE' } }), now);
+    assert.ok(moved.kind === 'updated');
+    assert.deepEqual(moved.changed, ['customer.subdivision']);
+    assert.equal('subdivision' in moved.invoice.customer, false);
+  });
+
   test('a change mixing contact details and billing terms after dunning started is refused whole, naming the frozen fields', () => {
     const existing = withStep(newInvoice(), 'pre-3', { state: 'sent', at: '2026-11-28T08:00:00.000Z' });
     const outcome = upsertInvoice(existing, invoiceInput({ amountMinor: 1, customer: { email: 'new@acme.example' } }), now);

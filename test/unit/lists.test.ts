@@ -6,6 +6,7 @@ import { DynamoInvoiceStore } from '#adapters/dynamo-invoice-store.ts';
 import { fieldErrors } from '#contracts/api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
 import {
+  customerListItem,
   customerListQuerySchema,
   decodeCustomerCursor,
   decodeInvoiceCursor,
@@ -203,6 +204,11 @@ describe('list items', () => {
     assert.deepEqual(customerListing({ ...profile, suppressions: [bounced] }).reachable, { email: false, sms: true });
     assert.deepEqual(customerListing({ ...profile, email: undefined }).reachable, { email: false, sms: true });
     assert.equal(customerListing(profile).segment, 'smb');
+    assert.equal('country' in customerListing(profile), false, 'no country sent: none listed (the time zone stands for it)');
+    const placed = customerListing({ ...profile, country: 'DE', subdivision: 'BY' });
+    assert.deepEqual([placed.country, placed.subdivision], ['DE', 'BY']);
+    const item = customerListItem(placed);
+    assert.deepEqual([item.country, item.subdivision, item.timeZone], ['DE', 'BY', 'UTC']);
   });
 });
 

@@ -36,3 +36,32 @@ describe('the OpenAPI document of the reports', () => {
     assert.ok(document.components.schemas.AgingReport && document.components.schemas.KpiReport);
   });
 });
+
+describe('the OpenAPI document of customers', () => {
+  type Properties = Record<string, { pattern?: string; description?: string }>;
+  const document = openApiDocument() as unknown as {
+    paths: Record<string, Record<string, { requestBody: { content: { 'application/json': { schema: { properties: Properties } } } } }>>;
+    components: { schemas: { CustomerList: { properties: { items: { items: { properties: Properties } } } } } };
+  };
+  const bodyOf = (path: string, method: string) => document.paths[path]?.[method]?.requestBody.content['application/json'].schema;
+
+  test('documents country and subdivision wherever a customer is sent, with their pattern and what they do', () => {
+    const invoiceCustomer = (bodyOf('/v1/invoices', 'post')?.properties.customer as unknown as { properties: Properties } | undefined)
+      ?.properties;
+    for (const properties of [invoiceCustomer, bodyOf('/v1/customers/{customerId}', 'put')?.properties]) {
+      assert.equal(properties?.country?.pattern, '^[A-Za-z]{2}$');
+      assert.match(properties?.country?.description ?? '', /ISO 3166-1 alpha-2/);
+      assert.match(properties?.country?.description ?? '', /defaulted from timeZone when unambiguous/);
+      assert.match(properties?.country?.description ?? '', /public holidays of this place are never send days/i);
+      assert.equal(properties?.subdivision?.pattern, '^[A-Za-z0-9]{1,3}$');
+      assert.match(properties?.subdivision?.description ?? '', /ISO 3166-2/);
+      assert.match(properties?.subdivision?.description ?? '', /Needs country/);
+    }
+  });
+
+  test('lists them on each customer of the list', () => {
+    const item = document.components.schemas.CustomerList.properties.items.items.properties;
+    assert.equal(item.country?.pattern, '^[A-Z]{2}$');
+    assert.equal(item.subdivision?.pattern, '^[A-Z0-9]{1,3}$');
+  });
+});
