@@ -452,6 +452,36 @@ describe('dispute-rate-by-reason.sql', () => {
   });
 });
 
+describe('recovery-by-step.sql and follow-ups', () => {
+  test('the follow-ups of a step are one row, each invoice counted once, from its first follow-up', async () => {
+    const followUps = mkdtempSync(join(tmpdir(), 'dunwell-report-sql-follow-ups-'));
+    try {
+      // P: two follow-ups of post-14 (01-05, 01-19), paid in full 01-22 (3 days after the second,
+      // 17 after the first: not within 7 days of its first). Q: one on 01-05, paid 01-08.
+      writeLake(followUps, [
+        ...timeline('P', eur('C1', 10_000, '2026-11-01', '2026-12-01'), [
+          received('2026-11-01T08:00:00Z'),
+          reminder('2027-01-05T08:00:00Z', 'follow-up.post-14.2027-01-05', 'email', 'm-p1'),
+          reminder('2027-01-19T08:00:00Z', 'follow-up.post-14.2027-01-19', 'email', 'm-p2'),
+          payment('2027-01-22T08:00:00Z', 10_000, 0),
+        ]),
+        ...timeline('Q', eur('C2', 20_000, '2026-11-01', '2026-12-01'), [
+          received('2026-11-01T08:00:00Z'),
+          reminder('2027-01-05T08:00:00Z', 'follow-up.post-14.2027-01-05', 'email', 'm-q1'),
+          reminder('2027-01-06T08:00:00Z', 'follow-up.2027-01-06', 'email', 'm-q2'),
+          payment('2027-01-08T08:00:00Z', 20_000, 0),
+        ]),
+      ]);
+      assert.deepEqual(records(await run('recovery-by-step', JANUARY, ZONE, followUps)), [
+        { step_id: 'follow-up', sent: '1', paid_within_7_days: '1' },
+        { step_id: 'follow-up.post-14', sent: '2', paid_within_7_days: '1' },
+      ]);
+    } finally {
+      rmSync(followUps, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bad-debt-ratio.sql', () => {
   test('written off in the period against its sales', async () => {
     // H's 80000 written off on 01-10 (not U's, in USD) against sales of 239000: 33.472…%

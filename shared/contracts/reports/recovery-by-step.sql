@@ -3,6 +3,7 @@
 -- that send (from the send up to exactly 168 hours later, both ends included).
 -- Parameters, in order: from (YYYY-MM-DD), to (YYYY-MM-DD), currency (ISO 4217).
 -- Returns step_id, sent, paid_within_7_days, ordered by step_id; a step nobody got has no row.
+-- Follow-ups of a step are one row, follow-up.<step>.
 -- Runs unchanged on Athena (Trino) and DuckDB; the reporting zone is substituted as a literal.
 WITH params AS (
   SELECT CAST(? AS DATE) AS from_day, CAST(? AS DATE) AS to_day, CAST(? AS VARCHAR) AS currency
@@ -61,8 +62,13 @@ settlements AS (
 -- from the partitions that can hold the period (dt is the UTC date of "at", and a local day
 -- falls within the UTC days before, of and after it: every zone is within 14 hours of UTC);
 -- the exact local day is decided after.
+-- The follow-ups that fill a long silence (follow-up.<step>.<YYYY-MM-DD>) count as one step per
+-- step they follow up (follow-up.<step>): each is keyed by its date only to be sent once.
 sends AS (
-  SELECT r.step_id, r.invoice_id, MIN(r."at") AS sent_at
+  SELECT
+    CASE WHEN r.step_id LIKE 'follow-up.%' THEN substr(r.step_id, 1, length(r.step_id) - 11) ELSE r.step_id END AS step_id,
+    r.invoice_id,
+    MIN(r."at") AS sent_at
   FROM invoice_events AS r
   JOIN invoices AS i ON i.invoice_id = r.invoice_id
   CROSS JOIN params AS p
@@ -71,7 +77,7 @@ sends AS (
     AND r.dt BETWEEN CAST(CAST(p.from_day - INTERVAL '1' DAY AS DATE) AS VARCHAR) AND CAST(CAST(p.to_day + INTERVAL '1' DAY AS DATE) AS VARCHAR)
     -- Calendar days in the reporting zone.
     AND CAST(r."at" AT TIME ZONE '${ReportingTimeZone}' AS DATE) BETWEEN p.from_day AND p.to_day
-  GROUP BY r.step_id, r.invoice_id
+  GROUP BY CASE WHEN r.step_id LIKE 'follow-up.%' THEN substr(r.step_id, 1, length(r.step_id) - 11) ELSE r.step_id END, r.invoice_id
 )
 SELECT
   sends.step_id,
