@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { formatAmount, isCurrency, parseAmount } from '#domain/money.ts';
-import { channels, checkPolicy, defaultPolicy, type Policy, type PolicyStep, tones } from '#domain/policy.ts';
+import {
+  channels,
+  checkPolicy,
+  DEFAULT_MAX_SILENCE_DAYS,
+  defaultPolicy,
+  MAX_SILENCE_DAYS,
+  MIN_SILENCE_DAYS,
+  maxSilenceDays,
+  type Policy,
+  type PolicyStep,
+  tones,
+} from '#domain/policy.ts';
 import { type FieldError, fieldErrors, idSchema } from './api.ts';
-import { singleLineText } from './input-rules.ts';
+import { isoDate, singleLineText } from './input-rules.ts';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "09:00"');
 
@@ -36,6 +47,22 @@ export const policyRequestSchema = z.strictObject({
       maxPromiseDays: z.number().int().min(1).max(180),
     })
     .optional(),
+  maxSilenceDays: z
+    .number()
+    .int()
+    .min(MIN_SILENCE_DAYS)
+    .max(MAX_SILENCE_DAYS)
+    .optional()
+    .describe(
+      `The most days an open, overdue invoice not on hold goes without a message or a collector task (default ${DEFAULT_MAX_SILENCE_DAYS}); longer gaps get follow-up reminders`,
+    ),
+  closedDates: z
+    .array(isoDate)
+    .max(366)
+    .optional()
+    .describe(
+      "Local dates on which no reminder goes to any customer, on top of the customer's public holidays (a year-end closure); a reminder due then goes on the next open business day",
+    ),
   tiers: z
     .array(
       z.strictObject({
@@ -88,6 +115,8 @@ export function toPolicy(policyId: string, request: PolicyRequest): { policy: Om
       frequencyCap: request.frequencyCap ?? defaultPolicy.sendRules.frequencyCap,
     },
     holdRules: request.holds ?? defaultPolicy.holdRules,
+    maxSilenceDays: request.maxSilenceDays ?? DEFAULT_MAX_SILENCE_DAYS,
+    ...(request.closedDates?.length ? { closedDates: [...new Set(request.closedDates)].sort() } : {}),
     tiers,
   };
   errors.push(...checkPolicy(policy));
@@ -103,6 +132,8 @@ export function policyView(policy: Policy) {
     smsHours: policy.sendRules.smsHours,
     frequencyCap: policy.sendRules.frequencyCap,
     holds: policy.holdRules,
+    maxSilenceDays: maxSilenceDays(policy),
+    closedDates: policy.closedDates ?? [],
     tiers: policy.tiers.map((tier) => ({
       tier: tier.tier,
       steps: tier.steps.map((step) => ({

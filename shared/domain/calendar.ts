@@ -84,6 +84,16 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   return new Date(wall - before);
 }
 
+/** The calendar date (YYYY-MM-DD) the wall clock in `timeZone` shows at an instant. */
+export function localDateAt(instantMs: number, timeZone: string): string {
+  return new Date(instantMs + zoneOffsetMs(instantMs, timeZone)).toISOString().slice(0, 10);
+}
+
+/** Whole calendar days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 /** Adds whole calendar days to an ISO date (YYYY-MM-DD). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);

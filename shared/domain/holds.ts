@@ -1,4 +1,4 @@
-import { addDays, zonedInstant } from './calendar.ts';
+import { addDays, localDateAt, zonedInstant } from './calendar.ts';
 import { balanceMinor, type Invoice, type InvoiceStatus, isSettled, withEvent } from './invoice.ts';
 import type { HoldRules } from './policy.ts';
 
@@ -464,6 +464,5 @@ function creditsSince(invoice: Invoice, since: string): number {
 
 /** The calendar date at an instant in a time zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return localDateAt(instant.getTime(), timeZone);
 }

@@ -1,10 +1,11 @@
-import { addDays, zonedInstant } from './calendar.ts';
+import { addDays, daysBetween, isIsoDate, localDateAt, zonedInstant } from './calendar.ts';
 import { deliveryChannel, type Reachability } from './customers.ts';
 import { activeHolds, type Hold, installmentsCovered, pendingPlanRequests } from './holds.ts';
+import { holidayPlace, publicHoliday } from './holidays.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
-import { findStep, type Policy, type PolicyStep } from './policy.ts';
+import { findStep, maxSilenceDays, type Policy, type PolicyStep } from './policy.ts';
 import { effectiveTier, type Tier } from './risk.ts';
-import { type Channel, customerFacing, plannedSendInstant } from './send-window.ts';
+import { type Channel, type ClosedDays, customerFacing, plannedSendInstant } from './send-window.ts';
 
 /**
  * What the workflow should do next for an invoice. The planner is pure: the same invoice,
@@ -79,6 +80,7 @@ function conditionsMet(step: PolicyStep, invoice: Invoice): boolean {
 export function scheduleSteps(invoice: Invoice, policy: Policy, reachability?: Reachability): ScheduledStep[] {
   const timeZone = invoice.customer.timeZone;
   const rules = policy.sendRules;
+  const closed = closedDaysFor(invoice, policy);
   return policy.tiers
     .flatMap((tier) =>
       tier.steps
@@ -87,10 +89,25 @@ export function scheduleSteps(invoice: Invoice, policy: Policy, reachability?: R
           const opening = zonedInstant(addDays(invoice.dueDate, step.offsetDays), rules.businessHours.start, timeZone);
           // The window of the channel it really goes by: a text moved from email keeps SMS hours.
           const channel = deliveryChannel(step.channel, invoice.customer, reachability);
-          return { step, channel, tier: tier.tier, dueAt: plannedSendInstant(opening, channel, timeZone, rules, []) };
+          return { step, channel, tier: tier.tier, dueAt: plannedSendInstant(opening, channel, timeZone, rules, [], closed) };
         }),
     )
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.step.offsetDays - b.step.offsetDays);
+}
+
+/**
+ * The local dates on which nothing goes to this customer: the public holidays of their country
+ * (and region), and the policy's closed dates.
+ */
+export function closedDaysFor(invoice: Invoice, policy: Policy): ClosedDays {
+  const place = holidayPlace(invoice.customer);
+  const closedDates = new Set(policy.closedDates ?? []);
+  return (date) => closedDates.has(date) || publicHoliday(place, date) !== undefined;
+}
+
+/** When a message of this invoice due at `dueAt` may go: in the customer's window, on an open day, under the cap. */
+function sendInstant(invoice: Invoice, policy: Policy, dueAt: Date, channel: Channel, sent: readonly Date[]): Date {
+  return plannedSendInstant(dueAt, channel, invoice.customer.timeZone, policy.sendRules, sent, closedDaysFor(invoice, policy));
 }
 
 /** True when a step has been dealt with and must never be attempted again. */
@@ -177,35 +194,181 @@ export function planNextAction(
   }
 
   const schedule = scheduleSteps(invoice, policy, reachability);
-  const due = schedule.filter((entry) => entry.dueAt.getTime() <= now.getTime());
 
-  // Hand-overs to people are never skipped: a late call task is still a call to make.
-  const internal = due.find((entry) => !customerFacing(entry.step.channel) && !stepSettled(invoice, entry.step.stepId));
+  // Hand-overs to people come first. Of those already due, only the latest: an invoice that
+  // arrives late (or a hold that ends) starts at its present, not with a tier's old calls.
+  const internal = latestDue(
+    invoice,
+    schedule.filter((entry) => !customerFacing(entry.step.channel)),
+    now,
+  );
   if (internal) return actionFor(internal);
 
   // Of the customer messages already due, only the latest is sent: an invoice that arrives
-  // late, or a pause that ends, never fires a burst of stale reminders.
-  const facing = schedule.filter((entry) => customerFacing(entry.step.channel));
-  const dueFacing = facing.filter((entry) => entry.dueAt.getTime() <= now.getTime());
-  const latest = dueFacing.at(-1);
-  // A step due before the customer's last message is stale, whatever tier it belongs to (an
-  // escalation can bring an earlier-offset step of a firmer tier into the schedule).
+  // late, or a pause that ends, never fires a burst of stale reminders. A step due before the
+  // customer's last message is stale, whatever tier it belongs to (an escalation can bring an
+  // earlier-offset step of a firmer tier into the schedule) — except right after a broken
+  // promise or plan, when dunning resumes at once with the firmer tier's latest due step.
   const lastContact = lastContactAt(invoice, policy);
-  if (latest && !stepSettled(invoice, latest.step.stepId) && latest.dueAt.getTime() > lastContact) {
-    const laterSettled = facing.slice(dueFacing.length).some((entry) => invoice.steps[entry.step.stepId]);
-    if (!laterSettled) {
-      // A step pushed past its window (by a pause, or the customer's frequency cap) waits for it.
-      const sendAt = plannedSendInstant(now, latest.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
-      if (sendAt.getTime() <= now.getTime()) return actionFor(latest);
-      return { type: 'sleep', until: sendAt.toISOString(), nextStepId: latest.step.stepId };
-    }
-  }
+  const brokenAt = lastBreakAt(invoice);
+  const staleBefore = brokenAt > lastContact ? Number.NEGATIVE_INFINITY : lastContact;
+  const latest = latestDue(
+    invoice,
+    schedule.filter((entry) => customerFacing(entry.step.channel)),
+    now,
+  );
+  if (latest && latest.dueAt.getTime() > staleBefore) return sendOrWait(latest, invoice, policy, now, recentSends);
+
+  // Never a long silence: a follow-up fills any gap longer than the policy allows.
+  const followUp = followUpStep(invoice, policy, schedule, now, { lastContact, brokenAt }, reachability);
+  if (followUp && followUp.dueAt.getTime() <= now.getTime()) return sendOrWait(followUp, invoice, policy, now, recentSends);
+
   const next = schedule.find((entry) => entry.dueAt.getTime() > now.getTime() && !invoice.steps[entry.step.stepId]);
-  if (next) {
-    const until = plannedSendInstant(next.dueAt, next.channel, invoice.customer.timeZone, policy.sendRules, recentSends);
-    return { type: 'sleep', until: until.toISOString(), nextStepId: next.step.stepId };
+  const upcoming = followUp && (!next || followUp.dueAt.getTime() < next.dueAt.getTime()) ? followUp : next;
+  if (upcoming) {
+    const until = sendInstant(invoice, policy, upcoming.dueAt, upcoming.channel, recentSends);
+    return { type: 'sleep', until: until.toISOString(), nextStepId: upcoming.step.stepId };
   }
   return { type: 'sleep', until: null, nextStepId: null };
+}
+
+/**
+ * Of a track's steps already due (the customer messages, or the hand-overs to people), the
+ * latest, unless it or a later step of the track has been dealt with: earlier ones are passed
+ * over (recorded `skipped` when the latest is acted on, see `supersededSteps`).
+ */
+function latestDue(invoice: Invoice, track: readonly ScheduledStep[], now: Date): ScheduledStep | undefined {
+  const dueCount = track.filter((entry) => entry.dueAt.getTime() <= now.getTime()).length;
+  const latest = track[dueCount - 1];
+  if (!latest || stepSettled(invoice, latest.step.stepId)) return undefined;
+  if (track.slice(dueCount).some((entry) => invoice.steps[entry.step.stepId])) return undefined;
+  return latest;
+}
+
+/** A due message goes now if its window is open and the customer's cap allows; else it waits for both. */
+function sendOrWait(entry: ScheduledStep, invoice: Invoice, policy: Policy, now: Date, recentSends: readonly Date[]): PlannedAction {
+  // A step pushed past its window (by a pause, or the customer's frequency cap) waits for it.
+  const sendAt = sendInstant(invoice, policy, now, entry.channel, recentSends);
+  if (sendAt.getTime() <= now.getTime()) return actionFor(entry);
+  return { type: 'sleep', until: sendAt.toISOString(), nextStepId: entry.step.stepId };
+}
+
+/** The latest instant a promise or payment plan of this invoice was found broken; -∞ when none was. */
+function lastBreakAt(invoice: Invoice): number {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const hold of invoice.holds ?? []) {
+    if (hold.outcome === 'broken' && hold.releasedAt) last = Math.max(last, Date.parse(hold.releasedAt));
+  }
+  return last;
+}
+
+const FOLLOW_UP_PREFIX = 'follow-up.';
+
+/**
+ * The key of a follow-up reminder: it repeats `baseStepId` (the latest customer message the
+ * policy had due; none when it had none yet) and is due on `date`, so each is sent at most once.
+ */
+export function followUpStepId(baseStepId: string | undefined, date: string): string {
+  return `${FOLLOW_UP_PREFIX}${baseStepId ? `${baseStepId}.` : ''}${date}`;
+}
+
+/** The step a follow-up key stands for: its base step's tone and template, by email (or SMS, if the base went by SMS). */
+function followUpFor(policy: Policy, stepId: string): PolicyStep | undefined {
+  if (!stepId.startsWith(FOLLOW_UP_PREFIX)) return undefined;
+  const date = stepId.slice(-10);
+  const baseId = stepId.slice(FOLLOW_UP_PREFIX.length, -11);
+  if (!isIsoDate(date) || (baseId !== '' && stepId.at(-11) !== '.')) return undefined;
+  const base = baseId ? findStep(policy, baseId) : undefined;
+  if (baseId && !base) return undefined;
+  return {
+    stepId,
+    offsetDays: base?.offsetDays ?? 0,
+    // A formal notice is a one-time act: its follow-ups are reminders in the same tone.
+    channel: base?.channel === 'sms' ? 'sms' : 'email',
+    tone: base?.tone ?? 'firm',
+    ...(base?.template ? { template: base.template } : {}),
+  };
+}
+
+/**
+ * The follow-up reminder that keeps an open, overdue invoice from going quiet, when the policy's
+ * own steps would leave a gap longer than `maxSilenceDays` (measured in the customer's calendar
+ * days from the last message or task, or from when dunning last resumed). The gap to the next
+ * step is split evenly, and each follow-up goes on the latest send day that keeps within the
+ * limit. Right after a broken promise or plan with no firmer step to send, one is due at once.
+ * None for an invoice handed to an agency: it is theirs to chase.
+ */
+function followUpStep(
+  invoice: Invoice,
+  policy: Policy,
+  schedule: readonly ScheduledStep[],
+  now: Date,
+  contact: { readonly lastContact: number; readonly brokenAt: number },
+  reachability: Reachability | undefined,
+): ScheduledStep | undefined {
+  if (invoice.status === 'escalated') return undefined;
+  const timeZone = invoice.customer.timeZone;
+  const today = localDateAt(now.getTime(), timeZone);
+  if (today <= invoice.dueDate) return undefined;
+  const base = schedule.filter((entry) => customerFacing(entry.step.channel) && entry.dueAt.getTime() <= now.getTime()).at(-1);
+  const make = (date: string, dueAt: Date): ScheduledStep | undefined => {
+    const stepId = followUpStepId(base?.step.stepId, date);
+    const step = followUpFor(policy, stepId);
+    if (!step || stepSettled(invoice, stepId)) return undefined;
+    const tier = invoiceTier(invoice, Math.max(0, daysBetween(invoice.dueDate, date)));
+    return { step, channel: deliveryChannel(step.channel, invoice.customer, reachability), tier, dueAt };
+  };
+
+  if (contact.brokenAt > contact.lastContact) {
+    const channel = deliveryChannel(base?.step.channel === 'sms' ? 'sms' : 'email', invoice.customer, reachability);
+    const dueAt = sendInstant(invoice, policy, new Date(contact.brokenAt), channel, []);
+    const resumed = make(localDateAt(dueAt.getTime(), timeZone), dueAt);
+    if (resumed) return resumed;
+  }
+
+  const limit = maxSilenceDays(policy);
+  const anchorDate = localDateAt(silenceSince(invoice, now), timeZone);
+  const next = schedule.find((entry) => entry.dueAt.getTime() > now.getTime() && !invoice.steps[entry.step.stepId]);
+  const gap = next ? daysBetween(anchorDate, localDateAt(next.dueAt.getTime(), timeZone)) : Number.POSITIVE_INFINITY;
+  if (gap <= limit) return undefined;
+  const stride = Number.isFinite(gap) ? Math.ceil(gap / Math.ceil(gap / limit)) : limit;
+  const channel = deliveryChannel(base?.step.channel === 'sms' ? 'sms' : 'email', invoice.customer, reachability);
+  const { date, dueAt } = latestSendDay(invoice, policy, anchorDate, stride, channel);
+  return make(date, dueAt);
+}
+
+/**
+ * The last day in (`from`, `from` + `days`] on which the channel's window opens (a business day,
+ * not closed), with the instant it opens; the first one after, when that stretch has none.
+ */
+function latestSendDay(invoice: Invoice, policy: Policy, from: string, days: number, channel: Channel): { date: string; dueAt: Date } {
+  const timeZone = invoice.customer.timeZone;
+  const opening = (date: string) => zonedInstant(date, policy.sendRules.businessHours.start, timeZone);
+  for (let offset = days; offset >= 1; offset--) {
+    const date = addDays(from, offset);
+    const dueAt = sendInstant(invoice, policy, opening(date), channel, []);
+    if (localDateAt(dueAt.getTime(), timeZone) === date) return { date, dueAt };
+  }
+  const dueAt = sendInstant(invoice, policy, opening(addDays(from, days)), channel, []);
+  return { date: localDateAt(dueAt.getTime(), timeZone), dueAt };
+}
+
+/**
+ * Since when the invoice has been overdue without news: the latest of the start of its first
+ * overdue day, its last message or task (a step record of any outcome but a failure still to be
+ * retried), the end of its last hold and of its last grace pause.
+ */
+function silenceSince(invoice: Invoice, now: Date): number {
+  let since = zonedInstant(addDays(invoice.dueDate, 1), '00:00', invoice.customer.timeZone).getTime();
+  for (const record of Object.values(invoice.steps)) {
+    if (record.state === 'failed' && (record.failures ?? 0) < MAX_STEP_FAILURES) continue;
+    since = Math.max(since, Date.parse(record.at));
+  }
+  for (const hold of invoice.holds ?? []) {
+    if (hold.releasedAt && Date.parse(hold.releasedAt) <= now.getTime()) since = Math.max(since, Date.parse(hold.releasedAt));
+  }
+  if (invoice.pausedUntil && Date.parse(invoice.pausedUntil) <= now.getTime()) since = Math.max(since, Date.parse(invoice.pausedUntil));
+  return since;
 }
 
 /** The reminder key of installment `number` (1-based) of a payment plan. */
@@ -239,19 +402,19 @@ function planInstallments(
     .filter(({ number }) => number > covered && !stepSettled(invoice, installmentStepId(plan.holdId, number)))
     .map(({ number, installment }) => {
       const opening = zonedInstant(addDays(installment.dueDate, -INSTALLMENT_NOTICE_DAYS), rules.businessHours.start, timeZone);
-      return { stepId: installmentStepId(plan.holdId, number), dueAt: plannedSendInstant(opening, channel, timeZone, rules, []) };
+      return { stepId: installmentStepId(plan.holdId, number), dueAt: sendInstant(invoice, policy, opening, channel, []) };
     });
   // The earliest installment still to pay comes first; a reminder that fell due before the
   // customer's last message is stale (two installments close together share one reminder).
   const lastContact = lastContactAt(invoice, policy);
   const due = reminders.find((reminder) => reminder.dueAt.getTime() <= now.getTime() && reminder.dueAt.getTime() > lastContact);
   if (due) {
-    const sendAt = plannedSendInstant(now, channel, timeZone, rules, recentSends);
+    const sendAt = sendInstant(invoice, policy, now, channel, recentSends);
     if (sendAt.getTime() <= now.getTime()) return { type: send, stepId: due.stepId, dueAt: due.dueAt.toISOString() };
     return { type: 'sleep', until: earliest(sendAt.toISOString(), plan.until), nextStepId: due.stepId, pausedBy: 'hold' };
   }
   const next = reminders.find((reminder) => reminder.dueAt.getTime() > now.getTime());
-  const until = next ? plannedSendInstant(next.dueAt, channel, timeZone, rules, recentSends).toISOString() : null;
+  const until = next ? sendInstant(invoice, policy, next.dueAt, channel, recentSends).toISOString() : null;
   return { type: 'sleep', until: earliest(until, plan.until), nextStepId: next?.stepId ?? null, pausedBy: 'hold' };
 }
 
@@ -262,14 +425,14 @@ function earliest(a: string | null, b: string | null): string | null {
 }
 
 /**
- * The step an id names: a policy step, or the reminder of a payment-plan installment (a
- * friendly email). Undefined for anything else (collector-task keys, unknown ids).
+ * The step an id names: a policy step, the reminder of a payment-plan installment (a friendly
+ * email), or a follow-up (its base step's tone). Undefined for anything else (collector-task keys, unknown ids).
  */
 export function resolveStep(policy: Policy, stepId: string): PolicyStep | undefined {
   const step = findStep(policy, stepId);
   if (step) return step;
   if (stepId.startsWith('plan.')) return { stepId, offsetDays: 0, channel: 'email', tone: 'friendly' };
-  return undefined;
+  return followUpFor(policy, stepId);
 }
 
 /** When the customer was last messaged about this invoice (sent, or possibly sent), as epoch ms. */
@@ -283,12 +446,18 @@ function lastContactAt(invoice: Invoice, policy: Policy): number {
   return last;
 }
 
-/** The customer-facing steps that a send of `stepId` supersedes: earlier ones never attempted. */
+/**
+ * The steps that acting on `stepId` supersedes: the earlier ones of its track (customer messages,
+ * or hand-overs to people) never attempted. None for a step outside the schedule (a follow-up).
+ */
 export function supersededSteps(invoice: Invoice, policy: Policy, stepId: string, reachability?: Reachability): string[] {
-  const facing = scheduleSteps(invoice, policy, reachability).filter((entry) => customerFacing(entry.step.channel));
-  const index = facing.findIndex((entry) => entry.step.stepId === stepId);
-  return facing
-    .slice(0, Math.max(index, 0))
+  const schedule = scheduleSteps(invoice, policy, reachability);
+  const step = schedule.find((entry) => entry.step.stepId === stepId);
+  if (!step) return [];
+  const facing = customerFacing(step.step.channel);
+  const track = schedule.filter((entry) => customerFacing(entry.step.channel) === facing);
+  return track
+    .slice(0, track.indexOf(step))
     .map((entry) => entry.step.stepId)
     .filter((id) => !invoice.steps[id]);
 }

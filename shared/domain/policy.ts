@@ -1,3 +1,4 @@
+import { isIsoDate } from './calendar.ts';
 import type { Tier } from './risk.ts';
 import { type Channel, checkSendRules, defaultSendRules, type SendRules } from './send-window.ts';
 
@@ -54,6 +55,27 @@ export interface Policy {
   readonly sendRules: SendRules;
   readonly holdRules: HoldRules;
   readonly tiers: readonly PolicyTier[];
+  /**
+   * The most days an open, overdue invoice that is not on hold may go without a customer message
+   * or a collector task; the planner adds follow-up reminders to any longer gap. Absent in
+   * policies stored before it existed: `DEFAULT_MAX_SILENCE_DAYS`.
+   */
+  readonly maxSilenceDays?: number | undefined;
+  /**
+   * Local dates (YYYY-MM-DD) on which nothing goes to any customer, on top of their public
+   * holidays: a year-end closure, a company holiday.
+   */
+  readonly closedDates?: readonly string[] | undefined;
+}
+
+/** `maxSilenceDays` when a policy does not set it. */
+export const DEFAULT_MAX_SILENCE_DAYS = 14;
+/** At least a week, so that every stretch of silence allowed holds a business day. */
+export const MIN_SILENCE_DAYS = 7;
+export const MAX_SILENCE_DAYS = 90;
+
+export function maxSilenceDays(policy: Pick<Policy, 'maxSilenceDays'>): number {
+  return policy.maxSilenceDays ?? DEFAULT_MAX_SILENCE_DAYS;
 }
 
 export interface PolicyRef {
@@ -152,6 +174,16 @@ export function checkPolicy(policy: Omit<Policy, 'version'>): { path: string; me
   const problems: { path: string; message: string }[] = [];
   const rules = checkSendRules(policy.sendRules);
   if (rules) problems.push({ path: 'businessHours', message: rules });
+  (policy.closedDates ?? []).forEach((date, index) => {
+    if (!isIsoDate(date)) problems.push({ path: `closedDates.${index}`, message: `must be a date YYYY-MM-DD, got ${date}` });
+  });
+  const silence = maxSilenceDays(policy);
+  if (!Number.isInteger(silence) || silence < MIN_SILENCE_DAYS || silence > MAX_SILENCE_DAYS) {
+    problems.push({
+      path: 'maxSilenceDays',
+      message: `must be a whole number of days from ${MIN_SILENCE_DAYS} to ${MAX_SILENCE_DAYS}, got ${silence}`,
+    });
+  }
   const seen = new Set<number>();
   const stepIds = new Set<string>();
   policy.tiers.forEach((tier, tierIndex) => {

@@ -1,6 +1,7 @@
 /**
  * When a message may actually go out, in the customer's own time zone: email and notices inside
- * the policy's business hours on its business days, SMS additionally never outside its quiet-hours
+ * the policy's business hours on its business days that are not closed (public holidays, the
+ * policy's closed dates), SMS additionally never outside its quiet-hours
  * window, and no customer contacted more often than the frequency cap allows across all their
  * invoices. Internal channels (tasks for the collections team, agency hand-over, write-off) are not
  * seen by the customer and go when they are due. Pure: every instant is passed in.
@@ -9,7 +10,7 @@
  * `zonedInstant(date, end)`, so a boundary inside a skipped DST hour moves forward by the jump and
  * one inside a repeated hour is its first occurrence, exactly as the planner's due instants do.
  */
-import { addDays, zonedInstant, zoneOffsetMs } from './calendar.ts';
+import { addDays, localDateAt, zonedInstant } from './calendar.ts';
 
 export type Channel = 'email' | 'sms' | 'task' | 'notice' | 'agency' | 'write_off';
 
@@ -38,10 +39,20 @@ export const defaultSendRules: SendRules = {
   frequencyCap: { perDay: 1, perWeek: 3 },
 };
 
+/**
+ * Local dates on which nothing customer-facing goes out whatever the weekday: the public holidays
+ * of the customer's country and region, and the policy's own closed dates.
+ */
+export type ClosedDays = (date: string) => boolean;
+export const noClosedDays: ClosedDays = () => false;
+
 const dayMs = 86_400_000;
 const weekMs = 7 * dayMs;
-/** Two weeks of local dates always contain a business day for any non-empty set of weekdays. */
-const searchDays = 14;
+/**
+ * Two weeks of local dates always contain a business day for any non-empty set of weekdays;
+ * closed days (holidays, a policy's year-end closure) can take a few more weeks.
+ */
+const searchDays = 92;
 
 export function customerFacing(channel: Channel): boolean {
   return channel === 'email' || channel === 'sms' || channel === 'notice';
@@ -52,28 +63,41 @@ export function customerFacing(channel: Channel): boolean {
  * hours on business days, SMS inside business hours ∩ SMS hours on business days; internal
  * channels at `earliest` itself. Throws when the rules are unsound or allow the channel nothing.
  */
-export function nextAllowedInstant(earliest: Date, channel: Channel, timeZone: string, rules: SendRules): Date {
+export function nextAllowedInstant(
+  earliest: Date,
+  channel: Channel,
+  timeZone: string,
+  rules: SendRules,
+  closed: ClosedDays = noClosedDays,
+): Date {
   assertInstant(earliest, 'earliest');
   if (!customerFacing(channel)) return earliest;
   const hours = hoursFor(channel, rules);
-  if (isAllowedIn(earliest.getTime(), hours, rules.businessHours.days, timeZone)) return earliest;
+  const days = rules.businessHours.days;
+  if (isAllowedIn(earliest.getTime(), hours, days, timeZone, closed)) return earliest;
   const firstDate = localDate(earliest.getTime(), timeZone);
   for (let offset = 0; offset <= searchDays; offset++) {
     const date = addDays(firstDate, offset);
-    if (!rules.businessHours.days.includes(isoWeekday(date))) continue;
+    if (!days.includes(isoWeekday(date)) || closed(date)) continue;
     const window = windowOn(date, hours, timeZone);
     const candidate = Math.max(earliest.getTime(), window.start);
     // The membership check keeps this consistent with isAllowedInstant even where a DST change
     // pushes a boundary past local midnight.
-    if (candidate < window.end && isAllowedIn(candidate, hours, rules.businessHours.days, timeZone)) return new Date(candidate);
+    if (candidate < window.end && isAllowedIn(candidate, hours, days, timeZone, closed)) return new Date(candidate);
   }
   throw new Error(`No instant within ${searchDays} days of ${earliest.toISOString()} allows ${channel} in ${timeZone}`);
 }
 
-export function isAllowedInstant(instant: Date, channel: Channel, timeZone: string, rules: SendRules): boolean {
+export function isAllowedInstant(
+  instant: Date,
+  channel: Channel,
+  timeZone: string,
+  rules: SendRules,
+  closed: ClosedDays = noClosedDays,
+): boolean {
   assertInstant(instant, 'instant');
   if (!customerFacing(channel)) return true;
-  return isAllowedIn(instant.getTime(), hoursFor(channel, rules), rules.businessHours.days, timeZone);
+  return isAllowedIn(instant.getTime(), hoursFor(channel, rules), rules.businessHours.days, timeZone, closed);
 }
 
 /**
@@ -113,7 +137,14 @@ export function nextInstantUnderCap(earliest: Date, sent: readonly Date[], timeZ
  * The instant a message due at `dueAt` actually goes out: the earliest instant that is both allowed
  * for the channel and under the cap. Internal channels ignore both.
  */
-export function plannedSendInstant(dueAt: Date, channel: Channel, timeZone: string, rules: SendRules, sent: readonly Date[]): Date {
+export function plannedSendInstant(
+  dueAt: Date,
+  channel: Channel,
+  timeZone: string,
+  rules: SendRules,
+  sent: readonly Date[],
+  closed: ClosedDays = noClosedDays,
+): Date {
   assertInstant(dueAt, 'dueAt');
   if (!customerFacing(channel)) return dueAt;
   const rulesError = checkSendRules(rules);
@@ -121,7 +152,7 @@ export function plannedSendInstant(dueAt: Date, channel: Channel, timeZone: stri
   let candidate = dueAt;
   // Each round either settles or is pushed by the cap, which can happen at most twice per sent message.
   for (let round = 0; round <= 2 * sent.length + 2; round++) {
-    const allowed = nextAllowedInstant(candidate, channel, timeZone, rules);
+    const allowed = nextAllowedInstant(candidate, channel, timeZone, rules, closed);
     const underCap = nextInstantUnderCap(allowed, sent, timeZone, rules.frequencyCap);
     if (underCap.getTime() === allowed.getTime()) return allowed;
     candidate = underCap;
@@ -194,9 +225,9 @@ function hoursFor(channel: Channel, rules: SendRules): MinuteWindow {
   return intersect(business, minutesOf(rules.smsHours)) ?? business;
 }
 
-function isAllowedIn(instant: number, hours: MinuteWindow, days: readonly number[], timeZone: string): boolean {
+function isAllowedIn(instant: number, hours: MinuteWindow, days: readonly number[], timeZone: string, closed: ClosedDays): boolean {
   const date = localDate(instant, timeZone);
-  if (!days.includes(isoWeekday(date))) return false;
+  if (!days.includes(isoWeekday(date)) || closed(date)) return false;
   const window = windowOn(date, hours, timeZone);
   return instant >= window.start && instant < window.end;
 }
@@ -213,7 +244,7 @@ function timeOfDay(minutes: number): string {
 }
 
 function localDate(instant: number, timeZone: string): string {
-  return new Date(instant + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 10);
+  return localDateAt(instant, timeZone);
 }
 
 function isoWeekday(date: string): number {

@@ -9,6 +9,7 @@ import { activeHolds, type DisputeReason, disputeReasons, type HoldOutcome, make
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
 import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice } from './lifecycle.ts';
 import { formatAmount, parseAmount } from './money.ts';
+import { supersededSteps } from './planner.ts';
 import { findStep, policyFor } from './policy.ts';
 import { daysPastDue } from './risk.ts';
 
@@ -288,9 +289,17 @@ export async function openCollectorTask(
   await mutateInvoice(deps.store, invoiceId, (current) => {
     if (stepDone(current, stepKey)) return null;
     const at = deps.clock.now().toISOString();
+    // Earlier hand-overs of the cadence never opened are passed over: the invoice starts at its present.
+    let passedOver = current;
+    for (const skipped of supersededSteps(current, policyFor(current), stepKey)) {
+      passedOver = withEvent(
+        { ...passedOver, steps: { ...passedOver.steps, [skipped]: { state: 'skipped', at, detail: `superseded by ${stepKey}` } } },
+        { at, type: 'reminder.skipped', stepId: skipped, reason: 'superseded' },
+      );
+    }
     const recorded: Invoice = {
-      ...current,
-      steps: { ...current.steps, [stepKey]: { state: 'sent', at, detail: taskId, ...(messageId ? { messageId } : {}) } },
+      ...passedOver,
+      steps: { ...passedOver.steps, [stepKey]: { state: 'sent', at, detail: taskId, ...(messageId ? { messageId } : {}) } },
       // Handed to an agency: the invoice is escalated (on hold still wins while a hold is active).
       ...(opened.kind === 'agency_referral' ? escalated(current, at) : {}),
     };

@@ -34,12 +34,16 @@ describe('reminder lifecycle', () => {
         ['pre-3', '2026-11-30T08:00:00.000Z', 'ap@acme.example'],
         ['post-3', '2026-12-04T08:00:00.000Z', 'ap@acme.example'],
         ['post-14', '2026-12-15T08:00:00.000Z', 'ap@acme.example'],
+        // Tier 2 starts on 1 January, a holiday: its first step waits for Monday 4 January, 20
+        // days after post-14, so a follow-up of post-14 goes halfway (24 December; the 25th is a holiday).
+        ['follow-up.post-14.2026-12-24', '2026-12-24T08:00:00.000Z', 'ap@acme.example'],
       ],
     );
-    const [beforeDue, afterDue, firm] = sent;
+    const [beforeDue, afterDue, firm, followUp] = sent;
     assert.equal(beforeDue?.subject, 'Freundliche Erinnerung: Rechnung INV-SEQ-1');
     assert.equal(afterDue?.subject, 'Freundliche Erinnerung: Rechnung INV-SEQ-1 ist überfällig');
     assert.equal(firm?.subject, 'Zahlung überfällig: Rechnung INV-SEQ-1');
+    assert.equal(followUp?.subject, 'Zahlung überfällig: Rechnung INV-SEQ-1', 'in the tone of the step it follows up');
     for (const message of sent) {
       assert.match(message.text, /INV-SEQ-1/);
       assert.match(message.text, /1\.250,00\s€/, 'amount due in the customer locale');
@@ -51,14 +55,17 @@ describe('reminder lifecycle', () => {
     const invoice = await server.api('GET', '/v1/invoices/INV-SEQ-1');
     assert.equal(invoice.status, 200);
     assert.equal(invoice.body.status, 'open');
-    // Day 31 past due: the invoice moves to tier 2, whose first step is a personal email.
-    assert.deepEqual(invoice.body.nextAction, { type: 'email', at: '2027-01-01T08:00:00.000Z', stepId: 't2-post-31' });
+    // Day 31 past due: the invoice moves to tier 2, whose first step is a personal email (New
+    // Year's Day is a holiday in Germany: Monday 4 January).
+    assert.deepEqual(invoice.body.nextAction, { type: 'email', at: '2027-01-04T08:00:00.000Z', stepId: 't2-post-31' });
     assert.equal(invoice.body.policy.tier, 1);
     const types = invoice.body.timeline.map((event: { type: string }) => event.type);
     // SES reports each delivery after the send was recorded (the configuration set's events).
     assert.deepEqual(types, [
       'invoice.received',
       'dunning.started',
+      'reminder.sent',
+      'email.delivered',
       'reminder.sent',
       'email.delivered',
       'reminder.sent',
@@ -136,11 +143,12 @@ describe('reminder lifecycle', () => {
   test('a partial payment lowers the balance shown in the next reminder', async () => {
     await boot('2027-03-01T00:00:00Z');
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-PART-1', issueDate: '2027-03-01', dueDate: '2027-04-01' }));
-    await server.advance({ to: '2027-03-30T00:00:00Z' });
+    // pre-3 falls on Easter Monday (29 March 2027), a holiday in Germany: it goes Tuesday 09:00.
+    await server.advance({ to: '2027-03-30T12:00:00Z' });
     const partial = await server.api('POST', '/v1/invoices/INV-PART-1/payments', {
       paymentId: 'PAY-P1',
       amount: '250.00',
-      paidAt: '2027-03-30T00:00:00Z',
+      paidAt: '2027-03-30T12:00:00Z',
     });
     assert.equal(partial.status, 201);
     assert.equal(partial.body.invoice.balance, '1000.00');

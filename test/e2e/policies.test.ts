@@ -42,6 +42,7 @@ describe('policies', () => {
     assert.equal(created.status, 201);
     assert.equal(created.body.version, 1);
     assert.deepEqual(created.body.frequencyCap, { perDay: 1, perWeek: 3 }, 'omitted rules take the defaults');
+    assert.equal(created.body.maxSilenceDays, 14, 'omitted rules take the defaults');
     const again = await server.api('PUT', '/v1/policies/sms-first', smsFirst(5));
     assert.equal(again.status, 200);
     assert.equal(again.body.version, 1);
@@ -71,6 +72,19 @@ describe('policies', () => {
     });
     assert.deepEqual(noTierOne.body.errors.map((error: { path: string }) => error.path).sort(), ['businessHours', 'tiers']);
     assert.equal((await server.api('GET', '/v1/policies/broken')).status, 404);
+
+    // maxSilenceDays: a whole number of days from 7 to 90.
+    for (const maxSilenceDays of [6, 91, 10.5]) {
+      const silent = await server.api('PUT', '/v1/policies/quiet', { ...smsFirst(5), maxSilenceDays });
+      assert.equal(silent.status, 400, String(maxSilenceDays));
+      assert.deepEqual(
+        silent.body.errors.map((error: { path: string }) => error.path),
+        ['maxSilenceDays'],
+      );
+    }
+    const patient = await server.api('PUT', '/v1/policies/quiet', { ...smsFirst(5), maxSilenceDays: 21 });
+    assert.equal(patient.status, 201);
+    assert.equal(patient.body.maxSilenceDays, 21);
 
     const readOnly = await server.token('dunwell/invoices.read dunwell/policies.read');
     const forbidden = await server.api('PUT', '/v1/policies/sms-first', smsFirst(5), { authorization: `Bearer ${readOnly}` });

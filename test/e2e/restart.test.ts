@@ -29,7 +29,8 @@ describe('restart in the middle of a lifecycle', () => {
         // The dev token from before the restart still opens the API (the signing key is kept).
         const withOldToken = await fetch(`${second.url}/v1/invoices/INV-RS-1`, { headers: { authorization: `Bearer ${tokenBefore}` } });
         assert.equal(withOldToken.status, 200);
-        await second.advance({ days: 30 });
+        // To 21 December: before the follow-up that fills the wait for tier 2.
+        await second.advance({ days: 20 });
         const sent = await second.outbox('INV-RS-1');
         assert.deepEqual(
           sent.map((m) => [m.step, m.sentAt]),
@@ -62,7 +63,7 @@ describe('restart in the middle of a lifecycle', () => {
 
       const restarted = await LocalServer.start({ dataDir });
       try {
-        await restarted.advance({ to: '2026-12-31T00:00:00Z' });
+        await restarted.advance({ to: '2026-12-20T00:00:00Z' });
         const sent = await restarted.outbox('INV-CRASH-1');
         assert.deepEqual(
           sent.map((m) => m.step),
@@ -118,7 +119,7 @@ describe('restart in the middle of a lifecycle', () => {
       // Delivered once: a later start does not deliver it again, and the cadence goes on.
       const again = await LocalServer.start({ dataDir });
       try {
-        await again.advance({ to: '2026-12-31T00:00:00Z' });
+        await again.advance({ to: '2026-12-20T00:00:00Z' });
         assert.deepEqual(
           (await again.outbox('INV-CRASH-2')).map((m) => m.step),
           ['pre-3', 'post-3', 'post-14'],
@@ -151,7 +152,8 @@ describe('restart in the middle of a lifecycle', () => {
           paidAt: '2026-12-01T00:00:00Z',
         });
         assert.equal(paid.status, 201);
-        await second.advance({ days: 30 });
+        // To 21 December: before the follow-up that fills the wait for tier 2.
+        await second.advance({ days: 20 });
         assert.deepEqual(
           (await second.outbox('INV-RS-PAY')).map((m) => m.step),
           ['pre-3', 'thank-you'],
@@ -216,7 +218,8 @@ describe('restart in the middle of a lifecycle', () => {
         await second.advance({ hours: 0 });
         const again = await fetch(`${checkoutUrl}/pay`, { method: 'POST', redirect: 'manual' });
         assert.equal(again.status, 303, 'a completed checkout only redirects');
-        await second.advance({ days: 30 });
+        // To 21 December: before the follow-up that fills the wait for tier 2.
+        await second.advance({ days: 20 });
 
         const invoice = (await second.api('GET', '/v1/invoices/INV-RS-CHK')).body;
         assert.equal(invoice.status, 'paid');

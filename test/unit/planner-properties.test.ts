@@ -17,12 +17,14 @@ import {
   type Installment,
   makePromise,
   openDispute,
+  pendingPlanRequests,
   placeManualHold,
   releaseHold,
   resolveDispute,
   reviewHolds,
   startPaymentPlan,
 } from '#domain/holds.ts';
+import { holidayPlace, publicHoliday } from '#domain/holidays.ts';
 import {
   balanceMinor,
   type Invoice,
@@ -38,6 +40,7 @@ import {
   NO_CHANNEL_TASK_KEY,
   type PlannedAction,
   planNextAction,
+  resolveStep,
   scheduleSteps,
   stepSettled,
   supersededSteps,
@@ -48,13 +51,23 @@ import {
   checkPolicy,
   defaultPolicy,
   findStep,
+  MIN_SILENCE_DAYS,
+  maxSilenceDays,
   type Policy,
   type PolicyStep,
   type PolicyTier,
   tones,
 } from '#domain/policy.ts';
 import type { Tier } from '#domain/risk.ts';
-import { type Channel, checkSendRules, customerFacing, defaultSendRules, isAllowedInstant, type SendRules } from '#domain/send-window.ts';
+import {
+  type Channel,
+  checkSendRules,
+  customerFacing,
+  defaultSendRules,
+  isAllowedInstant,
+  nextAllowedInstant,
+  type SendRules,
+} from '#domain/send-window.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 const MINUTE = 60_000;
@@ -262,7 +275,36 @@ const customPolicy: fc.Arbitrary<Policy> = fc
     tiers: [tierOf(1, tier1), ...higher.flatMap(({ tier, steps }) => (steps ? [tierOf(tier, steps)] : []))],
   }));
 
-const policies = fc.oneof({ weight: 1, arbitrary: fc.constant(defaultPolicy) }, { weight: 2, arbitrary: customPolicy });
+/** Most policies leave `maxSilenceDays` at its default; some set their own, anywhere in the allowed range. */
+const silenceLimits = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.integer({ min: MIN_SILENCE_DAYS, max: 30 }) },
+);
+
+/** A policy's own closed dates, as days from the invoice's due date: mostly none, sometimes a closure of a few days. */
+const closedOffsets = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<number[]>([]) },
+  { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: -10, max: 120 }), { maxLength: 6 }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ from: fc.integer({ min: -10, max: 120 }), length: fc.integer({ min: 1, max: 10 }) })
+      .map(({ from, length }) => Array.from({ length }, (_, index) => from + index)),
+  },
+);
+
+function withClosedDates(policy: Policy, dueDate: string, offsets: readonly number[]): Policy {
+  return offsets.length === 0 ? policy : { ...policy, closedDates: offsets.map((offset) => addDays(dueDate, offset)) };
+}
+
+/** Whether nothing may go to this customer on a local date: a public holiday where they are, or a closed date of the policy. */
+function closedOn(invoice: Invoice, policy: Policy, date: string): boolean {
+  return (policy.closedDates ?? []).includes(date) || publicHoliday(holidayPlace(invoice.customer), date) !== undefined;
+}
+
+const policies = fc
+  .tuple(fc.oneof({ weight: 1, arbitrary: fc.constant(defaultPolicy) }, { weight: 2, arbitrary: customPolicy }), silenceLimits)
+  .map(([policy, limit]): Policy => (limit === undefined ? policy : { ...policy, maxSilenceDays: limit }));
 
 const statuses = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom<InvoiceStatus>('open', 'on_hold', 'escalated') },
@@ -430,10 +472,11 @@ const clockSpec = fc.oneof(
   },
 );
 
-const scenarios: fc.Arbitrary<Scenario> = policies.chain((policy) =>
+const scenarios: fc.Arbitrary<Scenario> = policies.chain((chosen) =>
   fc
     .record({
       ...invoiceBasics,
+      closedOffsets,
       status: statuses,
       paidPermille,
       creditPermille: sometimes(
@@ -453,12 +496,13 @@ const scenarios: fc.Arbitrary<Scenario> = policies.chain((policy) =>
       ),
       steps: fc.oneof(
         { weight: 1, arbitrary: fc.constant<Record<string, StepRecordSpec>>({}) },
-        { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...stepKeys(policy)), stepRecordSpec, { maxKeys: 5 }) },
+        { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...stepKeys(chosen)), stepRecordSpec, { maxKeys: 5 }) },
       ),
       sendsAgo: fc.array(fc.integer({ min: 0, max: 10 * DAY }), { maxLength: 4 }),
       reach: sometimes(reachabilitySpec),
     })
     .map((spec): Scenario => {
+      const policy = withClosedDates(chosen, spec.dueDate, spec.closedOffsets);
       const base: Invoice = { ...baseInvoice(spec), status: spec.status };
       const creditMinor = spec.creditPermille === undefined ? 0 : Math.floor((base.amountMinor * spec.creditPermille) / 1000);
       const credited = (appliedAt: string): Invoice =>
@@ -513,7 +557,7 @@ function isMessage(action: PlannedAction): action is Message {
  * installment reminder, moved by the customer's preference and reachable addresses.
  */
 function channelOf(invoice: Invoice, policy: Policy, stepId: string, reachability?: Reachability): Channel | undefined {
-  const step = findStep(policy, stepId);
+  const step = findStep(policy, stepId) ?? (stepId.startsWith('follow-up.') ? resolveStep(policy, stepId) : undefined);
   const planned = step ? step.channel : installmentReminderIds(invoice).has(stepId) ? 'email' : undefined;
   return planned && deliveryChannel(planned, invoice.customer, reachability);
 }
@@ -588,6 +632,8 @@ function assertInsideAllowedHours(scenario: Scenario, action: PlannedAction): vo
     // The action matches its step's channel: an SMS step is not e-mailed outside the SMS hours.
     check(action.type === (channel === 'sms' ? 'send_sms' : 'send_email'), () => `wrong channel: ${describeCase(scenario, action)}`);
     check(isAllowedInstant(now, channel, timeZone, rules), () => `outside ${channel} hours: ${describeCase(scenario, action)}`);
+    const today = wallClock(now.getTime(), timeZone).date;
+    check(!closedOn(invoice, policy, today), () => `on a public holiday or closed date (${today}): ${describeCase(scenario, action)}`);
     const byWallClock = insideHoursByWallClock(now.getTime(), channel, timeZone, rules);
     if (byWallClock !== undefined)
       check(byWallClock, () => `outside ${channel} hours by the wall clock: ${describeCase(scenario, action)}`);
@@ -602,7 +648,8 @@ function assertInsideAllowedHours(scenario: Scenario, action: PlannedAction): vo
     assert.ok(channel, `sleeps towards unknown step ${action.nextStepId}`);
     if (!customerFacing(channel)) return;
     const until = new Date(action.until);
-    const allowed = isAllowedInstant(until, channel, timeZone, rules);
+    const allowed =
+      isAllowedInstant(until, channel, timeZone, rules) && !closedOn(invoice, policy, wallClock(until.getTime(), timeZone).date);
     // Under a payment plan the sleep may end first at the plan's own check, to review it.
     const holdCheck = action.pausedBy === 'hold' && activeHolds(invoice).some((hold) => hold.until === action.until);
     check(allowed || holdCheck, () => `sleeps until ${action.until}, outside ${channel} hours: ${describeCase(scenario, action)}`);
@@ -798,6 +845,7 @@ const lifecycles = policies.chain((policy) =>
   fc.record({
     policy: fc.constant(policy),
     ...invoiceBasics,
+    closedOffsets,
     paidPermille: fc.integer({ min: 0, max: 999 }),
     start: fc.integer({ min: -20 * DAY, max: 150 * DAY }),
     /** Messages the customer got about other invoices in the days before. */
@@ -870,6 +918,105 @@ function recordAction(
 }
 
 const MAX_ROUNDS = 400;
+/** Lifecycles are followed this many days past the due date. */
+const HORIZON_DAYS = 260;
+
+/**
+ * The silence bound (maxSilenceDays): an open, overdue invoice that is not on hold or paused has a
+ * customer message or a collector task due within the policy's `maxSilenceDays` calendar days
+ * (customer's time zone) of the last thing that happened to it — its last message or task, the
+ * end of its last hold or pause, or the day it fell overdue. Read without the frequency cap (the
+ * cap delays a message that is due; it does not make it less due): the plan acts now, or sleeps
+ * until a day within the bound. Only where the bound holds a day the policy sends on.
+ */
+function assertNeverQuiet(scenario: Scenario, lastActed: number | undefined, trace: () => string): void {
+  const { invoice, policy, now } = scenario;
+  const timeZone = invoice.customer.timeZone;
+  const today = wallClock(now.getTime(), timeZone).date;
+  const quiet =
+    invoice.status === 'open' &&
+    balanceMinor(invoice) > 0 &&
+    today > invoice.dueDate &&
+    activeHolds(invoice).length === 0 &&
+    pendingPlanRequests(invoice).length === 0 &&
+    !(invoice.pausedUntil && Date.parse(invoice.pausedUntil) > now.getTime());
+  if (!quiet) return;
+  const overdueFrom = wallClockMidnightAfter(invoice.dueDate, timeZone);
+  const ends = [
+    overdueFrom,
+    lastActed ?? Number.NEGATIVE_INFINITY,
+    ...(invoice.holds ?? []).map((hold) => (hold.releasedAt ? Date.parse(hold.releasedAt) : Number.NEGATIVE_INFINITY)),
+    invoice.pausedUntil ? Date.parse(invoice.pausedUntil) : Number.NEGATIVE_INFINITY,
+  ].filter((instant) => instant <= now.getTime());
+  const since = wallClock(Math.max(...ends), timeZone).date;
+  const limit = maxSilenceDays(policy);
+  const deadline = addDays(since, limit);
+  const days = policy.sendRules.businessHours.days;
+  const sendDays = Array.from({ length: limit }, (_, index) => addDays(since, index + 1)).filter(
+    (date) => days.includes(isoWeekdayOf(date)) && !closedOn(invoice, policy, date),
+  );
+  if (sendDays.length === 0) return;
+  const action = plan({ ...scenario, recentSends: [] });
+  if (action.type !== 'sleep') return;
+  check(action.until !== null, () => `silent until a signal although open and overdue (since ${since}):\n${trace()}`);
+  const wakes = wallClock(Date.parse(action.until), timeZone).date;
+  // Quiet too long already (an invoice that arrived late, say): due now, so at the next send day.
+  let bound = deadline;
+  if ((sendDays.at(-1) ?? deadline) <= today) {
+    bound = addDays(today, 1);
+    while (!days.includes(isoWeekdayOf(bound)) || closedOn(invoice, policy, bound)) bound = addDays(bound, 1);
+  }
+  check(
+    wakes <= bound,
+    () => `nothing due until ${wakes}, past ${bound} (${limit} days after ${since}): ${JSON.stringify(action)}\n${trace()}`,
+  );
+}
+
+/**
+ * After a broken promise or plan, dunning resumes at once: until the customer has had a message
+ * since the break, an invoice free to be dunned has one due now (read without the cap), or sleeps
+ * only until that message's channel may next send.
+ */
+function assertResumesAfterBreak(scenario: Scenario, lastMessage: number | undefined, trace: () => string): void {
+  const { invoice, policy, now } = scenario;
+  const breaks = (invoice.holds ?? []).filter((hold) => hold.outcome === 'broken' && hold.releasedAt);
+  const brokenAt = Math.max(...breaks.map((hold) => Date.parse(hold.releasedAt ?? '')));
+  if (breaks.length === 0 || brokenAt <= (lastMessage ?? Number.NEGATIVE_INFINITY)) return;
+  const free =
+    invoice.status === 'open' &&
+    balanceMinor(invoice) > 0 &&
+    wallClock(now.getTime(), invoice.customer.timeZone).date > invoice.dueDate &&
+    activeHolds(invoice).length === 0 &&
+    !(invoice.pausedUntil && Date.parse(invoice.pausedUntil) > now.getTime());
+  if (!free) return;
+  const action = plan({ ...scenario, recentSends: [] });
+  if (action.type !== 'sleep') return;
+  check(action.until !== null, () => `no message after the break: ${JSON.stringify(action)}\n${trace()}`);
+  // A hand-over due first (at the same instant) comes before the message; SMS hours are the narrowest.
+  const next = action.nextStepId === null ? undefined : channelOf(invoice, policy, action.nextStepId, scenario.reachability);
+  const channel = next && customerFacing(next) ? next : 'sms';
+  const firstChance = nextAllowedInstant(now, channel, invoice.customer.timeZone, policy.sendRules, (date) =>
+    closedOn(invoice, policy, date),
+  );
+  check(
+    Date.parse(action.until) <= firstChance.getTime(),
+    () => `the break at ${new Date(brokenAt).toISOString()} waits until ${action.until}, not ${firstChance.toISOString()}:\n${trace()}`,
+  );
+}
+
+/** The instant local midnight starts the day after `date` (the first overdue day), by the wall clock. */
+function wallClockMidnightAfter(date: string, timeZone: string): number {
+  const next = addDays(date, 1);
+  // Search the UTC day around it for the first instant whose wall clock shows that date.
+  let instant = Date.parse(`${next}T00:00:00Z`) - 15 * 60 * MINUTE;
+  while (wallClock(instant, timeZone).date < next) instant += 15 * MINUTE;
+  return instant;
+}
+
+function isoWeekdayOf(date: string): number {
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}
 
 type World = typeof lifecycles extends fc.Arbitrary<infer T> ? T : never;
 
@@ -879,13 +1026,16 @@ interface Acted {
   readonly message: boolean;
   /** When the step was due (for a message), to tell an older reminder from a newer one. */
   readonly dueAt: number;
+  /** How many times the invoice had been escalated (broken promises, plans) when it was acted on. */
+  readonly escalation: number;
 }
 
 interface LifecycleRun {
   readonly acted: readonly Acted[];
   /** The customer's messages before the run, about other invoices. */
   readonly history: readonly number[];
-  readonly ending: 'closed' | 'idle' | 'unsettled';
+  /** `horizon`: still open when the simulated time ran out (follow-ups never stop while something is owed). */
+  readonly ending: 'closed' | 'idle' | 'horizon' | 'unsettled';
   /** Every plan, for reading a counterexample. */
   readonly trace: readonly string[];
 }
@@ -896,7 +1046,7 @@ interface LifecycleRun {
  * first. Every plan along the way is checked against the single-plan properties.
  */
 function simulate(world: World): LifecycleRun {
-  const { policy } = world;
+  const policy = withClosedDates(world.policy, world.dueDate, world.closedOffsets);
   let now = new Date(Date.parse(`${world.dueDate}T00:00:00Z`) + world.start);
   let invoice = baseInvoice(world);
   const signals = world.signals
@@ -908,11 +1058,15 @@ function simulate(world: World): LifecycleRun {
   const acted: Acted[] = [];
   const trace: string[] = [];
   let nextSignal = 0;
+  const horizon = Date.parse(`${world.dueDate}T00:00:00Z`) + HORIZON_DAYS * DAY;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (now.getTime() > horizon) return { acted, history, ending: 'horizon', trace };
     invoice = reviewHolds(invoice, now, policy.holdRules) ?? invoice;
     const scenario: Scenario = { policy, invoice, now, recentSends: ledger.map((at) => new Date(at)) };
     const action = plan(scenario);
     trace.push(`${now.toISOString()} ${JSON.stringify(action)}`);
+    assertNeverQuiet(scenario, acted.at(-1)?.at, () => trace.join('\n'));
+    assertResumesAfterBreak(scenario, acted.filter((entry) => entry.message).at(-1)?.at, () => trace.join('\n'));
     assertNothingLeavesOnHold(scenario, action);
     assertNothingLeavesWhilePaused(scenario, action);
     assertClosesWhenSettled(scenario, action);
@@ -934,7 +1088,13 @@ function simulate(world: World): LifecycleRun {
       continue;
     }
     check(!acted.some((entry) => entry.stepId === action.stepId), () => `step ${action.stepId} acted on twice:\n${trace.join('\n')}`);
-    acted.push({ stepId: action.stepId, at: now.getTime(), message: isMessage(action), dueAt: Date.parse(action.dueAt) });
+    acted.push({
+      stepId: action.stepId,
+      at: now.getTime(),
+      message: isMessage(action),
+      dueAt: Date.parse(action.dueAt),
+      escalation: invoice.escalation ?? 0,
+    });
     if (isMessage(action)) ledger.push(now.getTime());
     invoice = recordAction(invoice, policy, action, now);
   }
@@ -953,6 +1113,8 @@ describe('planner properties over whole lifecycles', () => {
         const run = simulate(world);
         const trace = () => run.trace.join('\n');
         check(run.ending !== 'unsettled', () => `the lifecycle did not settle within ${MAX_ROUNDS} plans:\n${trace()}`);
+        // Follow-ups repeat while something is owed, but never as a burst: at most one a day on average.
+        check(run.acted.length <= HORIZON_DAYS + 40, () => `runaway: ${run.acted.length} actions:\n${trace()}`);
         const backwards = run.acted.findIndex((entry, index) => index > 0 && entry.at < (run.acted[index - 1]?.at ?? entry.at));
         check(backwards < 0, () => `action ${backwards} went back in time:\n${trace()}`);
       }),
@@ -969,11 +1131,18 @@ describe('planner properties over whole lifecycles', () => {
         const messages = run.acted.filter((entry) => entry.message);
         // Only the latest due message goes out: no burst of several at one instant.
         check(new Set(messages.map((entry) => entry.at)).size === messages.length, () => `two messages at one instant:\n${trace()}`);
-        // Once a reminder has gone, one due before it is stale (planner: "only the latest is sent").
+        // Once a reminder has gone, one due before it is stale (planner: "only the latest is sent") —
+        // until a broken promise or plan escalates the invoice, and the firmer tier's latest due
+        // step goes at once, however old.
         for (const [index, message] of messages.entries()) {
           const newer = messages
             .slice(0, index)
-            .find((earlier) => seriesOf(earlier.stepId) === seriesOf(message.stepId) && earlier.dueAt > message.dueAt);
+            .find(
+              (earlier) =>
+                seriesOf(earlier.stepId) === seriesOf(message.stepId) &&
+                earlier.escalation === message.escalation &&
+                earlier.dueAt > message.dueAt,
+            );
           check(newer === undefined, () => `${message.stepId} went out after the newer ${newer?.stepId}:\n${trace()}`);
         }
         // The cap over the whole run, counting the other invoices' messages before the start.
