@@ -98,6 +98,42 @@ describe('nextAllowedInstant: business hours', () => {
   });
 });
 
+describe('nextAllowedInstant: closed days', () => {
+  const closed =
+    (...dates: string[]) =>
+    (date: string) =>
+      dates.includes(date);
+
+  test('a closed business day is skipped like a weekend, in the customer’s local calendar', () => {
+    // Thursday 24 December 2026, 16:00 Berlin: the 25th is closed and the 26th, 27th are the weekend.
+    assert.equal(
+      iso(nextAllowedInstant(at('2026-12-24T16:00:00Z'), 'email', 'Europe/Berlin', defaultSendRules, closed('2026-12-25'))),
+      '2026-12-28T08:00:00.000Z',
+    );
+    // Inside hours on a closed day: not allowed, though the clock says 10:00 on a Friday.
+    assert.equal(isAllowedInstant(at('2026-12-25T09:00:00Z'), 'email', 'Europe/Berlin', defaultSendRules, closed('2026-12-25')), false);
+    assert.equal(isAllowedInstant(at('2026-12-25T09:00:00Z'), 'email', 'Europe/Berlin', defaultSendRules), true);
+    // The local date decides: 23:30Z on the 24th is already the 25th in Tokyo.
+    assert.equal(isAllowedInstant(at('2026-12-24T23:30:00Z'), 'email', 'Asia/Tokyo', defaultSendRules, closed('2026-12-25')), false);
+  });
+
+  test('a closure of several weeks is waited out; internal channels ignore it', () => {
+    const closure = Array.from({ length: 40 }, (_, index) => new Date(Date.UTC(2026, 11, 20 + index)).toISOString().slice(0, 10));
+    assert.equal(
+      iso(nextAllowedInstant(at('2026-12-20T10:00:00Z'), 'email', 'Europe/Berlin', defaultSendRules, closed(...closure))),
+      '2027-01-29T08:00:00.000Z',
+    );
+    assert.equal(
+      iso(nextAllowedInstant(at('2026-12-25T10:00:00Z'), 'task', 'Europe/Berlin', defaultSendRules, closed('2026-12-25'))),
+      '2026-12-25T10:00:00.000Z',
+    );
+    assert.equal(
+      iso(plannedSendInstant(at('2026-12-25T08:00:00Z'), 'sms', 'Europe/Berlin', defaultSendRules, [], closed('2026-12-25'))),
+      '2026-12-28T08:00:00.000Z',
+    );
+  });
+});
+
 describe('nextAllowedInstant: DST weekends keep 09:00 local', () => {
   const allWeek = rulesWith({ businessHours: { start: '09:00', end: '17:00', days: everyDay } });
   const cases: [string, string, string, string][] = [
