@@ -239,6 +239,7 @@ async function postPayment(event: HttpEvent) {
   if ('path' in input) throw problems.validation([input]);
   const outcome = await receivePayment(deps, invoiceId, input);
   if (outcome.kind === 'conflict') throw problems.conflict(outcome.reason);
+  if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
   const body = { paymentId: outcome.payment.paymentId, invoice: await view(outcome.invoice) };
   return json(outcome.kind === 'recorded' ? 201 : 200, body);
 }

@@ -137,10 +137,12 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
     paidAt: new Date(stripeEvent.created * 1000).toISOString(),
     method: 'card',
   });
-  if (outcome.kind === 'conflict') {
-    app.log.error(PAYMENT_NOT_RECORDED, { reason: outcome.reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, paymentId });
-    await pauseForUnappliedPayment(invoiceId, s.id, outcome.reason);
-    return answer(200, 'conflict');
+  if (outcome.kind === 'conflict' || outcome.kind === 'invalid') {
+    // Money that arrived but cannot be recorded: a person looks at it while dunning pauses.
+    const reason = outcome.kind === 'conflict' ? outcome.reason : outcome.message;
+    app.log.error(PAYMENT_NOT_RECORDED, { reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, paymentId });
+    await pauseForUnappliedPayment(invoiceId, s.id, reason);
+    return answer(200, outcome.kind);
   }
   app.log.info('card payment recorded', { eventId: stripeEvent.id, invoiceId, paymentId, outcome: outcome.kind });
   return answer(200, outcome.kind);

@@ -246,7 +246,9 @@ export function toInvoiceInput(request: InvoiceRequest): InvoiceInput {
 
 export const paymentRequestSchema = z.strictObject({
   paymentId: idSchema,
-  amount: decimalAmount('The amount paid, in the invoice currency; greater than zero'),
+  amount: decimalAmount(
+    "The amount paid, in the invoice currency; greater than zero. It may overpay, but the invoice's payments and credit notes together stay at most 2^53 − 1 minor units (400 on amount otherwise)",
+  ),
   paidAt: isoInstant(),
   method: singleLineText(40).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '#domain/calendar.ts';
+import { MAX_AMOUNT_MINOR } from '#domain/money.ts';
 
 /**
  * The building blocks every write schema is made of, so a rule about hostile or nonsensical
@@ -75,8 +76,8 @@ export function addYears(date: string, years: number): string {
   return `${String(year).padStart(4, '0')}-${monthDay}`;
 }
 
-/** The largest amount in minor units: every amount is exact in a double (and in the table). */
-export const MAX_AMOUNT_MINOR = Number.MAX_SAFE_INTEGER;
+/** The largest amount in minor units: every amount is exact in a double (and in the table). Defined with money. */
+export { MAX_AMOUNT_MINOR };
 
 /**
  * A money amount as the API speaks it; the currency (of the request or of the stored invoice)

@@ -4,6 +4,7 @@ import type { PolicyStore } from '#ports/policy-store.ts';
 import { retryOnFreshRead } from './concurrent-writes.ts';
 import { localDate } from './holds.ts';
 import { balanceMinor, type Customer, type Invoice, isSettled, type TimelineEvent } from './invoice.ts';
+import { sumMinor } from './money.ts';
 import { assessRisk, type InvoiceHistory, type RiskAssessment, type Tier } from './risk.ts';
 import type { Channel } from './send-window.ts';
 
@@ -235,17 +236,20 @@ export function customerHistory(invoices: readonly Invoice[]): InvoiceHistory[] 
 
 export interface OpenInvoices {
   readonly count: number;
-  /** What is owed, per currency, in minor units (overpaid invoices count as zero). */
-  readonly balanceMinor: Readonly<Record<string, number>>;
+  /**
+   * What is owed, per currency, in minor units (overpaid invoices count as zero). BigInt: each
+   * balance is a safe integer, but their sum over a customer's invoices can pass 2^53.
+   */
+  readonly balanceMinor: Readonly<Record<string, bigint>>;
 }
 
 export function openInvoices(invoices: readonly Invoice[]): OpenInvoices {
-  const balance: Record<string, number> = {};
+  const balance: Record<string, bigint> = {};
   let count = 0;
   for (const invoice of invoices) {
     if (isSettled(invoice.status)) continue;
     count += 1;
-    balance[invoice.currency] = (balance[invoice.currency] ?? 0) + Math.max(0, balanceMinor(invoice));
+    balance[invoice.currency] = sumMinor([balance[invoice.currency] ?? 0n, Math.max(0, balanceMinor(invoice))]);
   }
   return { count, balanceMinor: balance };
 }

@@ -1,5 +1,6 @@
 import { addDays, localDateAt, zonedInstant } from './calendar.ts';
 import { balanceMinor, type Invoice, type InvoiceStatus, isSettled, withEvent } from './invoice.ts';
+import { sumMinor } from './money.ts';
 import type { HoldRules } from './policy.ts';
 
 /**
@@ -240,9 +241,11 @@ export function startPaymentPlan(
       return { kind: 'invalid', path: `installments.${index}.dueDate`, message: 'must be after the previous installment' };
     }
   }
-  const total = installments.reduce((sum, installment) => sum + installment.amountMinor, 0);
+  // Exactly, in BigInt: 24 installments of up to MAX_AMOUNT_MINOR each can sum past 2^53.
   const balance = balanceMinor(invoice);
-  if (total !== balance) return { kind: 'invalid', path: 'installments', message: 'must add up to the balance' };
+  if (sumMinor(installments.map((installment) => installment.amountMinor)) !== BigInt(balance)) {
+    return { kind: 'invalid', path: 'installments', message: 'must add up to the balance' };
+  }
   const at = now.toISOString();
   const hold: Hold = {
     holdId: planId,
@@ -257,7 +260,7 @@ export function startPaymentPlan(
     type: 'payment_plan.agreed',
     planId,
     installments: installments.length,
-    totalMinor: total,
+    totalMinor: balance,
   });
   // The agreement answers the customer's request: its review pause ends, so installments lead.
   for (const request of pendingPlanRequests(invoice)) {
@@ -283,7 +286,11 @@ export function pendingPlanRequests(invoice: Invoice): Hold[] {
   );
 }
 
-/** How many installments the money received since the plan started covers, in order. */
+/**
+ * How many installments the money received since the plan started covers, in order. Numbers are
+ * exact here: the installments add up to a balance, and what arrives is bounded by the invariant
+ * at `balanceMinor` (invoice.ts).
+ */
 export function installmentsCovered(invoice: Invoice, hold: Hold): number {
   const plan = hold.paymentPlan;
   if (!plan) return 0;

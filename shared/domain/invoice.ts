@@ -1,4 +1,5 @@
 import type { Hold } from './holds.ts';
+import { formatAmount, MAX_AMOUNT_MINOR } from './money.ts';
 import { builtInPolicy, defaultPolicyRef, type Policy, type PolicyRef } from './policy.ts';
 import type { Tier } from './risk.ts';
 
@@ -117,17 +118,44 @@ export interface CreditNote {
   readonly appliedAt: string;
 }
 
+/** The credit notes applied, in minor units: at most MAX_AMOUNT_MINOR by the invariant at `balanceMinor`. */
 export function creditedMinor(invoice: Pick<Invoice, 'creditNotes'>): number {
   return Object.values(invoice.creditNotes ?? {}).reduce((sum, note) => sum + note.amountMinor, 0);
 }
 
-/** What the customer still owes: amount less payments and credit notes (negative when overpaid). */
 function isBuiltInRef(ref: PolicyRef): boolean {
   return builtInPolicy(ref) !== undefined;
 }
 
+/**
+ * What the customer still owes: amount less payments and credit notes (negative when overpaid).
+ *
+ * Invariant: payments plus credit notes never exceed MAX_AMOUNT_MINOR (2^53 − 1). A payment that
+ * would pass it is refused (`recordPayment`); a credit note never exceeds the balance (holds.ts),
+ * so it keeps paid + credited within the amount. With the amount at most MAX_AMOUNT_MINOR too,
+ * every balance lies in [−MAX, MAX] and number arithmetic on one invoice is exact. Sums across
+ * invoices are not bounded: they are BigInt (`sumMinor` in money.ts).
+ */
 export function balanceMinor(invoice: Pick<Invoice, 'amountMinor' | 'paidMinor' | 'creditNotes'>): number {
   return invoice.amountMinor - invoice.paidMinor - creditedMinor(invoice);
+}
+
+/**
+ * Why adding `addedMinor` to the money received (payments and credit notes) would break the
+ * invariant at `balanceMinor`, or undefined when it keeps it. Decided in BigInt, exactly.
+ */
+export function receivedBoundProblem(
+  invoice: Pick<Invoice, 'paidMinor' | 'creditNotes' | 'currency'>,
+  addedMinor: number,
+): string | undefined {
+  const received = BigInt(invoice.paidMinor) + BigInt(creditedMinor(invoice));
+  if (received + BigInt(addedMinor) <= BigInt(MAX_AMOUNT_MINOR)) return undefined;
+  const room = BigInt(MAX_AMOUNT_MINOR) - received;
+  const money = (minor: number | bigint) => `${formatAmount(minor, invoice.currency)} ${invoice.currency}`;
+  return (
+    `${money(addedMinor)} would bring payments and credit notes on this invoice above ${money(MAX_AMOUNT_MINOR)}: ` +
+    `at most ${money(room > 0n ? room : 0n)} more can be recorded`
+  );
 }
 
 /** Statuses in which the lifecycle is over and nothing may be sent but the closing message. */
@@ -263,7 +291,9 @@ export interface PaymentInput {
 export type PaymentOutcome =
   | { kind: 'recorded'; invoice: Invoice; payment: Payment }
   | { kind: 'duplicate'; invoice: Invoice; payment: Payment }
-  | { kind: 'conflict'; invoice: Invoice; reason: string };
+  | { kind: 'conflict'; invoice: Invoice; reason: string }
+  /** The payment would break the invariant at `balanceMinor`; nothing is recorded. `path` names the request field. */
+  | { kind: 'invalid'; invoice: Invoice; path: 'amount'; message: string };
 
 export function recordPayment(invoice: Invoice, input: PaymentInput, now: Date): PaymentOutcome {
   const previous = invoice.payments[input.paymentId];
@@ -276,6 +306,9 @@ export function recordPayment(invoice: Invoice, input: PaymentInput, now: Date):
   if (invoice.status === 'void' || invoice.status === 'written_off') {
     return { kind: 'conflict', invoice, reason: `the invoice is ${invoice.status}` };
   }
+  // Overpayments are accepted, but only as far as the invariant at balanceMinor allows.
+  const tooLarge = receivedBoundProblem(invoice, input.amountMinor);
+  if (tooLarge) return { kind: 'invalid', invoice, path: 'amount', message: tooLarge };
   const at = now.toISOString();
   const payment: Payment = { ...stripUndefined(input), recordedAt: at };
   const paidMinor = invoice.paidMinor + input.amountMinor;

@@ -8,6 +8,13 @@ export interface Money {
   readonly currency: string;
 }
 
+/**
+ * The largest amount in minor units: every stored amount (and, on one invoice, payments plus
+ * credit notes: see invoice.ts) is exact in a double and in the table. Sums across invoices or
+ * many items can pass it: they are BigInt (`sumMinor`).
+ */
+export const MAX_AMOUNT_MINOR = Number.MAX_SAFE_INTEGER;
+
 const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
 /**
@@ -57,18 +64,22 @@ export function parseAmount(text: string, currency: string): ParseResult {
   return { ok: true, minor };
 }
 
-/** Formats minor units back to the API's decimal string. Negative values keep their sign. */
-export function formatAmount(minor: number, currency: string): string {
+/**
+ * Formats minor units back to the API's decimal string, exactly (a BigInt sum too). Negative
+ * values keep their sign; a number must be an integer.
+ */
+export function formatAmount(minor: number | bigint, currency: string): string {
   const digits = minorDigits(currency);
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor).toString();
+  const exact = BigInt(minor);
+  const sign = exact < 0n ? '-' : '';
+  const abs = (exact < 0n ? -exact : exact).toString();
   if (digits === 0) return `${sign}${abs}`;
   const padded = abs.padStart(digits + 1, '0');
   return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }
 
 /** Human display for messages, in the reader's locale (e.g. "€1,250.00", "1.250,00 €"); exact, no floats. */
-export function displayAmount(minor: number, currency: string, locale: string): string {
+export function displayAmount(minor: number | bigint, currency: string, locale: string): string {
   const digits = minorDigits(currency);
   const format = new Intl.NumberFormat(locale, {
     style: 'currency',
@@ -78,6 +89,16 @@ export function displayAmount(minor: number, currency: string, locale: string): 
   });
   // Intl formats decimal strings exactly (Intl.NumberFormat v3).
   return format.format(formatAmount(minor, currency) as unknown as number);
+}
+
+/**
+ * The exact sum of amounts in minor units, in BigInt: what a customer owes across invoices, the
+ * total of a combined reminder or of installments can pass 2^53, where a number sum would round.
+ */
+export function sumMinor(values: Iterable<number | bigint>): bigint {
+  let sum = 0n;
+  for (const value of values) sum += BigInt(value);
+  return sum;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { balanceMinor, type Invoice } from './invoice.ts';
+import { sumMinor } from './money.ts';
 import { preferencesUrl } from './pay-link.ts';
 import type { Tone } from './policy.ts';
 import { dayIn, longDate, longDay, money, quantity } from './templates/format.ts';
@@ -43,7 +44,8 @@ function isOverdue(invoice: Invoice, now: Date): boolean {
 
 /** Payments the customer has not yet been told about: their total, how many, and the latest paidAt. */
 export interface UnacknowledgedPayments {
-  readonly amountMinor: number;
+  /** BigInt, like every sum of amounts (money.ts `sumMinor`). */
+  readonly amountMinor: bigint;
   readonly count: number;
   readonly latestPaidAt: string;
 }
@@ -59,16 +61,15 @@ export interface UnacknowledgedPayments {
 export function paymentsToAcknowledge(invoice: Invoice): UnacknowledgedPayments | undefined {
   if (amountDueMinor(invoice) <= 0) return undefined;
   const lastMessage = invoice.timeline.findLastIndex((event) => event.type === 'reminder.sent');
-  let amountMinor = 0;
-  let count = 0;
+  const amounts: number[] = [];
   let latestPaidAt = '';
   for (const event of invoice.timeline.slice(lastMessage + 1)) {
     if (event.type !== 'payment.received' || typeof event.amountMinor !== 'number' || typeof event.paidAt !== 'string') continue;
-    amountMinor += event.amountMinor;
-    count += 1;
+    amounts.push(event.amountMinor);
     if (event.paidAt > latestPaidAt) latestPaidAt = event.paidAt;
   }
-  return count > 0 && amountMinor > 0 ? { amountMinor, count, latestPaidAt } : undefined;
+  const amountMinor = sumMinor(amounts);
+  return amounts.length > 0 && amountMinor > 0n ? { amountMinor, count: amounts.length, latestPaidAt } : undefined;
 }
 
 /** "We received €400.00 on 12 December 2026 — thank you. €850.00 remains due.", or nothing. */
@@ -283,11 +284,7 @@ export function renderCombinedReminder(
   const currencies = new Set(entries.map(({ invoice }) => invoice.currency));
   const total =
     currencies.size === 1
-      ? money(
-          entries.reduce((sum, { invoice }) => sum + amountDueMinor(invoice), 0),
-          first.invoice.currency,
-          locale,
-        )
+      ? money(sumMinor(entries.map(({ invoice }) => amountDueMinor(invoice))), first.invoice.currency, locale)
       : undefined;
 
   // Text: one block per invoice (summary, pay link, details); HTML: the list as a table with a

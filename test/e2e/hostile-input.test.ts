@@ -171,6 +171,52 @@ describe('hostile and nonsensical input', () => {
     assert.equal((await server.api('GET', '/v1/invoices/INV-H-ACT')).body.balance, '1250.00', 'nothing was applied');
   });
 
+  test('amounts near the largest: what a customer owes is exact past 2^53; a payment past the bound → 400 on amount, nothing lost', async () => {
+    // The largest amount and one minor unit less: their sum, 2^54 − 3, is not a double.
+    const big = (invoiceId: string, amount: string) =>
+      invoiceBody({
+        invoiceId,
+        customer: customer({ customerId: 'C-H-MAX' }),
+        amount,
+        lines: [{ description: 'All', quantity: '1', unitPrice: amount }],
+      });
+    assert.equal((await server.api('POST', '/v1/invoices', big('INV-H-MAX-A', '90071992547409.91'))).status, 201);
+    assert.equal((await server.api('POST', '/v1/invoices', big('INV-H-MAX-B', '90071992547409.90'))).status, 201);
+    const owed = await server.api('GET', '/v1/customers/C-H-MAX');
+    assert.equal(owed.status, 200);
+    assert.deepEqual(owed.body.openInvoices, { count: 2, balance: { EUR: '180143985094819.81' } });
+
+    const pay = (paymentId: string, amount: string) =>
+      server.api<Problem>('POST', '/v1/invoices/INV-H-MAX-B/payments', { paymentId, amount, paidAt: '2026-11-01T00:00:00Z' });
+    assert.equal((await pay('P1', '90071992547409.00')).status, 201);
+    assert.equal((await pay('P2', '0.91')).status, 201, 'an overpayment within the bound is recorded');
+    const refused = await pay('P3', '0.01');
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal(refused.body.type, 'urn:dunwell:problem:validation');
+    assert.deepEqual(
+      refused.body.errors?.map((error) => error.path),
+      ['amount'],
+    );
+    assert.equal(
+      refused.body.errors?.[0]?.message,
+      '0.01 EUR would bring payments and credit notes on this invoice above 90071992547409.91 EUR: at most 0.00 EUR more can be recorded',
+    );
+
+    const invoice = await server.api('GET', '/v1/invoices/INV-H-MAX-B');
+    assert.equal(invoice.body.paid, '90071992547409.91', 'both accepted payments are kept');
+    assert.equal(invoice.body.overpaid, '0.01');
+    assert.deepEqual(
+      invoice.body.payments.map((payment: { paymentId: string; amount: string }) => [payment.paymentId, payment.amount]),
+      [
+        ['P1', '90071992547409.00'],
+        ['P2', '0.91'],
+      ],
+    );
+    assert.equal((await pay('P2', '0.91')).status, 200, 'a repeat of an accepted payment is still answered as such');
+    const after = await server.api('GET', '/v1/customers/C-H-MAX');
+    assert.deepEqual(after.body.openInvoices, { count: 1, balance: { EUR: '90071992547409.91' } });
+  });
+
   test('the printable invoice of an accepted invoice with the largest lines shows exact figures, never NaN', async () => {
     // 999 999 999 × 90 071.99 = 90 071 989 909 928.01: near the largest amount, exact in BigInt.
     const body = invoiceBody({

@@ -21,6 +21,7 @@ import {
 } from '#domain/customers.ts';
 import { applyCreditNote, makePromise, openDispute, resolveDispute, voidInvoice } from '#domain/holds.ts';
 import { type Invoice, recordPayment, withEvent } from '#domain/invoice.ts';
+import { MAX_AMOUNT_MINOR } from '#domain/money.ts';
 import { defaultHoldRules, defaultPolicy, type Policy } from '#domain/policy.ts';
 import { assessRisk, MAX_POINTS } from '#domain/risk.ts';
 import { applyOutcome, newCollectorTask } from '#domain/tasks.ts';
@@ -256,7 +257,26 @@ describe('invoice history for the risk model', () => {
       newInvoice({ invoiceId: 'C', currency: 'JPY', amountMinor: 5000 }),
       paid(newInvoice({ invoiceId: 'D' }), '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z'),
     ];
-    assert.deepEqual(openInvoices(invoices), { count: 3, balanceMinor: { EUR: 225_000, JPY: 5000 } });
+    assert.deepEqual(openInvoices(invoices), { count: 3, balanceMinor: { EUR: 225_000n, JPY: 5000n } });
+  });
+
+  test('what is owed across invoices is exact past 2^53 (each invoice up to MAX_AMOUNT_MINOR)', () => {
+    const big = (invoiceId: string, amountMinor = MAX_AMOUNT_MINOR) => newInvoice({ invoiceId, amountMinor, lines: [] });
+    const twoOfMax = openInvoices([big('A'), big('B')]);
+    assert.deepEqual(twoOfMax, { count: 2, balanceMinor: { EUR: 18_014_398_509_481_982n } });
+    // Between 2^53 and 2^54 a double holds only even integers: a number sum would round this one.
+    const odd = openInvoices([big('A'), big('B', MAX_AMOUNT_MINOR - 1), big('C', 1)]);
+    assert.deepEqual(odd.balanceMinor, { EUR: 18_014_398_509_481_982n });
+    const oddTotal = openInvoices([big('A'), big('B', MAX_AMOUNT_MINOR - 1)]);
+    assert.deepEqual(oddTotal.balanceMinor, { EUR: 18_014_398_509_481_981n });
+    const view = customerView({
+      customer,
+      profile: undefined,
+      consent: { email: true, sms: true },
+      risk: assessRisk([], '2026-11-20'),
+      openInvoices: openInvoices([big('A'), big('B'), big('C', 1)]),
+    });
+    assert.deepEqual(view.openInvoices, { count: 3, balance: { EUR: '180143985094819.83' } });
   });
 });
 
@@ -489,7 +509,7 @@ describe('customers use cases', () => {
     assert.equal(standing?.customer.email, 'new@acme.example');
     assert.equal(standing?.profile, undefined);
     assert.deepEqual(standing?.consent, { email: true, sms: true });
-    assert.deepEqual(standing?.openInvoices, { count: 2, balanceMinor: { EUR: 250_000 } });
+    assert.deepEqual(standing?.openInvoices, { count: 2, balanceMinor: { EUR: 250_000n } });
     const view = customerView(standing!);
     assert.equal(view.source, 'invoices');
     assert.deepEqual(view.openInvoices, { count: 2, balance: { EUR: '2500.00' } });

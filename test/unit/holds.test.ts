@@ -14,7 +14,8 @@ import {
   voidInvoice,
 } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { recordPayment } from '#domain/invoice.ts';
+import { balanceMinor, recordPayment } from '#domain/invoice.ts';
+import { MAX_AMOUNT_MINOR } from '#domain/money.ts';
 import { defaultHoldRules } from '#domain/policy.ts';
 import { newInvoice } from '../support/invoices.ts';
 
@@ -91,5 +92,40 @@ describe('holds', () => {
     assert.equal(voided.status, 'void');
     assert.equal(applyCreditNote(voided, 'CN', 1, 'x', now).kind, 'conflict');
     assert.equal(makePromise(voided, 'PRM', '2026-12-05', undefined, now, defaultHoldRules).kind, 'conflict');
+  });
+
+  test('installments near MAX_AMOUNT_MINOR are added exactly: one minor unit too many is refused', () => {
+    const now = at('2026-12-02T10:00:00Z');
+    const big = newInvoice({ amountMinor: MAX_AMOUNT_MINOR, lines: [] });
+    const plan = (...amounts: number[]) => amounts.map((amountMinor, index) => ({ dueDate: `2026-12-${10 + index}`, amountMinor }));
+    // MAX + 1 is 2^53: in doubles, MAX + 1 + 1 is 2^53 too. The comparison must not round.
+    for (const amounts of [
+      [MAX_AMOUNT_MINOR, 1],
+      [MAX_AMOUNT_MINOR, 1, 1],
+      [MAX_AMOUNT_MINOR, MAX_AMOUNT_MINOR],
+    ]) {
+      assert.deepEqual(
+        startPaymentPlan(big, 'P', plan(...amounts), now, defaultHoldRules),
+        { kind: 'invalid', path: 'installments', message: 'must add up to the balance' },
+        String(amounts),
+      );
+    }
+    const agreed = ok(startPaymentPlan(big, 'P', plan(MAX_AMOUNT_MINOR - 1, 1), now, defaultHoldRules));
+    assert.equal(agreed.timeline.at(-1)?.totalMinor, MAX_AMOUNT_MINOR);
+    assert.equal(installmentsCovered(pay(agreed, 'P-1', MAX_AMOUNT_MINOR - 1, '2026-12-09T00:00:00Z'), agreed.holds![0]!), 1);
+  });
+
+  test('a credit note never takes payments plus credit notes past MAX_AMOUNT_MINOR: it is bounded by the balance', () => {
+    const now = at('2026-12-02T10:00:00Z');
+    const nearlyPaid = pay(newInvoice({ amountMinor: MAX_AMOUNT_MINOR, lines: [] }), 'P-1', MAX_AMOUNT_MINOR - 1, '2026-12-01T00:00:00Z');
+    assert.deepEqual(applyCreditNote(nearlyPaid, 'CN', 2, 'x', now), {
+      kind: 'invalid',
+      path: 'amount',
+      message: 'must not exceed the balance',
+    });
+    const credited = ok(applyCreditNote(nearlyPaid, 'CN', 1, 'x', now));
+    assert.equal(balanceMinor(credited), 0);
+    const overpaid = pay(newInvoice(), 'P-1', MAX_AMOUNT_MINOR, '2026-12-01T00:00:00Z');
+    assert.equal(applyCreditNote(overpaid, 'CN', 1, 'x', now).kind, 'invalid');
   });
 });

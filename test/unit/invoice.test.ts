@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { balanceMinor, dunningStarted, type Invoice, recordPayment, type StepRecord, upsertInvoice } from '#domain/invoice.ts';
+import { MAX_AMOUNT_MINOR } from '#domain/money.ts';
 import { invoiceInput, newInvoice } from '../support/invoices.ts';
 
 const now = new Date('2026-11-20T12:00:00Z');
@@ -248,6 +249,62 @@ describe('recordPayment', () => {
     const otherDate = recordPayment(once, { paymentId: 'PAY-1', amountMinor: 50_000, paidAt: '2026-11-18T09:00:00.000Z' }, now);
     assert.equal(otherDate.kind, 'conflict');
     assert.equal(otherDate.invoice.paidMinor, 50_000);
+  });
+
+  describe('payments and credit notes stay within MAX_AMOUNT_MINOR, so every balance is exact', () => {
+    const big = () => newInvoice({ amountMinor: MAX_AMOUNT_MINOR, lines: [] });
+    const credited = (invoice: Invoice, amountMinor: number): Invoice => ({
+      ...invoice,
+      creditNotes: { 'CN-1': { creditNoteId: 'CN-1', amountMinor, reason: 'goodwill', appliedAt: now.toISOString() } },
+    });
+
+    test('an overpayment up to the bound is recorded; one minor unit more is refused, naming the amount', () => {
+      const full = paid(big(), MAX_AMOUNT_MINOR - 1, 'PAY-0');
+      const last = recordPayment(full, { ...input, paymentId: 'PAY-1', amountMinor: 1 }, now);
+      assert.ok(last.kind === 'recorded');
+      assert.equal(last.invoice.paidMinor, MAX_AMOUNT_MINOR);
+      assert.equal(balanceMinor(last.invoice), 0);
+
+      const over = recordPayment(last.invoice, { ...input, paymentId: 'PAY-2', amountMinor: 1 }, now);
+      assert.equal(over.kind, 'invalid');
+      assert.ok(over.kind === 'invalid');
+      assert.equal(over.path, 'amount');
+      assert.equal(
+        over.message,
+        '0.01 EUR would bring payments and credit notes on this invoice above 90071992547409.91 EUR: at most 0.00 EUR more can be recorded',
+      );
+      assert.equal(over.invoice, last.invoice, 'nothing is recorded');
+    });
+
+    test('a payment that would make paid + credited pass 2^53 − 1 is refused, with the room left named', () => {
+      // Paid 10.00 and credited 5.00 of a small invoice: MAX − 15.00 may still arrive, MAX − 14.99 may not.
+      const start = credited(paid(newInvoice(), 1000, 'PAY-0'), 500);
+      const tooMuch = recordPayment(start, { ...input, amountMinor: MAX_AMOUNT_MINOR - 1499 }, now);
+      assert.ok(tooMuch.kind === 'invalid');
+      assert.equal(tooMuch.path, 'amount');
+      assert.match(tooMuch.message, /^90071992547394\.92 EUR would bring .* at most 90071992547394\.91 EUR more can be recorded$/);
+      assert.equal(tooMuch.invoice.paidMinor, 1000);
+
+      const fits = recordPayment(start, { ...input, amountMinor: MAX_AMOUNT_MINOR - 1500 }, now);
+      assert.ok(fits.kind === 'recorded');
+      assert.equal(fits.invoice.paidMinor + 500, MAX_AMOUNT_MINOR);
+      assert.equal(balanceMinor(fits.invoice), 125_000 - MAX_AMOUNT_MINOR);
+      assert.ok(Number.isSafeInteger(balanceMinor(fits.invoice)));
+    });
+
+    test('a payment of MAX on an invoice already paid in full is refused (number arithmetic would round it)', () => {
+      const settled = paid(big(), MAX_AMOUNT_MINOR, 'PAY-0');
+      const outcome = recordPayment(settled, { ...input, amountMinor: MAX_AMOUNT_MINOR }, now);
+      assert.ok(outcome.kind === 'invalid');
+      assert.equal(outcome.path, 'amount');
+      assert.equal(outcome.invoice.paidMinor, MAX_AMOUNT_MINOR);
+    });
+
+    test('a repeat of a recorded payment is still a duplicate, however full the invoice is', () => {
+      const settled = paid(big(), MAX_AMOUNT_MINOR, 'PAY-0');
+      const again = recordPayment(settled, { ...input, paymentId: 'PAY-0', amountMinor: MAX_AMOUNT_MINOR }, now);
+      assert.equal(again.kind, 'duplicate');
+    });
   });
 
   test('a void or written-off invoice takes no payment', () => {

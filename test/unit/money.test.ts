@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { displayAmount, formatAmount, isCurrency, minorDigits, parseAmount } from '#domain/money.ts';
+import { displayAmount, formatAmount, isCurrency, MAX_AMOUNT_MINOR, minorDigits, parseAmount, sumMinor } from '#domain/money.ts';
 
 function parsed(text: string, currency: string): number {
   const result = parseAmount(text, currency);
@@ -102,6 +102,52 @@ describe('formatAmount', () => {
         assert.deepEqual(parseAmount(text, currency), { ok: true, minor });
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('sumMinor', () => {
+  test('adds amounts exactly past 2^53, where a number sum rounds', () => {
+    const big = MAX_AMOUNT_MINOR; // 90071992547409.91 EUR
+    // Between 2^53 and 2^54 a double holds only even integers: an odd total is rounded.
+    assert.notEqual(BigInt(big + big - 1), 18_014_398_509_481_981n, 'a number sum loses the last unit');
+    assert.equal(sumMinor([big, big - 1]), 18_014_398_509_481_981n);
+    assert.equal(sumMinor([big, big]), 18_014_398_509_481_982n);
+    assert.equal(sumMinor([MAX_AMOUNT_MINOR, 1]), 2n ** 53n);
+    assert.equal(sumMinor([MAX_AMOUNT_MINOR, 2]), 2n ** 53n + 1n);
+  });
+
+  test('takes numbers and BigInts, any iterable, and is 0n when empty', () => {
+    assert.equal(sumMinor([]), 0n);
+    assert.equal(sumMinor([1, 2n, 3]), 6n);
+    assert.equal(sumMinor(new Set([5, 7])), 12n);
+    assert.equal(sumMinor([-5, 3]), -2n);
+  });
+
+  test('refuses a number that is not a whole count of minor units', () => {
+    assert.throws(() => sumMinor([0.5]), RangeError);
+  });
+});
+
+describe('formatAmount and displayAmount of a BigInt past 2^53', () => {
+  test('format a sum exactly in the API and in the reader locale', () => {
+    const owed = sumMinor([MAX_AMOUNT_MINOR, MAX_AMOUNT_MINOR]);
+    assert.equal(formatAmount(owed, 'EUR'), '180143985094819.82');
+    assert.equal(formatAmount(owed - 1n, 'EUR'), '180143985094819.81');
+    assert.equal(formatAmount(owed + 1n, 'EUR'), '180143985094819.83');
+    assert.equal(formatAmount(-(owed + 1n), 'EUR'), '-180143985094819.83');
+    assert.equal(formatAmount(owed + 1n, 'JPY'), '18014398509481983');
+    assert.equal(formatAmount(owed + 1n, 'BHD'), '18014398509481.983');
+    assert.equal(displayAmount(owed + 1n, 'EUR', 'en-US'), '€180,143,985,094,819.83');
+    assert.equal(displayAmount(owed + 1n, 'EUR', 'de-DE'), '180.143.985.094.819,83\u00a0€');
+  });
+
+  test('format a number and the same BigInt alike', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('USD', 'JPY', 'BHD'), fc.maxSafeInteger(), (currency, minor) => {
+        assert.equal(formatAmount(BigInt(minor), currency), formatAmount(minor, currency));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MAX_AMOUNT_MINOR } from '#domain/money.ts';
 import {
   gsm7,
+  paymentsToAcknowledge,
   renderCombinedReminder,
   renderInstallmentReminder,
   renderReminder,
@@ -128,6 +130,51 @@ describe('reminder messages', () => {
     assert.doesNotMatch(mixed.text, /Total due/);
     assert.doesNotMatch(mixed.html, /<tfoot>/);
     assert.match(mixed.text, /Invoice INV-2: \$400\.00/);
+  });
+
+  test('a combined reminder totals invoices near MAX_AMOUNT_MINOR exactly, past 2^53', () => {
+    const big = (invoiceId: string, amountMinor: number) => ({
+      invoice: { ...newInvoice({ invoiceId, amountMinor, lines: [] }) },
+      tone: 'friendly' as const,
+      payUrl: `https://p/${invoiceId}`,
+    });
+    const even = renderCombinedReminder([big('A', MAX_AMOUNT_MINOR), big('B', MAX_AMOUNT_MINOR)], new Date('2026-11-20T00:00:00Z'));
+    assert.match(even.text, /\n\nTotal due: €180,143,985,094,819\.82\n\n/);
+    // Odd totals between 2^53 and 2^54 are not doubles: a number sum would show …819.80 or …819.82.
+    const odd = renderCombinedReminder([big('A', MAX_AMOUNT_MINOR), big('B', MAX_AMOUNT_MINOR - 1)], new Date('2026-11-20T00:00:00Z'));
+    assert.match(odd.text, /Invoice B: €90,071,992,547,409\.90, due/);
+    assert.match(odd.text, /\n\nTotal due: €180,143,985,094,819\.81\n\n/);
+    assert.match(odd.html, /<tfoot>.*€180,143,985,094,819\.81/s);
+    const german = renderCombinedReminder(
+      [big('A', MAX_AMOUNT_MINOR), big('B', MAX_AMOUNT_MINOR - 1)].map((entry) => ({
+        ...entry,
+        invoice: { ...entry.invoice, customer: { ...entry.invoice.customer, locale: 'de-DE' } },
+      })),
+      new Date('2026-11-20T00:00:00Z'),
+    );
+    assert.match(german.text, /180\.143\.985\.094\.819,81\u00a0€/);
+  });
+
+  test('payments to acknowledge are added exactly, even on an invoice stored before the bound on payments', () => {
+    const invoice = newInvoice();
+    const received = (paymentId: string, amountMinor: number) => ({
+      at: '2026-11-20T10:00:00.000Z',
+      type: 'payment.received',
+      paymentId,
+      amountMinor,
+      paidAt: '2026-11-20T09:00:00.000Z',
+    });
+    // Hand-built: recordPayment refuses the second one now (invoice.ts); the sum must stay exact regardless.
+    const legacy = {
+      ...invoice,
+      amountMinor: MAX_AMOUNT_MINOR,
+      timeline: [...invoice.timeline, received('P-1', MAX_AMOUNT_MINOR), received('P-2', MAX_AMOUNT_MINOR - 1)],
+    };
+    assert.deepEqual(paymentsToAcknowledge(legacy), {
+      amountMinor: 18_014_398_509_481_981n,
+      count: 2,
+      latestPaidAt: '2026-11-20T09:00:00.000Z',
+    });
   });
 
   test('gsm7 drops accents GSM-7 lacks, keeps those it has, and turns odd spaces into spaces', () => {

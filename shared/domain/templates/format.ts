@@ -19,7 +19,7 @@ export function languageOf(locale: string): string {
 }
 
 /** "1.250,00 €" (de-DE), "€1,250.00" (en-US), "1 250,00 €" (fr-FR, narrow no-break space). */
-export function money(minor: number, currency: string, locale: string): string {
+export function money(minor: number | bigint, currency: string, locale: string): string {
   return displayAmount(minor, currency, locale);
 }
 
@@ -59,7 +59,7 @@ export function quantity(text: string, locale: string): string {
 // characters and some signs are outside GSM-7 altogether), separators a phone can show.
 
 /** "1.250,00" (de-DE), "1 250,00" (fr-FR, with a plain space), "1250,00" (es-ES). */
-export function smsAmount(minor: number, currency: string, locale: string): string {
+export function smsAmount(minor: number | bigint, currency: string, locale: string): string {
   const digits = minorDigits(currency);
   const format = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return plainSeparators(format.format(formatAmount(minor, currency) as unknown as number));

@@ -116,7 +116,8 @@ export interface Wording {
   readonly received: (facts: ReceivedFacts) => string;
   /** The same, short, for an SMS (the balance is already in it): "Received 400.00 EUR on 12 Dec, thanks." */
   readonly smsReceived: (facts: {
-    readonly amountMinor: number;
+    /** The total of several payments: a BigInt sum. */
+    readonly amountMinor: number | bigint;
     readonly currency: string;
     /** The day of the latest payment where the customer is, YYYY-MM-DD. */
     readonly paidOn: string;
