@@ -23,7 +23,7 @@ export class DunningWorkflow extends Construct {
   readonly stateMachineName: string;
   /**
    * ARNs built from the machine's name. Grants to functions the machine itself invokes
-   * (arm-timer answers its own task token) must not reference the machine resource, or
+   * (advance answers its own task token) must not reference the machine resource, or
    * CloudFormation sees machine → function → role policy → machine.
    */
   readonly stateMachineArnByName: string;

@@ -30,7 +30,7 @@ export interface InvoiceTimersProps {
 }
 
 /**
- * One-time timers, one per sleeping invoice, armed at run time by arm-timer and cancelled by
+ * One-time timers, one per sleeping invoice, armed at run time by the advance function and cancelled by
  * signal. This construct owns their group and the role they run as; the schedules themselves
  * are not CloudFormation resources.
  */
@@ -38,7 +38,7 @@ export class InvoiceTimers extends Construct {
   readonly group: ScheduleGroup;
   /** Assumed by Scheduler to invoke the wake function, and nothing else. */
   readonly schedulerRole: Role;
-  /** ARN pattern of every timer in the group: what arm-timer and signal may manage. */
+  /** ARN pattern of every timer in the group: what advance and signal may manage. */
   readonly timerArns: string;
 
   constructor(scope: Construct, id: string, props: InvoiceTimersProps) {

@@ -21,8 +21,8 @@ export interface OperationsAlarmsProps {
   readonly dunning: StateMachine;
   /** The stripe-webhook function's log group: counted for card payments Stripe took and Dunwell did not record. */
   readonly stripeWebhookLogs: ILogGroup;
-  /** The send-reminder function's log group: counted for reminders that may have been missed. */
-  readonly sendReminderLogs: ILogGroup;
+  /** The advance function's log group (it sends the reminders): counted for reminders that may have been missed. */
+  readonly advanceLogs: ILogGroup;
   /** The finance lake's stream projector (export-events) and its daily compaction (export-compact). */
   readonly lakeProjector: IFunction;
   readonly lakeCompaction: IFunction;
@@ -120,8 +120,8 @@ export class OperationsAlarms extends Construct {
     );
     alarm(
       'reminder-outcome-unknown',
-      'A reminder was claimed by an attempt that did not finish; it is recorded unconfirmed and will not be re-sent, so the debtor may have missed it. Check the send-reminder log line and the invoice timeline.',
-      countLines('reminder-outcome-unknown', props.sendReminderLogs, REMINDER_OUTCOME_UNKNOWN_PHRASE, 'RemindersOutcomeUnknown'),
+      'A reminder was claimed by an attempt that did not finish; it is recorded unconfirmed and will not be re-sent, so the debtor may have missed it. Check the advance function log line and the invoice timeline.',
+      countLines('reminder-outcome-unknown', props.advanceLogs, REMINDER_OUTCOME_UNKNOWN_PHRASE, 'RemindersOutcomeUnknown'),
       1,
     );
     alarm(

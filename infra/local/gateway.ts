@@ -229,6 +229,9 @@ export class LocalGateway {
             message: parsedJson(entry.message),
           })),
         );
+      case 'GET /_local/executions':
+        // Each invoice execution since start, with its state transitions (what Step Functions bills).
+        return sendJson(response, 200, this.runtime.executions());
       case 'GET /_local/dead-letters':
         return sendJson(response, 200, this.runtime.deadLetters);
       case 'POST /_local/ses/feedback': {

@@ -11,7 +11,7 @@ import dynalite from 'dynalite';
 import { installClock } from '#adapters/clock.ts';
 import { InvoiceHeader } from '#contracts/email-events.ts';
 import { EnvName, STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
-import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
+import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, PARTITION_COLUMN } from '#contracts/lake.ts';
 import { COMPACTED_FILE } from '#use-cases/export-events.ts';
@@ -28,7 +28,7 @@ import { Outbox, type OutboxMessage } from './outbox.ts';
 import { LocalS3Buckets } from './s3-buckets.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { type FeedbackKind, sesEvent, simulatedOutcome } from './ses-feedback.ts';
-import { LocalStepFunctions } from './step-functions.ts';
+import { type ExecutionSummary, LocalStepFunctions } from './step-functions.ts';
 import { StripeSandbox } from './stripe-sandbox.ts';
 import { ensureTables } from './tables.ts';
 import { TopicFeed } from './topic-feed.ts';
@@ -88,8 +88,12 @@ export const LOCAL_COLLECTORS_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_A
 type Delivery =
   /** SQS SendMessage to the start buffer → start-dunning. */
   | { readonly kind: 'queue'; readonly messageId: string; readonly body: string }
-  /** EventBridge PutEvents matched by the signal rule → signal (the whole event as delivered). */
-  | { readonly kind: 'rule'; readonly detailType: string; readonly event: Record<string, unknown> }
+  /**
+   * EventBridge PutEvents matched by a rule → its function (the whole event as delivered): the
+   * signal rule → signal, the collector tasks rule → notify-collectors. Entries logged before
+   * there was more than one rule have no target: signal.
+   */
+  | { readonly kind: 'rule'; readonly detailType: string; readonly event: Record<string, unknown>; readonly target?: FunctionName }
   /** A one-time Scheduler schedule that fired → its target. */
   | { readonly kind: 'schedule'; readonly schedule: string; readonly target: FunctionName; readonly input: unknown }
   /** An SES configuration-set event for an email in the outbox → email-feedback. */
@@ -419,13 +423,25 @@ export class LocalRuntime {
     return delivery.messageId;
   }
 
-  /** EventBridge rule: Dunwell's signal detail types go to the signal function (logged before PutEvents answers). */
+  /**
+   * EventBridge rules (logged before PutEvents answers): Dunwell's signal detail types go to the
+   * signal function, new collector tasks to notify-collectors.
+   */
   private routeEvent(entry: { EventBusName: string; Source: string; DetailType: string; Detail: string }): string {
     const eventId = randomUUID();
-    if (entry.Source === DOMAIN_EVENT_SOURCE && (signalDetailTypes as readonly string[]).includes(entry.DetailType)) {
+    const target: FunctionName | undefined =
+      entry.Source !== DOMAIN_EVENT_SOURCE
+        ? undefined
+        : (signalDetailTypes as readonly string[]).includes(entry.DetailType)
+          ? 'signal'
+          : entry.DetailType === COLLECTOR_TASK_DETAIL_TYPE
+            ? 'notify-collectors'
+            : undefined;
+    if (target) {
       const delivery: Delivery = {
         kind: 'rule',
         detailType: entry.DetailType,
+        target,
         event: {
           version: '0',
           id: eventId,
@@ -472,9 +488,11 @@ export class LocalRuntime {
         );
         return;
       }
-      case 'rule':
-        this.deliver(id, `rule signal (${delivery.detailType})`, 'signal', delivery.event, 3);
+      case 'rule': {
+        const target = delivery.target ?? 'signal';
+        this.deliver(id, `rule ${target} (${delivery.detailType})`, target, delivery.event, 3);
         return;
+      }
       case 'schedule':
         this.deliver(id, `schedule ${delivery.schedule}`, delivery.target, delivery.input, 3);
         return;
@@ -627,6 +645,11 @@ export class LocalRuntime {
   }[] = [];
 
   /** Simulates a STOP reply from `phoneNumber`: from now on SNS reports it opted out. */
+  /** The invoice executions since start, with their state transitions. */
+  executions(): ExecutionSummary[] {
+    return this.stepFunctions?.summaries() ?? [];
+  }
+
   optOutNumber(phoneNumber: string): void {
     this.smsOptOuts.add(phoneNumber);
     const file = this.file('sms-opt-outs.json');

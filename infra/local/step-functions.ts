@@ -19,7 +19,16 @@ interface Execution {
   release: () => void;
   /** True while parked on a task token: it counts as idle then. */
   parked: boolean;
+  /** States entered and retries taken: what Step Functions bills as state transitions. */
+  transitions: number;
   error?: string;
+}
+
+/** One execution as `/_local/executions` shows it. */
+export interface ExecutionSummary {
+  readonly name: string;
+  readonly status: Execution['status'];
+  readonly transitions: number;
 }
 
 interface PendingTask {
@@ -63,7 +72,16 @@ export class LocalStepFunctions {
       if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: Date.now() / 1000 };
       throw new AwsError('ExecutionAlreadyExists', `Execution ${name} already exists`);
     }
-    const execution: Execution = { name, arn, input, status: 'RUNNING', abort: () => {}, release: this.activity.begin(), parked: false };
+    const execution: Execution = {
+      name,
+      arn,
+      input,
+      status: 'RUNNING',
+      abort: () => {},
+      release: this.activity.begin(),
+      parked: false,
+      transitions: 0,
+    };
     this.executions.set(name, execution);
     const run = this.machine.run(JSON.parse(input), {
       overrides: {
@@ -75,6 +93,7 @@ export class LocalStepFunctions {
       noThrowOnAbort: true,
     });
     execution.abort = run.abort;
+    void this.countTransitions(execution, run.eventLogs);
     run.result
       .then(
         () => {
@@ -92,6 +111,11 @@ export class LocalStepFunctions {
         if (!execution.parked) execution.release();
       });
     return { executionArn: arn, startDate: Date.now() / 1000 };
+  }
+
+  /** Every execution since start, with the state transitions it has taken. */
+  summaries(): ExecutionSummary[] {
+    return [...this.executions.values()].map(({ name, status, transitions }) => ({ name, status, transitions }));
   }
 
   describeExecution(arn: string): { executionArn: string; status: string; name: string } {
@@ -127,6 +151,17 @@ export class LocalStepFunctions {
         execution.status = 'ABORTED';
         execution.abort();
       }
+    }
+  }
+
+  /** Counts as Step Functions bills: each state entered, and each retry of a state. */
+  private async countTransitions(execution: Execution, events: AsyncGenerator<{ type: string }>): Promise<void> {
+    try {
+      for await (const event of events) {
+        if (event.type === 'StateEntered' || event.type === 'StateRetried') execution.transitions += 1;
+      }
+    } catch {
+      // An aborted execution ends its log early; what was counted stands.
     }
   }
 

@@ -9,7 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contracts/email-events.ts';
-import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
+import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import type { DeployConfig } from '../config.ts';
 import { DunningWorkflow } from '../constructs/dunning-workflow.ts';
@@ -39,8 +39,8 @@ export interface DunwellStatelessStackProps extends StackProps {
 /** Per-function sizing; everything else about a function comes from the catalogue. */
 const functionSizing: Partial<Record<FunctionName, { timeout: Duration; memorySize?: number }>> = {
   [FunctionName.startDunning]: { timeout: Duration.seconds(30) },
-  [FunctionName.sendReminder]: { timeout: Duration.seconds(30) },
-  [FunctionName.close]: { timeout: Duration.seconds(30) },
+  // A wake-up: a few actions (a collector task, a reminder, a thank-you), each a provider call or two.
+  [FunctionName.advance]: { timeout: Duration.seconds(60) },
   [FunctionName.reconcile]: { timeout: Duration.minutes(5), memorySize: 1024 },
   // A batch of up to 500 upserts; HTTP API gives up on an integration after 30 s.
   [FunctionName.invoicesApi]: { timeout: Duration.seconds(29), memorySize: 1024 },
@@ -172,11 +172,26 @@ export class DunwellStatelessStack extends Stack {
     });
 
     // Collector hand-overs (broken promise, high value, final notice, agency referral, write-off
-    // proposal), published by open-task; subscribers filter on the kind and reason attributes.
+    // proposal), published by notify-collectors; subscribers filter on the kind and reason attributes.
     this.collectorTasks = new Topic(this, 'CollectorTasks', {
       topicName: `${namePrefix}-collector-tasks`,
       masterKey: props.dataKey,
       enforceSSL: true,
+    });
+
+    // New collector tasks, put on the bus by the advance function → notify-collectors → the topic.
+    const collectorDeadLetters = deadLetterQueue(this, 'CollectorTasksDeadLetters', 'the collector tasks rule target');
+    new Rule(this, 'CollectorTasksRule', {
+      eventBus: this.domainEvents,
+      description: 'New collector tasks, to be published to the collectors topic',
+      eventPattern: { source: [DOMAIN_EVENT_SOURCE], detailType: [COLLECTOR_TASK_DETAIL_TYPE] },
+      targets: [
+        new LambdaFunction(functionNamed(FunctionName.notifyCollectors).function, {
+          deadLetterQueue: collectorDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
 
     const resources: CatalogueResources = {
@@ -207,6 +222,7 @@ export class DunwellStatelessStack extends Stack {
       deadLetterQueues: {
         'start-buffer': startDeadLetters,
         'signal-rule': signalDeadLetters,
+        'collector-tasks-rule': collectorDeadLetters,
         'email-feedback-rule': feedbackDeadLetters,
         'daily-reconcile': dailyReconcile.deadLetters,
         'daily-lake-compaction': lakeCompaction.deadLetters,
@@ -215,7 +231,7 @@ export class DunwellStatelessStack extends Stack {
       startBuffer: this.startBuffer,
       dunning: this.workflow.stateMachine,
       stripeWebhookLogs: functionNamed(FunctionName.stripeWebhook).logGroup,
-      sendReminderLogs: functionNamed(FunctionName.sendReminder).logGroup,
+      advanceLogs: functionNamed(FunctionName.advance).logGroup,
       lakeProjector: functionNamed(FunctionName.exportEvents).function,
       lakeCompaction: functionNamed(FunctionName.exportCompact).function,
     });

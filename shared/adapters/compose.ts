@@ -16,7 +16,7 @@ import { DynamoShortLinkStore } from './dynamo-short-links.ts';
 import { DynamoTaskStore } from './dynamo-task-store.ts';
 import { readEnvironment } from './environment.ts';
 import { jsonLogger } from './log.ts';
-import { EventBridgeDomainEvents, SqsDunningStarts } from './messaging.ts';
+import { EventBridgeCollectorNotifier, EventBridgeDomainEvents, SqsDunningStarts } from './messaging.ts';
 import { SignedPayLinks } from './pay-links.ts';
 import { SchedulerTimers, schedulerClient } from './scheduler-timers.ts';
 import { SecretsManagerSource } from './secrets-manager.ts';
@@ -49,13 +49,15 @@ export function composeFunction(name: FunctionName) {
     customerStore: () => new DynamoCustomerStore(documents, need(EnvName.tableName), processClock),
     taskStore: () => new DynamoTaskStore(documents, need(EnvName.tableName)),
     /** The collectors topic; delivery is at least once, so the SDK's own retries are welcome here. */
-    collectors: () => new SnsCollectorNotifier(new SNSClient({}), need(EnvName.collectorsTopicArn)),
+    collectorTopic: () => new SnsCollectorNotifier(new SNSClient({}), need(EnvName.collectorsTopicArn)),
+    /** New collector tasks as events on the domain bus, for notify-collectors to publish (see EventBridgeCollectorNotifier). */
+    collectorEvents: () => new EventBridgeCollectorNotifier(new EventBridgeClient({}), need(EnvName.eventBusName)),
     starts: () => new SqsDunningStarts(new SQSClient({}), need(EnvName.startQueueUrl)),
     events: () => new EventBridgeDomainEvents(new EventBridgeClient({}), need(EnvName.eventBusName)),
     workflow: () => new StepFunctionsWorkflow(new SFNClient({}), need(EnvName.stateMachineArn)),
     /** For functions that only answer task tokens: they need no state machine ARN. */
     taskResponder: () => new StepFunctionsWorkflow(new SFNClient({}), 'arn:aws:states:::stateMachine:unused'),
-    /** Timers; the wake target is included for the functions whose catalogue entry names it (arm-timer). */
+    /** Timers; the wake target is included for the functions whose catalogue entry names it (advance). */
     timers: () => {
       const arn = env[EnvName.wakeFunctionArn];
       const roleArn = env[EnvName.schedulerRoleArn];

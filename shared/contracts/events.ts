@@ -30,3 +30,20 @@ export const signalEventSchema = z.object({
   detail: signalDetailSchema,
 });
 export type SignalEvent = z.infer<typeof signalEventSchema>;
+
+/**
+ * A new collector task, on the same bus: the advance function puts it there (it may not publish
+ * to SNS topics, as it texts customers), and a rule hands it to notify-collectors, which publishes
+ * it to the collectors topic. The detail is the CollectorMessage (subscribers dedupe on taskId).
+ */
+export const COLLECTOR_TASK_DETAIL_TYPE = 'collector_task.opened';
+
+/** The EventBridge envelope of a collector task as notify-collectors receives it; the message itself is checked loosely. */
+export const collectorTaskEventSchema = z.object({
+  source: z.literal(DOMAIN_EVENT_SOURCE),
+  'detail-type': z.literal(COLLECTOR_TASK_DETAIL_TYPE),
+  detail: z.looseObject({
+    type: z.literal(COLLECTOR_TASK_DETAIL_TYPE),
+    task: z.looseObject({ taskId: z.string().min(1), invoiceId: z.string().min(1), kind: z.string().min(1), reason: z.string().min(1) }),
+  }),
+});

@@ -9,15 +9,16 @@ export const FunctionName = {
   invoicesApi: 'invoices-api',
   payPage: 'pay-page',
   startDunning: 'start-dunning',
-  plan: 'plan',
-  sendReminder: 'send-reminder',
-  armTimer: 'arm-timer',
+  /**
+   * The state machine's one task: a wake-up of an invoice's execution (plan, send reminders,
+   * open collector tasks, close; then arm the timer that wakes it again).
+   */
+  advance: 'advance',
   wake: 'wake',
   signal: 'signal',
-  close: 'close',
-  recordFailure: 'record-failure',
   reconcile: 'reconcile',
-  openTask: 'open-task',
+  /** Collector tasks the advance function put on the bus → the collectors topic. */
+  notifyCollectors: 'notify-collectors',
   tasksApi: 'tasks-api',
   policiesApi: 'policies-api',
   customersApi: 'customers-api',
@@ -47,8 +48,7 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
     EnvName.creditorContact,
   ],
   'start-dunning': [EnvName.tableName, EnvName.stateMachineArn],
-  plan: [EnvName.tableName],
-  'send-reminder': [
+  advance: [
     EnvName.tableName,
     EnvName.senderEmail,
     EnvName.sesConfigurationSet,
@@ -56,14 +56,15 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
     EnvName.linkSecretId,
     EnvName.creditorName,
     EnvName.creditorContact,
+    EnvName.eventBusName,
+    EnvName.scheduleGroup,
+    EnvName.schedulerRoleArn,
+    EnvName.wakeFunctionArn,
   ],
-  'arm-timer': [EnvName.tableName, EnvName.scheduleGroup, EnvName.schedulerRoleArn, EnvName.wakeFunctionArn],
   wake: [EnvName.tableName],
   signal: [EnvName.tableName, EnvName.scheduleGroup],
-  close: [EnvName.tableName, EnvName.senderEmail, EnvName.sesConfigurationSet, EnvName.creditorName, EnvName.creditorContact],
-  'record-failure': [EnvName.tableName],
   reconcile: [EnvName.tableName, EnvName.stateMachineArn, EnvName.startQueueUrl],
-  'open-task': [EnvName.tableName, EnvName.collectorsTopicArn],
+  'notify-collectors': [EnvName.collectorsTopicArn],
   'tasks-api': [EnvName.tableName, EnvName.eventBusName],
   'policies-api': [EnvName.tableName],
   'customers-api': [EnvName.tableName],
@@ -80,12 +81,7 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
  * the ARN of the named function.
  */
 export const dunningDefinitionSubstitutions = {
-  PlanFunctionArn: FunctionName.plan,
-  SendReminderFunctionArn: FunctionName.sendReminder,
-  ArmTimerFunctionArn: FunctionName.armTimer,
-  CloseFunctionArn: FunctionName.close,
-  RecordFailureFunctionArn: FunctionName.recordFailure,
-  OpenTaskFunctionArn: FunctionName.openTask,
+  AdvanceFunctionArn: FunctionName.advance,
 } as const satisfies Record<string, FunctionName>;
 
 export const DUNNING_STATE_MACHINE_FILE = 'statemachines/invoice-dunning.asl.json';
@@ -124,17 +120,15 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   // the pay button opens a checkout at the payment provider.
   'pay-page': ['table:readWrite', 'linkSecret:read', 'events:put', 'paymentSecret:read'],
   'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start', 'states:describe'],
-  plan: ['table:readWrite'],
-  'send-reminder': ['table:readWrite', 'ses:send', 'sms:publish', 'linkSecret:read'],
-  // arm-timer resumes its own task at once when the invoice changed while it was planning.
-  'arm-timer': ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
+  // Reminders and the thank-you by email or text (pay links signed with the link key), new
+  // collector tasks as events (a texter may not publish to topics: notify-collectors does), the
+  // timer that wakes it; it resumes its own task when the lifecycle closes or the invoice changed
+  // while it was planning.
+  advance: ['table:readWrite', 'ses:send', 'sms:publish', 'linkSecret:read', 'events:put', 'scheduler:manage', 'states:taskResponse'],
   wake: ['table:readWrite', 'states:taskResponse'],
   signal: ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
-  // The thank-you: by email, or by text to a customer email cannot reach.
-  close: ['table:readWrite', 'ses:send', 'sms:publish'],
-  'record-failure': ['table:readWrite'],
   reconcile: ['table:readWrite', 'states:describe', 'startQueue:send'],
-  'open-task': ['table:readWrite', 'collectors:publish'],
+  'notify-collectors': ['collectors:publish'],
   'tasks-api': ['table:readWrite', 'events:put'],
   'policies-api': ['table:readWrite'],
   'customers-api': ['table:readWrite'],

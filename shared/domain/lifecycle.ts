@@ -319,6 +319,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<number> {
 export interface PlanDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
+  /** Where a send found dead mid-way is reported (the reminder-outcome-unknown alarm counts the line). */
+  readonly log?: Logger | undefined;
   /** The customer's recent messages, for the frequency cap; without it the cap is not applied. */
   readonly ledger?: CustomerLedger | undefined;
   /** The customer's channels (preference, consent, suppressed addresses); without it the policy's channels. */
@@ -350,6 +352,7 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     );
     for (const [stepId, record] of stale) {
       next = withEvent(setStep(next, stepId, { ...record, state: 'unconfirmed', at }), { at, type: 'reminder.unconfirmed', stepId });
+      deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
     }
     return next === current ? null : next;
   });
@@ -421,10 +424,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     }
     if (record?.state === 'claimed') {
       outcome = 'unconfirmed';
-      deps.log.error('reminder outcome unknown: an earlier attempt claimed it and did not finish; it will not be re-sent', {
-        invoiceId,
-        stepId,
-      });
+      deps.log.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
       return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
         at,
         type: 'reminder.unconfirmed',
@@ -750,15 +750,22 @@ async function releaseClaim(deps: { store: InvoiceStore }, invoiceId: string, st
 export interface FailureDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
+  /** Where a send that may have reached the provider is reported (the reminder-outcome-unknown alarm counts the line). */
+  readonly log?: Logger | undefined;
 }
 
-/** The workflow's catch path: a send failed after its retries. The planner retries the step a few times, then gives up on it. */
+/** Logged whenever a reminder becomes `unconfirmed`: an operations alarm counts these lines. */
+export const REMINDER_OUTCOME_UNKNOWN =
+  'reminder outcome unknown: an earlier attempt claimed it and did not finish; it will not be re-sent';
+
+/** A send or task failed: recorded against its step. The planner retries it a few times, after a delay each, then gives up on it. */
 export async function recordSendFailure(deps: FailureDeps, invoiceId: string, stepId: string, error: string, cause: string): Promise<void> {
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
     const at = deps.clock.now().toISOString();
     const record = invoice.steps[stepId];
     if (record && record.state !== 'failed' && record.state !== 'claimed') return null;
     if (record?.state === 'claimed') {
+      deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId, error, cause });
       return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
         at,
         type: 'reminder.unconfirmed',

@@ -46,8 +46,33 @@ export function planRequestTaskKey(holdId: string): string {
 /** The skip detail of a message no channel could carry; the planner then opens that task. */
 export const NO_CHANNEL = 'no channel';
 
-/** A step is given up after this many failed send attempts (each already retried by the workflow). */
+/** A step is given up after this many failed attempts. */
 export const MAX_STEP_FAILURES = 3;
+
+/** After its n-th failed attempt a step waits `RETRY_DELAYS_MS[n - 1]` before the next one. */
+export const RETRY_DELAYS_MS: readonly number[] = [5 * 60_000, 30 * 60_000];
+
+/**
+ * When a step whose last attempt failed may be tried again (epoch ms); undefined when it is not
+ * waiting for a retry (never failed, or given up). A provider outage of minutes costs a delay,
+ * not the reminder.
+ */
+export function retryAt(invoice: Invoice, stepId: string): number | undefined {
+  const record = invoice.steps[stepId];
+  if (record?.state !== 'failed') return undefined;
+  const failures = record.failures ?? 0;
+  if (failures >= MAX_STEP_FAILURES || failures < 1) return undefined;
+  return Date.parse(record.at) + (RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length) - 1] ?? 0);
+}
+
+/** A hand-over to a person goes now, unless its last attempt failed and the retry is not due yet. */
+function openOrWait(action: Extract<PlannedAction, { type: 'open_task' }>, invoice: Invoice, now: Date): PlannedAction {
+  const retry = retryAt(invoice, action.stepId);
+  if (retry !== undefined && retry > now.getTime()) {
+    return { type: 'sleep', until: new Date(retry).toISOString(), nextStepId: action.stepId };
+  }
+  return action;
+}
 
 export interface ScheduledStep {
   readonly step: PolicyStep;
@@ -161,19 +186,20 @@ export function planNextAction(
   );
   if (broken) {
     const reason = broken.reason === 'payment_plan' ? 'broken_payment_plan' : 'broken_promise';
-    return { type: 'open_task', stepId: brokenPromiseTaskKey(broken.holdId), reason, dueAt: now.toISOString() };
+    return openOrWait({ type: 'open_task', stepId: brokenPromiseTaskKey(broken.holdId), reason, dueAt: now.toISOString() }, invoice, now);
   }
 
   // A customer no channel can reach is handed to a collector once, instead of being left in silence.
   const unreachable = Object.values(invoice.steps).some((record) => record.state === 'skipped' && record.detail === NO_CHANNEL);
   if (unreachable && !stepSettled(invoice, NO_CHANNEL_TASK_KEY)) {
-    return { type: 'open_task', stepId: NO_CHANNEL_TASK_KEY, reason: 'no_channel', dueAt: now.toISOString() };
+    return openOrWait({ type: 'open_task', stepId: NO_CHANNEL_TASK_KEY, reason: 'no_channel', dueAt: now.toISOString() }, invoice, now);
   }
 
   // A customer's request for a payment plan is handed to a collector once, while it is pending.
   const requested = pendingPlanRequests(invoice).find((hold) => !stepSettled(invoice, planRequestTaskKey(hold.holdId)));
   if (requested) {
-    return { type: 'open_task', stepId: planRequestTaskKey(requested.holdId), reason: 'payment_plan_request', dueAt: now.toISOString() };
+    const stepId = planRequestTaskKey(requested.holdId);
+    return openOrWait({ type: 'open_task', stepId, reason: 'payment_plan_request', dueAt: now.toISOString() }, invoice, now);
   }
 
   // On hold: nothing leaves until the earliest hold deadline (or a signal, for open-ended holds),
@@ -202,7 +228,10 @@ export function planNextAction(
     schedule.filter((entry) => !customerFacing(entry.step.channel)),
     now,
   );
-  if (internal) return actionFor(internal);
+  if (internal) {
+    const action = actionFor(internal);
+    return action.type === 'open_task' ? openOrWait(action, invoice, now) : action;
+  }
 
   // Of the customer messages already due, only the latest is sent: an invoice that arrives
   // late, or a pause that ends, never fires a burst of stale reminders. A step due before the
@@ -247,8 +276,10 @@ function latestDue(invoice: Invoice, track: readonly ScheduledStep[], now: Date)
 
 /** A due message goes now if its window is open and the customer's cap allows; else it waits for both. */
 function sendOrWait(entry: ScheduledStep, invoice: Invoice, policy: Policy, now: Date, recentSends: readonly Date[]): PlannedAction {
-  // A step pushed past its window (by a pause, or the customer's frequency cap) waits for it.
-  const sendAt = sendInstant(invoice, policy, now, entry.channel, recentSends);
+  // A step pushed past its window (by a pause, or the customer's frequency cap) waits for it, and
+  // one whose last attempt failed waits for its retry too.
+  const earliest = Math.max(now.getTime(), retryAt(invoice, entry.step.stepId) ?? Number.NEGATIVE_INFINITY);
+  const sendAt = sendInstant(invoice, policy, new Date(earliest), entry.channel, recentSends);
   if (sendAt.getTime() <= now.getTime()) return actionFor(entry);
   return { type: 'sleep', until: sendAt.toISOString(), nextStepId: entry.step.stepId };
 }
@@ -409,7 +440,8 @@ function planInstallments(
   const lastContact = lastContactAt(invoice, policy);
   const due = reminders.find((reminder) => reminder.dueAt.getTime() <= now.getTime() && reminder.dueAt.getTime() > lastContact);
   if (due) {
-    const sendAt = sendInstant(invoice, policy, now, channel, recentSends);
+    const retry = Math.max(now.getTime(), retryAt(invoice, due.stepId) ?? Number.NEGATIVE_INFINITY);
+    const sendAt = sendInstant(invoice, policy, new Date(retry), channel, recentSends);
     if (sendAt.getTime() <= now.getTime()) return { type: send, stepId: due.stepId, dueAt: due.dueAt.toISOString() };
     return { type: 'sleep', until: earliest(sendAt.toISOString(), plan.until), nextStepId: due.stepId, pausedBy: 'hold' };
   }

@@ -3,9 +3,19 @@ import { before, describe, mock, test } from 'node:test';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { jsonLogger } from '#adapters/log.ts';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
-import { sendReminder } from '#domain/lifecycle.ts';
+import { advanceInvoice } from '#use-cases/advance-invoice.ts';
 import { PAYMENT_NOT_RECORDED_PHRASE, REMINDER_OUTCOME_UNKNOWN_PHRASE } from '../../infra/constructs/operations-alarms.ts';
-import { FakeSecrets, InMemoryInvoiceStore, RecordingMailer, RecordingTexter, SettableClock } from '../support/fakes.ts';
+import {
+  FakeSecrets,
+  FakeTimers,
+  FakeWorkflow,
+  InMemoryInvoiceStore,
+  InMemoryTaskStore,
+  RecordingCollectors,
+  RecordingMailer,
+  RecordingTexter,
+  SettableClock,
+} from '../support/fakes.ts';
 import { berlinSchedule, newInvoice } from '../support/invoices.ts';
 import { type CfnResource, cfnText, resourcesOf, synthDunwell } from './synth.ts';
 
@@ -82,8 +92,8 @@ describe('operations alarms on log lines', () => {
     assert.deepEqual(alarm.AlarmActions, [topicRef()]);
   });
 
-  test('a reminder whose outcome is unknown: counted on the send-reminder log group, alarmed at the first one', () => {
-    const filter = filterOn('send-reminder');
+  test('a reminder whose outcome is unknown: counted on the advance log group, alarmed at the first one', () => {
+    const filter = filterOn('advance');
     assert.equal(filter.Properties?.FilterPattern, `"${REMINDER_OUTCOME_UNKNOWN_PHRASE}"`);
     assert.deepEqual(transformation(filter), {
       MetricNamespace: 'Dunwell/dunwell-dev',
@@ -98,8 +108,8 @@ describe('operations alarms on log lines', () => {
     assert.deepEqual(alarm.AlarmActions, [topicRef()]);
   });
 
-  test('the reminder filter matches the line sendReminder really logs through the JSON logger', async () => {
-    // A send that died after its claim, then the retry: the retry logs "outcome unknown".
+  test('the reminder filter matches the line the advance function really logs through the JSON logger', async () => {
+    // A send whose provider call failed in a way that may have delivered it: recorded unconfirmed, and said so.
     const store = new InMemoryInvoiceStore();
     store.seed(newInvoice());
     const mailer = new RecordingMailer();
@@ -113,23 +123,27 @@ describe('operations alarms on log lines', () => {
         'link-secret',
         'https://pay.dunwell.example/',
       ),
-      log: jsonLogger('send-reminder'),
+      tasks: new InMemoryTaskStore(),
+      collectors: new RecordingCollectors(),
+      timers: new FakeTimers(),
+      workflow: new FakeWorkflow(),
+      log: jsonLogger('advance'),
     };
     mailer.failNext(new Error('socket hang up'));
     const written = mock.method(console, 'error', () => undefined);
     try {
-      await assert.rejects(sendReminder(deps, 'INV-2026-0001', 'pre-3'));
-      assert.equal(await sendReminder(deps, 'INV-2026-0001', 'pre-3'), 'unconfirmed');
+      await advanceInvoice(deps, 'INV-2026-0001', 'token-1');
     } finally {
       written.mock.restore();
     }
+    assert.equal((await store.get('INV-2026-0001'))?.steps['pre-3']?.state, 'unconfirmed');
     const lines = written.mock.calls.map((call) => String(call.arguments[0]));
-    const pattern = filterOn('send-reminder').Properties?.FilterPattern as string;
+    const pattern = filterOn('advance').Properties?.FilterPattern as string;
     const matching = lines.filter((line) => termPatternMatches(pattern, asLambdaWritesIt(line)));
     assert.equal(matching.length, 1, `exactly the one line matches:\n${lines.join('\n')}`);
     const parsed = JSON.parse(matching[0] ?? '{}') as Record<string, unknown>;
     assert.equal(parsed.level, 'error');
-    assert.equal(parsed.component, 'send-reminder');
+    assert.equal(parsed.component, 'advance');
     assert.equal(parsed.stepId, 'pre-3');
     assert.equal(termPatternMatches(pattern, JSON.stringify({ level: 'info', message: 'reminder sent' })), false);
   });

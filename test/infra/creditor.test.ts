@@ -4,7 +4,7 @@ import { EnvName } from '#contracts/env.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import { functionLogicalId, resourcesOf, synthDunwell, variablesOfResource } from './synth.ts';
 
-const speaking = [FunctionName.payPage, FunctionName.sendReminder, FunctionName.close] as const;
+const speaking = [FunctionName.payPage, FunctionName.advance] as const;
 
 function variables(dunwell: Record<string, unknown> = {}) {
   const stateless = synthDunwell(dunwell).templates.stateless;
@@ -19,7 +19,7 @@ describe('who is asking reaches the functions that speak to customers', () => {
       assert.equal(of(name)[EnvName.creditorContact], 'billing@example.com', name);
     }
     // Only those: the others never see it.
-    for (const name of [FunctionName.plan, FunctionName.invoicesApi, FunctionName.openTask]) {
+    for (const name of [FunctionName.wake, FunctionName.invoicesApi, FunctionName.tasksApi]) {
       assert.equal(of(name)[EnvName.creditorName], undefined, name);
     }
   });

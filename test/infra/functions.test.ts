@@ -183,10 +183,10 @@ describe('every catalogue function', () => {
 });
 
 describe('least privilege, spelled out', () => {
-  test('plan touches only the table', () => {
-    const actions = grantsOf(FunctionName.plan).map((grant) => grant.action);
+  test('wake touches only the table and task responses', () => {
+    const actions = grantsOf(FunctionName.wake).map((grant) => grant.action);
     assert.deepEqual(
-      actions.filter((action) => /^(ses|states|scheduler|iam|sqs|events|secretsmanager|lambda):/.test(action)),
+      actions.filter((action) => /^(ses|scheduler|iam|sqs|events|secretsmanager|lambda|sns):/.test(action)),
       [],
     );
   });
@@ -195,7 +195,8 @@ describe('least privilege, spelled out', () => {
     const expected = catalogue.filter((name) => functionAccess[name].includes('states:taskResponse')).sort();
     assert.deepEqual(functionsWithAction('states:SendTaskSuccess'), expected);
     assert.ok(expected.includes(FunctionName.wake) && expected.includes(FunctionName.signal));
-    assert.ok(!expected.includes(FunctionName.plan));
+    assert.ok(expected.includes(FunctionName.advance), 'advance resumes its own task when the lifecycle closes');
+    assert.ok(!expected.includes(FunctionName.invoicesApi));
   });
 
   test('task responses are limited to the dunning state machine', () => {
@@ -206,8 +207,8 @@ describe('least privilege, spelled out', () => {
     }
   });
 
-  test('only send-reminder and close send email, from the sender, via the identity and configuration set', () => {
-    assert.deepEqual(functionsWithAction('ses:SendEmail'), [FunctionName.close, FunctionName.sendReminder].sort());
+  test('only advance sends email, from the sender, via the identity and configuration set', () => {
+    assert.deepEqual(functionsWithAction('ses:SendEmail'), [FunctionName.advance]);
     for (const name of functionsWithAction('ses:SendEmail')) {
       const sends = grantsOf(name).filter((grant) => grant.action === 'ses:SendEmail');
       assert.equal(sends.length, 2, 'identity and configuration set');
@@ -317,36 +318,47 @@ describe('SNS: collector tasks and SMS', () => {
       .flatMap((policy) => statementsOf(policy))
       .filter((statement) => statement.Effect === 'Deny');
 
-  test('only open-task publishes to the collectors topic, and only to it', () => {
+  test('only notify-collectors publishes to the collectors topic, and only to it', () => {
     assert.ok(topicId);
     assert.deepEqual(
       publishers((grant) => cfnText(grant.resource) === cfnText({ Ref: topicId })),
-      [FunctionName.openTask],
+      [FunctionName.notifyCollectors],
     );
-    const publishes = grantsOf(FunctionName.openTask).filter((grant) => grant.action === 'sns:Publish');
+    const publishes = grantsOf(FunctionName.notifyCollectors).filter((grant) => grant.action === 'sns:Publish');
     assert.deepEqual(
       publishes.map((grant) => grant.resource),
       [{ Ref: topicId }],
     );
   });
 
-  test("open-task may use the topic's KMS key to publish, and it is the key the topic names", () => {
+  test("notify-collectors may use the topic's KMS key to publish, and it is the key the topic names", () => {
     const topicKey = resourcesOf(template)[topicId]?.Properties?.KmsMasterKeyId;
     assert.ok(topicKey);
-    const keyGrants = grantsOf(FunctionName.openTask).filter((grant) => grant.action === 'kms:GenerateDataKey');
+    const keyGrants = grantsOf(FunctionName.notifyCollectors).filter((grant) => grant.action === 'kms:GenerateDataKey');
     assert.ok(keyGrants.some((grant) => cfnText(grant.resource) === cfnText(topicKey)));
   });
 
-  test('the collectors topic ARN variable names that topic, for open-task only', () => {
-    assert.deepEqual(variablesOf(FunctionName.openTask)[EnvName.collectorsTopicArn], { Ref: topicId });
+  test('the collectors topic ARN variable names that topic, for notify-collectors only', () => {
+    assert.deepEqual(variablesOf(FunctionName.notifyCollectors)[EnvName.collectorsTopicArn], { Ref: topicId });
     assert.deepEqual(
       catalogue.filter((name) => EnvName.collectorsTopicArn in variablesOf(name)),
-      [FunctionName.openTask],
+      [FunctionName.notifyCollectors],
     );
   });
 
-  test('only send-reminder and close (a thank-you by text) send SMS, and neither may publish to any topic or endpoint', () => {
-    const texters = [FunctionName.close, FunctionName.sendReminder];
+  test('new collector tasks reach notify-collectors by a rule on the domain bus, with retries and a dead-letter queue', () => {
+    const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule')).filter((rule) =>
+      cfnText(rule.Properties?.EventPattern).includes('collector_task.opened'),
+    );
+    assert.equal(rules.length, 1);
+    const targets = (rules[0]?.Properties?.Targets ?? []) as { Arn: unknown; DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
+    const [target] = targets;
+    assert.deepEqual(target?.Arn, { 'Fn::GetAtt': [functionLogicalId(template, FunctionName.notifyCollectors), 'Arn'] });
+    assert.ok(target?.DeadLetterConfig && target.RetryPolicy);
+  });
+
+  test('only advance (reminders and a thank-you by text) sends SMS, and it may publish to no topic or endpoint', () => {
+    const texters = [FunctionName.advance];
     assert.deepEqual(
       publishers((grant) => grant.resource === '*'),
       texters,
@@ -378,7 +390,7 @@ describe('variable values', () => {
     );
     assert.deepEqual(invoicesApi[EnvName.startQueueUrl], { Ref: startBuffer });
     assert.deepEqual(invoicesApi[EnvName.eventBusName], { Ref: logicalIdOfType('AWS::Events::EventBus') });
-    const armTimer = variablesOf(FunctionName.armTimer);
+    const armTimer = variablesOf(FunctionName.advance);
     assert.equal(armTimer[EnvName.scheduleGroup], 'dunwell-dev-invoice-timers');
     assert.deepEqual(armTimer[EnvName.wakeFunctionArn], { 'Fn::GetAtt': [functionLogicalId(template, FunctionName.wake), 'Arn'] });
     assert.match(cfnText(variablesOf(FunctionName.startDunning)[EnvName.stateMachineArn]), /:stateMachine:dunwell-dev-invoice-dunning"/);
@@ -392,20 +404,20 @@ describe('variable values', () => {
     for (const name of [FunctionName.payPage, FunctionName.stripeWebhook]) {
       assert.equal(variablesOf(name)[EnvName.paymentSecretId], 'dunwell/dev/stripe', `${name} names the payment secret`);
     }
-    const reminder = variablesOf(FunctionName.sendReminder);
+    const reminder = variablesOf(FunctionName.advance);
     assert.equal(reminder[EnvName.senderEmail], 'billing@example.com');
     assert.deepEqual(reminder[EnvName.sesConfigurationSet], { Ref: logicalIdOfType('AWS::SES::ConfigurationSet') });
   });
 
   test('without publicBaseUrl, links point at the API itself', () => {
-    const url = cfnText(variablesOf(FunctionName.sendReminder)[EnvName.publicBaseUrl]);
+    const url = cfnText(variablesOf(FunctionName.advance)[EnvName.publicBaseUrl]);
     assert.match(url, /ApiHttpApi/);
   });
 
   test('with publicBaseUrl and no sender domain, links use the URL and SES verifies the address alone', () => {
     const other = synthDunwell({ senderDomain: '', senderEmail: 'ar@acme.example', publicBaseUrl: 'https://pay.acme.example/' });
     const stateless = other.templates.stateless;
-    const reminder = resourcesOf(stateless)[functionLogicalId(stateless, FunctionName.sendReminder)];
+    const reminder = resourcesOf(stateless)[functionLogicalId(stateless, FunctionName.advance)];
     const variables = variablesOfResource(reminder);
     assert.equal(variables[EnvName.publicBaseUrl], 'https://pay.acme.example');
     stateless.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'ar@acme.example' });

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { composeFunction } from '#adapters/compose.ts';
 import { SnsTexter, snsClient } from '#adapters/sns-texter.ts';
+import { openCollectorTask } from '#domain/tasks.ts';
 import { LocalGateway } from '#local/gateway.ts';
 import { LOCAL_COLLECTORS_TOPIC_ARN, LocalRuntime } from '#local/runtime.ts';
 import { TextRejectedError } from '#ports/texter.ts';
 import { invoiceBody } from '../support/invoices.ts';
 
 /**
- * Collector tasks through the real handlers on the embedded runtime: open-task invoked as the
- * workflow would, the worklist and completion over HTTP through the local gateway, the
+ * Collector tasks through the real adapters on the embedded runtime: opened as the advance
+ * function does when the workflow plans one, the worklist and completion over HTTP through the local gateway, the
  * collectors topic through the local SNS emulation.
  */
 describe('collector tasks on the local runtime', () => {
@@ -50,10 +52,20 @@ describe('collector tasks on the local runtime', () => {
     assert.equal(created.status, 201);
   }
 
+  /** Opens a task as the advance function does when the workflow plans one: the domain call, with the function's adapters. */
   async function openTask(invoiceId: string, stepId: string, reason: string) {
-    const result = await runtime.host.invoke('open-task', { invoiceId, stepId, reason });
+    const app = composeFunction('advance');
+    const deps = { store: app.invoiceStore(), tasks: app.taskStore(), collectors: app.collectorEvents(), clock: app.clock };
+    const outcome = await runtime.activity.track(openCollectorTask(deps, invoiceId, stepId, reason));
     await runtime.activity.idle();
-    return result as { outcome: string; taskId?: string };
+    switch (outcome.kind) {
+      case 'opened':
+        return { outcome: outcome.kind, taskId: outcome.task.taskId };
+      case 'already_done':
+        return { outcome: outcome.kind, taskId: outcome.taskId };
+      case 'not_due':
+        return { outcome: outcome.kind, reason: outcome.reason };
+    }
   }
 
   test('an opened task is on the worklist with its invoice and whole timeline, and on the collectors topic', async () => {

@@ -211,10 +211,13 @@ describe('sendReminder', () => {
   });
 
   test('a refusal of a step that failed before keeps its failure count', async () => {
-    const invoice = { ...newInvoice(), steps: { 'pre-3': { state: 'failed' as const, at: berlinSchedule['pre-3'], failures: 2 } } };
+    // Failed twice, the last time an hour ago: its retry (30 minutes after) is due.
+    const failedAt = '2026-11-30T07:00:00.000Z';
+    const invoice = { ...newInvoice(), steps: { 'pre-3': { state: 'failed' as const, at: failedAt, failures: 2 } } };
     const w = world(invoice);
     w.mailer.failNext(new MailRejectedError('throttled'));
     await assert.rejects(sendReminder(w.send, INVOICE, 'pre-3'), MailRejectedError);
+    // The claim is released back to a failure, as of this attempt; recordSendFailure then counts it.
     assert.deepEqual(w.store.current(INVOICE).steps['pre-3'], { state: 'failed', at: berlinSchedule['pre-3'], failures: 2 });
   });
 
@@ -407,7 +410,7 @@ describe('armTimer, wake and signalInvoice', () => {
   test('when the invoice was paid after the plan was made, the execution resumes at once to re-plan', async () => {
     const w = world(newInvoice(), '2026-11-01T10:00:00Z');
     const planVersion = w.store.current(INVOICE).version;
-    // The payment lands after Plan read the invoice and before arm-timer runs.
+    // The payment lands after Plan read the invoice and before the timer is armed.
     w.store.seed({ ...paidBy(w.store.current(INVOICE), 125_000), version: planVersion + 1 });
     const outcome = await armTimer(w.timer, { invoiceId: INVOICE, until: berlinSchedule['pre-3'], taskToken: 'token-1', planVersion });
     assert.equal(outcome, 'replan');

@@ -1,0 +1,18 @@
+import { composeFunction } from '#adapters/compose.ts';
+import { collectorTaskEventSchema } from '#contracts/events.ts';
+import type { CollectorMessage } from '#domain/tasks.ts';
+
+/**
+ * A new collector task (an event the advance function put on the domain bus) → the collectors
+ * topic, with the attributes subscribers filter on. EventBridge retries a failure and then
+ * dead-letters the event; subscribers dedupe on taskId.
+ */
+const app = composeFunction('notify-collectors');
+const topic = app.collectorTopic();
+
+export const handler = async (event: unknown) => {
+  const message = collectorTaskEventSchema.parse(event).detail as unknown as CollectorMessage;
+  const { messageId } = await topic.publish(message);
+  app.log.info('collector task published', { taskId: message.task.taskId, invoiceId: message.task.invoiceId, messageId });
+  return { messageId };
+};

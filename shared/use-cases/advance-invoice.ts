@@ -1,0 +1,91 @@
+import {
+  armTimer,
+  type CloseDeps,
+  closeInvoice,
+  type FailureDeps,
+  type Logger,
+  type PlanDeps,
+  planInvoice,
+  recordSendFailure,
+  type SendDeps,
+  sendReminder,
+  type TimerDeps,
+} from '#domain/lifecycle.ts';
+import { type OpenTaskDeps, openCollectorTask } from '#domain/tasks.ts';
+
+/**
+ * One wake-up of an invoice's execution, in one invocation: plan, act on the plan (send a
+ * reminder, open a collector task, close), plan again, until the plan is to wait; then park
+ * the execution on its task token with a timer (`armTimer`), or resume it at once when it
+ * closed. The state machine around it is one task and one choice, so a wake-up costs two state
+ * transitions whatever it does (statemachines/invoice-dunning.asl.json).
+ *
+ * Every action keeps its own guarantees (claims, conditional writes): a crash anywhere leaves the
+ * execution's task to time out or be retried, and the next invocation plans from what was
+ * recorded. A send or task that fails is recorded as a failed attempt (`reminder.failed`, or
+ * `reminder.unconfirmed` when it may have reached the provider); the planner retries it after a
+ * delay (`RETRY_DELAYS_MS`) and gives it up after `MAX_STEP_FAILURES`. Anything else that fails
+ * (the table, the scheduler) fails the invocation, and the state machine retries it.
+ */
+
+export type AdvanceDeps = PlanDeps & SendDeps & OpenTaskDeps & CloseDeps & TimerDeps & FailureDeps & { readonly log: Logger };
+
+export interface AdvanceResult {
+  /** `parked`: waiting on its timer or a signal; `closed`: the lifecycle ended; `resumed`: the execution goes on at once. */
+  readonly outcome: 'parked' | 'closed' | 'resumed';
+  /** What was done, in order ("send_email post-3", "open_task t2-call-38", "close paid"). */
+  readonly actions: readonly string[];
+}
+
+/** The output the execution's task resumes with when the lifecycle closed; the state machine's choice reads `closed`. */
+export const CLOSED_OUTPUT = { reason: 'closed', closed: true } as const;
+
+/**
+ * At most this many actions in one invocation. A wake-up rarely takes more than two (a task and
+ * a message); a longer run means something keeps failing fast, and the next invocation (after
+ * the state machine's choice) gets a fresh time budget.
+ */
+export const MAX_ACTIONS_PER_WAKE = 10;
+
+export async function advanceInvoice(deps: AdvanceDeps, invoiceId: string, taskToken: string): Promise<AdvanceResult> {
+  const actions: string[] = [];
+  for (let round = 0; round < MAX_ACTIONS_PER_WAKE; round++) {
+    const action = await planInvoice(deps, invoiceId);
+    switch (action.type) {
+      case 'sleep': {
+        const armed = await armTimer(deps, { invoiceId, until: action.until, planVersion: action.version, taskToken });
+        // Changed while planning: armTimer has resumed the execution to plan again.
+        return { outcome: armed === 'armed' ? 'parked' : 'resumed', actions };
+      }
+      case 'close':
+        await closeInvoice(deps, invoiceId, action.reason);
+        actions.push(`close ${action.reason}`);
+        await deps.workflow.resume(taskToken, CLOSED_OUTPUT);
+        return { outcome: 'closed', actions };
+      case 'send_email':
+      case 'send_sms':
+        await attempt(deps, invoiceId, action.stepId, () => sendReminder(deps, invoiceId, action.stepId));
+        actions.push(`${action.type} ${action.stepId}`);
+        break;
+      case 'open_task':
+        await attempt(deps, invoiceId, action.stepId, () => openCollectorTask(deps, invoiceId, action.stepId, action.reason));
+        actions.push(`open_task ${action.stepId}`);
+        break;
+    }
+  }
+  deps.log.warn('many actions in one wake-up; continuing in a new invocation', { invoiceId, actions });
+  await deps.workflow.resume(taskToken, { reason: 'more' });
+  return { outcome: 'resumed', actions };
+}
+
+/** Runs one send or task; a failure is recorded against its step for the planner to retry later. */
+async function attempt(deps: AdvanceDeps, invoiceId: string, stepId: string, act: () => Promise<unknown>): Promise<void> {
+  try {
+    await act();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log.error('reminder or task failed; recorded for a later retry', { invoiceId, stepId, error: name, cause: message });
+    await recordSendFailure(deps, invoiceId, stepId, name, message);
+  }
+}
