@@ -1,3 +1,4 @@
+import type { Invoice } from '#domain/invoice.ts';
 import {
   armTimer,
   type CloseDeps,
@@ -12,6 +13,7 @@ import {
   type TimerDeps,
 } from '#domain/lifecycle.ts';
 import { type OpenTaskDeps, openCollectorTask } from '#domain/tasks.ts';
+import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 
 /**
  * One wake-up of an invoice's execution, in one invocation: plan, act on the plan (send a
@@ -48,6 +50,10 @@ export const CLOSED_OUTPUT = { reason: 'closed', closed: true } as const;
 export const MAX_ACTIONS_PER_WAKE = 10;
 
 export async function advanceInvoice(deps: AdvanceDeps, invoiceId: string, taskToken: string): Promise<AdvanceResult> {
+  return advanceWith({ ...deps, store: new RememberingInvoiceStore(deps.store) }, invoiceId, taskToken);
+}
+
+async function advanceWith(deps: AdvanceDeps, invoiceId: string, taskToken: string): Promise<AdvanceResult> {
   const actions: string[] = [];
   for (let round = 0; round < MAX_ACTIONS_PER_WAKE; round++) {
     const action = await planInvoice(deps, invoiceId);
@@ -87,5 +93,52 @@ async function attempt(deps: AdvanceDeps, invoiceId: string, stepId: string, act
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error('reminder or task failed; recorded for a later retry', { invoiceId, stepId, error: name, cause: message });
     await recordSendFailure(deps, invoiceId, stepId, name, message);
+  }
+}
+
+/**
+ * The invoice store of one wake-up: the first read of an invoice goes to the table, later reads
+ * answer with what this wake-up last read or wrote. Every write is still conditional on the
+ * version, so a change made meanwhile by anyone else (a payment, a signal) makes the write fail,
+ * the entry is forgotten, and the command runs again on a fresh read: a decision can be no staler
+ * than before, and a send reads the invoice once instead of four times (planning, reachability,
+ * the cap, the claim, the record).
+ */
+export class RememberingInvoiceStore implements InvoiceStore {
+  private readonly store: InvoiceStore;
+  private readonly known = new Map<string, Invoice>();
+
+  constructor(store: InvoiceStore) {
+    this.store = store;
+  }
+
+  async get(invoiceId: string): Promise<Invoice | undefined> {
+    const known = this.known.get(invoiceId);
+    if (known) return known;
+    const read = await this.store.get(invoiceId);
+    if (read) this.known.set(invoiceId, read);
+    return read;
+  }
+
+  async create(invoice: Invoice): Promise<Invoice> {
+    return this.remember(await this.store.create(invoice));
+  }
+
+  async save(invoice: Invoice): Promise<Invoice> {
+    try {
+      return this.remember(await this.store.save(invoice));
+    } catch (error) {
+      if (error instanceof StaleWriteError) this.known.delete(invoice.invoiceId);
+      throw error;
+    }
+  }
+
+  listActive(): AsyncIterable<string> {
+    return this.store.listActive();
+  }
+
+  private remember(invoice: Invoice): Invoice {
+    this.known.set(invoice.invoiceId, invoice);
+    return invoice;
   }
 }

@@ -158,4 +158,29 @@ describe('advanceInvoice', () => {
       [TOKEN],
     );
   });
+
+  test('a wake-up that sends reads the invoice from the table once; a change meanwhile still wins', async () => {
+    const w = world();
+    const reads = { count: 0 };
+    const counting = Object.assign(Object.create(w.store) as InMemoryInvoiceStore, {
+      get: async (invoiceId: string) => {
+        reads.count += 1;
+        return w.store.get(invoiceId);
+      },
+    });
+    const result = await advanceInvoice({ ...w, store: counting }, INVOICE, TOKEN);
+    assert.deepEqual(result.actions, ['send_email pre-3']);
+    assert.equal(reads.count, 1, 'planned, checked reachability and the cap, claimed, recorded and armed on one read');
+
+    // A payment in full lands right before the claim: the stale write is refused, the store
+    // forgets what it knew, the command re-reads and re-plans — and nothing is sent.
+    const paidMeanwhile = world();
+    paidMeanwhile.store.interfereBeforeNextSave((stored) => {
+      const paid = recordPayment(stored, { paymentId: 'PAY-3', amountMinor: 125_000, paidAt: berlinSchedule['pre-3'] }, new Date());
+      return paid.kind === 'recorded' ? paid.invoice : stored;
+    });
+    const raced = await advanceInvoice(paidMeanwhile, INVOICE, TOKEN);
+    assert.equal(paidMeanwhile.mailer.sent.filter((email) => email.step === 'pre-3').length, 0);
+    assert.equal(raced.outcome, 'closed');
+  });
 });
