@@ -65,10 +65,15 @@ export class DunwellStatefulStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Active invoices, policies and tasks by key: every query of it reads keys only (gsi1SortKeys),
+    // so it projects nothing else. With ALL (CloudFormation's default) every write of an active
+    // invoice — its whole timeline — was written a second time into the index. A stack deployed
+    // before this change cannot change a GSI's projection in place: see README "Deploy to AWS".
     this.table.addGlobalSecondaryIndex({
       indexName: INVOICE_TABLE_GSI1,
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
     // The lists (GET /v1/invoices, GET /v1/customers): sparse, and projecting only each item's listing.
     for (const index of listIndexes) {

@@ -41,11 +41,12 @@ describe('the list indexes (GET /v1/invoices, GET /v1/customers)', () => {
     }
   });
 
-  test('gsi1 is left as it was', () => {
+  test('gsi1 keeps its keys and projects only them, as the local table does: its queries read keys alone', () => {
     assert.deepEqual(indexNamed('gsi1')?.KeySchema, [
       { AttributeName: 'gsi1pk', KeyType: 'HASH' },
       { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
     ]);
+    assert.deepEqual(indexNamed('gsi1')?.Projection, { ProjectionType: 'KEYS_ONLY' });
     assert.deepEqual(
       indexes.map((index) => index.IndexName),
       ['gsi1', 'gsi2', 'gsi3'],
