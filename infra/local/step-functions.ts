@@ -203,6 +203,9 @@ export class LocalStepFunctions {
     const callback = new Promise<unknown>((resolve, reject) => {
       this.tasks.set(token, { execution, resolve, reject });
     });
+    // The function may fail its own task before it returns (a lifecycle that closed): that
+    // rejection is awaited below, and must not count as unhandled meanwhile.
+    callback.catch(() => {});
     try {
       const withToken = JSON.parse(JSON.stringify(payload).replaceAll(TOKEN_PLACEHOLDER, token));
       await this.host.invoke(functionNameFromArn(functionArn), withToken);

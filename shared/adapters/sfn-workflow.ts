@@ -1,5 +1,11 @@
-import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { ExecutionState, Workflow } from '#ports/workflow.ts';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { type ExecutionState, LIFECYCLE_CLOSED, type Workflow } from '#ports/workflow.ts';
 
 export class StepFunctionsWorkflow implements Workflow {
   private readonly client: SFNClient;
@@ -30,13 +36,25 @@ export class StepFunctionsWorkflow implements Workflow {
   }
 
   async resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'> {
-    try {
-      await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-      return 'resumed';
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'gone';
-      throw error;
-    }
+    return (await answered(() => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }))))
+      ? 'resumed'
+      : 'gone';
+  }
+
+  async finish(taskToken: string): Promise<'finished' | 'gone'> {
+    const command = new SendTaskFailureCommand({ taskToken, error: LIFECYCLE_CLOSED, cause: 'The invoice lifecycle closed' });
+    return (await answered(() => this.client.send(command))) ? 'finished' : 'gone';
+  }
+}
+
+/** True when the task answer went through; false when its token is no longer valid. */
+async function answered(send: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return false;
+    throw error;
   }
 }

@@ -19,8 +19,9 @@ import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
  * One wake-up of an invoice's execution, in one invocation: plan, act on the plan (send a
  * reminder, open a collector task, close), plan again, until the plan is to wait; then park
  * the execution on its task token with a timer (`armTimer`), or resume it at once when it
- * closed. The state machine around it is one task and one choice, so a wake-up costs two state
- * transitions whatever it does (statemachines/invoice-dunning.asl.json).
+ * closed. The state machine around it is one task that loops on itself, so a wake-up costs one
+ * state transition whatever it does (statemachines/invoice-dunning.asl.json); a closed lifecycle
+ * ends the task with LIFECYCLE_CLOSED, which the machine catches into its Succeed state.
  *
  * Every action keeps its own guarantees (claims, conditional writes): a crash anywhere leaves the
  * execution's task to time out or be retried, and the next invocation plans from what was
@@ -33,14 +34,11 @@ import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
 export type AdvanceDeps = PlanDeps & SendDeps & OpenTaskDeps & CloseDeps & TimerDeps & FailureDeps & { readonly log: Logger };
 
 export interface AdvanceResult {
-  /** `parked`: waiting on its timer or a signal; `closed`: the lifecycle ended; `resumed`: the execution goes on at once. */
+  /** `parked`: waiting on its timer or a signal; `closed`: the lifecycle ended (the execution with it); `resumed`: the execution goes on at once. */
   readonly outcome: 'parked' | 'closed' | 'resumed';
   /** What was done, in order ("send_email post-3", "open_task t2-call-38", "close paid"). */
   readonly actions: readonly string[];
 }
-
-/** The output the execution's task resumes with when the lifecycle closed; the state machine's choice reads `closed`. */
-export const CLOSED_OUTPUT = { reason: 'closed', closed: true } as const;
 
 /**
  * At most this many actions in one invocation. A wake-up rarely takes more than two (a task and
@@ -66,7 +64,7 @@ async function advanceWith(deps: AdvanceDeps, invoiceId: string, taskToken: stri
       case 'close':
         await closeInvoice(deps, invoiceId, action.reason);
         actions.push(`close ${action.reason}`);
-        await deps.workflow.resume(taskToken, CLOSED_OUTPUT);
+        await deps.workflow.finish(taskToken);
         return { outcome: 'closed', actions };
       case 'send_email':
       case 'send_sms':

@@ -4,8 +4,9 @@ import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /**
  * What a lifecycle costs in Step Functions, counted on the local runtime (issue 10): each wake-up
- * of an execution is one Advance task and one choice, so two state transitions, whatever it
- * does (send, open a task, re-plan). Counts are deterministic, so they are asserted exactly.
+ * of an execution is one entry of the Advance task, which loops on itself, so one state
+ * transition whatever it does (send, open a task, re-plan); a closed lifecycle adds the Succeed
+ * state. Counts are deterministic, so they are asserted exactly.
  */
 describe('state transitions per lifecycle', () => {
   let server: LocalServer;
@@ -24,7 +25,7 @@ describe('state transitions per lifecycle', () => {
     return matching[0] as Execution;
   };
 
-  test('unpaid for 120 days on the default policy: two transitions per wake-up', async () => {
+  test('unpaid for 120 days on the default policy: one transition per wake-up', async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-COST-1' }))).status, 201);
     await server.advance({ to: '2027-03-31T00:00:00Z' });
@@ -34,9 +35,9 @@ describe('state transitions per lifecycle', () => {
     const tasks = timeline.filter((event) => event.type === 'task.opened').length;
     const execution = await executionOf('INV-COST-1');
     assert.equal(execution.status, 'RUNNING');
-    // Every action is due at its own instant here, so each is one wake-up: the start, then a
-    // choice and an Advance per wake-up.
-    assert.equal(execution.transitions, 1 + 2 * (messages + tasks), `${messages} messages, ${tasks} tasks`);
+    // Every action is due at its own instant here, so each is one wake-up: the start, then one
+    // Advance per wake-up.
+    assert.equal(execution.transitions, 1 + (messages + tasks), `${messages} messages, ${tasks} tasks`);
     assert.ok(messages + tasks >= 12, `${messages} messages, ${tasks} tasks`);
   });
 
@@ -55,7 +56,7 @@ describe('state transitions per lifecycle', () => {
     assert.deepEqual(steps, ['pre-3', 'post-3', 'thank-you']);
     const execution = await executionOf('INV-COST-2');
     assert.equal(execution.status, 'SUCCEEDED');
-    // Start; the pre-3 and post-3 wake-ups and the payment's (2 each); then the choice and Succeed.
-    assert.equal(execution.transitions, 1 + 2 * 3 + 2);
+    // Start; the pre-3 and post-3 wake-ups and the payment's; then Succeed.
+    assert.equal(execution.transitions, 1 + 3 + 1);
   });
 });

@@ -157,6 +157,14 @@ export class FakeWorkflow implements Workflow {
     this.resumed.push({ taskToken, output });
     return 'resumed';
   }
+
+  readonly finished: string[] = [];
+
+  async finish(taskToken: string): Promise<'finished' | 'gone'> {
+    if (this.goneTokens.has(taskToken)) return 'gone';
+    this.finished.push(taskToken);
+    return 'finished';
+  }
 }
 
 export class FakeTimers implements Timers {

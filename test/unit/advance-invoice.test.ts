@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
 import { MAX_STEP_FAILURES, RETRY_DELAYS_MS, retryAt } from '#domain/planner.ts';
 import { MailRejectedError } from '#ports/mailer.ts';
-import { advanceInvoice, CLOSED_OUTPUT } from '#use-cases/advance-invoice.ts';
+import { advanceInvoice } from '#use-cases/advance-invoice.ts';
 import {
   FakeTimers,
   FakeWorkflow,
@@ -62,7 +62,7 @@ describe('advanceInvoice', () => {
     assert.deepEqual(w.workflow.resumed, [], 'parked: nobody resumes it but the timer or a signal');
   });
 
-  test('a paid invoice is thanked and closed, and the execution resumed with closed: true', async () => {
+  test('a paid invoice is thanked and closed, and the execution finished', async () => {
     const paid = recordPayment(
       newInvoice(),
       { paymentId: 'PAY-1', amountMinor: 125_000, paidAt: '2026-11-20T09:00:00.000Z' },
@@ -73,7 +73,8 @@ describe('advanceInvoice', () => {
     const w = world(paid.invoice, '2026-11-20T10:00:00Z');
     const result = await advanceInvoice(w, INVOICE, TOKEN);
     assert.deepEqual(result, { outcome: 'closed', actions: ['close paid'] });
-    assert.deepEqual(w.workflow.resumed, [{ taskToken: TOKEN, output: CLOSED_OUTPUT }]);
+    assert.deepEqual(w.workflow.finished, [TOKEN]);
+    assert.deepEqual(w.workflow.resumed, []);
     assert.equal(w.mailer.sent[0]?.step, 'thank-you');
     assert.ok(w.store.current(INVOICE).closedAt);
   });

@@ -51,7 +51,8 @@ function sequence(...results: unknown[]): Handler {
 }
 
 const timer = { reason: 'timer' };
-const closed = { reason: 'closed', closed: true };
+/** What the advance function's finish() does to its task: it fails with the lifecycle-closed error. */
+const closed = taskError('Dunwell.LifecycleClosed', 'The invoice lifecycle closed');
 
 /**
  * The same definition with the Advance state's TimeoutSeconds at its minimum (1 s), so the
@@ -109,24 +110,25 @@ describe('invoice-dunning.asl.json', () => {
     assert.deepEqual([...used].sort(), Object.keys(dunningDefinitionSubstitutions).sort());
   });
 
-  test('each wake-up is two transitions: Advance, then the choice; a closed lifecycle ends in Succeed', async () => {
+  test('each wake-up is one transition (Advance loops on itself); a closed lifecycle ends in Succeed, not retried', async () => {
     const result = await run(sequence(timer, { reason: 'payment.received' }, closed));
     assert.equal(result.failure, undefined);
-    assert.deepEqual(result.path, ['Advance', 'Open?', 'Advance', 'Open?', 'Advance', 'Open?', 'Closed']);
+    assert.deepEqual(result.path, ['Advance', 'Advance', 'Advance', 'Closed']);
+    assert.deepEqual(result.retries, []);
     assert.deepEqual(result.calls, [
       { invoiceId: INVOICE, taskToken: TOKEN },
       { invoiceId: INVOICE, taskToken: TOKEN },
       { invoiceId: INVOICE, taskToken: TOKEN },
     ]);
     assert.equal(result.output?.invoiceId, INVOICE);
-    assert.deepEqual(result.output?.wake, closed);
+    assert.equal((result.output?.closed as { Error?: string } | undefined)?.Error, 'Dunwell.LifecycleClosed');
   });
 
-  test('a resume that says nothing about closing (a timer, a signal, "more") advances again', async () => {
-    for (const wake of [timer, { reason: 'more' }, { reason: 'changed_while_planning' }, { closed: false }]) {
+  test('any resume (a timer, a signal, "more", a change while planning) advances again', async () => {
+    for (const wake of [timer, { reason: 'more' }, { reason: 'changed_while_planning' }, { closed: true }]) {
       const result = await run(sequence(wake, closed));
       assert.equal(result.failure, undefined, JSON.stringify(wake));
-      assert.deepEqual(result.path, ['Advance', 'Open?', 'Advance', 'Open?', 'Closed']);
+      assert.deepEqual(result.path, ['Advance', 'Advance', 'Closed']);
     }
   });
 
@@ -135,10 +137,11 @@ describe('invoice-dunning.asl.json', () => {
     const result = await run(() => {
       call += 1;
       // The first callback never comes.
-      return call === 1 ? new Promise(() => {}) : closed;
+      if (call === 1) return new Promise(() => {});
+      throw closed;
     }, quickTimeoutMachine);
     assert.equal(result.failure, undefined);
-    assert.deepEqual(result.path, ['Advance', 'Advance', 'Open?', 'Closed']);
+    assert.deepEqual(result.path, ['Advance', 'Advance', 'Closed']);
     assert.deepEqual(result.retries, []);
   });
 
