@@ -302,13 +302,39 @@ export interface ReconcileDeps {
   readonly starts: DunningStarts;
 }
 
-/** Requests a start for every invoice whose lifecycle is not closed; the starter skips live ones. */
+/**
+ * Start requests in flight at once while reconciling: one at a time, each request's round trip
+ * made a restart of the local runtime (and the daily run) take ~12 ms per open invoice; a few
+ * dozen in flight stay far below any queue's or endpoint's limits.
+ */
+export const RECONCILE_CONCURRENCY = 16;
+
+/**
+ * Requests a start for every invoice whose lifecycle is not closed; the starter skips live ones.
+ * Requests go out RECONCILE_CONCURRENCY at a time; the first that fails fails the run (the next
+ * run requests every open invoice again).
+ */
 export async function reconcile(deps: ReconcileDeps): Promise<number> {
   let count = 0;
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   for await (const invoiceId of deps.store.listActive()) {
-    await deps.starts.request(invoiceId);
-    count++;
+    if (failure) break;
+    const request: Promise<void> = deps.starts.request(invoiceId).then(
+      () => {
+        count++;
+        inFlight.delete(request);
+      },
+      (error: unknown) => {
+        failure ??= { error };
+        inFlight.delete(request);
+      },
+    );
+    inFlight.add(request);
+    if (inFlight.size >= RECONCILE_CONCURRENCY) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
   return count;
 }
 
