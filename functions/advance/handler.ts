@@ -1,23 +1,28 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { collectorEvents } from '#adapters/compose-messaging.ts';
+import { mailer, payLinks, texter } from '#adapters/compose-sending.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
+import { taskResponder, timers } from '#adapters/compose-workflow.ts';
 import { advanceTaskSchema } from '#contracts/workflow.ts';
 import { advanceInvoice } from '#use-cases/advance-invoice.ts';
 
-const app = composeFunction('advance');
-const customers = app.customerStore();
+const app = functionContext('advance');
+const table = tableAdapters(app);
+const customers = table.customerStore();
 const deps = {
-  store: app.invoiceStore(),
+  store: table.invoiceStore(),
   clock: app.clock,
-  ledger: app.customerLedger(),
+  ledger: table.customerLedger(),
   customers,
   companions: customers,
-  mailer: app.mailer(),
-  texter: app.texter(),
-  links: app.payLinks(),
+  mailer: mailer(app),
+  texter: texter(app),
+  links: payLinks(app, table.shortLinkStore()),
   creditor: app.creditor(),
-  tasks: app.taskStore(),
-  collectors: app.collectorEvents(),
-  timers: app.timers(),
-  workflow: app.taskResponder(),
+  tasks: table.taskStore(),
+  collectors: collectorEvents(app),
+  timers: timers(app),
+  workflow: taskResponder(app),
   log: app.log,
 };
 

@@ -1,13 +1,15 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, parseQuery, pathParameter, problems } from '#adapters/http.ts';
 import { idSchema } from '#contracts/api.ts';
 import { customerRequestSchemaFor, customerView, suppressionReleaseSchema, toCustomerUpdate } from '#contracts/customer-api.ts';
 import { customerListItem, customerListQuerySchema, decodeCustomerCursor, encodeCustomerCursor } from '#contracts/list-api.ts';
 import { describeCustomer, liftSuppression, putCustomer } from '#domain/customers.ts';
 
-const app = composeFunction('customers-api');
-const customers = app.customerStore();
-const deps = { customers, policies: app.policyStore(), clock: app.clock };
+const app = functionContext('customers-api');
+const table = tableAdapters(app);
+const customers = table.customerStore();
+const deps = { customers, policies: table.policyStore(), clock: app.clock };
 
 /** Creates (201) or replaces (200) the customer's master data; answers with the customer as GET shows it. */
 async function put(event: HttpEvent) {

@@ -1,14 +1,17 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { domainEvents } from '#adapters/compose-messaging.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
 import { emailFeedbackOf, sesEmailEventSchema } from '#contracts/email-events.ts';
 import { recordEmailFeedback } from '#domain/deliverability.ts';
 
-const app = composeFunction('email-feedback');
+const app = functionContext('email-feedback');
+const table = tableAdapters(app);
 const deps = {
-  store: app.invoiceStore(),
+  store: table.invoiceStore(),
   clock: app.clock,
-  customers: app.customerStore(),
-  ledger: app.customerLedger(),
-  events: app.events(),
+  customers: table.customerStore(),
+  ledger: table.customerLedger(),
+  events: domainEvents(app),
   log: app.log,
 };
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoInvoiceScan } from '#adapters/dynamo-invoice-scan.ts';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { readEnvironment } from '#adapters/environment.ts';

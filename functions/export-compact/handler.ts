@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { processClock } from '#adapters/clock.ts';
 import { readEnvironment } from '#adapters/environment.ts';
 import { jsonLogger } from '#adapters/log.ts';

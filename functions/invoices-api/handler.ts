@@ -1,4 +1,6 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { domainEvents, dunningStarts } from '#adapters/compose-messaging.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
 import {
   type HttpEvent,
   httpHandler,
@@ -56,19 +58,20 @@ import type { Invoice } from '#domain/invoice.ts';
 import { changeInvoice, type IngestDeps, ingestInvoice, receivePayment, replanInvoice, UnknownPolicyError } from '#domain/lifecycle.ts';
 import { policyFor } from '#domain/policy.ts';
 
-const app = composeFunction('invoices-api');
-const store = app.invoiceStore();
+const app = functionContext('invoices-api');
+const table = tableAdapters(app);
+const store = table.invoiceStore();
 const deps = {
   store,
   clock: app.clock,
-  starts: app.starts(),
-  events: app.events(),
-  policies: app.policyStore(),
-  customers: app.customerStore(),
+  starts: dunningStarts(app),
+  events: domainEvents(app),
+  policies: table.policyStore(),
+  customers: table.customerStore(),
   log: app.log,
 };
 
-const ledger = app.customerLedger();
+const ledger = table.customerLedger();
 
 /** The invoice as the API shows it, with what the next send will weigh: the customer's cap and channels. */
 async function view(invoice: Invoice) {
@@ -398,5 +401,5 @@ export const handler = httpHandler(
     'POST /v1/invoices/{invoiceId}/replan': postReplan,
     'GET /v1/openapi.json': async () => json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' }),
   },
-  { store: app.idempotencyStore(), clock: app.clock },
+  { store: table.idempotencyStore(), clock: app.clock },
 );

@@ -1,4 +1,5 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { collectorTopic } from '#adapters/compose-messaging.ts';
 import { collectorTaskEventSchema } from '#contracts/events.ts';
 import type { CollectorMessage } from '#domain/tasks.ts';
 
@@ -7,8 +8,8 @@ import type { CollectorMessage } from '#domain/tasks.ts';
  * topic, with the attributes subscribers filter on. EventBridge retries a failure and then
  * dead-letters the event; subscribers dedupe on taskId.
  */
-const app = composeFunction('notify-collectors');
-const topic = app.collectorTopic();
+const app = functionContext('notify-collectors');
+const topic = collectorTopic(app);
 
 export const handler = async (event: unknown) => {
   const message = collectorTaskEventSchema.parse(event).detail as unknown as CollectorMessage;

@@ -1,5 +1,9 @@
-import { z } from 'zod';
-import { composeFunction } from '#adapters/compose.ts';
+import * as z from 'zod';
+import { functionContext } from '#adapters/compose-context.ts';
+import { domainEvents } from '#adapters/compose-messaging.ts';
+import { paymentProvider } from '#adapters/compose-payments.ts';
+import { secretSource } from '#adapters/compose-sending.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
 import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
 import { PaymentAmountError } from '#adapters/stripe-payments.ts';
 import { childId } from '#contracts/api.ts';
@@ -28,13 +32,14 @@ import {
   shell,
 } from './page.ts';
 
-const app = composeFunction('pay-page');
-const store = app.invoiceStore();
-const secrets = app.secrets();
-const deps = { store, clock: app.clock, events: app.events(), log: app.log };
-const customers = app.customerStore();
-const shortLinks = app.shortLinkStore();
-const payments = app.paymentProvider();
+const app = functionContext('pay-page');
+const table = tableAdapters(app);
+const store = table.invoiceStore();
+const secrets = secretSource(app);
+const deps = { store, clock: app.clock, events: domainEvents(app), log: app.log };
+const customers = table.customerStore();
+const shortLinks = table.shortLinkStore();
+const payments = paymentProvider(app);
 const publicBaseUrl = app.publicBaseUrl();
 const creditor = app.creditor();
 

@@ -1,11 +1,13 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
 import { idSchema } from '#contracts/api.ts';
 import { policyRequestSchema, policyView, toPolicy } from '#contracts/policy-api.ts';
 import { publishPolicy } from '#domain/policy-publishing.ts';
 
-const app = composeFunction('policies-api');
-const policies = app.policyStore();
+const app = functionContext('policies-api');
+const table = tableAdapters(app);
+const policies = table.policyStore();
 
 /**
  * PUT publishes a new version (invoices already running keep theirs); re-sending the same

@@ -1,5 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AthenaQueries } from '#adapters/athena-queries.ts';
 import { readEnvironment } from '#adapters/environment.ts';
 import { type HttpEvent, httpHandler, json, parseQuery } from '#adapters/http.ts';

@@ -1,9 +1,12 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
+import { taskResponder, timers } from '#adapters/compose-workflow.ts';
 import { signalEventSchema } from '#contracts/events.ts';
 import { signalInvoice } from '#domain/lifecycle.ts';
 
-const app = composeFunction('signal');
-const deps = { store: app.invoiceStore(), workflow: app.taskResponder(), timers: app.timers() };
+const app = functionContext('signal');
+const table = tableAdapters(app);
+const deps = { store: table.invoiceStore(), workflow: taskResponder(app), timers: timers(app) };
 
 export const handler = async (event: unknown) => {
   const signal = signalEventSchema.parse(event);

@@ -1,7 +1,10 @@
-import { z } from 'zod';
-import { composeFunction } from '#adapters/compose.ts';
+import * as z from 'zod';
+import { functionContext } from '#adapters/compose-context.ts';
+import { domainEvents } from '#adapters/compose-messaging.ts';
+import { secretSource } from '#adapters/compose-sending.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, type HttpResult, httpHandler, json, MAX_BODY_BYTES } from '#adapters/http.ts';
-import { readPaymentSecret } from '#adapters/stripe-payments.ts';
+import { readPaymentSecret } from '#adapters/payment-secret.ts';
 import { childId } from '#contracts/api.ts';
 import { nextHoldNumber, placeManualHold } from '#domain/holds.ts';
 import { isSettled } from '#domain/invoice.ts';
@@ -15,10 +18,11 @@ import { verifyStripeSignature } from '#domain/stripe-signature.ts';
  * paid Checkout Session is recorded through the same payment command as the ERP's payments,
  * so a replayed or re-sent event can never record a second payment either.
  */
-const app = composeFunction('stripe-webhook');
-const secrets = app.secrets();
-const processed = app.processedStripeEvents();
-const deps = { store: app.invoiceStore(), clock: app.clock, events: app.events(), log: app.log };
+const app = functionContext('stripe-webhook');
+const table = tableAdapters(app);
+const secrets = secretSource(app);
+const processed = table.processedStripeEvents();
+const deps = { store: table.invoiceStore(), clock: app.clock, events: domainEvents(app), log: app.log };
 
 const eventSchema = z.object({
   id: z.string().min(1).max(255),

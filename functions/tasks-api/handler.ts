@@ -1,4 +1,6 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { domainEvents } from '#adapters/compose-messaging.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
 import { fieldErrors, taskCompletionSchema, taskIdSchema, taskListQuerySchema } from '#contracts/api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
@@ -6,10 +8,11 @@ import type { Invoice } from '#domain/invoice.ts';
 import { type CollectorTask, completeCollectorTask, listCollectorTasks, TaskNotFoundError } from '#domain/tasks.ts';
 import { InvalidCursorError } from '#ports/task-store.ts';
 
-const app = composeFunction('tasks-api');
-const store = app.invoiceStore();
-const tasks = app.taskStore();
-const deps = { store, tasks, clock: app.clock, events: app.events(), log: app.log };
+const app = functionContext('tasks-api');
+const table = tableAdapters(app);
+const store = table.invoiceStore();
+const tasks = table.taskStore();
+const deps = { store, tasks, clock: app.clock, events: domainEvents(app), log: app.log };
 
 /** A task in the API's words (`stepId`, as in policies), with its invoice as it is now: status, balance, whole timeline. */
 function taskView(task: CollectorTask, invoice: Invoice | undefined, now: Date) {
@@ -74,5 +77,5 @@ export const handler = httpHandler(
     'GET /v1/tasks': listTasks,
     'POST /v1/tasks/{taskId}/complete': completeTask,
   },
-  { store: app.idempotencyStore(), clock: app.clock },
+  { store: table.idempotencyStore(), clock: app.clock },
 );

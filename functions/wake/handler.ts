@@ -1,9 +1,12 @@
-import { composeFunction } from '#adapters/compose.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
+import { taskResponder } from '#adapters/compose-workflow.ts';
 import { wakeEventSchema } from '#contracts/workflow.ts';
 import { wake } from '#domain/lifecycle.ts';
 
-const app = composeFunction('wake');
-const deps = { store: app.invoiceStore(), workflow: app.taskResponder() };
+const app = functionContext('wake');
+const table = tableAdapters(app);
+const deps = { store: table.invoiceStore(), workflow: taskResponder(app) };
 
 export const handler = async (event: unknown) => {
   const { invoiceId, sleepId } = wakeEventSchema.parse(event);

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { EnvName } from '#contracts/env.ts';
@@ -82,18 +82,7 @@ export class DunwellFunction extends Construct {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: CREATE_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the SDK version the code was tested with rather than the runtime's copy.
-        bundleAwsSDK: true,
-        ...(props.bundledFolders?.length ? { commandHooks: copyFoldersAfterBundling(props.bundledFolders) } : {}),
-      },
+      bundling: functionBundling(props.bundledFolders ?? []),
     });
 
     // Tracing.ACTIVE grants xray:PutTraceSegments/PutTelemetryRecords, which have no resource type.
@@ -112,6 +101,28 @@ export class DunwellFunction extends Construct {
   addToRolePolicy(statement: PolicyStatement): void {
     this.role.addToPrincipalPolicy(statement);
   }
+}
+
+/**
+ * How every function is bundled; exported so that `bench/bundles.bench.ts` bundles with exactly
+ * these options (see there for how they map to esbuild's).
+ */
+export function functionBundling(bundledFolders: readonly { readonly from: string; readonly to: string }[]) {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: CREATE_REQUIRE_BANNER,
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    // The runtime's AWS SDK v3, not a bundled copy: the SDK is most of a bundle otherwise (with
+    // just the DynamoDB and Step Functions clients over 300 KB minified, more than the rest of a
+    // function), and loading it costs every cold start. The price: functions run the runtime's
+    // SDK version, which may lag the locked one the tests ran with (bench/README.md, "bundles").
+    externalModules: ['@aws-sdk/*'],
+    ...(bundledFolders.length ? { commandHooks: copyFoldersAfterBundling(bundledFolders) } : {}),
+  } satisfies BundlingOptions;
 }
 
 /** Copies folders into the bundle's output directory once esbuild is done (local bundling runs these in sh). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldError, fieldErrors } from '#contracts/api.ts';
 import { canonicalJson } from '#domain/canonical-json.ts';
 import { ConcurrentChangeError } from '#domain/concurrent-writes.ts';

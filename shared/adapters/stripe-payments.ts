@@ -2,26 +2,9 @@ import Stripe from 'stripe';
 import { toStripeAmount } from '#domain/stripe-amounts.ts';
 import type { Checkout, CheckoutRequest, PaymentProvider } from '#ports/payments.ts';
 import type { SecretSource } from '#ports/secrets.ts';
+import { readPaymentSecret } from './payment-secret.ts';
 
-/** The payment secret: Stripe's API key and the webhook endpoint's signing secret. */
-export interface PaymentSecret {
-  readonly apiKey: string;
-  readonly webhookSecret: string;
-}
-
-export async function readPaymentSecret(secrets: SecretSource, secretId: string): Promise<PaymentSecret> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await secrets.read(secretId));
-  } catch {
-    throw new Error(`Secret ${secretId} is not JSON; expected {"apiKey": "...", "webhookSecret": "..."}`);
-  }
-  const { apiKey, webhookSecret } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof apiKey !== 'string' || apiKey === '' || typeof webhookSecret !== 'string' || webhookSecret === '') {
-    throw new Error(`Secret ${secretId} needs string apiKey and webhookSecret`);
-  }
-  return { apiKey, webhookSecret };
-}
+export { type PaymentSecret, readPaymentSecret } from './payment-secret.ts';
 
 /**
  * Where the SDK sends its requests: api.stripe.com unless DUNWELL_STRIPE_API_URL names another

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalTimeZone, isIsoDate } from '#domain/calendar.ts';
 import { disputeReasons } from '#domain/holds.ts';
 import { isCountryCode, isSubdivisionCode } from '#domain/holidays.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CustomerStanding, type CustomerUpdate, preferredChannels } from '#domain/customers.ts';
 import { formatAmount } from '#domain/money.ts';
 import { customerFieldsSchema, holidayPlaceIssues, idSchema } from './api.ts';

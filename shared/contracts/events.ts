@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Domain events on the Dunwell EventBridge bus. The producer (API handlers), the consumer

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIsoDate } from '#domain/calendar.ts';
 import { MAX_AMOUNT_MINOR } from '#domain/money.ts';
 

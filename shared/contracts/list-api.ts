@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalJson } from '#domain/canonical-json.ts';
 import { formatAmount } from '#domain/money.ts';
 import { invoiceTier } from '#domain/planner.ts';

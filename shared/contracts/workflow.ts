@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Payloads the state machine passes to its task functions (see statemachines/invoice-dunning.asl.json). */
 

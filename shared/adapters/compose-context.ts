@@ -1,0 +1,46 @@
+import { EnvName } from '#contracts/env.ts';
+import { type FunctionName, functionEnvironment } from '#contracts/functions.ts';
+import { processClock } from './clock.ts';
+import { readEnvironment } from './environment.ts';
+import { jsonLogger } from './log.ts';
+
+/**
+ * What every function starts from, once per cold start: its environment (checked against its
+ * catalogue entry), the clock and the logger. The adapters are built from it by the
+ * `compose-*.ts` modules, one per adapter family, so a bundle holds only the families (and SDK
+ * clients) its handler imports.
+ */
+export interface FunctionContext {
+  readonly name: FunctionName;
+  readonly clock: typeof processClock;
+  readonly log: ReturnType<typeof jsonLogger>;
+  /** A catalogue variable; fails loudly when the function's catalogue entry does not give it one. */
+  need(variable: EnvName): string;
+  /** A variable the function may run without (the wake target of timers). */
+  optional(variable: EnvName): string | undefined;
+  /** Who is asking for the money, for the pages and messages. */
+  creditor(): { name: string; contact: string };
+  publicBaseUrl(): string;
+  linkSecretId(): string;
+  paymentSecretId(): string;
+}
+
+export function functionContext(name: FunctionName): FunctionContext {
+  const env = readEnvironment(functionEnvironment[name]) as Partial<Record<EnvName, string>>;
+  const need = (variable: EnvName): string => {
+    const value = env[variable];
+    if (value === undefined) throw new Error(`${name} has no ${variable} in its catalogue entry`);
+    return value;
+  };
+  return {
+    name,
+    clock: processClock,
+    log: jsonLogger(name),
+    need,
+    optional: (variable) => env[variable],
+    creditor: () => ({ name: need(EnvName.creditorName), contact: need(EnvName.creditorContact) }),
+    publicBaseUrl: () => need(EnvName.publicBaseUrl).replace(/\/+$/, ''),
+    linkSecretId: () => need(EnvName.linkSecretId),
+    paymentSecretId: () => need(EnvName.paymentSecretId),
+  };
+}

@@ -1,0 +1,26 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { EnvName } from '#contracts/env.ts';
+import type { ShortLinkStore } from '#ports/short-links.ts';
+import type { FunctionContext } from './compose-context.ts';
+import { SignedPayLinks } from './pay-links.ts';
+import { SecretsManagerSource } from './secrets-manager.ts';
+import { SesMailer, sesClient } from './ses-mailer.ts';
+import { SnsTexter, snsClient } from './sns-texter.ts';
+
+/** Reminder email through SES, from the configured sender. */
+export const mailer = (app: FunctionContext) =>
+  new SesMailer(sesClient(), {
+    fromAddress: app.need(EnvName.senderEmail),
+    fromName: app.optional(EnvName.creditorName),
+    configurationSet: app.need(EnvName.sesConfigurationSet),
+  });
+
+/** Reminder SMS through SNS. */
+export const texter = (_app: FunctionContext) => new SnsTexter(snsClient());
+
+/** Secrets Manager, cached per warm container (see SecretsManagerSource). */
+export const secretSource = (_app: FunctionContext) => new SecretsManagerSource(new SecretsManagerClient({}));
+
+/** Signed pay links; SMS get short ones, stored in the table (`tableAdapters(app).shortLinkStore()`). */
+export const payLinks = (app: FunctionContext, shortLinks: ShortLinkStore) =>
+  new SignedPayLinks(secretSource(app), app.linkSecretId(), app.need(EnvName.publicBaseUrl), shortLinks);

@@ -1,0 +1,29 @@
+import { EnvName } from '#contracts/env.ts';
+import type { FunctionContext } from './compose-context.ts';
+import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
+import { DynamoCustomerStore } from './dynamo-customer-store.ts';
+import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
+import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
+import { DynamoPolicyStore } from './dynamo-policy-store.ts';
+import { DynamoProcessedEvents } from './dynamo-processed-events.ts';
+import { DynamoShortLinkStore } from './dynamo-short-links.ts';
+import { DynamoTaskStore } from './dynamo-task-store.ts';
+
+/** The stores on the one DynamoDB table, sharing one document client. */
+export function tableAdapters(app: FunctionContext) {
+  const documents = documentClient();
+  const table = () => app.need(EnvName.tableName);
+  return {
+    invoiceStore: () => new DynamoInvoiceStore(documents, table(), app.clock),
+    idempotencyStore: () => new DynamoIdempotencyStore(documents, table()),
+    policyStore: () => new DynamoPolicyStore(documents, table()),
+    customerLedger: () => new DynamoCustomerLedger(documents, table()),
+    /** Customer master data and their invoices; also the lifecycle's CustomerDirectory. */
+    customerStore: () => new DynamoCustomerStore(documents, table(), app.clock),
+    taskStore: () => new DynamoTaskStore(documents, table()),
+    /** Short pay links (`/p/<code>`) by code. */
+    shortLinkStore: () => new DynamoShortLinkStore(documents, table()),
+    /** Stripe events already handled (webhook de-duplication). */
+    processedStripeEvents: () => new DynamoProcessedEvents(documents, table(), 'STRIPE_EVENT'),
+  };
+}
