@@ -1,5 +1,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runBundlesBench } from './bundles.bench.ts';
+import { runCostBench } from './cost.bench.ts';
 import { elapsedMs, printTable } from './figures.ts';
 import { runLakeBench } from './lake.bench.ts';
 import { runPipelineBench } from './pipeline.bench.ts';
@@ -12,11 +14,12 @@ import { runPlannerBench } from './planner.bench.ts';
 
 const usage = `Usage: npm run bench -- [options]
   --quick               a shorter run (fewer invoices, shorter micro-benchmarks)
-  --only=planner|pipeline|lake
+  --only=planner|pipeline|lake|cost|bundles
   --invoices=N          invoices ingested by batch (default 200, quick 50)
   --singles=N           invoices ingested one at a time (default 50, quick 20)
   --batch-size=N        items per batch call, at most 500 (default 500)
   --days=N              virtual days to advance (default 60)
+  --restart-invoices=N  open invoices in the restarted data folder (default 10000, quick 500; 0 skips it)
   --payment-concurrency=N  payment requests in flight (default 4)
   --planner-ms=N        run time of each micro-benchmark case (default 2000, quick 500)
   --lake-invoices=N     invoices in the generated finance lake (default 100000, quick 10000)`;
@@ -28,6 +31,7 @@ const flags = {
   singles: { type: 'string' },
   'batch-size': { type: 'string' },
   days: { type: 'string' },
+  'restart-invoices': { type: 'string' },
   'payment-concurrency': { type: 'string' },
   'planner-ms': { type: 'string' },
   'lake-invoices': { type: 'string' },
@@ -61,7 +65,7 @@ function count(name: string, raw: string | undefined, fallback: number, { min = 
 }
 
 const quick = values.quick;
-const sections = ['planner', 'pipeline', 'lake'] as const;
+const sections = ['planner', 'pipeline', 'lake', 'cost', 'bundles'] as const;
 if (values.only !== undefined && !(sections as readonly string[]).includes(values.only)) {
   console.error(`--only must be one of ${sections.join(', ')}\n\n${usage}`);
   process.exit(2);
@@ -73,6 +77,7 @@ const options = {
     singleInvoices: count('singles', values.singles, quick ? 20 : 50, { min: 1 }),
     batchSize: count('batch-size', values['batch-size'], 500, { min: 1, max: 500 }),
     days: count('days', values.days, 60, { min: 1, max: 3650 }),
+    restartInvoices: count('restart-invoices', values['restart-invoices'], quick ? 500 : 10_000, { min: 0, max: 100_000 }),
     paymentConcurrency: count('payment-concurrency', values['payment-concurrency'], 4, { min: 1, max: 64 }),
   },
   lake: { invoices: count('lake-invoices', values['lake-invoices'], quick ? 10_000 : 100_000, { min: 1, max: 2_000_000 }) },
@@ -102,6 +107,14 @@ if (runs('pipeline')) {
 }
 if (runs('lake')) {
   printTable('Finance reports (DuckDB over a generated lake)', await runLakeBench(options.lake, log));
+}
+if (runs('cost')) {
+  const result = await runCostBench(log);
+  for (const table of result.tables) printTable(table.title, table.figures);
+  problems = [...problems, ...result.problems];
+}
+if (runs('bundles')) {
+  printTable('Function bundles (as the CDK construct builds them)', await runBundlesBench({ runs: quick ? 3 : 7 }, log));
 }
 console.log(`total ${(elapsedMs(started) / 1000).toFixed(1)} s`);
 if (problems.length > 0) {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { LocalServer } from '../test/support/local-server.ts';
 import { elapsedMs, type Figure, figure, percentile } from './figures.ts';
 
@@ -19,6 +20,8 @@ export interface PipelineBenchOptions {
   readonly paymentConcurrency: number;
   /** Virtual days the clock is advanced after ingestion. */
   readonly days: number;
+  /** Open invoices in the data folder restarted for the restart figure; 0 leaves it out. */
+  readonly restartInvoices: number;
 }
 
 export interface PipelineResult {
@@ -28,6 +31,23 @@ export interface PipelineResult {
 }
 
 const CLOCK_START = '2026-11-01T00:00:00Z';
+
+/** Goals of issue 10, item 6 (this machine, embedded runtime). */
+export const PipelineGoal = {
+  /** Messages sent per second of wall time while the clock advance runs the timers. */
+  messagesPerSecond: 100,
+  /** Invoices per second through the batch API, until every workflow has started. */
+  batchInvoicesPerSecond: 200,
+  /** Seconds from spawn until idle for a restart with RESTART_GOAL_INVOICES open invoices. */
+  restartSeconds: 30,
+} as const;
+const RESTART_GOAL_INVOICES = 10_000;
+
+/** A figure's unit with its goal beside it, met (✓) or not (✗). */
+function withGoal(unit: string, value: number, goal: number, direction: 'at least' | 'at most'): string {
+  const met = direction === 'at least' ? value >= goal : value <= goal;
+  return `${unit}   goal ${direction === 'at least' ? '≥' : '≤'} ${goal.toLocaleString('en-US')} ${met ? '✓' : '✗'}`;
+}
 const MONTH_START = Date.parse('2026-11-02T00:00:00Z');
 const DAY_MS = 86_400_000;
 
@@ -40,7 +60,7 @@ const audiences = [
 ] as const;
 
 /** One customer per invoice (no combined messages or frequency caps); due dates spread over a month. */
-function invoiceBody(index: number, prefix: string) {
+export function invoiceBody(index: number, prefix: string) {
   const audience = audiences[index % audiences.length]!;
   const dueDate = new Date(MONTH_START + (index % 30) * DAY_MS).toISOString().slice(0, 10);
   const hours = 4 + (index % 12);
@@ -127,7 +147,11 @@ export async function runPipelineBench(options: PipelineBenchOptions, log: (line
         (batch.length / batchMs) * 1000,
         `/s (${batch.length} in ${(batchMs / 1000).toFixed(2)} s)`,
       ),
-      figure('batch upsert: invoices/s (incl. workflow start)', (batch.length / batchSettledMs) * 1000, '/s'),
+      figure(
+        'batch upsert: invoices/s (incl. workflow start)',
+        (batch.length / batchSettledMs) * 1000,
+        withGoal('/s', (batch.length / batchSettledMs) * 1000, PipelineGoal.batchInvoicesPerSecond, 'at least'),
+      ),
       figure('single upsert: invoices/s (sequential)', (singles.length / singleMs) * 1000, `/s (${singles.length} invoices)`),
       figure('single upsert: invoices/s (incl. workflow start)', (singles.length / singleSettledMs) * 1000, '/s'),
       figure('single upsert: p50 latency', percentile(latencies, 50), 'ms'),
@@ -148,7 +172,11 @@ export async function runPipelineBench(options: PipelineBenchOptions, log: (line
       figure(`wall time for ${options.days} virtual days`, advanceMs / 1000, 's'),
       figure('reminders sent (outbox)', outbox.length, `(${emails} email, ${texts} SMS)`),
       figure('collector tasks published', tasks),
-      figure('messages/s during the advance', (outbox.length / advanceMs) * 1000, '/s'),
+      figure(
+        'messages/s during the advance',
+        (outbox.length / advanceMs) * 1000,
+        withGoal('/s', (outbox.length / advanceMs) * 1000, PipelineGoal.messagesPerSecond, 'at least'),
+      ),
     );
     if (outbox.length === 0) problems.push(`no reminder was sent in ${options.days} virtual days`);
 
@@ -178,9 +206,62 @@ export async function runPipelineBench(options: PipelineBenchOptions, log: (line
     const deadLetters = await server.deadLetters();
     figures.push(figure('dead letters', deadLetters.length, deadLetters.length === 0 ? '(ok)' : '(expected 0)'));
     if (deadLetters.length > 0) problems.push(`${deadLetters.length} dead letters: ${JSON.stringify(deadLetters[0]).slice(0, 300)}`);
-    return { figures, problems };
   } finally {
     await server.stop();
+  }
+  if (options.restartInvoices > 0) figures.push(...(await restartFigures(options, problems, log)));
+  return { figures, problems };
+}
+
+/**
+ * A data folder with `restartInvoices` open invoices (each parked on its first timer), stopped
+ * gracefully and started again: from spawn until the runtime is idle, i.e. the reconciler has
+ * given every open invoice a live execution again and each has planned and armed its timer.
+ */
+async function restartFigures(options: PipelineBenchOptions, problems: string[], log: (line: string) => void): Promise<Figure[]> {
+  const count = options.restartInvoices;
+  const first = await LocalServer.start({ clockStart: CLOCK_START });
+  const dataDir = first.dataDir;
+  try {
+    log(`filling a data folder with ${count} open invoices for the restart…`);
+    const invoices: Body[] = Array.from({ length: count }, (_, i) => invoiceBody(i, 'RST'));
+    for (let offset = 0; offset < invoices.length; offset += options.batchSize) {
+      const response = await first.api<{ results: { status: number }[] }>('POST', '/v1/invoices:batch', {
+        invoices: invoices.slice(offset, offset + options.batchSize),
+      });
+      const created = response.status === 207 ? response.body.results.filter((result) => result.status === 201).length : 0;
+      if (created !== Math.min(options.batchSize, invoices.length - offset))
+        problems.push(`restart folder: batch at ${offset} not all created`);
+    }
+    await first.advance({ hours: 0 });
+    await first.stop({ keepData: true });
+
+    log(`restarting with ${count} open invoices…`);
+    const restartStart = performance.now();
+    const second = await LocalServer.start({ dataDir });
+    try {
+      await second.advance({ hours: 0 });
+      const restartMs = elapsedMs(restartStart);
+      const deadLetters = await second.deadLetters();
+      if (deadLetters.length > 0) problems.push(`restart: ${deadLetters.length} dead letters`);
+      // The goal is for 10,000 open invoices; a smaller folder is held to the same time per invoice.
+      const goalSeconds = (PipelineGoal.restartSeconds * count) / RESTART_GOAL_INVOICES;
+      return [
+        figure(
+          `restart with ${count.toLocaleString('en-US')} open invoices: until idle`,
+          restartMs / 1000,
+          withGoal('s', restartMs / 1000, goalSeconds, 'at most') +
+            (count === RESTART_GOAL_INVOICES
+              ? ''
+              : ` (${PipelineGoal.restartSeconds} s per ${RESTART_GOAL_INVOICES.toLocaleString('en-US')})`),
+        ),
+        figure('restart: per open invoice', restartMs / count, 'ms'),
+      ];
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

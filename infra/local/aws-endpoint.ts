@@ -36,9 +36,20 @@ export interface LocalAwsServices {
  * so handlers use their ordinary SDK clients through AWS_ENDPOINT_URL_* and never branch.
  * Request signatures are not checked: it only listens on 127.0.0.1.
  */
+/** Billable calls the endpoint answered since start (what EventBridge charges for). */
+export interface AwsEndpointUsage {
+  /** Scheduler CreateSchedule calls: each one-shot schedule is invoked at most once. */
+  schedulesCreated: number;
+  schedulesUpdated: number;
+  schedulesDeleted: number;
+  /** EventBridge PutEvents entries (custom events are billed per entry, in 64 KB chunks). */
+  eventsPut: number;
+}
+
 export class LocalAwsEndpoint {
   private readonly services: LocalAwsServices;
   private server: Server | undefined;
+  private readonly counted: AwsEndpointUsage = { schedulesCreated: 0, schedulesUpdated: 0, schedulesDeleted: 0, eventsPut: 0 };
 
   constructor(services: LocalAwsServices) {
     this.services = services;
@@ -50,6 +61,10 @@ export class LocalAwsEndpoint {
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  usage(): AwsEndpointUsage {
+    return { ...this.counted };
   }
 
   async close(): Promise<void> {
@@ -123,6 +138,7 @@ export class LocalAwsEndpoint {
       }
       case 'AWSEvents.PutEvents': {
         const entries = (input.Entries as { EventBusName: string; Source: string; DetailType: string; Detail: string }[]) ?? [];
+        this.counted.eventsPut += entries.length;
         return { FailedEntryCount: 0, Entries: entries.map((entry) => ({ EventId: s.putEvent(entry) })) };
       }
       case 'AmazonAthena.StartQueryExecution':
@@ -143,6 +159,7 @@ export class LocalAwsEndpoint {
     const name = decodeURIComponent(url.pathname.slice('/schedules/'.length));
     if (method === 'DELETE') {
       await this.services.scheduler.delete(url.searchParams.get('groupName') ?? 'default', name);
+      this.counted.schedulesDeleted += 1;
       return {};
     }
     if (method !== 'POST' && method !== 'PUT') throw new AwsError('UnknownOperationException', `Scheduler ${method} is not emulated`);
@@ -162,6 +179,8 @@ export class LocalAwsEndpoint {
       },
       method === 'POST' ? 'create' : 'update',
     );
+    if (method === 'POST') this.counted.schedulesCreated += 1;
+    else this.counted.schedulesUpdated += 1;
     return { ScheduleArn: scheduleArn };
   }
 

@@ -1,6 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
+import {
+  CapacityMeter,
+  type DynamoUsage,
+  failedWriteUnits,
+  type IndexShape,
+  type TableShape,
+  type WireItem,
+  writeUnits,
+} from './capacity.ts';
 import { appendJsonLine, readJsonLines, rewriteJsonLines } from './json-log.ts';
 
 /** The stream record a Lambda event source mapping hands over (view type NEW_AND_OLD_IMAGES). */
@@ -47,9 +57,35 @@ export interface LocalDynamoStreamOptions {
   readonly now: () => Date;
   readonly region: string;
   readonly account: string;
+  /**
+   * Meter read and write request units (GET /_local/metrics, `npm run bench -- --only=cost`).
+   * Off by default: metering re-reads items around every write, which slows the whole runtime.
+   */
+  readonly meter?: boolean | undefined;
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
+/** Operations metered for request units. The handlers use no transactions or batch writes; those would pass uncounted. */
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+
+type Forwarded = { status: number; headers: Headers; body: Buffer };
+
+interface WriteRequest {
+  TableName?: string;
+  Item?: WireItem;
+  Key?: WireItem;
+  ReturnValues?: string;
+}
+
+interface TableDescription {
+  KeySchema: { AttributeName: string }[];
+  GlobalSecondaryIndexes?: {
+    IndexName: string;
+    KeySchema: { AttributeName: string }[];
+    Projection: { ProjectionType: IndexShape['projection']; NonKeyAttributes?: string[] };
+  }[];
+}
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']);
 
 /**
@@ -68,6 +104,8 @@ export class LocalDynamoStream {
   private delivered = 0;
   private server: Server | undefined;
   private readonly checkpointFile: string | undefined;
+  private readonly meter = new CapacityMeter();
+  private readonly shapes = new Map<string, TableShape>();
 
   constructor(options: LocalDynamoStreamOptions) {
     this.options = options;
@@ -143,10 +181,15 @@ export class LocalDynamoStream {
     }
     try {
       const operation = (headers['x-amz-target'] ?? '').slice(TARGET_PREFIX.length);
-      const input =
-        operation === 'PutItem' ? (JSON.parse(body.toString('utf8')) as { TableName?: string; Item?: Record<string, unknown> }) : undefined;
-      const captured = input?.TableName === this.options.tableName && input.Item && this.options.captures(input.Item);
-      if (!captured || !input?.Item) return relay(response, await this.forward(headers, body));
+      const meter = this.options.meter === true;
+      if (meter && READS.has(operation)) return relay(response, await this.read(operation, headers, body));
+      const metered = meter && WRITES.has(operation);
+      if (!metered && operation !== 'PutItem') return relay(response, await this.forward(headers, body));
+      const input = JSON.parse(body.toString('utf8')) as WriteRequest;
+      const captured =
+        operation === 'PutItem' && input.TableName === this.options.tableName && input.Item && this.options.captures(input.Item);
+      if (!captured || !input.Item)
+        return relay(response, metered ? await this.write(operation, input, headers) : await this.forward(headers, body));
 
       const keys = { pk: input.Item.pk, sk: input.Item.sk };
       const old = await this.currentItem(keys);
@@ -164,6 +207,7 @@ export class LocalDynamoStream {
       const result = await this.forward(headers, body);
       entry.state = result.status === 200 ? 'committed' : 'aborted';
       this.append({ op: entry.state === 'committed' ? 'commit' : 'abort', seq: entry.seq });
+      if (meter) await this.meterWrite(this.options.tableName, result, old, input.Item, input.Item);
       relay(response, result);
     } catch (error) {
       response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
@@ -171,22 +215,100 @@ export class LocalDynamoStream {
     }
   }
 
-  private async forward(headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  /** Read and write request units the handlers used since start (GET /_local/metrics). */
+  usage(): DynamoUsage {
+    return this.meter.usage();
+  }
+
+  /** A read, with dynalite's ConsumedCapacity asked for and counted, then left out unless the caller asked. */
+  private async read(operation: string, headers: Record<string, string>, body: Buffer): Promise<Forwarded> {
+    const input = JSON.parse(body.toString('utf8')) as { ReturnConsumedCapacity?: string; ConsistentRead?: boolean; IndexName?: string };
+    const asked = (input.ReturnConsumedCapacity ?? 'NONE') !== 'NONE';
+    const result = await this.forward(headers, Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'INDEXES' })));
+    if (result.status !== 200) return result;
+    const answer = JSON.parse(result.body.toString('utf8')) as { ConsumedCapacity?: Parameters<CapacityMeter['read']>[0] };
+    const minimum =
+      operation === 'Query' || operation === 'Scan' ? { units: input.ConsistentRead ? 1 : 0.5, index: input.IndexName } : undefined;
+    this.meter.read(answer.ConsumedCapacity, minimum);
+    if (asked) return result;
+    delete answer.ConsumedCapacity;
+    return withBody(result, answer);
+  }
+
+  /**
+   * A put, update or delete, with the images its units depend on: a put or delete asks dynalite
+   * for the old item (ALL_OLD, left out of the answer unless asked); an update reads the item
+   * before and after (reads of the emulation's own, not counted).
+   */
+  private async write(operation: string, input: WriteRequest, headers: Record<string, string>): Promise<Forwarded> {
+    const table = input.TableName ?? '';
+    const key = input.Key ?? {};
+    const isUpdate = operation === 'UpdateItem';
+    const before = isUpdate ? await this.currentItem(key, table) : undefined;
+    const asked = (input.ReturnValues ?? 'NONE') !== 'NONE';
+    const sent = isUpdate || asked ? input : { ...input, ReturnValues: 'ALL_OLD' };
+    const result = await this.forward(headers, Buffer.from(JSON.stringify(sent)));
+    const answer = result.status === 200 ? (JSON.parse(result.body.toString('utf8')) as { Attributes?: WireItem }) : {};
+    const old = isUpdate ? before : answer.Attributes;
+    const next = operation === 'PutItem' ? input.Item : isUpdate && result.status === 200 ? await this.currentItem(key, table) : undefined;
+    await this.meterWrite(table, result, old, next, input.Item ?? before);
+    if (asked || isUpdate || result.status !== 200) return result;
+    delete answer.Attributes;
+    return withBody(result, answer);
+  }
+
+  private async meterWrite(
+    table: string,
+    result: Forwarded,
+    old: WireItem | undefined,
+    next: WireItem | undefined,
+    attempted: WireItem | undefined,
+  ): Promise<void> {
+    if (result.status === 200) this.meter.write(writeUnits(await this.shape(table), old, next));
+    else if (result.body.includes('ConditionalCheckFailedException')) this.meter.write(failedWriteUnits(attempted));
+  }
+
+  /** The table's keys and global secondary indexes, described once. */
+  private async shape(table: string): Promise<TableShape> {
+    const known = this.shapes.get(table);
+    if (known) return known;
+    const result = await this.internal('DescribeTable', { TableName: table });
+    if (result.status !== 200) throw new Error(`capacity: describing ${table} failed (${result.status})`);
+    const { Table: description } = JSON.parse(result.body.toString('utf8')) as { Table: TableDescription };
+    const shape: TableShape = {
+      keys: description.KeySchema.map((key) => key.AttributeName),
+      indexes: (description.GlobalSecondaryIndexes ?? []).map((index) => ({
+        name: index.IndexName,
+        keys: index.KeySchema.map((key) => key.AttributeName),
+        projection: index.Projection.ProjectionType,
+        include: index.Projection.NonKeyAttributes ?? [],
+      })),
+    };
+    this.shapes.set(table, shape);
+    return shape;
+  }
+
+  private async forward(headers: Record<string, string>, body: Buffer): Promise<Forwarded> {
     const answer = await fetch(this.options.targetUrl, { method: 'POST', headers, body });
     return { status: answer.status, headers: answer.headers, body: Buffer.from(await answer.arrayBuffer()) };
   }
 
-  private async currentItem(keys: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
-    const result = await this.forward(
+  /** A request of the emulation's own to dynalite (not a handler's: never counted). */
+  private internal(operation: string, input: unknown): Promise<Forwarded> {
+    return this.forward(
       {
         'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `${TARGET_PREFIX}GetItem`,
+        'x-amz-target': `${TARGET_PREFIX}${operation}`,
         // dynalite checks that a request is signed, not the signature.
         'x-amz-date': '20260101T000000Z',
         authorization: `AWS4-HMAC-SHA256 Credential=local/20260101/${this.options.region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`,
       },
-      Buffer.from(JSON.stringify({ TableName: this.options.tableName, Key: keys, ConsistentRead: true })),
+      Buffer.from(JSON.stringify(input)),
     );
+  }
+
+  private async currentItem(keys: Record<string, unknown>, table = this.options.tableName): Promise<Record<string, unknown> | undefined> {
+    const result = await this.internal('GetItem', { TableName: table, Key: keys, ConsistentRead: true });
     if (result.status !== 200) throw new Error(`stream: reading the item before the put failed (${result.status})`);
     return (JSON.parse(result.body.toString('utf8')) as { Item?: Record<string, unknown> }).Item;
   }
@@ -243,7 +365,15 @@ export class LocalDynamoStream {
   }
 }
 
-function relay(response: ServerResponse, result: { status: number; headers: Headers; body: Buffer }): void {
+/** An answer with its JSON body replaced, and the checksum the SDK verifies recomputed. */
+function withBody(result: Forwarded, answer: unknown): Forwarded {
+  const body = Buffer.from(JSON.stringify(answer));
+  const headers = new Headers(result.headers);
+  headers.set('x-amz-crc32', String(crc32(body)));
+  return { status: result.status, headers, body };
+}
+
+function relay(response: ServerResponse, result: Forwarded): void {
   const headers: Record<string, string> = {};
   result.headers.forEach((value, name) => {
     if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') headers[name] = value;

@@ -232,6 +232,9 @@ export class LocalGateway {
       case 'GET /_local/executions':
         // Each invoice execution since start, with its state transitions (what Step Functions bills).
         return sendJson(response, 200, this.runtime.executions());
+      case 'GET /_local/metrics':
+        // Billed units since start (transitions, invocations, request units, schedules, sends): diff two snapshots.
+        return sendJson(response, 200, this.runtime.metrics());
       case 'GET /_local/dead-letters':
         return sendJson(response, 200, this.runtime.deadLetters);
       case 'POST /_local/ses/feedback': {

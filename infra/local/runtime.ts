@@ -24,6 +24,7 @@ import { LocalDynamoStream } from './dynamo-stream.ts';
 import { LakeSql } from './lake-sql.ts';
 import { functionNameFromArn, LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host.ts';
 import { localControlRefusal } from './loopback-guard.ts';
+import { type RuntimeMetrics, runtimeMetrics } from './metrics.ts';
 import { Outbox, type OutboxMessage } from './outbox.ts';
 import { LocalS3Buckets } from './s3-buckets.ts';
 import { LocalScheduler } from './scheduler.ts';
@@ -52,6 +53,11 @@ export interface RuntimeOptions {
   readonly clockStart?: Date | undefined;
   /** Port of aws-ses-v2-local (its inbox UI); 0 picks a free one. */
   readonly sesPort?: number | undefined;
+  /**
+   * Meter DynamoDB request units for GET /_local/metrics (default: DUNWELL_LOCAL_METRICS=1). Off
+   * otherwise, as it re-reads items around every write; the other counters are always kept.
+   */
+  readonly metrics?: boolean | undefined;
   /** Fault injection: exit abruptly right after SES accepted the email of this step. */
   readonly crashAfterEmailStep?: string | undefined;
   /** Fault injection: SES accepts the email of this step but the caller gets a 500, as if the response were lost. */
@@ -191,6 +197,7 @@ export class LocalRuntime {
       now: () => this.clock.now(),
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
+      meter: this.options.metrics ?? process.env.DUNWELL_LOCAL_METRICS === '1',
     });
     const streamUrl = await this.stream.start();
 
@@ -648,6 +655,12 @@ export class LocalRuntime {
   /** The invoice executions since start, with their state transitions. */
   executions(): ExecutionSummary[] {
     return this.stepFunctions?.summaries() ?? [];
+  }
+
+  /** What the pipeline used since start, in billed units (`GET /_local/metrics`). */
+  metrics(): RuntimeMetrics {
+    const [executions, lambda, dynamodb, aws] = [this.executions(), this.host.usage(), this.stream?.usage(), this.endpoint?.usage()];
+    return runtimeMetrics({ executions, lambda, dynamodb, aws, outbox: this.outbox.list() });
   }
 
   optOutNumber(phoneNumber: string): void {

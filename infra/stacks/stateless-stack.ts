@@ -37,7 +37,7 @@ export interface DunwellStatelessStackProps extends StackProps {
 }
 
 /** Per-function sizing; everything else about a function comes from the catalogue. */
-const functionSizing: Partial<Record<FunctionName, { timeout: Duration; memorySize?: number }>> = {
+export const functionSizing: Partial<Record<FunctionName, { timeout: Duration; memorySize?: number }>> = {
   [FunctionName.startDunning]: { timeout: Duration.seconds(30) },
   // A wake-up: a few actions (a collector task, a reminder, a thank-you), each a provider call or two.
   [FunctionName.advance]: { timeout: Duration.seconds(60) },
