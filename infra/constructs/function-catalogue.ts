@@ -10,6 +10,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { EnvName } from '#contracts/env.ts';
 import { type Access, type FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
+import { START_BATCH_SIZE, START_POLLERS } from '#contracts/start-pacing.ts';
 import type { DunningWorkflow } from './dunning-workflow.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
 import type { FinanceLake } from './finance-lake.ts';
@@ -173,13 +174,14 @@ function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources)
       r.startQueue.grantSendMessages(fn.role);
       return;
     case 'startQueue:consume':
-      // Small batches, few pollers: a month-end burst waits in the queue instead of
-      // exhausting the StartExecution rate; each failed message is retried on its own.
+      // Small batches, few pollers, each paced at its share of START_RATE_PER_SECOND: a month-end
+      // burst waits in the queue instead of exhausting the StartExecution rate; each failed
+      // message is retried on its own (shared/contracts/start-pacing.ts).
       fn.function.addEventSource(
         new SqsEventSource(r.startQueue, {
-          batchSize: 10,
+          batchSize: START_BATCH_SIZE,
           maxBatchingWindow: Duration.seconds(1),
-          maxConcurrency: 5,
+          maxConcurrency: START_POLLERS,
           reportBatchItemFailures: true,
         }),
       );
