@@ -65,6 +65,11 @@ export function retryAt(invoice: Invoice, stepId: string): number | undefined {
   return Date.parse(record.at) + (RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length) - 1] ?? 0);
 }
 
+/** Now, or the step's retry when its last attempt failed and that is later. */
+function firstAttemptFrom(invoice: Invoice, stepId: string, now: Date): Date {
+  return new Date(Math.max(now.getTime(), retryAt(invoice, stepId) ?? Number.NEGATIVE_INFINITY));
+}
+
 /** A hand-over to a person goes now, unless its last attempt failed and the retry is not due yet. */
 function openOrWait(action: Extract<PlannedAction, { type: 'open_task' }>, invoice: Invoice, now: Date): PlannedAction {
   const retry = retryAt(invoice, action.stepId);
@@ -125,10 +130,24 @@ export function scheduleSteps(invoice: Invoice, policy: Policy, reachability?: R
  * (and region), and the policy's closed dates.
  */
 export function closedDaysFor(invoice: Invoice, policy: Policy): ClosedDays {
-  const place = holidayPlace(invoice.customer);
-  const closedDates = new Set(policy.closedDates ?? []);
-  return (date) => closedDates.has(date) || publicHoliday(place, date) !== undefined;
+  // One plan asks many times (every step, every follow-up day tried): built once per customer and policy.
+  let byPolicy = closedDaysCache.get(invoice.customer);
+  if (!byPolicy) {
+    byPolicy = new WeakMap();
+    closedDaysCache.set(invoice.customer, byPolicy);
+  }
+  let closed = byPolicy.get(policy);
+  if (!closed) {
+    const place = holidayPlace(invoice.customer);
+    const closedDates = new Set(policy.closedDates ?? []);
+    closed = (date) => closedDates.has(date) || publicHoliday(place, date) !== undefined;
+    byPolicy.set(policy, closed);
+  }
+  return closed;
 }
+
+/** Keyed by the (immutable) customer and policy objects a plan is made from. */
+const closedDaysCache = new WeakMap<Invoice['customer'], WeakMap<Policy, ClosedDays>>();
 
 /** When a message of this invoice due at `dueAt` may go: in the customer's window, on an open day, under the cap. */
 function sendInstant(invoice: Invoice, policy: Policy, dueAt: Date, channel: Channel, sent: readonly Date[]): Date {
@@ -278,8 +297,7 @@ function latestDue(invoice: Invoice, track: readonly ScheduledStep[], now: Date)
 function sendOrWait(entry: ScheduledStep, invoice: Invoice, policy: Policy, now: Date, recentSends: readonly Date[]): PlannedAction {
   // A step pushed past its window (by a pause, or the customer's frequency cap) waits for it, and
   // one whose last attempt failed waits for its retry too.
-  const earliest = Math.max(now.getTime(), retryAt(invoice, entry.step.stepId) ?? Number.NEGATIVE_INFINITY);
-  const sendAt = sendInstant(invoice, policy, new Date(earliest), entry.channel, recentSends);
+  const sendAt = sendInstant(invoice, policy, firstAttemptFrom(invoice, entry.step.stepId, now), entry.channel, recentSends);
   if (sendAt.getTime() <= now.getTime()) return actionFor(entry);
   return { type: 'sleep', until: sendAt.toISOString(), nextStepId: entry.step.stepId };
 }
@@ -342,16 +360,17 @@ function followUpStep(
   const today = localDateAt(now.getTime(), timeZone);
   if (today <= invoice.dueDate) return undefined;
   const base = schedule.filter((entry) => customerFacing(entry.step.channel) && entry.dueAt.getTime() <= now.getTime()).at(-1);
+  // The channel followUpFor gives the follow-up of `base`, moved by the customer's channels.
+  const channel = deliveryChannel(base?.step.channel === 'sms' ? 'sms' : 'email', invoice.customer, reachability);
   const make = (date: string, dueAt: Date): ScheduledStep | undefined => {
     const stepId = followUpStepId(base?.step.stepId, date);
     const step = followUpFor(policy, stepId);
     if (!step || stepSettled(invoice, stepId)) return undefined;
     const tier = invoiceTier(invoice, Math.max(0, daysBetween(invoice.dueDate, date)));
-    return { step, channel: deliveryChannel(step.channel, invoice.customer, reachability), tier, dueAt };
+    return { step, channel, tier, dueAt };
   };
 
   if (contact.brokenAt > contact.lastContact) {
-    const channel = deliveryChannel(base?.step.channel === 'sms' ? 'sms' : 'email', invoice.customer, reachability);
     const dueAt = sendInstant(invoice, policy, new Date(contact.brokenAt), channel, []);
     const resumed = make(localDateAt(dueAt.getTime(), timeZone), dueAt);
     if (resumed) return resumed;
@@ -363,7 +382,6 @@ function followUpStep(
   const gap = next ? daysBetween(anchorDate, localDateAt(next.dueAt.getTime(), timeZone)) : Number.POSITIVE_INFINITY;
   if (gap <= limit) return undefined;
   const stride = Number.isFinite(gap) ? Math.ceil(gap / Math.ceil(gap / limit)) : limit;
-  const channel = deliveryChannel(base?.step.channel === 'sms' ? 'sms' : 'email', invoice.customer, reachability);
   const { date, dueAt } = latestSendDay(invoice, policy, anchorDate, stride, channel);
   return make(date, dueAt);
 }
@@ -440,8 +458,7 @@ function planInstallments(
   const lastContact = lastContactAt(invoice, policy);
   const due = reminders.find((reminder) => reminder.dueAt.getTime() <= now.getTime() && reminder.dueAt.getTime() > lastContact);
   if (due) {
-    const retry = Math.max(now.getTime(), retryAt(invoice, due.stepId) ?? Number.NEGATIVE_INFINITY);
-    const sendAt = sendInstant(invoice, policy, new Date(retry), channel, recentSends);
+    const sendAt = sendInstant(invoice, policy, firstAttemptFrom(invoice, due.stepId, now), channel, recentSends);
     if (sendAt.getTime() <= now.getTime()) return { type: send, stepId: due.stepId, dueAt: due.dueAt.toISOString() };
     return { type: 'sleep', until: earliest(sendAt.toISOString(), plan.until), nextStepId: due.stepId, pausedBy: 'hold' };
   }

@@ -75,7 +75,7 @@ export function nextAllowedInstant(
   const hours = hoursFor(channel, rules);
   const days = rules.businessHours.days;
   if (isAllowedIn(earliest.getTime(), hours, days, timeZone, closed)) return earliest;
-  const firstDate = localDate(earliest.getTime(), timeZone);
+  const firstDate = localDateAt(earliest.getTime(), timeZone);
   for (let offset = 0; offset <= searchDays; offset++) {
     const date = addDays(firstDate, offset);
     if (!days.includes(isoWeekday(date)) || closed(date)) continue;
@@ -110,12 +110,12 @@ export function nextInstantUnderCap(earliest: Date, sent: readonly Date[], timeZ
   const capError = checkCap(cap);
   if (capError) throw new Error(capError);
   const history = sent.map((instant) => assertInstant(instant, 'sent').getTime()).sort((a, b) => a - b);
-  const sentDays = history.map((instant) => localDate(instant, timeZone));
+  const sentDays = history.map((instant) => localDateAt(instant, timeZone));
   let candidate = earliest.getTime();
   // Every push moves past a day holding a sent message or past a sent message + 7×24h, each at
   // most once, so the loop ends; the bound only guards against a broken zone database.
   for (let pushes = 0; pushes <= 2 * history.length + 2; pushes++) {
-    const day = localDate(candidate, timeZone);
+    const day = localDateAt(candidate, timeZone);
     if (sentDays.filter((sentDay) => sentDay === day).length >= cap.perDay) {
       const nextDay = zonedInstant(addDays(day, 1), '00:00', timeZone).getTime();
       candidate = nextDay > candidate ? nextDay : candidate + dayMs;
@@ -226,7 +226,7 @@ function hoursFor(channel: Channel, rules: SendRules): MinuteWindow {
 }
 
 function isAllowedIn(instant: number, hours: MinuteWindow, days: readonly number[], timeZone: string, closed: ClosedDays): boolean {
-  const date = localDate(instant, timeZone);
+  const date = localDateAt(instant, timeZone);
   if (!days.includes(isoWeekday(date)) || closed(date)) return false;
   const window = windowOn(date, hours, timeZone);
   return instant >= window.start && instant < window.end;
@@ -241,10 +241,6 @@ function windowOn(date: string, hours: MinuteWindow, timeZone: string): MinuteWi
 
 function timeOfDay(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-function localDate(instant: number, timeZone: string): string {
-  return localDateAt(instant, timeZone);
 }
 
 function isoWeekday(date: string): number {
