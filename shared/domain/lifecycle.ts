@@ -366,6 +366,8 @@ const LEDGER_KEEP_MS = 8 * 86_400_000;
 export type WorkflowAction = PlannedAction & { readonly version: number };
 
 export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<WorkflowAction> {
+  // Reported once the write went through (the closure may run again on a fresh read).
+  let unconfirmed: string[] = [];
   const invoice = await mutateInvoice(deps.store, invoiceId, (current) => {
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -378,10 +380,11 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     );
     for (const [stepId, record] of stale) {
       next = withEvent(setStep(next, stepId, { ...record, state: 'unconfirmed', at }), { at, type: 'reminder.unconfirmed', stepId });
-      deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
     }
+    unconfirmed = stale.map(([stepId]) => stepId);
     return next === current ? null : next;
   });
+  for (const stepId of unconfirmed) deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
   return { ...(await planForCustomer(deps, invoice)), version: invoice.version };
 }
 
@@ -450,7 +453,6 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     }
     if (record?.state === 'claimed') {
       outcome = 'unconfirmed';
-      deps.log.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
       return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
         at,
         type: 'reminder.unconfirmed',
@@ -503,6 +505,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     return setStep(next, stepId, { state: 'claimed', at, claimId, failures: record?.failures });
   });
   if (outcome !== 'sent') {
+    if (outcome === 'unconfirmed') deps.log.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
     await releaseReservation();
     return outcome;
   }
@@ -786,12 +789,14 @@ export const REMINDER_OUTCOME_UNKNOWN =
 
 /** A send or task failed: recorded against its step. The planner retries it a few times, after a delay each, then gives up on it. */
 export async function recordSendFailure(deps: FailureDeps, invoiceId: string, stepId: string, error: string, cause: string): Promise<void> {
+  // Reported once the write went through (the closure may run again on a fresh read).
+  let unconfirmed = false;
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
     const at = deps.clock.now().toISOString();
     const record = invoice.steps[stepId];
+    unconfirmed = record?.state === 'claimed';
     if (record && record.state !== 'failed' && record.state !== 'claimed') return null;
     if (record?.state === 'claimed') {
-      deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId, error, cause });
       return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
         at,
         type: 'reminder.unconfirmed',
@@ -808,6 +813,7 @@ export async function recordSendFailure(deps: FailureDeps, invoiceId: string, st
       final: failures >= MAX_STEP_FAILURES,
     });
   });
+  if (unconfirmed) deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId, error, cause });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import type { TaskPage, TaskQuery, TaskStore } from '#ports/task-store.ts';
 import { isIsoDate } from './calendar.ts';
 import { activeHolds, type DisputeReason, disputeReasons, type HoldOutcome, makePromise, openDispute } from './holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
-import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice } from './lifecycle.ts';
+import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice, setStep } from './lifecycle.ts';
 import { formatAmount, parseAmount } from './money.ts';
 import { supersededSteps } from './planner.ts';
 import { findStep, policyFor } from './policy.ts';
@@ -292,14 +292,15 @@ export async function openCollectorTask(
     // Earlier hand-overs of the cadence never opened are passed over: the invoice starts at its present.
     let passedOver = current;
     for (const skipped of supersededSteps(current, policyFor(current), stepKey)) {
-      passedOver = withEvent(
-        { ...passedOver, steps: { ...passedOver.steps, [skipped]: { state: 'skipped', at, detail: `superseded by ${stepKey}` } } },
-        { at, type: 'reminder.skipped', stepId: skipped, reason: 'superseded' },
-      );
+      passedOver = withEvent(setStep(passedOver, skipped, { state: 'skipped', at, detail: `superseded by ${stepKey}` }), {
+        at,
+        type: 'reminder.skipped',
+        stepId: skipped,
+        reason: 'superseded',
+      });
     }
     const recorded: Invoice = {
-      ...passedOver,
-      steps: { ...passedOver.steps, [stepKey]: { state: 'sent', at, detail: taskId, ...(messageId ? { messageId } : {}) } },
+      ...setStep(passedOver, stepKey, { state: 'sent', at, detail: taskId, ...(messageId ? { messageId } : {}) }),
       // Handed to an agency: the invoice is escalated (on hold still wins while a hold is active).
       ...(opened.kind === 'agency_referral' ? escalated(current, at) : {}),
     };
