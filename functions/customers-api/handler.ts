@@ -1,8 +1,8 @@
 import { functionContext } from '#adapters/compose-context.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, parseQuery, pathParameter, problems } from '#adapters/http.ts';
-import { idSchema } from '#contracts/api.ts';
 import { customerRequestSchemaFor, customerView, suppressionReleaseSchema, toCustomerUpdate } from '#contracts/customer-api.ts';
+import { idSchema } from '#contracts/input-rules.ts';
 import { customerListItem, customerListQuerySchema, decodeCustomerCursor, encodeCustomerCursor } from '#contracts/list-api.ts';
 import { describeCustomer, liftSuppression, putCustomer } from '#domain/customers.ts';
 

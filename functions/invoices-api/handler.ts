@@ -14,7 +14,6 @@ import {
   problems,
 } from '#adapters/http.ts';
 import {
-  childId,
   creditNoteRequestSchema,
   disputeRequestSchema,
   disputeResolutionSchema,
@@ -27,7 +26,6 @@ import {
   invoiceDateErrors,
   invoiceRequestSchema,
   optionalMinor,
-  parseChildId,
   paymentPlanRequestSchema,
   paymentRequestSchema,
   promiseRequestSchema,
@@ -40,6 +38,7 @@ import { invoiceView } from '#contracts/invoice-view.ts';
 import { decodeInvoiceCursor, dueRange, encodeInvoiceCursor, invoiceListItem, invoiceListQuerySchema } from '#contracts/list-api.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
 import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
+import { childId, parseChildId } from '#domain/child-ids.ts';
 import { tiersOncePerCustomer } from '#domain/customers.ts';
 import {
   activeHolds,

@@ -1,7 +1,7 @@
 import { functionContext } from '#adapters/compose-context.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
-import { idSchema } from '#contracts/api.ts';
+import { idSchema } from '#contracts/input-rules.ts';
 import { policyRequestSchema, policyView, toPolicy } from '#contracts/policy-api.ts';
 import { publishPolicy } from '#domain/policy-publishing.ts';
 

@@ -5,7 +5,7 @@ import { secretSource } from '#adapters/compose-sending.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, type HttpResult, httpHandler, json, MAX_BODY_BYTES } from '#adapters/http.ts';
 import { readPaymentSecret } from '#adapters/payment-secret.ts';
-import { childId } from '#contracts/api.ts';
+import { childId } from '#domain/child-ids.ts';
 import { nextHoldNumber, placeManualHold } from '#domain/holds.ts';
 import { isSettled } from '#domain/invoice.ts';
 import { changeInvoice, receivePayment } from '#domain/lifecycle.ts';

@@ -54,7 +54,7 @@ const PAGE_HEADERS = {
 
 /**
  * A Stripe-compatible sandbox for the local runtime. Its API side (own loopback port, pointed to
- * by DUNWELL_STRIPE_API_URL) answers the Stripe SDK's `POST /v1/checkout/sessions`; its checkout
+ * by DUNWELL_STRIPE_API_URL) answers the pay page's `POST /v1/checkout/sessions`; its checkout
  * page is served by the gateway under `/_sandbox/checkout/<id>` with a Pay and a Fail button.
  * Pay signs a `checkout.session.completed` event with the webhook secret exactly as Stripe does
  * and posts it to the gateway's `/webhooks/stripe`, so the real handler verifies it; then the

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { type FieldError, fieldErrors } from '#contracts/api.ts';
+import { type FieldError, fieldErrors } from '#contracts/field-errors.ts';
 import { canonicalJson } from '#domain/canonical-json.ts';
 import { ConcurrentChangeError } from '#domain/concurrent-writes.ts';
 import type { Clock } from '#ports/clock.ts';

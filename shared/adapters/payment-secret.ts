@@ -2,7 +2,7 @@ import type { SecretSource } from '#ports/secrets.ts';
 
 /**
  * The payment secret: Stripe's API key and the webhook endpoint's signing secret. Apart from
- * stripe-payments.ts so that reading it (stripe-webhook) does not bundle the Stripe SDK.
+ * stripe-payments.ts so that reading it (stripe-webhook) does not bundle the checkout client.
  */
 export interface PaymentSecret {
   readonly apiKey: string;

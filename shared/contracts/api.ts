@@ -4,10 +4,12 @@ import { disputeReasons } from '#domain/holds.ts';
 import { isCountryCode, isSubdivisionCode } from '#domain/holidays.ts';
 import type { InvoiceInput, PaymentInput } from '#domain/invoice.ts';
 import { formatAmount, isCurrency, lineTotalMinor, parseAmount } from '#domain/money.ts';
+import { type FieldError, fieldErrors } from './field-errors.ts';
 import {
   addYears,
   DATE_RANGE,
   decimalAmount,
+  idSchema,
   isoDate,
   isoInstant,
   MAX_AMOUNT_MINOR,
@@ -17,16 +19,10 @@ import {
   singleLineText,
 } from './input-rules.ts';
 
-export { isoDate };
+// Kept importable from here, where most callers find the other request rules.
+export { type FieldError, fieldErrors, idSchema, isoDate };
 
 /** Request schemas of the HTTP API. Unknown fields are rejected everywhere (strictObject). */
-
-export const idSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
-    'must be 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
-  );
 
 function isLocale(tag: string): boolean {
   try {
@@ -254,8 +250,6 @@ export const paymentRequestSchema = z.strictObject({
 });
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
-export type FieldError = { readonly path: string; readonly message: string };
-
 /** A payment dated further ahead than this is a typo, not clock skew. */
 const FUTURE_PAYMENT_TOLERANCE_MS = 24 * 3600 * 1000;
 
@@ -273,15 +267,6 @@ export function toPaymentInput(request: PaymentRequest, currency: string, now: D
     paidAt: new Date(request.paidAt).toISOString(),
     method: request.method,
   };
-}
-
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  const pathOf = (path: readonly PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : '(body)');
-  return error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known field' }))
-      : [{ path: pathOf(issue.path), message: issue.message }],
-  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -337,48 +322,3 @@ export function optionalMinor(text: string | undefined, currency: string, path: 
   if (parsed.minor === 0) return { path, message: 'must be greater than zero' };
   return parsed.minor;
 }
-
-/** Ids of disputes, promises and holds carry their invoice, so no lookup table is needed. */
-const childIdPattern = /^(DSP|PRM|HLD|PLN)\.(.+)\.(\d{1,6})$/;
-export function childId(kind: 'DSP' | 'PRM' | 'HLD' | 'PLN', invoiceId: string, ordinal: number): string {
-  return `${kind}.${invoiceId}.${ordinal}`;
-}
-export function parseChildId(id: string): { kind: string; invoiceId: string } | undefined {
-  const match = childIdPattern.exec(id);
-  return match ? { kind: match[1] ?? '', invoiceId: match[2] ?? '' } : undefined;
-}
-
-// ---------------------------------------------------------------------------------------
-// Collector tasks (the worklist)
-// ---------------------------------------------------------------------------------------
-
-/**
- * The domain's task outcomes (domain/tasks.ts imports this module, so they are spelled out here;
- * the handler's call into the domain and a unit test keep the two lists equal).
- */
-const taskOutcomeValues = ['promise_obtained', 'dispute_found', 'no_answer', 'paid', 'other', 'approved', 'rejected'] as const;
-
-export const taskIdSchema = z
-  .string()
-  .max(300)
-  .regex(/^TSK\.[A-Za-z0-9][^/\s]*$/, 'must be a task id like "TSK.INV-2026-0001.t2-call-38"');
-
-export const taskListQuerySchema = z.strictObject({
-  status: z.enum(['open', 'completed'], { message: 'must be open or completed' }).default('open'),
-  invoiceId: idSchema.optional(),
-  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
-  after: z.string().min(1).max(600).optional(),
-});
-export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
-
-export const taskCompletionSchema = z.strictObject({
-  outcome: z.enum(taskOutcomeValues, { message: `must be one of ${taskOutcomeValues.join(', ')}` }),
-  note: multiLineText(2000).optional(),
-  /** promise_obtained */
-  promisedDate: isoDate.optional(),
-  /** promise_obtained; in the invoice's currency, the whole balance when absent */
-  amount: decimalAmount('The amount promised, in the invoice currency; greater than zero').optional(),
-  /** dispute_found */
-  disputeReason: z.enum(disputeReasons, { message: `must be one of ${disputeReasons.join(', ')}` }).optional(),
-});
-export type TaskCompletionRequest = z.infer<typeof taskCompletionSchema>;

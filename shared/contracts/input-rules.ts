@@ -50,6 +50,14 @@ const yearPattern = /^20\d\d-/;
 export const DATE_RANGE = `A calendar date, YYYY-MM-DD, from ${FIRST_YEAR}-01-01 to ${LAST_YEAR}-12-31`;
 const yearMessage = `must be in the years ${FIRST_YEAR} to ${LAST_YEAR}`;
 
+/** An id the ERP chooses (invoice, customer, payment, policy...): safe in a key, a URL path and a log line. */
+export const idSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    'must be 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
+
 /** A calendar date YYYY-MM-DD from 2000-01-01 to 2099-12-31. */
 export const isoDate = z
   .string()

@@ -6,7 +6,8 @@ import { invoiceTier } from '#domain/planner.ts';
 import { daysPastDue } from '#domain/risk.ts';
 import type { CustomerListPosition } from '#ports/customer-directory.ts';
 import type { DueRange, InvoiceListPosition } from '#ports/invoice-store.ts';
-import { type FieldError, idSchema, isoDate } from './api.ts';
+import type { FieldError } from './field-errors.ts';
+import { idSchema, isoDate } from './input-rules.ts';
 import { type CustomerListing, type InvoiceListing, invoiceListStatusOrder } from './listing.ts';
 
 /**

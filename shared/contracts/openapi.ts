@@ -10,14 +10,13 @@ import {
   paymentRequestSchema,
   promiseRequestSchema,
   replanRequestSchema,
-  taskCompletionSchema,
-  taskListQuerySchema,
   voidRequestSchema,
 } from './api.ts';
 import { customerRequestSchema, suppressionReleaseSchema } from './customer-api.ts';
 import { customerListQuerySchema, invoiceListQuerySchema, MAX_LIST_LIMIT } from './list-api.ts';
 import { policyRequestSchema } from './policy-api.ts';
 import { INVOICES_BATCH_ACTION, routes } from './routes.ts';
+import { taskCompletionSchema, taskListQuerySchema } from './task-api.ts';
 
 /** Routes published under another path than their API Gateway route path (see routes.ts). */
 const publishedPaths: Record<string, string> = {

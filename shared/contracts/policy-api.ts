@@ -12,8 +12,8 @@ import {
   type PolicyStep,
   tones,
 } from '#domain/policy.ts';
-import { type FieldError, fieldErrors, idSchema } from './api.ts';
-import { isoDate, singleLineText } from './input-rules.ts';
+import { type FieldError, fieldErrors } from './field-errors.ts';
+import { idSchema, isoDate, singleLineText } from './input-rules.ts';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "09:00"');
 

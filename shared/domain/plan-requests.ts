@@ -1,4 +1,4 @@
-import { childId } from '#contracts/api.ts';
+import { childId } from './child-ids.ts';
 import { activeHolds, type Hold, type HoldOutcome, nextHoldNumber, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
 import { type Invoice, isSettled, withEvent } from './invoice.ts';
 import { changeInvoice, type IngestDeps } from './lifecycle.ts';

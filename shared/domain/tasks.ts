@@ -1,10 +1,10 @@
-import { childId } from '#contracts/api.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CollectorNotifier } from '#ports/collectors.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
 import type { TaskPage, TaskQuery, TaskStore } from '#ports/task-store.ts';
 import { isIsoDate } from './calendar.ts';
+import { childId } from './child-ids.ts';
 import { activeHolds, type DisputeReason, disputeReasons, type HoldOutcome, makePromise, openDispute } from './holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
 import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice, setStep } from './lifecycle.ts';

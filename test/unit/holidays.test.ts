@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defaultCountryFor, holidayPlace, isCountryCode, isSubdivisionCode, publicHoliday } from '#domain/holidays.ts';
+import { defaultCountryFor, HOLIDAY_YEARS, holidayPlace, isCountryCode, isSubdivisionCode, publicHoliday } from '#domain/holidays.ts';
 
 describe('publicHoliday', () => {
   test('Germany: both Christmas days nationwide; Christmas Eve is no public holiday', () => {
@@ -76,6 +76,13 @@ describe('publicHoliday', () => {
       assert.equal(publicHoliday({ country: 'DE' }, '2025-10-03'), 'National Holiday');
       assert.equal(publicHoliday({ country: 'DE' }, '2026-10-05'), undefined);
     }
+  });
+
+  test('outside the generated years: no public holidays (a working day), never an error', () => {
+    assert.equal(publicHoliday({ country: 'DE' }, `${HOLIDAY_YEARS.first}-01-01`), "New Year's Day");
+    assert.equal(publicHoliday({ country: 'DE' }, `${HOLIDAY_YEARS.last}-12-25`), 'Christmas Day');
+    assert.equal(publicHoliday({ country: 'DE' }, `${HOLIDAY_YEARS.first - 1}-12-25`), undefined);
+    assert.equal(publicHoliday({ country: 'DE', subdivision: 'BY' }, `${HOLIDAY_YEARS.last + 1}-01-01`), undefined);
   });
 
   test('refuses anything but a YYYY-MM-DD date', () => {

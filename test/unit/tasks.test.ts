@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { taskCompletionSchema } from '#contracts/api.ts';
+import { taskCompletionSchema } from '#contracts/task-api.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
 import {
   type CollectorTask,

@@ -2,8 +2,17 @@ import { formatAmount } from '../money.ts';
 import type { Tone } from '../policy.ts';
 import type { Wording } from './wording.ts';
 
-/** "12 Dec": the day of a payment, read alike in en-US and en-GB, short enough to keep one segment. */
-const smsDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+/**
+ * "12 Dec": the day of a payment, read alike in en-US and en-GB, short enough to keep one segment.
+ * Made on first use, as the other languages' formats are: the first Intl date format of a
+ * process costs some 20 ms, which every function importing the wording would otherwise pay at
+ * cold start whether it texts a thank-you or not.
+ */
+let smsDayFormat: Intl.DateTimeFormat | undefined;
+function smsDay(date: string): string {
+  smsDayFormat ??= new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return smsDayFormat.format(new Date(`${date}T00:00:00Z`));
+}
 
 const smsLead: Record<Tone, string> = { friendly: 'Reminder', firm: 'Overdue', final: 'Final notice' };
 
@@ -105,7 +114,7 @@ export const en: Wording = {
       ? `We received ${amount} on ${date} — thank you. ${remaining} remains due.`
       : `We received ${amount} in ${payments} payments, the latest on ${date} — thank you. ${remaining} remains due.`,
   smsReceived: ({ amountMinor, currency, paidOn }) =>
-    `Received ${formatAmount(amountMinor, currency)} ${currency} on ${smsDay.format(new Date(`${paidOn}T00:00:00Z`))}, thanks.`,
+    `Received ${formatAmount(amountMinor, currency)} ${currency} on ${smsDay(paidOn)}, thanks.`,
   sms: ({ tone, invoiceId, balanceMinor, currency, dueDate, payUrl, received }) =>
     `${smsLead[tone]}: invoice ${invoiceId}, ${formatAmount(balanceMinor, currency)} ${currency} due ${dueDate}. ${received ? `${received} ` : ''}Pay: ${payUrl}`,
   smsThanks: ({ invoiceId, paidMinor, currency }) =>
