@@ -85,6 +85,9 @@ export async function runCostBench(log: (line: string) => void): Promise<CostRes
   return { tables, problems };
 }
 
+/** Issue 10, item 3. */
+export const WRITE_UNITS_PER_ACTION_GOAL = 4;
+
 async function metrics(server: LocalServer): Promise<RuntimeMetrics> {
   const { status, body } = await server.local<RuntimeMetrics>('GET', '/_local/metrics');
   if (status !== 200) throw new Error(`GET /_local/metrics: HTTP ${status}`);
@@ -166,6 +169,11 @@ function costFigures(used: RuntimeMetrics): Figure[] {
   const smsPrice = sms * prices.snsSmsGermany;
   const ratio = emailPrice > 0 ? infrastructure / emailPrice : Number.POSITIVE_INFINITY;
   const met = infrastructure <= emailPrice;
+  // An action is what a wake-up does for the customer: a message, or a collector task (one
+  // notify-collectors invocation each).
+  const tasks = used.lambda['notify-collectors']?.invocations ?? 0;
+  const actions = email + sms + tasks;
+  const writesPerAction = actions > 0 ? writes / actions : Number.POSITIVE_INFINITY;
   return [
     figure('Step Functions state transitions', used.stepFunctions.stateTransitions, usd(parts['Step Functions'])),
     figure(
@@ -175,6 +183,11 @@ function costFigures(used: RuntimeMetrics): Figure[] {
     ),
     figure('Lambda billed GB-s (duration measured locally)', gbSeconds, `${usd(parts['Lambda duration'])}   at each function's memory`),
     figure('DynamoDB write request units', writes, `${usd(parts['DynamoDB writes'])}   ${unitsDetail(used.dynamodb.writeRequestUnits)}`),
+    figure(
+      'DynamoDB write units per action',
+      Number.isFinite(writesPerAction) ? writesPerAction : '—',
+      `goal ≤ ${WRITE_UNITS_PER_ACTION_GOAL} ${writesPerAction <= WRITE_UNITS_PER_ACTION_GOAL ? '✓' : '✗'}   over ${actions} actions (${email + sms} messages, ${tasks} collector tasks), ingest and close included`,
+    ),
     figure('DynamoDB read request units', reads, `${usd(parts['DynamoDB reads'])}   ${unitsDetail(used.dynamodb.readRequestUnits)}`),
     figure('EventBridge Scheduler schedules created', used.scheduler.schedulesCreated, `${usd(parts.Scheduler)}   priced as invocations`),
     figure('EventBridge PutEvents entries', used.eventBridge.eventsPut, usd(parts.EventBridge)),

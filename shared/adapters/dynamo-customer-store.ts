@@ -14,7 +14,7 @@ import type { Tier } from '#domain/risk.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CustomerDirectory, CustomerLister, CustomerListPage, CustomerListQuery, CustomerStore } from '#ports/customer-directory.ts';
 import { StaleWriteError } from '#ports/invoice-store.ts';
-import { invoiceFromItem, isConditionFailure } from './dynamo-invoice-store.ts';
+import { assembleInvoices, isConditionFailure } from './dynamo-invoice-store.ts';
 import { queryListings } from './dynamo-listings.ts';
 
 /**
@@ -139,7 +139,7 @@ export class DynamoCustomerStore implements CustomerStore, CustomerDirectory, Cu
 
   /** One BatchGetItem of at most 100 invoices, retrying what DynamoDB leaves unprocessed. */
   private async batchGetInvoices(invoiceIds: readonly string[]): Promise<Invoice[]> {
-    const found: Invoice[] = [];
+    const found: Record<string, unknown>[] = [];
     let keys: Record<string, unknown>[] = invoiceIds.map(invoiceKey);
     for (let round = 0; keys.length > 0; round++) {
       if (round >= MAX_BATCH_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} invoices unprocessed after ${round} rounds`);
@@ -147,10 +147,10 @@ export class DynamoCustomerStore implements CustomerStore, CustomerDirectory, Cu
       const { Responses, UnprocessedKeys } = await this.client.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
       );
-      for (const item of Responses?.[this.tableName] ?? []) found.push(invoiceFromItem(item));
+      found.push(...(Responses?.[this.tableName] ?? []));
       keys = (UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
     }
-    return found;
+    return assembleInvoices(this.client, this.tableName, found);
   }
 
   // CustomerLister -------------------------------------------------------------------------

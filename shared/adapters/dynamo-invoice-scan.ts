@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Invoice } from '#domain/invoice.ts';
-import { invoiceFromItem } from './dynamo-invoice-store.ts';
+import { assembleInvoices } from './dynamo-invoice-store.ts';
 
-/** Every invoice item of the table, one parallel-scan segment at a time (the lake backfill only). */
+/** Every invoice of the table (chunked timelines put together), one parallel-scan segment at a time (the lake backfill only). */
 export class DynamoInvoiceScan {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -26,7 +26,7 @@ export class DynamoInvoiceScan {
           ConsistentRead: true,
         }),
       );
-      for (const item of page.Items ?? []) yield invoiceFromItem(item);
+      yield* await assembleInvoices(this.client, this.tableName, page.Items ?? []);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

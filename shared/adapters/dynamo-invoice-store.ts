@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type InvoiceListing, invoiceListing, invoiceListStatusOrder } from '#contracts/listing.ts';
 import { LISTING_ATTRIBUTE, ListIndex, listIndexAttributes } from '#contracts/table-indexes.ts';
 import type { Invoice } from '#domain/invoice.ts';
@@ -15,7 +15,7 @@ import {
 import { queryListings } from './dynamo-listings.ts';
 
 /** Active (not yet closed) invoices are listed through a sparse GSI spread over shards. */
-const ACTIVE_SHARDS = 8;
+export const ACTIVE_SHARDS = 8;
 
 export function documentClient(): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -23,7 +23,57 @@ export function documentClient(): DynamoDBDocumentClient {
   });
 }
 
-const invoiceKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'INVOICE' });
+const invoicePartition = (invoiceId: string) => `INVOICE#${invoiceId}`;
+const invoiceKey = (invoiceId: string) => ({ pk: invoicePartition(invoiceId), sk: 'INVOICE' });
+
+/**
+ * An invoice's timeline is not kept whole in its item: every write of the item would pay for
+ * every event again, and a long life would grow it towards DynamoDB's 400 KB limit. The item
+ * (the "hot" item) keeps the recent events; older ones move, TIMELINE_CHUNK at a time, into
+ * immutable chunk items of the same partition (`EVENTS#<first seq>`), written before the
+ * conditional put that drops them from the hot item. Only events already committed at the
+ * version read are moved, so every writer moves the same events to the same chunk: a chunk
+ * write is idempotent, and one left by a write that then lost its condition holds nothing the
+ * table does not have. The hot item says where its timeline starts (`timelineFrom`); readers
+ * put chunks below that in front of it. Events are numbered from 0 across both (the lake's seq).
+ */
+export const TIMELINE_CHUNK = 6;
+/** Committed events that stay in the hot item after a move (the next write may show them). */
+const HOT_KEEP = 2;
+const CHUNK_PREFIX = 'EVENTS#';
+const chunkKey = (invoiceId: string, first: number) => ({
+  pk: invoicePartition(invoiceId),
+  sk: `${CHUNK_PREFIX}${String(first).padStart(8, '0')}`,
+});
+const TIMELINE_FROM = 'timelineFrom';
+
+/**
+ * What the table held of an invoice's timeline at the version it was read: how many events
+ * were committed, and how many of them sat in chunks. Remembered by the last committed event
+ * object, which the domain's spreads (`{ ...invoice, timeline: [...timeline, event] }`) carry
+ * along, so nothing is added to the invoice itself; an invoice whose events the store did not
+ * read or write (made elsewhere) is written with its whole timeline in the hot item.
+ */
+interface StoredTimeline {
+  readonly committed: number;
+  readonly from: number;
+}
+const storedTimelines = new WeakMap<object, StoredTimeline>();
+const NOTHING_STORED: StoredTimeline = { committed: 0, from: 0 };
+
+function remembered(invoice: Invoice, from: number): Invoice {
+  const last = invoice.timeline.at(-1);
+  if (last) storedTimelines.set(last, { committed: invoice.timeline.length, from });
+  return invoice;
+}
+
+function storedTimelineOf(invoice: Invoice): StoredTimeline {
+  for (let at = invoice.timeline.length - 1; at >= 0; at--) {
+    const stored = storedTimelines.get(invoice.timeline[at] as object);
+    if (stored) return stored.committed === at + 1 ? stored : NOTHING_STORED;
+  }
+  return NOTHING_STORED;
+}
 
 function activeShard(invoiceId: string): string {
   let hash = 0;
@@ -67,23 +117,33 @@ export class DynamoInvoiceStore implements InvoiceStore, InvoiceLister {
     this.clock = clock;
   }
 
+  /** One query: the hot item and its timeline's chunks, which sort before it (`EVENTS#` < `INVOICE`). */
   async get(invoiceId: string): Promise<Invoice | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: invoiceKey(invoiceId), ConsistentRead: true }),
-    );
-    return Item ? invoiceFromItem(Item) : undefined;
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :chunks AND :hot',
+          ExpressionAttributeValues: { ':pk': invoicePartition(invoiceId), ':chunks': CHUNK_PREFIX, ':hot': 'INVOICE' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const hot = items.at(-1);
+    return hot?.sk === 'INVOICE' ? assembleInvoice(hot, items.slice(0, -1)) : undefined;
   }
 
   async create(invoice: Invoice): Promise<Invoice> {
-    const stored = { ...invoice, version: 1 };
-    await this.put(stored, 'attribute_not_exists(pk)', {});
-    return stored;
+    return this.put({ ...invoice, version: 1 }, 'attribute_not_exists(pk)', {});
   }
 
   async save(invoice: Invoice): Promise<Invoice> {
-    const stored = { ...invoice, version: invoice.version + 1 };
-    await this.put(stored, '#version = :expected', { ':expected': invoice.version });
-    return stored;
+    return this.put({ ...invoice, version: invoice.version + 1 }, '#version = :expected', { ':expected': invoice.version });
   }
 
   async *listActive(): AsyncIterable<string> {
@@ -159,11 +219,24 @@ export class DynamoInvoiceStore implements InvoiceStore, InvoiceLister {
     return true;
   }
 
-  private async put(invoice: Invoice, condition: string, values: Record<string, unknown>): Promise<void> {
+  /** Moves committed events out of the hot item when enough gathered, then writes it; returns the invoice as stored. */
+  private async put(invoice: Invoice, condition: string, values: Record<string, unknown>): Promise<Invoice> {
+    const stored = storedTimelineOf(invoice);
+    let from = stored.from;
+    while (stored.committed - from >= TIMELINE_CHUNK + HOT_KEEP) {
+      const events = invoice.timeline.slice(from, from + TIMELINE_CHUNK);
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...chunkKey(invoice.invoiceId, from), first: from, events } }),
+      );
+      from += TIMELINE_CHUNK;
+    }
     const active = invoice.closedAt === undefined;
+    const { timeline, ...fields } = invoice;
     const item = {
       ...invoiceKey(invoice.invoiceId),
-      ...invoice,
+      ...fields,
+      timeline: timeline.slice(from),
+      ...(from > 0 ? { [TIMELINE_FROM]: from } : {}),
       ...(active ? { gsi1pk: activeShard(invoice.invoiceId), gsi1sk: invoice.invoiceId } : {}),
       ...invoiceListAttributes(invoice, this.clock.now()),
     };
@@ -183,14 +256,72 @@ export class DynamoInvoiceStore implements InvoiceStore, InvoiceLister {
       }
       throw error;
     }
+    return remembered(invoice, from);
   }
 }
 
-/** The invoice an item holds: its keys, index entries and listing are the store's, not the domain's. */
-export function invoiceFromItem(item: Record<string, unknown>): Invoice {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
+/**
+ * The invoice of a hot item and the chunk items read with it (any order; chunks at or past the
+ * hot item's `timelineFrom` are leftovers of a write that lost its condition, and ignored).
+ * Throws when a chunk is missing: the table lost events, and a partial timeline must not pass
+ * for a whole one.
+ */
+export function assembleInvoice(hot: Record<string, unknown>, chunks: readonly Record<string, unknown>[]): Invoice {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, [TIMELINE_FROM]: rawFrom, timeline, ...rest } = hot;
   for (const attribute of listIndexAttributes) delete rest[attribute];
-  return rest as unknown as Invoice;
+  const from = Number(rawFrom ?? 0);
+  const archived: unknown[] = [];
+  for (const chunk of [...chunks].sort((a, b) => Number(a.first) - Number(b.first))) {
+    if (archived.length >= from) break;
+    if (Number(chunk.first) !== archived.length) break;
+    archived.push(...(chunk.events as unknown[]));
+  }
+  const invoice = rest as unknown as Invoice;
+  if (archived.length < from) {
+    throw new Error(`Invoice ${invoice.invoiceId}: timeline events ${archived.length} to ${from - 1} are missing from the table`);
+  }
+  const whole = [...archived.slice(0, from), ...((timeline as unknown[] | undefined) ?? [])] as Invoice['timeline'];
+  return remembered({ ...invoice, timeline: whole }, from);
+}
+
+/**
+ * Whole invoices for hot items read without their partitions (a scan, a BatchGetItem): the
+ * chunks of those whose timeline starts in chunks are queried, one partition at a time.
+ */
+export async function assembleInvoices(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  hotItems: readonly Record<string, unknown>[],
+): Promise<Invoice[]> {
+  const invoices: Invoice[] = [];
+  for (const hot of hotItems) {
+    const chunks: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined = Number(hot[TIMELINE_FROM] ?? 0) > 0 ? {} : undefined;
+    while (startKey) {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
+          ExpressionAttributeValues: { ':pk': hot.pk, ':chunks': CHUNK_PREFIX },
+          ConsistentRead: true,
+          ...(Object.keys(startKey).length > 0 ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      chunks.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    }
+    invoices.push(assembleInvoice(hot, chunks));
+  }
+  return invoices;
+}
+
+/**
+ * The invoice of a hot item whose timeline lies wholly in it (no chunks). An item whose older
+ * events moved to chunks throws: read it with `get` or `assembleInvoices`.
+ */
+export function invoiceFromItem(item: Record<string, unknown>): Invoice {
+  if (Number(item[TIMELINE_FROM] ?? 0) > 0) throw new Error(`Invoice item ${String(item.pk)} has events in chunks: assemble it`);
+  return assembleInvoice(item, []);
 }
 
 export function isConditionFailure(error: unknown): boolean {

@@ -1,8 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
-import type { Invoice } from '#domain/invoice.ts';
-import type { InvoiceChange } from '#ports/lake.ts';
+import type { InvoiceChange, InvoiceImage } from '#ports/lake.ts';
 
 const image = z.record(z.string(), z.unknown()).optional();
 
@@ -25,7 +24,7 @@ const streamEvent = z.object({
 export function invoiceChanges(event: unknown): InvoiceChange[] {
   const records = streamEvent.parse(event).Records;
   const toInvoice = (item: Record<string, unknown> | undefined) =>
-    item ? (unmarshall(item as Record<string, AttributeValue>) as unknown as Invoice) : undefined;
+    item ? (unmarshall(item as Record<string, AttributeValue>) as unknown as InvoiceImage) : undefined;
   return records.map((record) => {
     const isInvoice = (record.dynamodb.Keys.sk as { S?: string } | undefined)?.S === 'INVOICE';
     return {

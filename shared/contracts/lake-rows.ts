@@ -1,17 +1,23 @@
 import type { Invoice, TimelineEvent } from '#domain/invoice.ts';
+import type { InvoiceImage } from '#ports/lake.ts';
 import { eventId, type InvoiceEventRow } from './lake.ts';
 
 /**
  * The lake rows one write of an invoice adds: its timeline events past the previous version's.
  * A timeline only ever grows at its end, so an event's position is a stable id; `previous`
- * undefined (a new invoice, or a backfill) yields the whole timeline.
+ * undefined (a new invoice, or a backfill) yields every event `next` holds. Stream images hold
+ * the timeline from `timelineFrom` on (older events moved out of the item, exported before).
  */
-export function invoiceEventRows(previous: Pick<Invoice, 'timeline'> | undefined, next: Invoice): InvoiceEventRow[] {
-  const known = previous?.timeline.length ?? 0;
-  // A shorter timeline than before would mean events were rewritten: project everything again
+export function invoiceEventRows(
+  previous: Pick<InvoiceImage, 'timeline' | 'timelineFrom'> | undefined,
+  next: InvoiceImage,
+): InvoiceEventRow[] {
+  const first = next.timelineFrom ?? 0;
+  const known = previous ? (previous.timelineFrom ?? 0) + previous.timeline.length : first;
+  // A shorter timeline than before would mean events were rewritten: project all it holds again
   // and let the de-duplication by event id keep one row each.
-  const from = known <= next.timeline.length ? known : 0;
-  return next.timeline.slice(from).map((event, offset) => eventRow(next, event, from + offset));
+  const from = known >= first && known <= first + next.timeline.length ? known - first : 0;
+  return next.timeline.slice(from).map((event, offset) => eventRow(next, event, first + from + offset));
 }
 
 function eventRow(invoice: Invoice, event: TimelineEvent, seq: number): InvoiceEventRow {

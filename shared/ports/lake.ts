@@ -4,9 +4,16 @@ import type { Invoice } from '#domain/invoice.ts';
 /** One change of one invoice item, in stream order: the item before (if any) and after (if any). */
 export interface InvoiceChange {
   readonly sequenceNumber: string;
-  readonly previous: Invoice | undefined;
-  readonly next: Invoice | undefined;
+  readonly previous: InvoiceImage | undefined;
+  readonly next: InvoiceImage | undefined;
 }
+
+/**
+ * An invoice item as a stream record shows it. Its timeline holds the events numbered from
+ * `timelineFrom` (0 when absent) on: older ones moved out of the item (see the invoice store),
+ * and were exported when they were added.
+ */
+export type InvoiceImage = Invoice & { readonly timelineFrom?: number | undefined };
 
 /**
  * One table of the finance lake: Parquet files in partitions `dt=YYYY-MM-DD`. Writing a file

@@ -145,7 +145,7 @@ describe('least privilege on the lake', () => {
     for (const grant of streamGrants) assert.equal(resourceText(grant), cfnText({ 'Fn::GetAtt': [tableId, 'StreamArn'] }));
   });
 
-  test('only export-backfill may Scan, and only the base table', () => {
+  test('only export-backfill may Scan, and only the base table (which it also queries, for timeline chunks)', () => {
     assert.deepEqual(
       functionsWith((grant) => grant.action === 'dynamodb:Scan'),
       [FunctionName.exportBackfill],
@@ -153,7 +153,10 @@ describe('least privilege on the lake', () => {
     const scans = grantsOf(FunctionName.exportBackfill).filter((grant) => grant.action.startsWith('dynamodb:'));
     assert.deepEqual(
       scans.map((grant) => [grant.action, resourceText(grant)]),
-      [['dynamodb:Scan', cfnText(bucketArnOf(tableId))]],
+      [
+        ['dynamodb:Query', cfnText(bucketArnOf(tableId))],
+        ['dynamodb:Scan', cfnText(bucketArnOf(tableId))],
+      ],
     );
   });
 
