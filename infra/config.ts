@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isReportingTimeZone } from '#contracts/report-queries.ts';
+import { defaultStartExecutionRefill, defaultStartRate, MIN_START_RATE_PER_SECOND } from '#contracts/start-pacing.ts';
 
 /** The CDK context key that holds the deploy config (see `cdk.json`). */
 export const DEPLOY_CONFIG_CONTEXT_KEY = 'dunwell';
@@ -81,6 +82,21 @@ const deployConfigSchema = z
      * nothing QuickSight is created (it is priced per user). The subscription is set up by hand.
      */
     quicksight: optional(z.strictObject({ principalArn: quicksightPrincipalArn })),
+    /**
+     * StartExecution calls per second for the whole start buffer (month-end bursts drain at it);
+     * default five sixths of startExecutionRefillPerSecond: 250 where that is 300.
+     */
+    startRatePerSecond: optional(
+      z
+        .number({ error: 'must be a number of starts per second' })
+        .min(MIN_START_RATE_PER_SECOND, `must be at least ${MIN_START_RATE_PER_SECOND} (one per second for each start consumer)`),
+    ),
+    /**
+     * The account's StartExecution refill per second in the deploy region, shared by every state
+     * machine there: by default 300 in us-east-1, us-west-2 and eu-west-1 (and when no region is
+     * set), 150 elsewhere; set it when AWS raised the quota.
+     */
+    startExecutionRefillPerSecond: optional(z.number({ error: 'must be a number of starts per second' }).positive('must be positive')),
     account: optional(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
     region: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')),
   })
@@ -94,7 +110,22 @@ const deployConfigSchema = z
   .refine((config) => !config.quicksight || !config.account || config.quicksight.principalArn.split(':')[4] === config.account, {
     path: ['quicksight', 'principalArn'],
     message: 'must belong to the account the stacks deploy to',
+  })
+  .superRefine((config, context) => {
+    const refill = startExecutionRefill(config);
+    if (config.startRatePerSecond !== undefined && config.startRatePerSecond > refill) {
+      context.addIssue({
+        code: 'custom',
+        path: ['startRatePerSecond'],
+        message: `must be at most the account's StartExecution refill, ${refill} per second${config.region ? ` in ${config.region}` : ''} (set startExecutionRefillPerSecond if AWS raised it)`,
+      });
+    }
   });
+
+/** The account's StartExecution refill: as configured, else Step Functions' default for the region. */
+function startExecutionRefill(config: { startExecutionRefillPerSecond?: number | undefined; region?: string | undefined }): number {
+  return config.startExecutionRefillPerSecond ?? defaultStartExecutionRefill(config.region);
+}
 
 export interface DeployConfig {
   readonly stage: string;
@@ -115,6 +146,8 @@ export interface DeployConfig {
   readonly reportingTimeZone: string;
   /** Set → QuickSight data source and data sets owned by this principal; undefined → no QuickSight at all. */
   readonly quicksight: { readonly principalArn: string } | undefined;
+  /** StartExecution calls per second for all start consumers together (default 250 where the account's refill is 300). */
+  readonly startRatePerSecond: number;
   /** Left undefined for an environment-agnostic synth (no account, no lookups). */
   readonly env: { readonly account: string | undefined; readonly region: string | undefined };
 }
@@ -167,6 +200,7 @@ export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = pro
     authDomainPrefix: config.authDomainPrefix,
     reportingTimeZone: config.reportingTimeZone ?? 'UTC',
     quicksight: config.quicksight,
+    startRatePerSecond: config.startRatePerSecond ?? defaultStartRate(startExecutionRefill(config)),
     env: { account: config.account, region: config.region },
   };
 }

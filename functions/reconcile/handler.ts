@@ -1,12 +1,26 @@
-import { composeFunction } from '#adapters/compose.ts';
-import { reconcile } from '#domain/lifecycle.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { dunningStarts } from '#adapters/compose-messaging.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
+import { runningExecutions } from '#adapters/compose-workflow.ts';
+import { reconcile } from '#use-cases/reconcile.ts';
 
-const app = composeFunction('reconcile');
-const deps = { store: app.invoiceStore(), starts: app.starts() };
+const app = functionContext('reconcile');
+const deps = {
+  openInvoices: tableAdapters(app).openInvoices(),
+  runningExecutions: runningExecutions(app),
+  starts: dunningStarts(app),
+  log: app.log,
+};
 
-/** Daily (Scheduler cron) and at local start-up: every unclosed invoice gets a live execution. */
+/**
+ * Daily (Scheduler cron) and at local start-up: every open invoice without a running execution
+ * gets a start request. Requests the buffer refused fail the invocation (after all the others
+ * went out), so the failure shows as a function error; the next run requests them again.
+ */
 export const handler = async () => {
-  const requested = await reconcile(deps);
-  app.log.info('reconciled active invoices', { requested });
-  return { requested };
+  const { open, running, requested, failed } = await reconcile(deps);
+  app.log.info('reconciled open invoices', { open, running, requested, failed: failed.length });
+  if (failed.length > 0)
+    throw new Error(`${failed.length} of ${open - running} start requests were not taken; the next reconcile requests them again`);
+  return { open, running, requested };
 };

@@ -22,12 +22,11 @@ export class DunningWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly stateMachineName: string;
   /**
-   * ARNs built from the machine's name. Grants to functions the machine itself invokes
+   * The ARN built from the machine's name. Grants to functions the machine itself invokes
    * (advance answers its own task token) must not reference the machine resource, or
    * CloudFormation sees machine → function → role policy → machine.
    */
   readonly stateMachineArnByName: string;
-  readonly executionArnsByName: string;
 
   constructor(scope: Construct, id: string, props: DunningWorkflowProps) {
     super(scope, id);
@@ -37,12 +36,6 @@ export class DunningWorkflow extends Construct {
       service: 'states',
       resource: 'stateMachine',
       resourceName: this.stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.executionArnsByName = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
 

@@ -10,7 +10,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { EnvName } from '#contracts/env.ts';
 import { type Access, type FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
-import { START_BATCH_SIZE, START_POLLERS } from '#contracts/start-pacing.ts';
+import { START_BATCH_SIZE, START_POLLERS, startRatePerConsumer } from '#contracts/start-pacing.ts';
 import type { DunningWorkflow } from './dunning-workflow.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
 import type { FinanceLake } from './finance-lake.ts';
@@ -44,6 +44,8 @@ export interface CatalogueResources {
   readonly streamFailures: IQueue;
   /** The reporting calendar's IANA zone: a plain value, no access goes with it. */
   readonly reportingTimeZone: string;
+  /** StartExecution calls per second for all the start buffer's consumers together (config `startRatePerSecond`). */
+  readonly startRatePerSecond: number;
 }
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -63,7 +65,7 @@ const LAKE_KEY = ['kms:Decrypt', 'kms:GenerateDataKey'];
  */
 const variableNeedsOneOf: Partial<Record<EnvName, readonly Access[]>> = {
   [EnvName.tableName]: ['table:read', 'table:readWrite', 'table:scan'],
-  [EnvName.stateMachineArn]: ['states:start', 'states:describe'],
+  [EnvName.stateMachineArn]: ['states:start', 'states:list'],
   [EnvName.startQueueUrl]: ['startQueue:send'],
   [EnvName.eventBusName]: ['events:put'],
   [EnvName.scheduleGroup]: ['scheduler:manage'],
@@ -77,14 +79,16 @@ const variableNeedsOneOf: Partial<Record<EnvName, readonly Access[]>> = {
   [EnvName.exportBucketName]: ['lake:readWrite'],
   [EnvName.athenaWorkGroup]: ['lake:query'],
   [EnvName.lakeDatabase]: ['lake:query'],
+  [EnvName.startRatePerConsumer]: ['states:start'],
 };
 const accessNeedsAll: Partial<Record<Access, readonly EnvName[]>> = {
   'table:read': [EnvName.tableName],
   'table:readWrite': [EnvName.tableName],
   'startQueue:send': [EnvName.startQueueUrl],
   'events:put': [EnvName.eventBusName],
-  'states:start': [EnvName.stateMachineArn],
-  'states:describe': [EnvName.stateMachineArn],
+  // Whoever starts executions is paced: the rate comes with the grant.
+  'states:start': [EnvName.stateMachineArn, EnvName.startRatePerConsumer],
+  'states:list': [EnvName.stateMachineArn],
   'scheduler:manage': [EnvName.scheduleGroup],
   'ses:send': [EnvName.senderEmail, EnvName.sesConfigurationSet],
   'linkSecret:read': [EnvName.linkSecretId],
@@ -156,6 +160,9 @@ function variableValue(variable: EnvName, r: CatalogueResources): string {
       return r.lake.databaseName;
     case EnvName.reportingTimeZone:
       return r.reportingTimeZone;
+    // Each of the START_POLLERS consumers (the event source's maximum concurrency) paces at its share.
+    case EnvName.startRatePerConsumer:
+      return String(startRatePerConsumer(r.startRatePerSecond, START_POLLERS));
   }
 }
 
@@ -174,7 +181,7 @@ function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources)
       r.startQueue.grantSendMessages(fn.role);
       return;
     case 'startQueue:consume':
-      // Small batches, few pollers, each paced at its share of START_RATE_PER_SECOND: a month-end
+      // Small batches, few pollers, each paced at its share of startRatePerSecond: a month-end
       // burst waits in the queue instead of exhausting the StartExecution rate; each failed
       // message is retried on its own (shared/contracts/start-pacing.ts).
       fn.function.addEventSource(
@@ -192,13 +199,9 @@ function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources)
     case 'states:start':
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [r.workflow.stateMachineArnByName] }));
       return;
-    case 'states:describe':
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [r.workflow.executionArnsByName] }));
-      acknowledgeWildcardResource(
-        fn.role,
-        r.workflow.executionArnsByName,
-        'Execution names are derived from invoice ids at run time; the wildcard covers only executions of the dunning state machine.',
-      );
+    case 'states:list':
+      // ListExecutions is authorized on the state machine itself: no execution ARN, no wildcard.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:ListExecutions'], resources: [r.workflow.stateMachineArnByName] }));
       return;
     case 'states:taskResponse':
       // Task tokens belong to executions of this machine; the ARN is built from its name (no cycle).
@@ -246,8 +249,9 @@ function grantAccess(fn: DunwellFunction, access: Access, r: CatalogueResources)
       grantStreamProjection(fn, r);
       return;
     case 'table:scan':
-      // The backfill reads every item once; Scan on the base table only (no index is scanned).
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Scan'], resources: [r.table.tableArn] }));
+      // The backfill reads every item once; Scan on the base table only (no index is scanned),
+      // and Query for the timeline chunks of an invoice whose older events left its item.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:Query'], resources: [r.table.tableArn] }));
       fn.addToRolePolicy(new PolicyStatement({ actions: KEY_READ, resources: [r.tableKey.keyArn] }));
       return;
     case 'lake:readWrite': {

@@ -26,6 +26,8 @@ export interface OperationsAlarmsProps {
   /** The finance lake's stream projector (export-events) and its daily compaction (export-compact). */
   readonly lakeProjector: IFunction;
   readonly lakeCompaction: IFunction;
+  /** The daily reconcile: it fails when a listing failed or the start buffer refused requests. */
+  readonly reconcile: IFunction;
 }
 
 /**
@@ -134,6 +136,12 @@ export class OperationsAlarms extends Construct {
       'lake-compaction-failed',
       'The daily lake compaction (export-compact) failed. Reports stay correct (they de-duplicate) but read more files; see its log, then invoke it with {"dates": [...]} for the days it missed.',
       props.lakeCompaction.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      1,
+    );
+    alarm(
+      'reconcile-failed',
+      'The daily reconcile failed: listing the running executions or the open invoices failed, or the start buffer refused some start requests (its log says how many). Open invoices without a live execution wait for the next run; see the reconcile log.',
+      props.reconcile.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
       1,
     );
     alarm(

@@ -125,6 +125,13 @@ export class LocalAwsEndpoint {
         return s.stepFunctions.startExecution(String(input.name ?? randomUUID()), String(input.input ?? '{}'));
       case 'AWSStepFunctions.DescribeExecution':
         return s.stepFunctions.describeExecution(String(input.executionArn));
+      case 'AWSStepFunctions.ListExecutions':
+        return s.stepFunctions.listExecutions({
+          stateMachineArn: String(input.stateMachineArn),
+          ...(typeof input.statusFilter === 'string' ? { statusFilter: input.statusFilter } : {}),
+          ...(typeof input.maxResults === 'number' ? { maxResults: input.maxResults } : {}),
+          ...(typeof input.nextToken === 'string' ? { nextToken: input.nextToken } : {}),
+        });
       case 'AWSStepFunctions.SendTaskSuccess':
         s.stepFunctions.sendTaskSuccess(String(input.taskToken), String(input.output ?? '{}'));
         return {};
@@ -136,6 +143,11 @@ export class LocalAwsEndpoint {
         const messageId = s.sendMessage(String(input.QueueUrl), messageBody);
         return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(messageBody).digest('hex') };
       }
+      case 'AmazonSQS.SendMessageBatch':
+        return this.sendMessageBatch(
+          String(input.QueueUrl),
+          (input.Entries as { Id?: unknown; MessageBody?: unknown }[] | undefined) ?? [],
+        );
       case 'AWSEvents.PutEvents': {
         const entries = (input.Entries as { EventBusName: string; Source: string; DetailType: string; Detail: string }[]) ?? [];
         this.counted.eventsPut += entries.length;
@@ -153,6 +165,51 @@ export class LocalAwsEndpoint {
       default:
         throw new AwsError('UnknownOperationException', `The local endpoint does not emulate ${service}.${operation}`);
     }
+  }
+
+  /**
+   * SQS SendMessageBatch as SQS checks it (1 to 10 entries, distinct ids of up to 80 letters,
+   * digits, - or _); each entry is sent on its own, so one the queue refuses is reported in
+   * `Failed` while the others go.
+   */
+  private sendMessageBatch(queueUrl: string, entries: readonly { Id?: unknown; MessageBody?: unknown }[]): unknown {
+    if (entries.length === 0)
+      throw new AwsError(
+        'AWS.SimpleQueueService.EmptyBatchRequest',
+        'There should be at least one SendMessageBatchRequestEntry in the request.',
+      );
+    if (entries.length > 10)
+      throw new AwsError(
+        'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+        `Maximum number of entries per request are 10. You have sent ${entries.length}.`,
+      );
+    const ids = entries.map((entry) => String(entry.Id ?? ''));
+    if (ids.some((id) => !/^[A-Za-z0-9_-]{1,80}$/.test(id)))
+      throw new AwsError(
+        'AWS.SimpleQueueService.InvalidBatchEntryId',
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+      );
+    if (new Set(ids).size !== ids.length)
+      throw new AwsError('AWS.SimpleQueueService.BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    const Successful: { Id: string; MessageId: string; MD5OfMessageBody: string }[] = [];
+    const Failed: { Id: string; SenderFault: boolean; Code: string; Message: string }[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const id = ids[index] ?? '';
+      const body = String(entry.MessageBody ?? '');
+      try {
+        Successful.push({
+          Id: id,
+          MessageId: this.services.sendMessage(queueUrl, body),
+          MD5OfMessageBody: createHash('md5').update(body).digest('hex'),
+        });
+      } catch (error) {
+        const aws = error instanceof AwsError ? error : new AwsError('InternalError', String(error), 500);
+        // A queue that does not exist fails the whole request, as on SQS (the first entry finds it).
+        if (aws.code === 'AWS.SimpleQueueService.NonExistentQueue') throw aws;
+        Failed.push({ Id: id, SenderFault: aws.status < 500, Code: aws.code, Message: aws.message });
+      }
+    }
+    return { Successful, Failed };
   }
 
   private async scheduleOperation(method: string, url: URL, body: string): Promise<unknown> {

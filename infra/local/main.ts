@@ -12,7 +12,8 @@ import { LocalRuntime } from './runtime.ts';
  *   --speed=<n>               virtual seconds per real second in realtime mode (default 1)
  * Environment: PORT (3000), DUNWELL_DATA_DIR (.dunwell/), DUNWELL_SES_PORT (8005),
  * DUNWELL_CREDITOR_NAME ("Dunwell Demo Ltd"), DUNWELL_CREDITOR_CONTACT (billing@dunwell.local),
- * DUNWELL_REPORTING_TIME_ZONE (UTC: the zone whose calendar days the reports count in).
+ * DUNWELL_REPORTING_TIME_ZONE (UTC: the zone whose calendar days the reports count in),
+ * DUNWELL_START_RATE_PER_SECOND (250: executions started per second, as the deploy config's startRatePerSecond).
  * Fault injection for tests (never set in normal use): DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP,
  * DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP (a cadence step id).
  */
@@ -44,6 +45,7 @@ const config = z
         'must be an IANA time zone such as Europe/Berlin',
       )
       .optional(),
+    startRatePerSecond: z.coerce.number().positive().optional(),
   })
   .parse({
     clock: values.clock,
@@ -57,6 +59,7 @@ const config = z
     creditorName: process.env.DUNWELL_CREDITOR_NAME || undefined,
     creditorContact: process.env.DUNWELL_CREDITOR_CONTACT || undefined,
     reportingTimeZone: process.env.DUNWELL_REPORTING_TIME_ZONE || undefined,
+    startRatePerSecond: process.env.DUNWELL_START_RATE_PER_SECOND || undefined,
   });
 
 const host = '127.0.0.1';
@@ -69,6 +72,7 @@ const runtime = new LocalRuntime({
   creditorName: config.creditorName,
   creditorContact: config.creditorContact,
   reportingTimeZone: config.reportingTimeZone,
+  startRatePerSecond: config.startRatePerSecond,
 });
 const gateway = new LocalGateway(runtime);
 const port = await gateway.listen(config.port, host);

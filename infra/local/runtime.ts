@@ -14,6 +14,7 @@ import { EnvName, STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
 import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, PARTITION_COLUMN } from '#contracts/lake.ts';
+import { DEFAULT_START_RATE_PER_SECOND } from '#contracts/start-pacing.ts';
 import { COMPACTED_FILE } from '#use-cases/export-events.ts';
 import { Activity } from './activity.ts';
 import { LocalAthena } from './athena.ts';
@@ -66,6 +67,12 @@ export interface RuntimeOptions {
   readonly reportingTimeZone?: string | undefined;
   /** Wall-clock interval of the lake's batching window (stream → Parquet → compaction); 0 turns it off. */
   readonly exportIntervalMs?: number | undefined;
+  /**
+   * StartExecution calls per second of the start buffer's consumer, as the deploy config's
+   * `startRatePerSecond`; default 250. Locally one consumer module takes every delivery, so it
+   * gets the whole rate (on AWS each of the concurrent consumers gets its share).
+   */
+  readonly startRatePerSecond?: number | undefined;
 }
 
 const TABLE_NAME = 'dunwell-local';
@@ -75,6 +82,8 @@ const START_QUEUE = 'dunwell-start';
 const LINK_SECRET_ID = 'dunwell/link-signing';
 const PAYMENT_SECRET_ID = 'dunwell/stripe';
 const SES_CONFIGURATION_SET = 'dunwell-local';
+/** Schedules of one instant fired at once by a clock advance; more wait for the next round of the same instant. */
+const SCHEDULES_FIRED_TOGETHER = 16;
 const MAX_DELIVERIES = 5;
 const EXPORT_BUCKET = 'dunwell-local-exports';
 const ATHENA_WORKGROUP = 'dunwell-local-finance';
@@ -288,6 +297,7 @@ export class LocalRuntime {
       [EnvName.athenaWorkGroup]: ATHENA_WORKGROUP,
       [EnvName.lakeDatabase]: LAKE_DATABASE,
       [EnvName.reportingTimeZone]: this.options.reportingTimeZone || 'UTC',
+      [EnvName.startRatePerConsumer]: String(this.options.startRatePerSecond ?? DEFAULT_START_RATE_PER_SECOND),
       // Endpoint configuration for the Stripe SDK, like AWS_ENDPOINT_URL_* for the AWS SDKs.
       [STRIPE_API_URL_VARIABLE]: stripeUrl,
     });
@@ -372,25 +382,30 @@ export class LocalRuntime {
 
   /**
    * Moves the virtual clock to `target`, firing every schedule that falls due on the way in
-   * order, each at its own instant, and returns once the pipeline is idle.
+   * order, each at its own instant, and returns once the pipeline is idle. Schedules due at the
+   * same instant fire together (SCHEDULES_FIRED_TOGETHER at a time), as they do on AWS; the
+   * clock moves on only once what they started is done.
    */
   advanceTo(target: Date): Promise<Date> {
     const run = this.advancing.then(async () => {
       await this.activity.idle();
       for (;;) {
-        const due = this.scheduler?.nextDue(target.getTime());
-        if (!due) break;
-        this.clock.set(new Date(due.at));
-        const fired: Delivery = {
-          kind: 'schedule',
-          schedule: `${due.group}/${due.name}`,
-          target: functionNameFromArn(due.targetArn),
-          input: JSON.parse(due.input),
-        };
-        // Logged before the one-time schedule is gone, so a crash in between cannot lose the fire.
-        const id = this.deliveries.accept(fired);
-        await this.scheduler?.delete(due.group, due.name);
-        this.dispatch(id, fired);
+        const due = this.scheduler?.dueTogether(target.getTime(), SCHEDULES_FIRED_TOGETHER) ?? [];
+        const at = due[0]?.at;
+        if (at === undefined) break;
+        this.clock.set(new Date(at));
+        for (const schedule of due) {
+          const fired: Delivery = {
+            kind: 'schedule',
+            schedule: `${schedule.group}/${schedule.name}`,
+            target: functionNameFromArn(schedule.targetArn),
+            input: JSON.parse(schedule.input),
+          };
+          // Logged before the one-time schedule is gone, so a crash in between cannot lose the fire.
+          const id = this.deliveries.accept(fired);
+          await this.scheduler?.delete(schedule.group, schedule.name);
+          this.dispatch(id, fired);
+        }
         await this.activity.idle();
       }
       this.clock.set(target);

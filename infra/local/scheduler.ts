@@ -61,6 +61,21 @@ export class LocalScheduler {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: 'SCHEDULE', sk: id } }));
   }
 
+  /**
+   * The schedules due at the earliest instant at or before `limit` (at most `max` of them, in
+   * the order they were created): on AWS, schedules of one instant fire together.
+   */
+  dueTogether(limit: number, max: number): LocalSchedule[] {
+    const first = this.nextDue(limit);
+    if (!first) return [];
+    const due: LocalSchedule[] = [];
+    for (const schedule of this.schedules.values()) {
+      if (schedule.at === first.at) due.push(schedule);
+      if (due.length >= max) break;
+    }
+    return due;
+  }
+
   /** The earliest schedule due at or before `limit`, if any. */
   nextDue(limit: number): LocalSchedule | undefined {
     let next: LocalSchedule | undefined;

@@ -13,6 +13,9 @@ interface Execution {
   readonly name: string;
   readonly arn: string;
   readonly input: string;
+  /** Start order: ListExecutions lists the newest first, and its page token names a position in it. */
+  readonly sequence: number;
+  readonly startDate: number;
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   abort: () => void;
   /** Ends this execution's share of the runtime's activity. */
@@ -48,6 +51,7 @@ export class LocalStepFunctions {
   /** Validated once: building a StateMachine re-validates the whole ASL, which dominated local start-up of executions. */
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, Execution>();
+  private started = 0;
   private readonly tasks = new Map<string, PendingTask>();
   private readonly host: LambdaHost;
   private readonly activity: Activity;
@@ -69,13 +73,16 @@ export class LocalStepFunctions {
     const arn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(name);
     if (existing) {
-      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: Date.now() / 1000 };
+      // As Step Functions answers a repeated start: the original start, if it is still running with this input.
+      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: existing.startDate };
       throw new AwsError('ExecutionAlreadyExists', `Execution ${name} already exists`);
     }
     const execution: Execution = {
       name,
       arn,
       input,
+      sequence: ++this.started,
+      startDate: Date.now() / 1000,
       status: 'RUNNING',
       abort: () => {},
       release: this.activity.begin(),
@@ -110,7 +117,49 @@ export class LocalStepFunctions {
       .finally(() => {
         if (!execution.parked) execution.release();
       });
-    return { executionArn: arn, startDate: Date.now() / 1000 };
+    return { executionArn: arn, startDate: execution.startDate };
+  }
+
+  /**
+   * ListExecutions of this machine: the newest first, `maxResults` a page (0 or absent: 100, at
+   * most 1,000), optionally of one status; `nextToken` resumes after the last one listed, so
+   * executions started meanwhile do not shift the pages.
+   */
+  listExecutions(request: { stateMachineArn: string; statusFilter?: string; maxResults?: number; nextToken?: string }): {
+    executions: { executionArn: string; stateMachineArn: string; name: string; status: string; startDate: number }[];
+    nextToken?: string;
+  } {
+    if (request.stateMachineArn !== this.stateMachineArn) {
+      throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    }
+    const limit = request.maxResults || 100;
+    if (!Number.isInteger(limit) || limit < 0 || limit > 1000) {
+      throw new AwsError('ValidationException', 'maxResults must be between 0 and 1000');
+    }
+    let before = Number.POSITIVE_INFINITY;
+    if (request.nextToken !== undefined) {
+      before = Number(
+        Buffer.from(request.nextToken, 'base64url')
+          .toString('utf8')
+          .replace(/^after:/, ''),
+      );
+      if (!Number.isInteger(before)) throw new AwsError('InvalidToken', 'Invalid Token');
+    }
+    const matching = [...this.executions.values()]
+      .filter((execution) => execution.sequence < before && (!request.statusFilter || execution.status === request.statusFilter))
+      .sort((a, b) => b.sequence - a.sequence);
+    const page = matching.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      executions: page.map(({ arn, name, status, startDate }) => ({
+        executionArn: arn,
+        stateMachineArn: this.stateMachineArn,
+        name,
+        status,
+        startDate,
+      })),
+      ...(matching.length > limit && last ? { nextToken: Buffer.from(`after:${last.sequence}`).toString('base64url') } : {}),
+    };
   }
 
   /** Every execution since start, with the state transitions it has taken. */

@@ -12,6 +12,7 @@ import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contra
 import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import type { DeployConfig } from '../config.ts';
+import { bundledFolders } from '../constructs/bundled-folders.ts';
 import { DunningWorkflow } from '../constructs/dunning-workflow.ts';
 import { DunwellFunction } from '../constructs/dunwell-function.ts';
 import type { FinanceLake } from '../constructs/finance-lake.ts';
@@ -41,7 +42,9 @@ export const functionSizing: Partial<Record<FunctionName, { timeout: Duration; m
   [FunctionName.startDunning]: { timeout: Duration.seconds(30) },
   // A wake-up: a few actions (a collector task, a reminder, a thank-you), each a provider call or two.
   [FunctionName.advance]: { timeout: Duration.seconds(60) },
-  [FunctionName.reconcile]: { timeout: Duration.minutes(5), memorySize: 1024 },
+  // Lists every running execution and open invoice, then requests the rest: about 4 minutes for
+  // 500,000 open invoices (README "Reconcile at scale"); Lambda's maximum leaves room for slow pages.
+  [FunctionName.reconcile]: { timeout: Duration.minutes(15), memorySize: 1024 },
   // A batch of up to 500 upserts; HTTP API gives up on an integration after 30 s.
   [FunctionName.invoicesApi]: { timeout: Duration.seconds(29), memorySize: 1024 },
   // Up to 1,000 stream records become a few Parquet objects.
@@ -52,14 +55,6 @@ export const functionSizing: Partial<Record<FunctionName, { timeout: Duration; m
   [FunctionName.exportBackfill]: { timeout: Duration.minutes(15), memorySize: 2048 },
   // Waits for an Athena query behind the HTTP API, which gives up after 30 s.
   [FunctionName.reportsApi]: { timeout: Duration.seconds(29), memorySize: 512 },
-};
-
-/**
- * Files a function reads at run time, copied into its bundle: the report queries are SQL files
- * that #contracts/report-queries.ts reads from `./reports/` beside itself (beside index.mjs once bundled).
- */
-const bundledFolders: Partial<Record<FunctionName, readonly { from: string; to: string }[]>> = {
-  [FunctionName.reportsApi]: [{ from: 'shared/contracts/reports', to: 'reports' }],
 };
 
 /**
@@ -213,6 +208,7 @@ export class DunwellStatelessStack extends Stack {
       lake: props.lake,
       streamFailures,
       reportingTimeZone: config.reportingTimeZone,
+      startRatePerSecond: config.startRatePerSecond,
     };
     for (const fn of functions.values()) bindCatalogueEntry(fn, resources);
 
@@ -234,6 +230,7 @@ export class DunwellStatelessStack extends Stack {
       advanceLogs: functionNamed(FunctionName.advance).logGroup,
       lakeProjector: functionNamed(FunctionName.exportEvents).function,
       lakeCompaction: functionNamed(FunctionName.exportCompact).function,
+      reconcile: functionNamed(FunctionName.reconcile).function,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Dunwell API' });

@@ -4,6 +4,7 @@ import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
 import { DynamoCustomerStore } from './dynamo-customer-store.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
+import { DynamoOpenInvoices } from './dynamo-open-invoices.ts';
 import { DynamoPolicyStore } from './dynamo-policy-store.ts';
 import { DynamoProcessedEvents } from './dynamo-processed-events.ts';
 import { DynamoShortLinkStore } from './dynamo-short-links.ts';
@@ -15,6 +16,8 @@ export function tableAdapters(app: FunctionContext) {
   const table = () => app.need(EnvName.tableName);
   return {
     invoiceStore: () => new DynamoInvoiceStore(documents, table(), app.clock),
+    /** Open invoices by shard of the active index, for the reconciler. */
+    openInvoices: () => new DynamoOpenInvoices(documents, table()),
     idempotencyStore: () => new DynamoIdempotencyStore(documents, table()),
     policyStore: () => new DynamoPolicyStore(documents, table()),
     customerLedger: () => new DynamoCustomerLedger(documents, table()),

@@ -1,11 +1,11 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, type SignalDetail, type SignalDetailType } from '#contracts/events.ts';
 import type { CollectorMessage } from '#domain/tasks.ts';
 import type { CollectorNotifier } from '#ports/collectors.ts';
-import type { DomainEvents, DunningStarts } from '#ports/messaging.ts';
+import type { DomainEvents, DunningStartBatches, DunningStarts } from '#ports/messaging.ts';
 
-export class SqsDunningStarts implements DunningStarts {
+export class SqsDunningStarts implements DunningStarts, DunningStartBatches {
   private readonly client: SQSClient;
   private readonly queueUrl: string;
 
@@ -16,6 +16,18 @@ export class SqsDunningStarts implements DunningStarts {
 
   async request(invoiceId: string): Promise<void> {
     await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ invoiceId }) }));
+  }
+
+  /** One SendMessageBatch; entry ids are positions (an invoice id may hold characters SQS refuses there). */
+  async requestBatch(invoiceIds: readonly string[]): Promise<readonly string[]> {
+    if (invoiceIds.length === 0) return [];
+    const result = await this.client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: this.queueUrl,
+        Entries: invoiceIds.map((invoiceId, index) => ({ Id: String(index), MessageBody: JSON.stringify({ invoiceId }) })),
+      }),
+    );
+    return (result.Failed ?? []).map((failure) => invoiceIds[Number(failure.Id)]).filter((id): id is string => id !== undefined);
   }
 }
 

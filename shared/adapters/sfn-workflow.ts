@@ -1,11 +1,13 @@
 import {
-  DescribeExecutionCommand,
+  ListExecutionsCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { type ExecutionState, LIFECYCLE_CLOSED, type Workflow } from '#ports/workflow.ts';
+import { RECONCILE_LIST_PAGE_SIZE } from '#contracts/reconcile-pacing.ts';
+import type { Pacer } from '#domain/pacing.ts';
+import { LIFECYCLE_CLOSED, type RunningExecutions, type StartResult, type Workflow } from '#ports/workflow.ts';
 
 export class StepFunctionsWorkflow implements Workflow {
   private readonly client: SFNClient;
@@ -16,23 +18,20 @@ export class StepFunctionsWorkflow implements Workflow {
     this.stateMachineArn = stateMachineArn;
   }
 
-  async start(name: string, input: unknown): Promise<void> {
-    await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
-  }
-
-  async describe(name: string): Promise<ExecutionState> {
+  /**
+   * StartExecution of a Standard workflow is idempotent by name: the same name and input as an
+   * open execution succeeds without starting another, and any closed execution of that name
+   * answers ExecutionAlreadyExists. So one call tells a live execution from an ended one, and no
+   * DescribeExecution (a refill of 15 per second) is needed before it.
+   */
+  async start(name: string, input: unknown): Promise<StartResult> {
     try {
-      const result = await this.client.send(new DescribeExecutionCommand({ executionArn: this.executionArn(name) }));
-      return result.status === 'RUNNING' || result.status === 'PENDING_REDRIVE' ? 'running' : 'ended';
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      return 'started';
     } catch (error) {
-      if ((error as Error).name === 'ExecutionDoesNotExist') return 'absent';
+      if ((error as Error).name === 'ExecutionAlreadyExists') return 'ended';
       throw error;
     }
-  }
-
-  /** arn:aws:states:R:A:stateMachine:M → arn:aws:states:R:A:execution:M:name */
-  private executionArn(name: string): string {
-    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
   async resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'> {
@@ -56,5 +55,39 @@ async function answered(send: () => Promise<unknown>): Promise<boolean> {
     const name = (error as Error).name;
     if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return false;
     throw error;
+  }
+}
+
+/**
+ * The machine's running executions, from ListExecutions (RUNNING, a thousand a page), each page
+ * paced by `pacer` at the reconciler's share of the account's ListExecutions rate
+ * (shared/contracts/reconcile-pacing.ts).
+ */
+export class StepFunctionsRunningExecutions implements RunningExecutions {
+  private readonly client: SFNClient;
+  private readonly stateMachineArn: string;
+  private readonly pacer: Pacer;
+
+  constructor(client: SFNClient, stateMachineArn: string, pacer: Pacer) {
+    this.client = client;
+    this.stateMachineArn = stateMachineArn;
+    this.pacer = pacer;
+  }
+
+  async *pages(): AsyncIterable<readonly string[]> {
+    let nextToken: string | undefined;
+    do {
+      await this.pacer.take();
+      const page = await this.client.send(
+        new ListExecutionsCommand({
+          stateMachineArn: this.stateMachineArn,
+          statusFilter: 'RUNNING',
+          maxResults: RECONCILE_LIST_PAGE_SIZE,
+          nextToken,
+        }),
+      );
+      yield (page.executions ?? []).flatMap((execution) => (execution.name ? [execution.name] : []));
+      nextToken = page.nextToken;
+    } while (nextToken);
   }
 }

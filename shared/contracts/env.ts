@@ -29,12 +29,17 @@ export const EnvName = {
   lakeDatabase: 'DUNWELL_LAKE_DATABASE',
   /** IANA zone whose calendar days the reports count in (config `reportingTimeZone`, default UTC). */
   reportingTimeZone: 'DUNWELL_REPORTING_TIME_ZONE',
+  /**
+   * StartExecution calls per second this consumer of the start buffer may make: the config's
+   * `startRatePerSecond` over the event source's concurrent consumers (shared/contracts/start-pacing.ts).
+   */
+  startRatePerConsumer: 'DUNWELL_START_RATE_PER_CONSUMER',
 } as const;
 
 export type EnvName = (typeof EnvName)[keyof typeof EnvName];
 
 /**
- * Optional endpoint override for the Stripe SDK (like AWS_ENDPOINT_URL_*): unset on AWS, so the
- * SDK talks to api.stripe.com; the local runtime points it at its Stripe-compatible sandbox.
+ * Optional endpoint override for the Stripe API (like AWS_ENDPOINT_URL_*): unset on AWS, so the
+ * pay page talks to api.stripe.com; the local runtime points it at its Stripe-compatible sandbox.
  */
 export const STRIPE_API_URL_VARIABLE = 'DUNWELL_STRIPE_API_URL';

@@ -47,7 +47,7 @@ export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
     EnvName.creditorName,
     EnvName.creditorContact,
   ],
-  'start-dunning': [EnvName.tableName, EnvName.stateMachineArn],
+  'start-dunning': [EnvName.tableName, EnvName.stateMachineArn, EnvName.startRatePerConsumer],
   advance: [
     EnvName.tableName,
     EnvName.senderEmail,
@@ -94,7 +94,8 @@ export type Access =
   | 'startQueue:consume'
   | 'events:put'
   | 'states:start'
-  | 'states:describe'
+  /** List the dunning state machine's executions (the reconciler: which are running). */
+  | 'states:list'
   | 'states:taskResponse'
   | 'scheduler:manage'
   | 'ses:send'
@@ -119,7 +120,8 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   // The debtor's own actions (dispute, promise) write the invoice and signal its execution;
   // the pay button opens a checkout at the payment provider.
   'pay-page': ['table:readWrite', 'linkSecret:read', 'events:put', 'paymentSecret:read'],
-  'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start', 'states:describe'],
+  // No DescribeExecution: a start by name answers whether the recorded execution runs or ended.
+  'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start'],
   // Reminders and the thank-you by email or text (pay links signed with the link key), new
   // collector tasks as events (a texter may not publish to topics: notify-collectors does), the
   // timer that wakes it; it resumes its own task when the lifecycle closes or the invoice changed
@@ -127,7 +129,8 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   advance: ['table:readWrite', 'ses:send', 'sms:publish', 'linkSecret:read', 'events:put', 'scheduler:manage', 'states:taskResponse'],
   wake: ['table:readWrite', 'states:taskResponse'],
   signal: ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
-  reconcile: ['table:readWrite', 'states:describe', 'startQueue:send'],
+  // Reads the active index, lists the running executions, requests starts for the others.
+  reconcile: ['table:read', 'states:list', 'startQueue:send'],
   'notify-collectors': ['collectors:publish'],
   'tasks-api': ['table:readWrite', 'events:put'],
   'policies-api': ['table:readWrite'],

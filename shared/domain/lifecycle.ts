@@ -253,37 +253,49 @@ export async function signal(deps: Pick<IngestDeps, 'events' | 'log'>, detailTyp
 export interface StartDeps {
   readonly store: InvoiceStore;
   readonly clock: Clock;
-  readonly workflow: Workflow;
+  /** StartExecution only; paced by the start buffer's consumer (shared/use-cases/start-batch.ts). */
+  readonly workflow: Pick<Workflow, 'start'>;
 }
 
-/** Step Functions execution names: 1–80 of [A-Za-z0-9-_]; the hash keeps distinct ids distinct. */
-export function executionName(invoiceId: string, generation: number): string {
+/**
+ * What every execution name of an invoice starts with: a readable part of its id and a hash of
+ * all of it, so distinct ids stay distinct. The reconciler matches running executions to
+ * invoices by it.
+ */
+export function executionKey(invoiceId: string): string {
   let hash = 2166136261;
   for (const char of invoiceId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
   const readable = invoiceId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 48);
-  return `${readable}-${hash.toString(36)}-g${generation}`;
+  return `${readable}-${hash.toString(36)}`;
 }
 
-export type StartOutcome = 'started' | 'already_running' | 'closed';
+/** Step Functions execution names: 1–80 of [A-Za-z0-9-_]: the invoice's key and a generation. */
+export function executionName(invoiceId: string, generation: number): string {
+  return `${executionKey(invoiceId)}-g${generation}`;
+}
+
+/** The invoice key of an execution name (`executionName` less its generation). */
+export function executionKeyOfName(name: string): string {
+  return name.replace(/-g\d+$/, '');
+}
+
+/** 'started': the invoice's execution runs (started now, or it already was). */
+export type StartOutcome = 'started' | 'closed';
 
 /**
  * Makes sure the invoice has a live execution. The name is derived from the invoice id and a
  * generation number, so concurrent or repeated starts converge on one execution; a new
- * generation is taken only when the previous execution has ended.
+ * generation is taken only when the previous execution has ended. The recorded execution is
+ * started by name first: Step Functions answers a running one as started (a no-op) and an ended
+ * one as such, so no DescribeExecution call (and its much smaller quota) is spent on it.
  */
 export async function startDunning(deps: StartDeps, invoiceId: string): Promise<StartOutcome> {
   const invoice = await deps.store.get(invoiceId);
   if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
   if (invoice.closedAt) return 'closed';
   const recorded = invoice.execution;
-  if (recorded) {
-    const state = await deps.workflow.describe(recorded.name);
-    if (state === 'running') return 'already_running';
-    if (state === 'absent') {
-      await deps.workflow.start(recorded.name, { invoiceId });
-      return 'started';
-    }
-  }
+  // Running, or recorded but never started (or its name free again after 90 days): it runs now.
+  if (recorded && (await deps.workflow.start(recorded.name, { invoiceId })) === 'started') return 'started';
   const generation = (recorded?.generation ?? 0) + 1;
   const name = executionName(invoiceId, generation);
   const updated = await mutateInvoice(deps.store, invoiceId, (current) => {
@@ -292,50 +304,14 @@ export async function startDunning(deps: StartDeps, invoiceId: string): Promise<
     return withEvent({ ...current, execution: { name, generation, startedAt: at } }, { at, type: 'dunning.started', generation });
   });
   if (updated.closedAt || !updated.execution) return 'closed';
-  // Whoever recorded this generation, starting it by name is idempotent.
-  await deps.workflow.start(updated.execution.name, { invoiceId });
-  return 'started';
-}
-
-export interface ReconcileDeps {
-  readonly store: InvoiceStore;
-  readonly starts: DunningStarts;
-}
-
-/**
- * Start requests in flight at once while reconciling: one at a time, each request's round trip
- * made a restart of the local runtime (and the daily run) take ~12 ms per open invoice; a few
- * dozen in flight stay far below any queue's or endpoint's limits.
- */
-export const RECONCILE_CONCURRENCY = 16;
-
-/**
- * Requests a start for every invoice whose lifecycle is not closed; the starter skips live ones.
- * Requests go out RECONCILE_CONCURRENCY at a time; the first that fails fails the run (the next
- * run requests every open invoice again).
- */
-export async function reconcile(deps: ReconcileDeps): Promise<number> {
-  let count = 0;
-  const inFlight = new Set<Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  for await (const invoiceId of deps.store.listActive()) {
-    if (failure) break;
-    const request: Promise<void> = deps.starts.request(invoiceId).then(
-      () => {
-        count++;
-        inFlight.delete(request);
-      },
-      (error: unknown) => {
-        failure ??= { error };
-        inFlight.delete(request);
-      },
+  // Whoever recorded this generation, starting it by name is idempotent. Ended already means
+  // another starter's execution of it ran to its end meanwhile: a retry takes the next generation.
+  if ((await deps.workflow.start(updated.execution.name, { invoiceId })) === 'ended') {
+    throw new Error(
+      `Execution ${updated.execution.name} of invoice ${invoiceId} ended before this start; retry to take the next generation`,
     );
-    inFlight.add(request);
-    if (inFlight.size >= RECONCILE_CONCURRENCY) await Promise.race(inFlight);
   }
-  await Promise.all(inFlight);
-  if (failure) throw failure.error;
-  return count;
+  return 'started';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -835,8 +811,7 @@ export interface TimerDeps {
  * timer of a newer sleep (Scheduler names: at most 64 of [0-9a-zA-Z-_.]).
  */
 export function timerName(invoiceId: string, sleepId: string): string {
-  const base = executionName(invoiceId, 0).replace(/-g0$/, '');
-  return `${base.slice(-40)}-${sleepId.replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}`;
+  return `${executionKey(invoiceId).slice(-40)}-${sleepId.replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}`;
 }
 
 export interface ArmRequest {

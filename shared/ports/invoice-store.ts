@@ -40,8 +40,14 @@ export interface InvoiceStore {
   create(invoice: Invoice): Promise<Invoice>;
   /** Writes the invoice if it is still at `invoice.version`; returns it at the next version. */
   save(invoice: Invoice): Promise<Invoice>;
-  /** Ids of invoices whose lifecycle has not closed yet, for the reconciler. */
+  /** Ids of invoices whose lifecycle has not closed yet, one after another. */
   listActive(): AsyncIterable<string>;
+}
+
+/** Ids of the invoices whose lifecycle has not closed yet, for the reconciler. */
+export interface OpenInvoices {
+  /** Disjoint parts that together hold every open invoice once, to be read at the same time, a page of ids at a time. */
+  partitions(): readonly AsyncIterable<readonly string[]>[];
 }
 
 /** Where a list page ended: the last item shown, and for a list over every status, the status it was in. */

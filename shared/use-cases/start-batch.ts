@@ -1,12 +1,11 @@
 import { startMessageSchema } from '#contracts/workflow.ts';
 import type { Logger } from '#domain/lifecycle.ts';
 import type { Pacer } from '#domain/pacing.ts';
+import type { Workflow } from '#ports/workflow.ts';
 
 export interface StartBatchDeps {
-  /** Makes sure the invoice has a live execution (`startDunning`). */
+  /** Makes sure the invoice has a live execution (`startDunning` over a `pacedStarts` workflow). */
   readonly start: (invoiceId: string) => Promise<unknown>;
-  /** This consumer's share of the StartExecution rate. */
-  readonly pacer: Pacer;
   readonly log: Logger;
 }
 
@@ -16,13 +15,25 @@ export interface StartRecord {
 }
 
 /**
- * One batch of the start buffer: the batch's tokens are taken from the pacer first, then its
- * starts run at once. A record that fails (malformed, throttled after the SDK's own retries, the
- * table) is reported alone, for SQS to deliver again; the others are done.
+ * StartExecution at this consumer's share of the rate: every call takes a token first, the
+ * start of a live execution (a no-op) and the refused start of an ended one included, as Step
+ * Functions counts them all.
+ */
+export function pacedStarts(workflow: Pick<Workflow, 'start'>, pacer: Pacer): Pick<Workflow, 'start'> {
+  return {
+    start: async (name, input) => {
+      await pacer.take();
+      return workflow.start(name, input);
+    },
+  };
+}
+
+/**
+ * One batch of the start buffer: its starts run at once, each as its tokens come. A record that
+ * fails (malformed, throttled after the SDK's own retries, the table) is reported alone, for SQS
+ * to deliver again; the others are done.
  */
 export async function startBatch(deps: StartBatchDeps, records: readonly StartRecord[]): Promise<{ itemIdentifier: string }[]> {
-  if (records.length === 0) return [];
-  await deps.pacer.take(records.length);
   const outcomes = await Promise.all(
     records.map(async (record) => {
       try {

@@ -16,6 +16,38 @@ describe('deploy config', () => {
     assert.equal(config.creditorContact, 'billing@example.com', 'an empty creditorContact means "the sender address"');
     assert.equal(config.reportingTimeZone, 'UTC');
     assert.equal(config.quicksight, undefined, 'an empty quicksight means "no QuickSight"');
+    assert.equal(config.startRatePerSecond, 250);
+  });
+
+  test("startRatePerSecond: at most the account's StartExecution refill (300/s in us-east-1 by default), five sixths of it by default", () => {
+    assert.equal(parseDeployConfig(valid, {}).startRatePerSecond, 250, "no region known: the large regions' 300/s");
+    assert.equal(parseDeployConfig({ ...valid, region: 'us-east-1' }, {}).startRatePerSecond, 250);
+    assert.equal(parseDeployConfig({ ...valid, region: 'eu-central-1' }, {}).startRatePerSecond, 125, 'elsewhere the refill is 150/s');
+    assert.equal(parseDeployConfig({ ...valid, startRatePerSecond: '' }, {}).startRatePerSecond, 250, 'cdk.json spells "not set" as ""');
+    for (const rate of [5, 120, 300]) assert.equal(parseDeployConfig({ ...valid, startRatePerSecond: rate }, {}).startRatePerSecond, rate);
+    assert.throws(
+      () => parseDeployConfig({ ...valid, startRatePerSecond: 301 }, {}),
+      /dunwell\.startRatePerSecond: must be at most the account's StartExecution refill, 300 per second \(set startExecutionRefillPerSecond if AWS raised it\)/,
+    );
+    assert.throws(
+      () => parseDeployConfig({ ...valid, region: 'ap-south-1', startRatePerSecond: 250 }, {}),
+      /dunwell\.startRatePerSecond: must be at most the account's StartExecution refill, 150 per second in ap-south-1/,
+    );
+    for (const rate of [0, -1, 4, '250']) {
+      assert.throws(
+        () => parseDeployConfig({ ...valid, startRatePerSecond: rate }, {}),
+        /dunwell\.startRatePerSecond: must be/,
+        String(rate),
+      );
+    }
+    // An account whose quota AWS raised.
+    const raised = parseDeployConfig({ ...valid, startExecutionRefillPerSecond: 1200, startRatePerSecond: 1000 }, {});
+    assert.equal(raised.startRatePerSecond, 1000);
+    assert.equal(parseDeployConfig({ ...valid, startExecutionRefillPerSecond: 1200 }, {}).startRatePerSecond, 1000);
+    assert.throws(
+      () => parseDeployConfig({ ...valid, startExecutionRefillPerSecond: 0 }, {}),
+      /dunwell\.startExecutionRefillPerSecond: must be positive/,
+    );
   });
 
   test('reportingTimeZone is an IANA zone name as the report SQL takes it; UTC by default', () => {

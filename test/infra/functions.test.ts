@@ -67,7 +67,7 @@ const actionsFor: Record<Access, readonly string[]> = {
   ],
   'events:put': ['events:PutEvents'],
   'states:start': ['states:StartExecution'],
-  'states:describe': ['states:DescribeExecution'],
+  'states:list': ['states:ListExecutions'],
   'states:taskResponse': ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
   'scheduler:manage': [
     'scheduler:CreateSchedule',
@@ -93,7 +93,7 @@ const actionsFor: Record<Access, readonly string[]> = {
     'sqs:GetQueueAttributes',
     'sqs:GetQueueUrl',
   ],
-  'table:scan': ['dynamodb:Scan', 'kms:Decrypt', 'kms:DescribeKey'],
+  'table:scan': ['dynamodb:Scan', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey'],
   'lake:readWrite': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt', 'kms:GenerateDataKey'],
   'lake:query': [
     'athena:StartQueryExecution',
@@ -197,6 +197,24 @@ describe('least privilege, spelled out', () => {
     assert.ok(expected.includes(FunctionName.wake) && expected.includes(FunctionName.signal));
     assert.ok(expected.includes(FunctionName.advance), 'advance resumes its own task when the lifecycle closes');
     assert.ok(!expected.includes(FunctionName.invoicesApi));
+  });
+
+  test('only reconcile lists executions, of the dunning state machine only; it reads the table and writes nothing there', () => {
+    assert.deepEqual(functionsWithAction('states:ListExecutions'), [FunctionName.reconcile]);
+    for (const grant of grantsOf(FunctionName.reconcile).filter((g) => g.action === 'states:ListExecutions')) {
+      assert.match(cfnText(grant.resource), /:stateMachine:dunwell-dev-invoice-dunning"\]\]\}$/, 'the machine, not its executions');
+    }
+    const actions = grantsOf(FunctionName.reconcile).map((grant) => grant.action);
+    assert.ok(actions.includes('dynamodb:Query') && actions.includes('sqs:SendMessage'));
+    assert.deepEqual(
+      actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action) || action === 'states:StartExecution'),
+      [],
+    );
+  });
+
+  test('no function describes executions: start-dunning learns a recorded execution has ended from its start', () => {
+    assert.deepEqual(functionsWithAction('states:DescribeExecution'), []);
+    assert.deepEqual(functionsWithAction('states:StartExecution'), [FunctionName.startDunning]);
   });
 
   test('task responses are limited to the dunning state machine', () => {
@@ -407,6 +425,14 @@ describe('variable values', () => {
     const reminder = variablesOf(FunctionName.advance);
     assert.equal(reminder[EnvName.senderEmail], 'billing@example.com');
     assert.deepEqual(reminder[EnvName.sesConfigurationSet], { Ref: logicalIdOfType('AWS::SES::ConfigurationSet') });
+  });
+
+  test("start-dunning gets its consumer's share of the configured start rate: 250 / 5 consumers by default", () => {
+    assert.equal(variablesOf(FunctionName.startDunning)[EnvName.startRatePerConsumer], '50');
+    const slower = synthDunwell({ startRatePerSecond: 120 }).templates.stateless;
+    const environment = resourcesOf(slower)[functionLogicalId(slower, FunctionName.startDunning)]?.Properties?.Environment;
+    const variables = (environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+    assert.equal(variables[EnvName.startRatePerConsumer], '24');
   });
 
   test('without publicBaseUrl, links point at the API itself', () => {

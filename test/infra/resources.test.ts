@@ -4,6 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contracts/email-events.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';
+import { START_POLLERS } from '#contracts/start-pacing.ts';
 import { type CfnResource, cdkJsonContext, cfnText, functionLogicalId, resourcesOf, statementsOf, synthDunwell } from './synth.ts';
 
 const { app, templates } = synthDunwell();
@@ -140,6 +141,7 @@ describe('queues', () => {
         cfnText(candidate.Properties?.FunctionName) === cfnText({ Ref: functionLogicalId(stateless, FunctionName.startDunning) }),
     );
     assert.ok((mapping?.Properties?.BatchSize as number) <= 10);
+    assert.deepEqual(mapping?.Properties?.ScalingConfig, { MaximumConcurrency: START_POLLERS }, 'the consumers the rate is shared by');
   });
 });
 
@@ -222,6 +224,21 @@ describe('timers and schedules', () => {
         Input: Match.anyValue(),
       },
     });
+  });
+
+  test('reconcile may run for Lambda\'s 15 minutes: 500,000 open invoices take about 4 (README "Reconcile at scale")', () => {
+    const props = resourcesOf(stateless)[functionLogicalId(stateless, FunctionName.reconcile)]?.Properties ?? {};
+    assert.equal(props.Timeout, 900);
+  });
+
+  test('a failed reconcile (a listing failed, or requests the buffer refused) raises an alarm', () => {
+    const alarm = Object.values(resourcesOf(stateless, 'AWS::CloudWatch::Alarm')).find(
+      (candidate) => candidate.Properties?.AlarmName === 'dunwell-dev-reconcile-failed',
+    )?.Properties;
+    assert.ok(alarm);
+    assert.equal(alarm.MetricName, 'Errors');
+    assert.deepEqual(alarm.Dimensions, [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(stateless, FunctionName.reconcile) } }]);
+    assert.equal(alarm.Threshold, 1);
   });
 });
 

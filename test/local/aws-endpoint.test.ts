@@ -4,9 +4,15 @@ import { after, before, describe, test } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerTimers } from '#adapters/scheduler-timers.ts';
 import { LocalRuntime } from '#local/runtime.ts';
 
@@ -90,6 +96,80 @@ describe('local AWS endpoint', () => {
       { name: 'ExecutionDoesNotExist' },
     );
     await assert.rejects(sfn.send(new SendTaskSuccessCommand({ taskToken: 'local-unknown', output: '{}' })), { name: 'TaskDoesNotExist' });
+  });
+
+  test('Step Functions ListExecutions: the newest first, by status, paged with nextToken; a start by name of a running one is a no-op', async () => {
+    const sfn = new SFNClient({});
+    const stateMachineArn = String(process.env.DUNWELL_STATE_MACHINE_ARN);
+    // Invoices that do not exist: each execution's first task fails, so it ends FAILED at once.
+    const names = ['list-a-g1', 'list-b-g1', 'list-c-g1'];
+    for (const name of names) {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ invoiceId: `NOT-THERE-${name}` }) }));
+    }
+    await runtime.activity.idle();
+    const listAll = async (statusFilter: 'RUNNING' | 'FAILED') => {
+      const listed: string[] = [];
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 2, nextToken }));
+        listed.push(...(page.executions ?? []).map((execution) => String(execution.name)));
+        for (const execution of page.executions ?? []) assert.equal(execution.status, statusFilter);
+        nextToken = page.nextToken;
+        pages++;
+      } while (nextToken);
+      return { listed, pages };
+    };
+    const failed = await listAll('FAILED');
+    assert.deepEqual(
+      failed.listed.filter((name) => names.includes(name)),
+      [...names].reverse(),
+      'newest first',
+    );
+    assert.equal(failed.pages, Math.ceil(failed.listed.length / 2));
+    assert.deepEqual(
+      (await listAll('RUNNING')).listed.filter((name) => names.includes(name)),
+      [],
+    );
+    // A closed execution's name is taken: its start is refused, whatever the input.
+    await assert.rejects(
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name: 'list-a-g1', input: JSON.stringify({ invoiceId: 'NOT-THERE-list-a-g1' }) }),
+      ),
+      { name: 'ExecutionAlreadyExists' },
+    );
+    await assert.rejects(sfn.send(new ListExecutionsCommand({ stateMachineArn: `${stateMachineArn}-other` })), {
+      name: 'StateMachineDoesNotExist',
+    });
+    runtime.deadLetters.length = 0;
+  });
+
+  test('SQS SendMessageBatch: each entry delivered, answered with checksums the SDK verifies; more than 10 entries refused', async () => {
+    const sqs = new SQSClient({});
+    const QueueUrl = process.env.DUNWELL_START_QUEUE_URL;
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: ['0', '1', '2'].map((Id) => ({ Id, MessageBody: JSON.stringify({ invoiceId: `NOT-THERE-BATCH-${Id}` }) })),
+      }),
+    );
+    assert.deepEqual(
+      (sent.Successful ?? []).map((entry) => entry.Id),
+      ['0', '1', '2'],
+    );
+    assert.deepEqual(sent.Failed ?? [], []);
+    await runtime.activity.idle();
+    // Delivered to start-dunning, which finds no such invoices: dead-lettered after its retries.
+    assert.equal(runtime.deadLetters.filter((entry) => JSON.stringify(entry.payload).includes('NOT-THERE-BATCH-')).length, 3);
+    runtime.deadLetters.length = 0;
+    const eleven = Array.from({ length: 11 }, (_, index) => ({ Id: String(index), MessageBody: '{}' }));
+    await assert.rejects(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: eleven })), (error: Error) =>
+      /TooManyEntriesInBatchRequest/.test(error.name),
+    );
+    await assert.rejects(
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: `${QueueUrl}-missing`, Entries: [{ Id: 'a', MessageBody: '{}' }] })),
+      (error: Error) => /NonExistentQueue|QueueDoesNotExist/.test(error.name),
+    );
   });
 
   test('SQS SendMessage answers with a body checksum the SDK verifies; EventBridge PutEvents accepts entries', async () => {

@@ -16,7 +16,7 @@ import type { ShortLinkStore } from '#ports/short-links.ts';
 import { InvalidCursorError, type TaskPage, type TaskQuery, type TaskStore } from '#ports/task-store.ts';
 import type { OutgoingText, Texter } from '#ports/texter.ts';
 import type { Timers } from '#ports/timers.ts';
-import type { ExecutionState, Workflow } from '#ports/workflow.ts';
+import type { StartResult, Workflow } from '#ports/workflow.ts';
 
 /**
  * In-memory fakes of the ports, for unit tests of the use cases. They keep what they were
@@ -136,20 +136,23 @@ export class RecordingTexter implements Texter {
 }
 
 export class FakeWorkflow implements Workflow {
+  /** Executions actually started (a start of a running one is a no-op, as on Step Functions). */
   readonly started: { name: string; input: unknown }[] = [];
+  /** Every start call, no-ops and refused ones included. */
+  readonly startCalls: string[] = [];
   readonly resumed: { taskToken: string; output: unknown }[] = [];
-  /** describe() answers from here; a name not in it is 'absent'. */
-  readonly states = new Map<string, ExecutionState>();
+  /** The executions there are; a name not in it was never started (or is free again). */
+  readonly states = new Map<string, 'running' | 'ended'>();
   /** resume() answers 'gone' for these tokens. */
   readonly goneTokens = new Set<string>();
 
-  async start(name: string, input: unknown): Promise<void> {
-    this.started.push({ name, input });
+  async start(name: string, input: unknown): Promise<StartResult> {
+    this.startCalls.push(name);
+    const state = this.states.get(name);
+    if (state === 'ended') return 'ended';
+    if (state === undefined) this.started.push({ name, input });
     this.states.set(name, 'running');
-  }
-
-  async describe(name: string): Promise<ExecutionState> {
-    return this.states.get(name) ?? 'absent';
+    return 'started';
   }
 
   async resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'> {

@@ -5,6 +5,8 @@ import { type Invoice, recordPayment } from '#domain/invoice.ts';
 import {
   armTimer,
   closeInvoice,
+  executionKey,
+  executionKeyOfName,
   executionName,
   planInvoice,
   recordSendFailure,
@@ -529,11 +531,12 @@ describe('startDunning', () => {
     assert.deepEqual(stored.timeline.at(-1), { at: berlinSchedule['pre-3'], type: 'dunning.started', generation: 1 });
   });
 
-  test('with a running execution, starts nothing', async () => {
+  test('with a running execution, its start by name is a no-op: nothing new starts, no new generation', async () => {
     const w = world();
     await startDunning(w.start, INVOICE);
-    assert.equal(await startDunning(w.start, INVOICE), 'already_running');
+    assert.equal(await startDunning(w.start, INVOICE), 'started');
     assert.equal(w.workflow.started.length, 1);
+    assert.deepEqual(w.workflow.startCalls, [executionName(INVOICE, 1), executionName(INVOICE, 1)]);
     assert.equal(w.store.current(INVOICE).execution?.generation, 1);
   });
 
@@ -549,13 +552,33 @@ describe('startDunning', () => {
     assert.equal(w.store.current(INVOICE).execution?.generation, 1);
   });
 
-  test('with the execution ended but the invoice open, starts generation 2', async () => {
+  test('with the execution ended but the invoice open, starts generation 2 (two start calls, no describe)', async () => {
     const w = world();
     await startDunning(w.start, INVOICE);
     w.workflow.states.set(executionName(INVOICE, 1), 'ended');
     assert.equal(await startDunning(w.start, INVOICE), 'started');
     assert.equal(w.store.current(INVOICE).execution?.generation, 2);
     assert.deepEqual(w.workflow.started.at(-1), { name: executionName(INVOICE, 2), input: { invoiceId: INVOICE } });
+    assert.deepEqual(w.workflow.startCalls.slice(1), [executionName(INVOICE, 1), executionName(INVOICE, 2)]);
+  });
+
+  test('a generation another starter recorded and whose execution already ended fails the start, for a retry to take the next', async () => {
+    const w = world();
+    await startDunning(w.start, INVOICE);
+    // The recorded generation 1 ended, and so did a generation 2 someone started but this read missed.
+    w.workflow.states.set(executionName(INVOICE, 1), 'ended');
+    w.workflow.states.set(executionName(INVOICE, 2), 'ended');
+    await assert.rejects(startDunning(w.start, INVOICE), /ended before this start/);
+    assert.equal(await startDunning(w.start, INVOICE), 'started');
+    assert.equal(w.store.current(INVOICE).execution?.generation, 3);
+  });
+
+  test("an execution's key is its name less the generation, and the same for every generation", () => {
+    for (const id of ['INV-2026-0001', 'INV.1', `I${'x'.repeat(99)}`, 'INV-g12']) {
+      assert.equal(executionKeyOfName(executionName(id, 1)), executionKey(id));
+      assert.equal(executionKeyOfName(executionName(id, 37)), executionKey(id));
+    }
+    assert.notEqual(executionKey('INV.1'), executionKey('INV_1'));
   });
 
   test('a closed invoice is not started', async () => {
