@@ -1,0 +1,104 @@
+import { addDays } from '#domain/calendar.ts';
+import type { NamedPolicy } from './arguments.ts';
+import { simulatePolicy } from './engine.ts';
+import { type PolicyKpis, policyKpis } from './kpis.ts';
+import { generatePortfolio } from './portfolio.ts';
+import { defaultHoldModel, defaultSendPrices, type HoldModel, type SendPrices } from './response-model.ts';
+
+/**
+ * The first simulated day. Fixed, so a run never depends on when it is made: a Monday with no
+ * public holiday in the simulated countries.
+ */
+export const SIMULATION_START = '2027-03-01';
+/** Invoices are issued over the first month of the period, so that the period has sales to measure DSO on. */
+export const ISSUE_WINDOW_DAYS = 30;
+/** One seller, one currency (the KPIs are per currency). */
+export const CURRENCY = 'EUR';
+
+export interface SimulationRequest {
+  readonly policies: readonly NamedPolicy[];
+  readonly invoices: number;
+  readonly days: number;
+  readonly seed: number;
+  readonly holds?: HoldModel | undefined;
+  readonly prices?: SendPrices | undefined;
+  readonly onProgress?: ((policy: string, done: number) => void) | undefined;
+}
+
+export interface SimulationReport {
+  readonly seed: number;
+  readonly invoices: number;
+  readonly days: number;
+  readonly policies: readonly { readonly policy: string; readonly kpis: PolicyKpis }[];
+}
+
+/** Every policy over the same generated invoices and the same customer luck. */
+export function runSimulation(request: SimulationRequest): SimulationReport {
+  const portfolio = generatePortfolio({
+    seed: request.seed,
+    invoices: request.invoices,
+    start: SIMULATION_START,
+    issueWindowDays: Math.min(ISSUE_WINDOW_DAYS, request.days),
+    currency: CURRENCY,
+  });
+  const period = { from: SIMULATION_START, to: addDays(SIMULATION_START, request.days - 1), currency: CURRENCY };
+  const policies = request.policies.map(({ label, policy }) => {
+    const run = simulatePolicy(portfolio, policy, {
+      seed: request.seed,
+      start: SIMULATION_START,
+      days: request.days,
+      holds: request.holds ?? defaultHoldModel,
+      onProgress: request.onProgress ? (done) => request.onProgress?.(label, done) : undefined,
+    });
+    return { policy: label, kpis: policyKpis(run.invoices, run.counts, period, request.prices ?? defaultSendPrices) };
+  });
+  return { seed: request.seed, invoices: request.invoices, days: request.days, policies };
+}
+
+/** The `--json` document: key order fixed by construction, so equal reports are equal bytes. */
+export function reportJson(report: SimulationReport): string {
+  return `${JSON.stringify(
+    {
+      seed: report.seed,
+      invoices: report.invoices,
+      days: report.days,
+      policies: report.policies.map(({ policy, kpis }) => ({
+        policy,
+        kpis: {
+          dso: kpis.dso,
+          cei: kpis.cei,
+          collectedShare: { '30': kpis.collectedShare['30'], '60': kpis.collectedShare['60'], '90': kpis.collectedShare['90'] },
+          messages: { email: kpis.messages.email, sms: kpis.messages.sms },
+          tasks: kpis.tasks,
+          sendCostUsd: kpis.sendCostUsd,
+        },
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The terminal table: one column per policy. */
+export function reportTable(report: SimulationReport): string {
+  const percent = (value: number | null) => (value === null ? '—' : `${value.toFixed(2)} %`);
+  const number = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+  const rows: [string, (kpis: PolicyKpis) => string][] = [
+    ['DSO (days)', (kpis) => number(kpis.dso)],
+    ['CEI', (kpis) => percent(kpis.cei)],
+    ['collected by due + 30', (kpis) => percent(kpis.collectedShare['30'])],
+    ['collected by due + 60', (kpis) => percent(kpis.collectedShare['60'])],
+    ['collected by due + 90', (kpis) => percent(kpis.collectedShare['90'])],
+    ['emails', (kpis) => String(kpis.messages.email)],
+    ['SMS', (kpis) => String(kpis.messages.sms)],
+    ['collector tasks', (kpis) => String(kpis.tasks)],
+    ['send cost (USD)', (kpis) => kpis.sendCostUsd.toFixed(4)],
+  ];
+  const header = ['', ...report.policies.map((entry) => entry.policy)];
+  const body = rows.map(([name, cell]) => [name, ...report.policies.map((entry) => cell(entry.kpis))]);
+  const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => (row[column] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  const title = `${report.invoices} invoices, ${report.days} days from ${SIMULATION_START}, seed ${report.seed}`;
+  return `${title}\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${body.map(line).join('\n')}\n`;
+}
