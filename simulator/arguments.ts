@@ -8,7 +8,8 @@ import { defaultPolicy, type Policy } from '#domain/policy.ts';
 /** A command-line problem: printed as is, exit code 2. */
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: npm run simulate -- [--policy=default|<file.json>]... [--invoices=10000] [--days=120] [--seed=1] [--json]';
+export const USAGE =
+  'usage: npm run simulate -- [--policy=default|<file.json>]... [--invoices=10000] [--days=120] [--seed=1] [--out=<file.html>] [--json]';
 
 export interface NamedPolicy {
   /** As given on the command line: "default" or the file's path. */
@@ -22,11 +23,12 @@ export interface SimulatorArguments {
   readonly days: number;
   readonly seed: number;
   readonly json: boolean;
+  /** Where to write the HTML report, as given; none without --out. */
+  readonly out?: string | undefined;
 }
 
 const notYet: Readonly<Record<string, string>> = {
   history: '--history (replaying the invoices of an exports folder) is not yet supported',
-  out: '--out (the HTML report) is not yet supported',
   api: '--api (policies stored in a deployment, by id) is not yet supported',
 };
 
@@ -50,6 +52,7 @@ export function parseArguments(
   let days = 120;
   let seed = 1;
   let json = false;
+  let out: string | undefined;
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
     if (!match) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
@@ -73,6 +76,10 @@ export function parseArguments(
         if (value !== undefined) throw new UsageError('--json takes no value');
         json = true;
         break;
+      case 'out':
+        if (!value || !/\.html?$/i.test(value)) throw new UsageError('--out needs a file name ending in .html, like --out=report.html');
+        out = value;
+        break;
       default:
         throw new UsageError(`unknown option --${name}\n${USAGE}`);
     }
@@ -80,7 +87,7 @@ export function parseArguments(
   const labels = policyArgs.length > 0 ? policyArgs : ['default'];
   const duplicate = labels.find((label, index) => labels.indexOf(label) !== index);
   if (duplicate) throw new UsageError(`--policy=${duplicate} is given twice`);
-  return { policies: labels.map((label) => loadPolicy(label, readFile)), invoices, days, seed, json };
+  return { policies: labels.map((label) => loadPolicy(label, readFile)), invoices, days, seed, json, out };
 }
 
 /**

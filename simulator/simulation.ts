@@ -4,6 +4,7 @@ import { simulatePolicy } from './engine.ts';
 import { type PolicyKpis, policyKpis } from './kpis.ts';
 import { generatePortfolio } from './portfolio.ts';
 import { defaultHoldModel, defaultSendPrices, type HoldModel, type SendPrices } from './response-model.ts';
+import { type PolicySeries, policySeries } from './series.ts';
 
 /**
  * The first simulated day. Fixed, so a run never depends on when it is made: a Monday with no
@@ -29,7 +30,11 @@ export interface SimulationReport {
   readonly seed: number;
   readonly invoices: number;
   readonly days: number;
-  readonly policies: readonly { readonly policy: string; readonly kpis: PolicyKpis }[];
+  /** The last simulated day. */
+  readonly to: string;
+  readonly currency: string;
+  /** `series` feeds the HTML report only: `--json` carries the API's fields, nothing more. */
+  readonly policies: readonly { readonly policy: string; readonly kpis: PolicyKpis; readonly series: PolicySeries }[];
 }
 
 /** Every policy over the same generated invoices and the same customer luck. */
@@ -50,9 +55,13 @@ export function runSimulation(request: SimulationRequest): SimulationReport {
       holds: request.holds ?? defaultHoldModel,
       onProgress: request.onProgress ? (done) => request.onProgress?.(label, done) : undefined,
     });
-    return { policy: label, kpis: policyKpis(run.invoices, run.counts, period, request.prices ?? defaultSendPrices) };
+    return {
+      policy: label,
+      kpis: policyKpis(run.invoices, run.counts, period, request.prices ?? defaultSendPrices),
+      series: policySeries(run.invoices, period),
+    };
   });
-  return { seed: request.seed, invoices: request.invoices, days: request.days, policies };
+  return { seed: request.seed, invoices: request.invoices, days: request.days, to: period.to, currency: CURRENCY, policies };
 }
 
 /** The `--json` document: key order fixed by construction, so equal reports are equal bytes. */
@@ -79,26 +88,32 @@ export function reportJson(report: SimulationReport): string {
   )}\n`;
 }
 
+const percent = (value: number | null) => (value === null ? '—' : `${value.toFixed(2)} %`);
+const decimal = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+
+/** The KPI rows of the terminal table and of the HTML report, in order: a name and the cell of one policy. */
+export const KPI_ROWS: readonly (readonly [string, (kpis: PolicyKpis) => string])[] = [
+  ['DSO (days)', (kpis) => decimal(kpis.dso)],
+  ['CEI', (kpis) => percent(kpis.cei)],
+  ['collected by due + 30', (kpis) => percent(kpis.collectedShare['30'])],
+  ['collected by due + 60', (kpis) => percent(kpis.collectedShare['60'])],
+  ['collected by due + 90', (kpis) => percent(kpis.collectedShare['90'])],
+  ['emails', (kpis) => String(kpis.messages.email)],
+  ['SMS', (kpis) => String(kpis.messages.sms)],
+  ['collector tasks', (kpis) => String(kpis.tasks)],
+  ['send cost (USD)', (kpis) => kpis.sendCostUsd.toFixed(4)],
+];
+
+/** "1000 invoices, 120 days from 2027-03-01, seed 1" */
+export const reportTitle = (report: SimulationReport) =>
+  `${report.invoices} invoices, ${report.days} days from ${SIMULATION_START}, seed ${report.seed}`;
+
 /** The terminal table: one column per policy. */
 export function reportTable(report: SimulationReport): string {
-  const percent = (value: number | null) => (value === null ? '—' : `${value.toFixed(2)} %`);
-  const number = (value: number | null) => (value === null ? '—' : value.toFixed(2));
-  const rows: [string, (kpis: PolicyKpis) => string][] = [
-    ['DSO (days)', (kpis) => number(kpis.dso)],
-    ['CEI', (kpis) => percent(kpis.cei)],
-    ['collected by due + 30', (kpis) => percent(kpis.collectedShare['30'])],
-    ['collected by due + 60', (kpis) => percent(kpis.collectedShare['60'])],
-    ['collected by due + 90', (kpis) => percent(kpis.collectedShare['90'])],
-    ['emails', (kpis) => String(kpis.messages.email)],
-    ['SMS', (kpis) => String(kpis.messages.sms)],
-    ['collector tasks', (kpis) => String(kpis.tasks)],
-    ['send cost (USD)', (kpis) => kpis.sendCostUsd.toFixed(4)],
-  ];
   const header = ['', ...report.policies.map((entry) => entry.policy)];
-  const body = rows.map(([name, cell]) => [name, ...report.policies.map((entry) => cell(entry.kpis))]);
+  const body = KPI_ROWS.map(([name, cell]) => [name, ...report.policies.map((entry) => cell(entry.kpis))]);
   const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => (row[column] ?? '').length)));
   const line = (row: readonly string[]) =>
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
-  const title = `${report.invoices} invoices, ${report.days} days from ${SIMULATION_START}, seed ${report.seed}`;
-  return `${title}\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${body.map(line).join('\n')}\n`;
+  return `${reportTitle(report)}\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${body.map(line).join('\n')}\n`;
 }

@@ -133,7 +133,6 @@ describe('simulator: command line', () => {
     assert.match(problem(['--days=0']), /--days must be a whole number from 1 to 366/);
     assert.match(problem(['--invoices=1e4']), /--invoices must be a whole number/);
     assert.match(problem(['--history=exports']), /--history .* not yet supported/);
-    assert.match(problem(['--out=report.html']), /--out .* not yet supported/);
     assert.match(problem(['--api=https://x']), /--api .* not yet supported/);
     assert.match(problem(['--policy=aggressive']), /stored in a deployment .* not yet supported/);
   });
