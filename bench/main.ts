@@ -6,6 +6,7 @@ import { elapsedMs, printTable } from './figures.ts';
 import { runLakeBench } from './lake.bench.ts';
 import { runPipelineBench } from './pipeline.bench.ts';
 import { runPlannerBench } from './planner.bench.ts';
+import { runSimulatorBench } from './simulator.bench.ts';
 
 /**
  * `npm run bench [-- --quick] [-- --invoices=200 …]`: prints figures, asserts no timing. It exits
@@ -14,7 +15,7 @@ import { runPlannerBench } from './planner.bench.ts';
 
 const usage = `Usage: npm run bench -- [options]
   --quick               a shorter run (fewer invoices, shorter micro-benchmarks)
-  --only=planner|pipeline|lake|cost|bundles
+  --only=planner|pipeline|lake|cost|bundles|simulator
   --invoices=N          invoices ingested by batch (default 200, quick 50)
   --singles=N           invoices ingested one at a time (default 50, quick 20)
   --batch-size=N        items per batch call, at most 500 (default 500)
@@ -22,7 +23,8 @@ const usage = `Usage: npm run bench -- [options]
   --restart-invoices=N  open invoices in the restarted data folder (default 10000, quick 500; 0 skips it)
   --payment-concurrency=N  payment requests in flight (default 4)
   --planner-ms=N        run time of each micro-benchmark case (default 2000, quick 500)
-  --lake-invoices=N     invoices in the generated finance lake (default 100000, quick 10000)`;
+  --lake-invoices=N     invoices in the generated finance lake (default 100000, quick 10000)
+  --simulator-invoices=N  largest simulated portfolio, after 1000 and 10000 (default 100000, quick 10000)`;
 
 const flags = {
   quick: { type: 'boolean', default: false },
@@ -35,6 +37,7 @@ const flags = {
   'payment-concurrency': { type: 'string' },
   'planner-ms': { type: 'string' },
   'lake-invoices': { type: 'string' },
+  'simulator-invoices': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -65,7 +68,7 @@ function count(name: string, raw: string | undefined, fallback: number, { min = 
 }
 
 const quick = values.quick;
-const sections = ['planner', 'pipeline', 'lake', 'cost', 'bundles'] as const;
+const sections = ['planner', 'pipeline', 'lake', 'cost', 'bundles', 'simulator'] as const;
 if (values.only !== undefined && !(sections as readonly string[]).includes(values.only)) {
   console.error(`--only must be one of ${sections.join(', ')}\n\n${usage}`);
   process.exit(2);
@@ -81,7 +84,16 @@ const options = {
     paymentConcurrency: count('payment-concurrency', values['payment-concurrency'], 4, { min: 1, max: 64 }),
   },
   lake: { invoices: count('lake-invoices', values['lake-invoices'], quick ? 10_000 : 100_000, { min: 1, max: 2_000_000 }) },
+  simulator: simulatorOptions(
+    count('simulator-invoices', values['simulator-invoices'], quick ? 10_000 : 100_000, { min: 1, max: 1_000_000 }),
+  ),
 };
+
+/** 1,000 and 10,000 invoices (the goal's size) up to the largest, 120 days each; the same-seed repeat at the goal's size in a full run. */
+function simulatorOptions(largest: number) {
+  const sizes = [...new Set([1_000, 10_000, largest])].filter((size) => size <= largest).sort((a, b) => a - b);
+  return { sizes, days: 120, repeatInvoices: quick ? (sizes[0] ?? largest) : Math.min(10_000, largest) };
+}
 const runs = (section: (typeof sections)[number]) => values.only === undefined || values.only === section;
 
 const log = (line: string) => console.error(`· ${line}`);
@@ -115,6 +127,11 @@ if (runs('cost')) {
 }
 if (runs('bundles')) {
   printTable('Function bundles (as the CDK construct builds them)', await runBundlesBench({ runs: quick ? 3 : 7 }, log));
+}
+if (runs('simulator')) {
+  const result = await runSimulatorBench(options.simulator, log);
+  printTable('Policy simulator (npm run simulate, a fresh process per run)', result.figures);
+  problems = [...problems, ...result.problems];
 }
 console.log(`total ${(elapsedMs(started) / 1000).toFixed(1)} s`);
 if (problems.length > 0) {

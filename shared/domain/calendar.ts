@@ -40,20 +40,77 @@ export function isTimeZone(timeZone: string): boolean {
   return canonicalTimeZone(timeZone) === timeZone;
 }
 
-/** Offset of the zone from UTC at an instant, in milliseconds (Berlin in summer: +7_200_000). */
-export function zoneOffsetMs(instantMs: number, timeZone: string): number {
-  const key = `${timeZone}|${instantMs}`;
-  const known = offsetCache.get(key);
-  if (known !== undefined) return known;
-  const offset = computeZoneOffsetMs(instantMs, timeZone);
-  // The planner asks for the same few instants over and over (formatToParts is the planner's main cost).
-  if (offsetCache.size >= MAX_CACHED_OFFSETS) offsetCache.clear();
-  offsetCache.set(key, offset);
-  return offset;
+/**
+ * Results of a pure function by its exact arguments, in a tree of maps with a level per argument
+ * (so no two argument lists share an entry and no key is built per call). The planner, and the
+ * policy simulator over thousands of invoices, asks for the same few offsets, instants and dates
+ * over and over; formatToParts and the string work around it were most of its cost. A memo
+ * starts over when full, which bounds its memory.
+ */
+class Memo<Value> {
+  readonly #root = new Map<string | number, Map<string | number, unknown>>();
+  readonly #limit: number;
+  #size = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(first: string | number, second: string | number): Value | undefined {
+    return this.#root.get(first)?.get(second) as Value | undefined;
+  }
+
+  get3(first: string | number, second: string | number, third: string | number): Value | undefined {
+    return (this.#root.get(first)?.get(second) as Map<string | number, Value> | undefined)?.get(third);
+  }
+
+  /** Remembers `value` under two arguments and returns it. */
+  set(first: string | number, second: string | number, value: Value): Value {
+    this.#branch(first).set(second, value);
+    return value;
+  }
+
+  /** Remembers `value` under three arguments and returns it. */
+  set3(first: string | number, second: string | number, third: string | number, value: Value): Value {
+    const branch = this.#branch(first);
+    let leaves = branch.get(second) as Map<string | number, Value> | undefined;
+    if (!leaves) {
+      leaves = new Map();
+      branch.set(second, leaves);
+    }
+    leaves.set(third, value);
+    return value;
+  }
+
+  /** The first argument's map, counting the entry about to be added to it (or below it). */
+  #branch(first: string | number): Map<string | number, unknown> {
+    if (this.#size >= this.#limit) {
+      this.#root.clear();
+      this.#size = 0;
+    }
+    this.#size++;
+    let branch = this.#root.get(first);
+    if (!branch) {
+      branch = new Map();
+      this.#root.set(first, branch);
+    }
+    return branch;
+  }
 }
 
-const MAX_CACHED_OFFSETS = 10_000;
-const offsetCache = new Map<string, number>();
+/** By zone, then instant. */
+const offsets = new Memo<number>(20_000);
+/** By zone, time, then date. */
+const zonedInstants = new Memo<number>(20_000);
+/** By zone, then instant. */
+const localDates = new Memo<string>(20_000);
+/** By date, then days. */
+const shiftedDates = new Memo<string>(20_000);
+
+/** Offset of the zone from UTC at an instant, in milliseconds (Berlin in summer: +7_200_000). */
+export function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  return offsets.get(timeZone, instantMs) ?? offsets.set(timeZone, instantMs, computeZoneOffsetMs(instantMs, timeZone));
+}
 
 function computeZoneOffsetMs(instantMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
@@ -70,6 +127,13 @@ function computeZoneOffsetMs(instantMs: number, timeZone: string): number {
  * time resolves to its first occurrence.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const instantMs =
+    zonedInstants.get3(timeZone, time, date) ?? zonedInstants.set3(timeZone, time, date, zonedInstantMs(date, time, timeZone));
+  // A new Date on every call, as before: a caller may change the one it gets.
+  return new Date(instantMs);
+}
+
+function zonedInstantMs(date: string, time: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   const wall = Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1, hh ?? 0, mm ?? 0);
@@ -78,14 +142,18 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   const after = zoneOffsetMs(wall + 86_400_000, timeZone);
   const candidates = [wall - before, wall - after].sort((a, b) => a - b);
   for (const candidate of candidates) {
-    if (candidate + zoneOffsetMs(candidate, timeZone) === wall) return new Date(candidate);
+    if (candidate + zoneOffsetMs(candidate, timeZone) === wall) return candidate;
   }
   // In a skipped hour: keep the wall time, shifted forward by the jump.
-  return new Date(wall - before);
+  return wall - before;
 }
 
 /** The calendar date (YYYY-MM-DD) the wall clock in `timeZone` shows at an instant. */
 export function localDateAt(instantMs: number, timeZone: string): string {
+  return localDates.get(timeZone, instantMs) ?? localDates.set(timeZone, instantMs, localDate(instantMs, timeZone));
+}
+
+function localDate(instantMs: number, timeZone: string): string {
   return new Date(instantMs + zoneOffsetMs(instantMs, timeZone)).toISOString().slice(0, 10);
 }
 
@@ -96,6 +164,10 @@ export function daysBetween(from: string, to: string): number {
 
 /** Adds whole calendar days to an ISO date (YYYY-MM-DD). */
 export function addDays(date: string, days: number): string {
+  return shiftedDates.get(date, days) ?? shiftedDates.set(date, days, shiftedDate(date, days));
+}
+
+function shiftedDate(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
 }

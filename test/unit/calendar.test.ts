@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addDays, isIsoDate, isTimeZone, zonedInstant, zoneOffsetMs } from '#domain/calendar.ts';
+import { addDays, isIsoDate, isTimeZone, localDateAt, zonedInstant, zoneOffsetMs } from '#domain/calendar.ts';
 
 const iso = (date: Date) => date.toISOString();
 const hour = 3_600_000;
@@ -114,6 +114,33 @@ describe('addDays', () => {
     assert.equal(addDays('2026-03-28', 1), '2026-03-29');
     assert.equal(addDays('2026-03-29', 1), '2026-03-30');
     assert.equal(addDays('2026-10-25', 1), '2026-10-26');
+  });
+});
+
+describe('remembered results (the memos in calendar.ts)', () => {
+  test('zonedInstant gives a new Date on every call, so changing one changes no later answer', () => {
+    const first = zonedInstant('2026-06-01', '09:00', 'Europe/Berlin');
+    first.setTime(0);
+    assert.equal(iso(zonedInstant('2026-06-01', '09:00', 'Europe/Berlin')), '2026-06-01T07:00:00.000Z');
+  });
+
+  test('answers stay right past the size of the memos, when they start over (hourly over three years, DST included)', () => {
+    const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const start = Date.parse('2026-01-01T00:30:00Z');
+    for (let round = 0; round < 2; round++) {
+      for (let hours = 0; hours < 26_000; hours += round === 0 ? 1 : 97) {
+        const instant = start + hours * hour;
+        assert.equal(localDateAt(instant, 'America/New_York'), reference.format(instant), new Date(instant).toISOString());
+        assert.equal(addDays('2026-01-01', hours), new Date(start + hours * 86_400_000).toISOString().slice(0, 10));
+      }
+    }
+  });
+
+  test('a failing call is not remembered: it fails again', () => {
+    assert.throws(() => zonedInstant('2026-06-01', '09:00', 'Mars/Olympus_Mons'), RangeError);
+    assert.throws(() => zonedInstant('2026-06-01', '09:00', 'Mars/Olympus_Mons'), RangeError);
+    assert.throws(() => addDays('not a date', 1), RangeError);
+    assert.throws(() => addDays('not a date', 1), RangeError);
   });
 });
 
