@@ -146,12 +146,6 @@ export class DynamoInvoiceStore implements InvoiceStore, InvoiceLister {
     return this.put({ ...invoice, version: invoice.version + 1 }, '#version = :expected', { ':expected': invoice.version });
   }
 
-  async *listActive(): AsyncIterable<string> {
-    for (let shard = 0; shard < ACTIVE_SHARDS; shard++) {
-      yield* gsi1SortKeys(this.client, this.tableName, `ACTIVE#${shard}`);
-    }
-  }
-
   /**
    * A customer's invoices come from their partition of the group index (a status is then a
    * filter: one customer's invoices are few); a status from its partition of the collection

@@ -40,8 +40,6 @@ export interface InvoiceStore {
   create(invoice: Invoice): Promise<Invoice>;
   /** Writes the invoice if it is still at `invoice.version`; returns it at the next version. */
   save(invoice: Invoice): Promise<Invoice>;
-  /** Ids of invoices whose lifecycle has not closed yet, one after another. */
-  listActive(): AsyncIterable<string>;
 }
 
 /** Ids of the invoices whose lifecycle has not closed yet, for the reconciler. */

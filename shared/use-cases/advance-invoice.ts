@@ -131,10 +131,6 @@ export class RememberingInvoiceStore implements InvoiceStore {
     }
   }
 
-  listActive(): AsyncIterable<string> {
-    return this.store.listActive();
-  }
-
   private remember(invoice: Invoice): Invoice {
     this.known.set(invoice.invoiceId, invoice);
     return invoice;

@@ -86,10 +86,6 @@ export class InMemoryInvoiceStore implements InvoiceStore {
     this.invoices.set(invoice.invoiceId, next);
     return copy(next);
   }
-
-  async *listActive(): AsyncIterable<string> {
-    for (const invoice of this.invoices.values()) if (!invoice.closedAt) yield invoice.invoiceId;
-  }
 }
 
 /** Records every email; can be told to fail the next sends. */

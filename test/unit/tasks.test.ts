@@ -205,7 +205,6 @@ describe('openCollectorTask', () => {
       save: async () => {
         throw new Error('process died');
       },
-      listActive: () => w.store.listActive(),
     };
     await assert.rejects(openCollectorTask({ ...w.open, store: crashingStore }, INVOICE, 't2-call-38', 'no_response'), /process died/);
     await openTask(w);
