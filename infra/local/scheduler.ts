@@ -66,23 +66,14 @@ export class LocalScheduler {
    * the order they were created): on AWS, schedules of one instant fire together.
    */
   dueTogether(limit: number, max: number): LocalSchedule[] {
-    const first = this.nextDue(limit);
-    if (!first) return [];
-    const due: LocalSchedule[] = [];
+    let due: LocalSchedule[] = [];
     for (const schedule of this.schedules.values()) {
-      if (schedule.at === first.at) due.push(schedule);
-      if (due.length >= max) break;
+      const earliest = due[0]?.at ?? Number.POSITIVE_INFINITY;
+      if (schedule.at > limit || schedule.at > earliest) continue;
+      if (schedule.at < earliest) due = [schedule];
+      else if (due.length < max) due.push(schedule);
     }
     return due;
-  }
-
-  /** The earliest schedule due at or before `limit`, if any. */
-  nextDue(limit: number): LocalSchedule | undefined {
-    let next: LocalSchedule | undefined;
-    for (const schedule of this.schedules.values()) {
-      if (schedule.at <= limit && (!next || schedule.at < next.at)) next = schedule;
-    }
-    return next;
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type InvoiceListing, invoiceListing, invoiceListStatusOrder } from '#contracts/listing.ts';
 import { LISTING_ATTRIBUTE, ListIndex, listIndexAttributes } from '#contracts/table-indexes.ts';
 import type { Invoice } from '#domain/invoice.ts';
@@ -13,6 +13,7 @@ import {
   StaleWriteError,
 } from '#ports/invoice-store.ts';
 import { queryListings } from './dynamo-listings.ts';
+import { queryItems, queryPages } from './dynamo-pages.ts';
 
 /** Active (not yet closed) invoices are listed through a sparse GSI spread over shards. */
 export const ACTIVE_SHARDS = 8;
@@ -75,10 +76,13 @@ function storedTimelineOf(invoice: Invoice): StoredTimeline {
   return NOTHING_STORED;
 }
 
+/** The `gsi1` partition of one shard of the active invoices. */
+export const activePartition = (shard: number) => `ACTIVE#${shard}`;
+
 function activeShard(invoiceId: string): string {
   let hash = 0;
   for (const char of invoiceId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `ACTIVE#${hash % ACTIVE_SHARDS}`;
+  return activePartition(hash % ACTIVE_SHARDS);
 }
 
 const invoiceSortKey = (dueDate: string, invoiceId: string) => `${dueDate}#${invoiceId}`;
@@ -119,21 +123,12 @@ export class DynamoInvoiceStore implements InvoiceStore, InvoiceLister {
 
   /** One query: the hot item and its timeline's chunks, which sort before it (`EVENTS#` < `INVOICE`). */
   async get(invoiceId: string): Promise<Invoice | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :chunks AND :hot',
-          ExpressionAttributeValues: { ':pk': invoicePartition(invoiceId), ':chunks': CHUNK_PREFIX, ':hot': 'INVOICE' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :chunks AND :hot',
+      ExpressionAttributeValues: { ':pk': invoicePartition(invoiceId), ':chunks': CHUNK_PREFIX, ':hot': 'INVOICE' },
+      ConsistentRead: true,
+    });
     const hot = items.at(-1);
     return hot?.sk === 'INVOICE' ? assembleInvoice(hot, items.slice(0, -1)) : undefined;
   }
@@ -289,53 +284,36 @@ export async function assembleInvoices(
 ): Promise<Invoice[]> {
   const invoices: Invoice[] = [];
   for (const hot of hotItems) {
-    const chunks: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined = Number(hot[TIMELINE_FROM] ?? 0) > 0 ? {} : undefined;
-    while (startKey) {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
-          ExpressionAttributeValues: { ':pk': hot.pk, ':chunks': CHUNK_PREFIX },
-          ConsistentRead: true,
-          ...(Object.keys(startKey).length > 0 ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      chunks.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    }
+    const chunks =
+      Number(hot[TIMELINE_FROM] ?? 0) > 0
+        ? await queryItems(client, {
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
+            ExpressionAttributeValues: { ':pk': hot.pk, ':chunks': CHUNK_PREFIX },
+            ConsistentRead: true,
+          })
+        : [];
     invoices.push(assembleInvoice(hot, chunks));
   }
   return invoices;
-}
-
-/**
- * The invoice of a hot item whose timeline lies wholly in it (no chunks). An item whose older
- * events moved to chunks throws: read it with `get` or `assembleInvoices`.
- */
-export function invoiceFromItem(item: Record<string, unknown>): Invoice {
-  if (Number(item[TIMELINE_FROM] ?? 0) > 0) throw new Error(`Invoice item ${String(item.pk)} has events in chunks: assemble it`);
-  return assembleInvoice(item, []);
 }
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** Every `gsi1sk` in one partition of the sparse, keys-only `gsi1`, page by page. */
+/** The `gsi1sk`s in one partition of the sparse, keys-only `gsi1`, a page at a time. */
+export async function* gsi1SortKeyPages(client: DynamoDBDocumentClient, tableName: string, partition: string): AsyncIterable<string[]> {
+  const pages = queryPages(client, {
+    TableName: tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :partition',
+    ExpressionAttributeValues: { ':partition': partition },
+  });
+  for await (const page of pages) yield page.map((item) => String(item.gsi1sk));
+}
+
+/** Every `gsi1sk` in one partition of the sparse, keys-only `gsi1`. */
 export async function* gsi1SortKeys(client: DynamoDBDocumentClient, tableName: string, partition: string): AsyncIterable<string> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :partition',
-        ExpressionAttributeValues: { ':partition': partition },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) yield String(item.gsi1sk);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of gsi1SortKeyPages(client, tableName, partition)) yield* page;
 }

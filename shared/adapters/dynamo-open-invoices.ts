@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenInvoices } from '#ports/invoice-store.ts';
-import { ACTIVE_SHARDS } from './dynamo-invoice-store.ts';
+import { ACTIVE_SHARDS, activePartition, gsi1SortKeyPages } from './dynamo-invoice-store.ts';
 
 /**
  * The open invoices as the sparse, keys-only `gsi1` holds them: one partition per shard
@@ -17,23 +17,6 @@ export class DynamoOpenInvoices implements OpenInvoices {
   }
 
   partitions(): readonly AsyncIterable<readonly string[]>[] {
-    return Array.from({ length: ACTIVE_SHARDS }, (_, shard) => this.shard(`ACTIVE#${shard}`));
-  }
-
-  private async *shard(partition: string): AsyncIterable<readonly string[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :partition',
-          ExpressionAttributeValues: { ':partition': partition },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield (page.Items ?? []).map((item) => String(item.gsi1sk));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    return Array.from({ length: ACTIVE_SHARDS }, (_, shard) => gsi1SortKeyPages(this.client, this.tableName, activePartition(shard)));
   }
 }
