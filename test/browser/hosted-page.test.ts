@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { ARTIFACTS, axeSource, CHROMIUM, chromiumFlags, viewports } from '../support/browser.ts';
 import { payLinkOf } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -13,24 +13,6 @@ import { invoiceBody, LocalServer } from '../support/local-server.ts';
  * email, read the page, dispute or promise, and an automated accessibility check (axe-core).
  * Screenshots are kept in test-artifacts/ for review.
  */
-const CHROMIUM = process.env.DUNWELL_CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const flags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const viewports = {
-  phone: { width: 390, height: 844 },
-  desktop: { width: 1280, height: 800 },
-} as const;
-
 for (const [device, viewport] of Object.entries(viewports)) {
   describe(`hosted page on a ${device}`, () => {
     let server: LocalServer;
@@ -44,7 +26,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: flags,
+        args: chromiumFlags,
         viewport,
         isMobile: device === 'phone',
         // Lets the test inject axe-core despite the page's strict CSP (which allows no script at all).

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,30 +8,13 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { parseArguments } from '../../simulator/arguments.ts';
 import { reportHtml } from '../../simulator/html-report.ts';
 import { runSimulation } from '../../simulator/simulation.ts';
+import { ARTIFACTS, axeSource, CHROMIUM, chromiumFlags, viewports } from '../support/browser.ts';
 
 /**
  * The simulator's `--out` page in Debian's Chromium, opened from disk as a person would: on a
  * phone and on a desktop it shows its charts, nothing is wider than the screen (with every table
  * opened too), it makes no request, and axe-core finds nothing. Screenshots go to test-artifacts/.
  */
-const CHROMIUM = process.env.DUNWELL_CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const flags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const viewports = {
-  phone: { width: 390, height: 844 },
-  desktop: { width: 1280, height: 800 },
-} as const;
-
 /** A small run: 300 invoices, the default policy and one from a file whose long path must wrap on a phone. */
 function writeReport(dir: string): string {
   const policyFile = join(dir, 'a-rather-long-policy-file-name-for-sms-first-dunning.json');
@@ -97,7 +79,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: flags,
+        args: chromiumFlags,
         viewport,
         isMobile: device === 'phone',
         // Lets the test inject axe-core despite the page's CSP (which allows no script at all).

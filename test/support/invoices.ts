@@ -1,4 +1,5 @@
-import { type Customer, type Invoice, type InvoiceInput, upsertInvoice } from '#domain/invoice.ts';
+import { type Customer, type Invoice, type InvoiceInput, recordPayment, upsertInvoice } from '#domain/invoice.ts';
+import { defaultPolicy } from '#domain/policy.ts';
 
 /** Invoices for tests, built through the domain's own upsert so they look like stored ones. */
 
@@ -70,4 +71,26 @@ export const apiInvoiceExample = {
 /** The API example with some top-level fields replaced. */
 export function invoiceBody(overrides: Record<string, unknown> = {}) {
   return { ...structuredClone(apiInvoiceExample), ...overrides };
+}
+
+/**
+ * One invoice of a hand-checked portfolio (the simulator's KPI and series tests): its own
+ * customer in Berlin, received on its issue date under the default policy, and paid in full at
+ * `paidAt` when given.
+ */
+export function portfolioInvoice(id: string, amountMinor: number, issueDate: string, dueDate: string, paidAt?: string): Invoice {
+  const input: InvoiceInput = {
+    invoiceId: id,
+    customer: { customerId: `C-${id}`, name: id, email: `${id}@example.com`, timeZone: 'Europe/Berlin', locale: 'de-DE' },
+    currency: 'EUR',
+    amountMinor,
+    issueDate,
+    dueDate,
+    lines: [{ description: 'x', quantity: '1', unitPriceMinor: amountMinor }],
+  };
+  const created = upsertInvoice(undefined, input, new Date(`${issueDate}T00:00:00Z`), defaultPolicy).invoice;
+  if (!paidAt) return created;
+  const paid = recordPayment(created, { paymentId: `P-${id}`, amountMinor, paidAt }, new Date(paidAt));
+  if (paid.kind !== 'recorded') throw new Error(`payment of ${id} not recorded: ${paid.kind}`);
+  return paid.invoice;
 }

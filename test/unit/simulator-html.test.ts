@@ -4,36 +4,20 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type Invoice, type InvoiceInput, recordPayment, upsertInvoice, withEvent } from '#domain/invoice.ts';
+import { withEvent } from '#domain/invoice.ts';
 import { parseAmount } from '#domain/money.ts';
 import { defaultPolicy } from '#domain/policy.ts';
 import { parseArguments, UsageError } from '../../simulator/arguments.ts';
 import { reportHtml } from '../../simulator/html-report.ts';
 import { isoWeek, policySeries } from '../../simulator/series.ts';
 import { reportJson, runSimulation } from '../../simulator/simulation.ts';
+import { portfolioInvoice as invoice } from '../support/invoices.ts';
 
 const minor = (amount: string) => {
   const parsed = parseAmount(amount, 'EUR');
   assert.ok(parsed.ok, amount);
   return parsed.minor;
 };
-
-function invoice(id: string, amountMinor: number, issueDate: string, dueDate: string, paidAt?: string): Invoice {
-  const input: InvoiceInput = {
-    invoiceId: id,
-    customer: { customerId: `C-${id}`, name: id, email: `${id}@example.com`, timeZone: 'Europe/Berlin', locale: 'de-DE' },
-    currency: 'EUR',
-    amountMinor,
-    issueDate,
-    dueDate,
-    lines: [{ description: 'x', quantity: '1', unitPriceMinor: amountMinor }],
-  };
-  const created = upsertInvoice(undefined, input, new Date(`${issueDate}T00:00:00Z`), defaultPolicy).invoice;
-  if (!paidAt) return created;
-  const paid = recordPayment(created, { paymentId: `P-${id}`, amountMinor, paidAt }, new Date(paidAt));
-  assert.equal(paid.kind, 'recorded');
-  return paid.invoice;
-}
 
 describe('simulator: the series behind the HTML report, on a hand-checked portfolio', () => {
   const period = { from: '2027-03-01', to: '2027-04-30', currency: 'EUR' };

@@ -4,28 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type Invoice, type InvoiceInput, recordPayment, upsertInvoice, withEvent } from '#domain/invoice.ts';
+import { withEvent } from '#domain/invoice.ts';
 import { defaultPolicy } from '#domain/policy.ts';
 import { parseArguments, UsageError } from '../../simulator/arguments.ts';
 import { policyKpis } from '../../simulator/kpis.ts';
 import { defaultSendPrices } from '../../simulator/response-model.ts';
-
-function invoice(id: string, amountMinor: number, issueDate: string, dueDate: string, paidAt?: string): Invoice {
-  const input: InvoiceInput = {
-    invoiceId: id,
-    customer: { customerId: `C-${id}`, name: id, email: `${id}@example.com`, timeZone: 'Europe/Berlin', locale: 'de-DE' },
-    currency: 'EUR',
-    amountMinor,
-    issueDate,
-    dueDate,
-    lines: [{ description: 'x', quantity: '1', unitPriceMinor: amountMinor }],
-  };
-  const created = upsertInvoice(undefined, input, new Date(`${issueDate}T00:00:00Z`), defaultPolicy).invoice;
-  if (!paidAt) return created;
-  const paid = recordPayment(created, { paymentId: `P-${id}`, amountMinor, paidAt }, new Date(paidAt));
-  assert.equal(paid.kind, 'recorded');
-  return paid.invoice;
-}
+import { portfolioInvoice as invoice } from '../support/invoices.ts';
 
 describe('simulator: KPI arithmetic on a hand-checked portfolio', () => {
   // Period 2027-03-01 … 2027-04-30: N = 61 days.
