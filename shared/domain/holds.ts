@@ -261,6 +261,8 @@ export function startPaymentPlan(
     planId,
     installments: installments.length,
     totalMinor: balance,
+    // The schedule itself, so the lake can replay the plan (the simulator's --history).
+    schedule: installments.map(({ dueDate, amountMinor }) => ({ dueDate, amountMinor })),
   });
   // The agreement answers the customer's request: its review pause ends, so installments lead.
   for (const request of pendingPlanRequests(invoice)) {

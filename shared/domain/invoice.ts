@@ -221,7 +221,17 @@ export function upsertInvoice(
       updatedAt: at,
       version: 0,
     };
-    return { kind: 'created', invoice: withEvent(invoice, { at, type: 'invoice.received' }) };
+    return {
+      kind: 'created',
+      invoice: withEvent(invoice, {
+        at,
+        type: 'invoice.received',
+        policyId: policyRef.policyId,
+        policyVersion: policyRef.version,
+        startingTier,
+        customer: customerTerms(invoice.customer),
+      }),
+    };
   }
 
   const changed = changedFields(existing, input);
@@ -242,7 +252,47 @@ export function upsertInvoice(
   }
   // Spread first, then strip: a field the ERP removed (poNumber) is removed here too.
   const next: Invoice = stripUndefined({ ...existing, ...input });
-  return { kind: 'updated', invoice: withEvent(next, { at, type: 'invoice.updated', fields: changed }), changed };
+  const customerChanged = changed.some((field) => field.startsWith('customer.'));
+  return {
+    kind: 'updated',
+    invoice: withEvent(next, {
+      at,
+      type: 'invoice.updated',
+      fields: changed,
+      ...(customerChanged ? { customer: customerTerms(next.customer) } : {}),
+    }),
+    changed,
+  };
+}
+
+/**
+ * What the planner weighs of a customer, without their name or addresses (only whether there is
+ * one): recorded on `invoice.received` (and `invoice.updated` when it changes) so that the lake
+ * holds what a replay of the invoice needs (the simulator's `--history`).
+ */
+export interface CustomerTerms {
+  readonly customerId: string;
+  readonly timeZone: string;
+  readonly locale: string;
+  readonly segment?: string | undefined;
+  readonly country?: string | undefined;
+  readonly subdivision?: string | undefined;
+  readonly hasEmail: boolean;
+  readonly hasPhone: boolean;
+}
+
+export function customerTerms(customer: Customer): CustomerTerms {
+  const { customerId, timeZone, locale, segment, country, subdivision } = customer;
+  return stripUndefined({
+    customerId,
+    timeZone,
+    locale,
+    segment,
+    country,
+    subdivision,
+    hasEmail: Boolean(customer.email),
+    hasPhone: Boolean(customer.phone),
+  });
 }
 
 /** The fields that differ, named as in the API. */

@@ -28,7 +28,24 @@ describe('upsertInvoice', () => {
     assert.equal(invoice.startingTier, 1);
     assert.deepEqual(invoice.steps, {});
     assert.deepEqual(invoice.payments, {});
-    assert.deepEqual(invoice.timeline, [{ at: now.toISOString(), type: 'invoice.received' }]);
+    // What a replay needs (the simulator's --history), without the customer's name or addresses.
+    assert.deepEqual(invoice.timeline, [
+      {
+        at: now.toISOString(),
+        type: 'invoice.received',
+        policyId: 'default',
+        policyVersion: 1,
+        startingTier: 1,
+        customer: {
+          customerId: 'C-100',
+          timeZone: 'Europe/Berlin',
+          locale: 'en-US',
+          segment: 'enterprise',
+          hasEmail: true,
+          hasPhone: true,
+        },
+      },
+    ]);
     assert.equal(invoice.createdAt, now.toISOString());
     assert.equal(balanceMinor(invoice), 125_000);
   });
@@ -68,6 +85,15 @@ describe('upsertInvoice', () => {
       type: 'invoice.updated',
       fields: ['amount', 'dueDate'],
     });
+  });
+
+  test('an update of the customer records their new terms on the timeline (no name, no addresses)', () => {
+    const outcome = upsertInvoice(newInvoice(), invoiceInput({ customer: { timeZone: 'Europe/Vienna', email: 'new@acme.example' } }), now);
+    assert.equal(outcome.kind, 'updated');
+    const event = outcome.invoice.timeline.at(-1);
+    assert.deepEqual(event?.fields, ['customer.email', 'customer.timeZone']);
+    assert.equal((event?.customer as { timeZone: string } | undefined)?.timeZone, 'Europe/Vienna');
+    assert.equal(JSON.stringify(event).includes('new@acme.example'), false, 'no address in the event');
   });
 
   test('a skipped or failed step does not count as dunning started', () => {
