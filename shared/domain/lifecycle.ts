@@ -445,15 +445,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       outcome = 'not_due';
       return null;
     }
-    let next = invoice;
-    for (const skipped of supersededSteps(invoice, policy, stepId, reach)) {
-      next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${stepId}` }), {
-        at,
-        type: 'reminder.skipped',
-        stepId: skipped,
-        reason: 'superseded',
-      });
-    }
+    const next = skipSuperseded(invoice, policy, stepId, at, reach);
     // A channel the customer opted out of (or whose address bounced, complained or replied
     // STOP) moves the message to the other one, if allowed.
     const stepChannel = resolveStep(policy, stepId)?.channel;
@@ -670,15 +662,7 @@ async function claimCompanions(
         const step = resolveStep(policy, action.stepId);
         if (step?.channel !== 'email' || installmentFor(invoice, action.stepId)) return null;
         const at = now.toISOString();
-        let next = invoice;
-        for (const skipped of supersededSteps(invoice, policy, action.stepId, reach)) {
-          next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${action.stepId}` }), {
-            at,
-            type: 'reminder.skipped',
-            stepId: skipped,
-            reason: 'superseded',
-          });
-        }
+        const next = skipSuperseded(invoice, policy, action.stepId, at, reach);
         claimed = { invoice: next, stepId: action.stepId, tone: step.tone };
         return setStep(next, action.stepId, { state: 'claimed', at, claimId, claimedBy: lead.invoiceId });
       });
@@ -725,7 +709,7 @@ async function reserveUnderCap(
 }
 
 /** The installment a `plan.<planId>.<n>` reminder is about. */
-function installmentFor(
+export function installmentFor(
   invoice: Invoice,
   stepId: string,
 ): { number: number; of: number; dueDate: string; amountMinor: number } | undefined {
@@ -735,6 +719,23 @@ function installmentFor(
   const number = Number(match[2]);
   const installment = plan?.installments[number - 1];
   return plan && installment ? { number, of: plan.installments.length, ...installment } : undefined;
+}
+
+/**
+ * The earlier steps that `stepId` supersedes (planner's supersededSteps), recorded as skipped:
+ * what a send, a combined message's companion and a hand-over to a collector do first.
+ */
+export function skipSuperseded(invoice: Invoice, policy: Policy, stepId: string, at: string, reachability?: Reachability): Invoice {
+  let next = invoice;
+  for (const skipped of supersededSteps(invoice, policy, stepId, reachability)) {
+    next = withEvent(setStep(next, skipped, { state: 'skipped', at, detail: `superseded by ${stepId}` }), {
+      at,
+      type: 'reminder.skipped',
+      stepId: skipped,
+      reason: 'superseded',
+    });
+  }
+  return next;
 }
 
 export function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {

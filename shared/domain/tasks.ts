@@ -7,9 +7,8 @@ import { isIsoDate } from './calendar.ts';
 import { childId } from './child-ids.ts';
 import { activeHolds, type DisputeReason, disputeReasons, type HoldOutcome, makePromise, openDispute } from './holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
-import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice, setStep } from './lifecycle.ts';
+import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice, setStep, skipSuperseded } from './lifecycle.ts';
 import { formatAmount, parseAmount } from './money.ts';
-import { supersededSteps } from './planner.ts';
 import { findStep, policyFor } from './policy.ts';
 import { daysPastDue } from './risk.ts';
 
@@ -290,15 +289,7 @@ export async function openCollectorTask(
     if (stepDone(current, stepKey)) return null;
     const at = deps.clock.now().toISOString();
     // Earlier hand-overs of the cadence never opened are passed over: the invoice starts at its present.
-    let passedOver = current;
-    for (const skipped of supersededSteps(current, policyFor(current), stepKey)) {
-      passedOver = withEvent(setStep(passedOver, skipped, { state: 'skipped', at, detail: `superseded by ${stepKey}` }), {
-        at,
-        type: 'reminder.skipped',
-        stepId: skipped,
-        reason: 'superseded',
-      });
-    }
+    const passedOver = skipSuperseded(current, policyFor(current), stepKey, at);
     const recorded: Invoice = {
       ...setStep(passedOver, stepKey, { state: 'sent', at, detail: taskId, ...(messageId ? { messageId } : {}) }),
       // Handed to an agency: the invoice is escalated (on hold still wins while a hold is active).
