@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { fieldErrors } from '#contracts/field-errors.ts';
+import { idSchema } from '#contracts/input-rules.ts';
 import { policyRequestSchema, toPolicy } from '#contracts/policy-api.ts';
 import { MAX_REPORT_DAYS } from '#domain/finance-reports.ts';
 import { defaultPolicy, type Policy } from '#domain/policy.ts';
@@ -9,13 +10,20 @@ import { defaultPolicy, type Policy } from '#domain/policy.ts';
 export class UsageError extends Error {}
 
 export const USAGE =
-  'usage: npm run simulate -- [--policy=default|<file.json>]... [--invoices=10000] [--days=120] [--seed=1] [--out=<file.html>] [--json]';
+  'usage: npm run simulate -- [--policy=default|<policyId>|<file.json>]... [--api=<url>] [--invoices=10000 | --history=<exports dir>] [--days=120] [--seed=1] [--out=<file.html>] [--json]\n' +
+  '  a <policyId> is read from the API at --api (bearer token: env DUNWELL_API_TOKEN, or the local token of a loopback --api)';
 
 export interface NamedPolicy {
-  /** As given on the command line: "default" or the file's path. */
+  /** As given on the command line: "default", the file's path or the stored policy's id. */
   readonly label: string;
   readonly policy: Policy;
 }
+
+/** Where a `--policy` comes from, as given: the built-in default, a file (.json) or a policy stored in a deployment (its id). */
+export type PolicySource =
+  | { readonly kind: 'default'; readonly label: string }
+  | { readonly kind: 'file'; readonly label: string }
+  | { readonly kind: 'stored'; readonly label: string };
 
 export interface SimulatorArguments {
   readonly policies: readonly NamedPolicy[];
@@ -25,12 +33,24 @@ export interface SimulatorArguments {
   readonly json: boolean;
   /** Where to write the HTML report, as given; none without --out. */
   readonly out?: string | undefined;
+  /** The exports folder whose invoices are replayed (--history); generated invoices without it. */
+  readonly historyDir?: string | undefined;
+  /** Whether --days was given: with --history, the history's own span is replayed unless it was. */
+  readonly daysGiven?: boolean | undefined;
 }
 
-const notYet: Readonly<Record<string, string>> = {
-  history: '--history (replaying the invoices of an exports folder) is not yet supported',
-  api: '--api (policies stored in a deployment, by id) is not yet supported',
-};
+/** The command line checked, before any policy is read: what `loadPolicies` resolves. */
+export interface CommandLine extends Omit<SimulatorArguments, 'policies'> {
+  readonly policies: readonly PolicySource[];
+  /** The API's base URL (http or https) that stored policies are read from; none without --api. */
+  readonly api?: string | undefined;
+}
+
+/** How `loadPolicies` reads a file, and a stored policy (absent without --api). */
+export interface PolicyReaders {
+  readonly readFile: (path: string) => string;
+  readonly readStored?: ((policyId: string) => Promise<NamedPolicy>) | undefined;
+}
 
 const MAX_INVOICES = 1_000_000;
 
@@ -42,32 +62,62 @@ function wholeNumber(name: string, text: string | undefined, min: number, max: n
   return value;
 }
 
-/** Parses the command line; every problem is a UsageError naming the flag (or the policy file and its field). */
-export function parseArguments(
-  argv: readonly string[],
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-): SimulatorArguments {
+function apiUrl(text: string | undefined): string {
+  const url = text && URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new UsageError(
+      `--api must be the http(s) base URL of a Dunwell API, like --api=http://localhost:3000, got ${JSON.stringify(text ?? '')}`,
+    );
+  }
+  return text as string;
+}
+
+function policySource(label: string): PolicySource {
+  if (label === 'default') return { kind: 'default', label };
+  if (label.endsWith('.json')) return { kind: 'file', label };
+  if (!idSchema.safeParse(label).success) {
+    throw new UsageError(
+      `--policy=${label}: not default, a policy file (.json) or a policy id (1-100 letters, digits, ".", "_" or "-", starting with a letter or digit)`,
+    );
+  }
+  return { kind: 'stored', label };
+}
+
+/** Checks the command line without reading any policy; every problem is a UsageError naming the flag. */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
   const policyArgs: string[] = [];
+  let api: string | undefined;
   let invoices = 10_000;
   let days = 120;
   let seed = 1;
   let json = false;
   let out: string | undefined;
+  let historyDir: string | undefined;
+  let daysGiven = false;
+  let invoicesGiven = false;
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
     if (!match) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
     const [, name = '', value] = match;
-    if (notYet[name]) throw new UsageError(notYet[name]);
     switch (name) {
       case 'policy':
-        if (!value) throw new UsageError('--policy needs a value: default or a policy file (.json)');
+        if (!value) throw new UsageError('--policy needs a value: default, a stored policy id or a policy file (.json)');
         policyArgs.push(value);
+        break;
+      case 'api':
+        api = apiUrl(value);
         break;
       case 'invoices':
         invoices = wholeNumber(name, value, 1, MAX_INVOICES);
+        invoicesGiven = true;
         break;
       case 'days':
         days = wholeNumber(name, value, 1, MAX_REPORT_DAYS);
+        daysGiven = true;
+        break;
+      case 'history':
+        if (!value) throw new UsageError('--history needs the exports folder of a Dunwell lake, like --history=.dunwell/exports');
+        historyDir = value;
         break;
       case 'seed':
         seed = wholeNumber(name, value, 0, 4_294_967_295);
@@ -87,7 +137,41 @@ export function parseArguments(
   const labels = policyArgs.length > 0 ? policyArgs : ['default'];
   const duplicate = labels.find((label, index) => labels.indexOf(label) !== index);
   if (duplicate) throw new UsageError(`--policy=${duplicate} is given twice`);
-  return { policies: labels.map((label) => loadPolicy(label, readFile)), invoices, days, seed, json, out };
+  const policies = labels.map(policySource);
+  const stored = policies.find((source) => source.kind === 'stored');
+  if (stored && api === undefined) {
+    throw new UsageError(
+      `--policy=${stored.label}: not default nor a .json file, so the id of a policy stored in a deployment; give the API it is read from, like --api=http://localhost:3000`,
+    );
+  }
+  if (historyDir !== undefined && invoicesGiven) {
+    throw new UsageError('--invoices and --history do not go together: the history brings its own invoices');
+  }
+  return { policies, api, invoices, days, seed, json, out, historyDir, daysGiven };
+}
+
+/** Reads every policy of the command line, in order: the first that cannot be read is the UsageError. */
+export async function loadPolicies(commandLine: CommandLine, readers: PolicyReaders): Promise<SimulatorArguments> {
+  const { policies: sources, api: _api, ...rest } = commandLine;
+  const policies: NamedPolicy[] = [];
+  for (const source of sources) {
+    if (source.kind !== 'stored') policies.push(loadPolicy(source.label, readers.readFile));
+    else if (readers.readStored) policies.push(await readers.readStored(source.label));
+    else throw new UsageError(`--policy=${source.label}: a stored policy needs --api`);
+  }
+  return { ...rest, policies };
+}
+
+/**
+ * The command line with its policies read, for callers that read no API (tests): default and
+ * policy files only; `main.ts` uses `parseCommandLine` and `loadPolicies`.
+ */
+export function parseArguments(
+  argv: readonly string[],
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): SimulatorArguments {
+  const { policies: sources, api: _api, ...rest } = parseCommandLine(argv);
+  return { ...rest, policies: sources.map((source) => loadPolicy(source.label, readFile)) };
 }
 
 /**
@@ -98,7 +182,7 @@ export function parseArguments(
 export function loadPolicy(label: string, readFile: (path: string) => string): NamedPolicy {
   if (label === 'default') return { label, policy: defaultPolicy };
   if (!label.endsWith('.json')) {
-    throw new UsageError(`--policy=${label}: policies stored in a deployment (by id) are not yet supported; give default or a .json file`);
+    throw new UsageError(`--policy=${label}: a policy stored in a deployment is read through --api (loadPolicies), not as a file`);
   }
   let text: string;
   try {

@@ -2,10 +2,20 @@ import { addDays, localDateAt } from '#domain/calendar.ts';
 import { activeHolds, disputeReasons, makePromise, openDispute, resolveDispute } from '#domain/holds.ts';
 import { balanceMinor, type Invoice, isSettled, recordPayment, upsertInvoice } from '#domain/invoice.ts';
 import { type Policy, policyFor } from '#domain/policy.ts';
+import type { CollectorTask } from '#domain/tasks.ts';
 import { EventQueue } from './event-queue.ts';
-import { closeInvoiceInMemory, openCollectorTaskInMemory, plan, reviewForPlan, sendReminderInMemory } from './in-memory-lifecycle.ts';
+import type { HistoryEvent } from './history.ts';
+import {
+  claimCompanionsInMemory,
+  closeInvoiceInMemory,
+  openCollectorTaskInMemory,
+  plan,
+  reviewForPlan,
+  sendReminderInMemory,
+} from './in-memory-lifecycle.ts';
 import type { SimulatedInvoice } from './portfolio.ts';
 import { between, logNormal, type Random, streamFor, unitExponential, weighted } from './random.ts';
+import { replayEvent } from './replay.ts';
 import { type Contact, dailyHazard, type HoldModel, initialLift } from './response-model.ts';
 
 const DAY_MS = 86_400_000;
@@ -47,13 +57,19 @@ export interface RunResult {
   /** Each invoice as it stands at the end of the period, in portfolio order. */
   readonly invoices: readonly Invoice[];
   readonly counts: RunCounts;
+  /** Replayed events (history) that did not apply to the invoice as this policy left it, by type: the invoice and why. */
+  readonly notApplied: Readonly<Record<string, readonly string[]>>;
 }
 
 type Event =
   | { readonly kind: 'start' | 'dispute' | 'promise'; readonly track: Track }
   | { readonly kind: 'plan'; readonly track: Track; readonly token: number }
   | { readonly kind: 'pay'; readonly track: Track; readonly token: number }
-  | { readonly kind: 'resolve'; readonly track: Track; readonly disputeId: string };
+  | { readonly kind: 'resolve'; readonly track: Track; readonly disputeId: string }
+  | { readonly kind: 'replay'; readonly track: Track; readonly event: HistoryEvent };
+
+/** At one instant, the pipeline's own timers fire before what arrives from outside (a real run's API calls come after the clock moved). */
+const OUTSIDE_RANK = 1;
 
 interface Track {
   invoice: Invoice;
@@ -72,6 +88,8 @@ interface Track {
   payDay: number | undefined;
   suspended: boolean;
   readonly lifts: { readonly day: number; readonly size: number }[];
+  /** Collector tasks opened for the invoice, by id: a replayed completion finds its task here. */
+  readonly tasks: Map<string, CollectorTask>;
 }
 
 const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
@@ -88,17 +106,20 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
   const endMs = startMs + options.days * DAY_MS;
   const endDay = dayOf(endMs);
   const counts: RunCounts = { email: 0, sms: 0, thankYouEmail: 0, thankYouSms: 0, tasks: 0 };
+  /** Replayed events the invoice refused under this policy (a task it never opened, a hold already ended), by type. */
+  const notApplied: Record<string, string[]> = {};
   const ledger = new Map<string, number[]>();
   const model = options.holds;
 
-  const push = (at: number, event: Event) => {
-    if (at < endMs) queue.push(at, event);
+  const push = (at: number, event: Event, rank = 0) => {
+    if (at < endMs) queue.push(at, event, rank);
   };
+  const byCustomer = new Map<string, Track[]>();
 
   const tracks: Track[] = portfolio.map((sim, index) => {
     const payments = streamFor(options.seed, index, PAYMENT_STREAM);
-    // The invoice as the ERP sends it on its issue date (the pipeline's ingest); dunning starts then.
-    const arrival = Date.parse(`${sim.input.issueDate}T00:00:00Z`);
+    // The invoice as the ERP sends it: on its issue date (generated), or when it really arrived (history).
+    const arrival = sim.replay?.receivedAt ?? Date.parse(`${sim.input.issueDate}T00:00:00Z`);
     const track: Track = {
       invoice: upsertInvoice(undefined, sim.input, new Date(arrival), policy, sim.startingTier).invoice,
       sim,
@@ -114,8 +135,12 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
       payDay: undefined,
       suspended: false,
       lifts: [],
+      tasks: new Map(),
     };
-    push(arrival, { kind: 'start', track });
+    push(sim.replay?.startedAt ?? arrival, { kind: 'start', track });
+    for (const event of sim.replay?.events ?? []) push(event.at, { kind: 'replay', track, event }, OUTSIDE_RANK);
+    const customerId = track.invoice.customer.customerId;
+    byCustomer.set(customerId, [...(byCustomer.get(customerId) ?? []), track]);
     return track;
   });
 
@@ -161,6 +186,8 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
   };
 
   const contacted = (track: Track, contact: Contact, now: number) => {
+    // A replayed invoice pays when it really paid: no response model.
+    if (track.sim.replay) return;
     const day = dayOf(now);
     const size = initialLift(contact, track.sim.segment);
     if (size <= 0) return;
@@ -196,7 +223,19 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
       const customerId = invoice.customer.customerId;
       const action = plan(invoice, now, recentSends(customerId, nowMs), reach);
       if (action.type === 'send_email' || action.type === 'send_sms') {
-        const result = sendReminderInMemory(invoice, action.stepId, now, reach);
+        const sendsBefore = recentSends(customerId, nowMs);
+        const others = byCustomer.get(customerId) ?? [];
+        const result = sendReminderInMemory(invoice, action.stepId, now, reach, (lead) =>
+          others.length > 1
+            ? claimCompanionsInMemory(
+                lead,
+                others.map((other) => other.invoice),
+                now,
+                sendsBefore,
+                reach,
+              )
+            : [],
+        );
         invoice = result.invoice;
         if (result.kind === 'sent') {
           counts[result.channel]++;
@@ -204,13 +243,21 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
           sends.push(nowMs);
           ledger.set(customerId, sends);
           track.invoice = invoice;
-          contacted(track, { kind: result.channel, tone: result.tone, formal: result.formal }, nowMs);
+          const contact: Contact = { kind: result.channel, tone: result.tone, formal: result.formal };
+          contacted(track, contact, nowMs);
+          for (const companion of result.companions) {
+            const other = others.find((candidate) => candidate.invoice.invoiceId === companion.invoiceId);
+            if (!other) continue;
+            other.invoice = companion;
+            contacted(other, contact, nowMs);
+          }
         }
         continue;
       }
       if (action.type === 'open_task') {
         const opened = openCollectorTaskInMemory(invoice, action, now);
         invoice = opened.invoice;
+        track.tasks.set(opened.task.taskId, opened.task);
         counts.tasks++;
         track.invoice = invoice;
         contacted(track, { kind: 'task', reason: action.reason }, nowMs);
@@ -238,6 +285,10 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
   // --- customers' own moves -----------------------------------------------------------------------
 
   const startDunning = (track: Track, nowMs: number) => {
+    if (track.sim.replay) {
+      runPlan(track, nowMs);
+      return;
+    }
     schedulePayment(track, track.anchorDay);
     // The days a dispute or a promise would come, counted from the first day past due (drawn once per invoice).
     const disputes = streamFor(options.seed, track.index, DISPUTE_STREAM);
@@ -359,8 +410,19 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
       case 'resolve':
         resolve(track, event.disputeId, at);
         break;
+      case 'replay': {
+        const outcome = replayEvent(track.invoice, event.event, new Date(at), track.tasks);
+        if (outcome.kind === 'changed') {
+          track.invoice = outcome.invoice;
+          signal(track, at);
+        } else if (outcome.kind === 'refused') {
+          const type = event.event.event.type;
+          notApplied[type] = [...(notApplied[type] ?? []), `${track.invoice.invoiceId}: ${outcome.reason}`];
+        }
+        break;
+      }
     }
   }
   options.onProgress?.(1);
-  return { invoices: tracks.map((track) => track.invoice), counts };
+  return { invoices: tracks.map((track) => track.invoice), counts, notApplied };
 }

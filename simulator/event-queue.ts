@@ -1,9 +1,11 @@
 /**
- * The virtual clock: a binary min-heap of events on their instant. Ties go in insertion order,
+ * The virtual clock: a binary min-heap of events on their instant. Ties go by rank, then in insertion order,
  * so a run is deterministic whatever the heap's internal layout.
  */
 export interface QueuedEvent<T> {
   readonly at: number;
+  /** At one instant, lower ranks go first. */
+  readonly rank: number;
   readonly seq: number;
   readonly payload: T;
 }
@@ -16,9 +18,9 @@ export class EventQueue<T> {
     return this.#items.length;
   }
 
-  push(at: number, payload: T): void {
+  push(at: number, payload: T, rank = 0): void {
     const items = this.#items;
-    items.push({ at, seq: this.#seq++, payload });
+    items.push({ at, rank, seq: this.#seq++, payload });
     let index = items.length - 1;
     while (index > 0) {
       const parent = (index - 1) >> 1;
@@ -49,7 +51,7 @@ export class EventQueue<T> {
 }
 
 function before<T>(a: QueuedEvent<T>, b: QueuedEvent<T>): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  return a.at < b.at || (a.at === b.at && (a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq)));
 }
 
 function swap<T>(items: T[], i: number, j: number): void {

@@ -1,6 +1,6 @@
 import { escapeHtml } from '#domain/html.ts';
 import { groupedBarChart, legend, lineChart, type SeriesStyle, seriesStyle } from './report-charts.ts';
-import { KPI_ROWS, reportTitle, SIMULATION_START, type SimulationReport } from './simulation.ts';
+import { KPI_ROWS, reportTitle, type SimulationReport } from './simulation.ts';
 
 /**
  * `--out=<file.html>`: the report as one self-contained page. No script and nothing fetched (the
@@ -22,8 +22,12 @@ export function reportHtml(report: SimulationReport): string {
 <body>
 <main>
 <h1>Policy simulation</h1>
-<p class="meta">${report.invoices} invoices, seed ${report.seed}: ${report.days} days from ${SIMULATION_START} to ${report.to}, amounts in ${escapeHtml(report.currency)}.</p>
-<p class="note"><strong>The response model is a lever, not a forecast.</strong> Customers pay by the stated response model of the simulator (a daily propensity per segment, lifted by each message with an effect that fades): use these figures to compare policies with one another, not to predict cash.</p>
+<p class="meta">${report.invoices} invoices, ${report.source === 'history' ? 'replayed from history' : `seed ${report.seed}`}: ${report.days} days from ${report.from} to ${report.to}, amounts in ${escapeHtml(report.currency)}.</p>
+${
+  report.source === 'history'
+    ? '<p class="note"><strong>Replayed from the lake.</strong> Invoices arrive, and customers pay, dispute and promise, when they really did; only what the pipeline decides (reminders, tasks) follows each policy. A customer who might have paid sooner under a firmer policy still pays on the day they did: use these figures to compare what each policy would have sent.</p>'
+    : '<p class="note"><strong>The response model is a lever, not a forecast.</strong> Customers pay by the stated response model of the simulator (a daily propensity per segment, lifted by each message with an effect that fades): use these figures to compare policies with one another, not to predict cash.</p>'
+}
 ${kpiSection(report)}
 ${collectedSection(report)}
 ${messagesSection(report)}
@@ -117,7 +121,7 @@ function collectedSection(report: SimulationReport): string {
     yStep: 25,
     yLabel: percentLabel,
     xTicks: ticks,
-    xTitle: `day of the period (day 1 = ${SIMULATION_START})`,
+    xTitle: `day of the period (day 1 = ${report.from})`,
     yTitle: 'collected (%)',
   });
   const first = report.policies[0]?.series.collected ?? [];
@@ -128,7 +132,7 @@ function collectedSection(report: SimulationReport): string {
     ]),
   );
   return `<section aria-labelledby="collected"><h2 id="collected">Collected share of the portfolio amount, by day of the period</h2>
-<p>Payments received by the end of each day of the period (day 1 = ${SIMULATION_START}), as a share of the amount of all the simulated invoices. Invoices are issued over the first month, so no curve reaches 100 % early.</p>
+<p>Payments received by the end of each day of the period (day 1 = ${report.from}), as a share of the amount of all the simulated invoices. ${report.source === 'history' ? 'Invoices arrive when they really did.' : 'Invoices are issued over the first month, so no curve reaches 100 % early.'}</p>
 ${policyLegend(report, 'line')}
 ${chart}
 <details><summary>The numbers: collected share by day</summary>

@@ -58,8 +58,9 @@ export function kpiRows(invoices: readonly Invoice[], period: Period): ReportRow
   let broken = 0n;
   let issued = 0n;
   let disputed = 0n;
-  let email = 0n;
-  let sms = 0n;
+  // kpis.sql counts distinct message ids: a message covering several invoices counts once.
+  const emails = new Set<unknown>();
+  const texts = new Set<unknown>();
   let daysToPay = 0n;
   let paidInvoices = 0n;
   for (const invoice of invoices) {
@@ -88,10 +89,7 @@ export function kpiRows(invoices: readonly Invoice[], period: Period): ReportRow
       if (event.type === 'promise.kept') kept++;
       if (event.type === 'promise.broken') broken++;
       if (event.type === 'invoice.paid') paidEvent = true;
-      if (event.type === 'reminder.sent') {
-        if (event.channel === 'sms') sms++;
-        else email++;
-      }
+      if (event.type === 'reminder.sent') (event.channel === 'sms' ? texts : emails).add(event.messageId ?? event);
     }
     if (issuedInPeriod && disputedByEnd) disputed++;
     if (paidEvent && lastPayment !== '') {
@@ -110,8 +108,8 @@ export function kpiRows(invoices: readonly Invoice[], period: Period): ReportRow
     promises_broken: broken,
     disputed_invoices: disputed,
     issued_invoices: issued,
-    email_messages: email,
-    sms_messages: sms,
+    email_messages: BigInt(emails.size),
+    sms_messages: BigInt(texts.size),
     days_to_pay_sum: daysToPay,
     paid_invoices: paidInvoices,
   };

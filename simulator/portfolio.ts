@@ -2,6 +2,7 @@ import { addDays } from '#domain/calendar.ts';
 import type { Reachability } from '#domain/customers.ts';
 import type { Customer, InvoiceInput } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
+import type { HistoryEvent } from './history.ts';
 import { between, logNormal, type Random, streamFor, weighted } from './random.ts';
 import type { Segment } from './response-model.ts';
 
@@ -11,6 +12,11 @@ export interface SimulatedInvoice {
   readonly segment: Segment;
   readonly startingTier: Tier;
   readonly reachability: Reachability;
+  /**
+   * A replayed invoice (--history): when it arrived and its dunning started (ms), and what came
+   * from outside at the instant it really did. The response model does not apply to it.
+   */
+  readonly replay?: { readonly receivedAt: number; readonly startedAt: number; readonly events: readonly HistoryEvent[] } | undefined;
 }
 
 export interface PortfolioOptions {

@@ -68,6 +68,8 @@ export function policySeries(invoices: readonly Invoice[], period: Period): Poli
     }
     for (const event of invoice.timeline) {
       if (event.type !== 'reminder.sent') continue;
+      // A message covering several invoices counts once, on its lead (the first of combinedWith).
+      if (Array.isArray(event.combinedWith) && event.combinedWith[0] !== invoice.invoiceId) continue;
       const index = daysBetween(period.from, reportingDay(event.at));
       if (index < 0 || index >= days) continue;
       if (event.channel === 'sms') smsOn[index] = (smsOn[index] ?? 0) + 1;

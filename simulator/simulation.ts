@@ -1,8 +1,9 @@
 import { addDays } from '#domain/calendar.ts';
 import type { NamedPolicy } from './arguments.ts';
 import { simulatePolicy } from './engine.ts';
+import type { History } from './history.ts';
 import { type PolicyKpis, policyKpis } from './kpis.ts';
-import { generatePortfolio } from './portfolio.ts';
+import { generatePortfolio, type SimulatedInvoice } from './portfolio.ts';
 import { defaultHoldModel, defaultSendPrices, type HoldModel, type SendPrices } from './response-model.ts';
 import { type PolicySeries, policySeries } from './series.ts';
 
@@ -24,34 +25,64 @@ export interface SimulationRequest {
   readonly holds?: HoldModel | undefined;
   readonly prices?: SendPrices | undefined;
   readonly onProgress?: ((policy: string, done: number) => void) | undefined;
+  /** Replay these invoices of a lake instead of generating `invoices` (`days` then defaults to the history's span). */
+  readonly history?: History | undefined;
+  /** With history: the days to replay; the history's own span when absent. */
+  readonly historyDays?: number | undefined;
 }
 
 export interface SimulationReport {
   readonly seed: number;
   readonly invoices: number;
   readonly days: number;
-  /** The last simulated day. */
+  /** The first and the last simulated day. */
+  readonly from: string;
   readonly to: string;
+  /** Invoices generated from the seed, or replayed from a lake (--history). */
+  readonly source: 'generated' | 'history';
   readonly currency: string;
   /** `series` feeds the HTML report only: `--json` carries the API's fields, nothing more. */
-  readonly policies: readonly { readonly policy: string; readonly kpis: PolicyKpis; readonly series: PolicySeries }[];
+  readonly policies: readonly {
+    readonly policy: string;
+    readonly kpis: PolicyKpis;
+    readonly series: PolicySeries;
+    /** Replayed events the invoices refused under this policy, by type (history only): said on stderr. */
+    readonly notApplied: Readonly<Record<string, readonly string[]>>;
+  }[];
 }
 
-/** Every policy over the same generated invoices and the same customer luck. */
+/** A lake's invoice as the engine takes it: no response model (segment unused), its real events replayed. */
+export function historyPortfolio(history: History): SimulatedInvoice[] {
+  return history.invoices.map((invoice) => ({
+    input: invoice.input,
+    segment: 'smb',
+    startingTier: invoice.startingTier,
+    reachability: invoice.reachability,
+    replay: { receivedAt: invoice.receivedAt, startedAt: invoice.startedAt, events: invoice.events },
+  }));
+}
+
+/** Every policy over the same invoices (generated, or a lake's) and the same customer luck. */
 export function runSimulation(request: SimulationRequest): SimulationReport {
-  const portfolio = generatePortfolio({
-    seed: request.seed,
-    invoices: request.invoices,
-    start: SIMULATION_START,
-    issueWindowDays: Math.min(ISSUE_WINDOW_DAYS, request.days),
-    currency: CURRENCY,
-  });
-  const period = { from: SIMULATION_START, to: addDays(SIMULATION_START, request.days - 1), currency: CURRENCY };
+  const history = request.history;
+  const start = history?.from ?? SIMULATION_START;
+  const days = history ? (request.historyDays ?? history.days) : request.days;
+  const currency = history?.currency ?? CURRENCY;
+  const portfolio = history
+    ? historyPortfolio(history)
+    : generatePortfolio({
+        seed: request.seed,
+        invoices: request.invoices,
+        start,
+        issueWindowDays: Math.min(ISSUE_WINDOW_DAYS, days),
+        currency,
+      });
+  const period = { from: start, to: addDays(start, days - 1), currency };
   const policies = request.policies.map(({ label, policy }) => {
     const run = simulatePolicy(portfolio, policy, {
       seed: request.seed,
-      start: SIMULATION_START,
-      days: request.days,
+      start,
+      days,
       holds: request.holds ?? defaultHoldModel,
       onProgress: request.onProgress ? (done) => request.onProgress?.(label, done) : undefined,
     });
@@ -59,9 +90,19 @@ export function runSimulation(request: SimulationRequest): SimulationReport {
       policy: label,
       kpis: policyKpis(run.invoices, run.counts, period, request.prices ?? defaultSendPrices),
       series: policySeries(run.invoices, period),
+      notApplied: run.notApplied,
     };
   });
-  return { seed: request.seed, invoices: request.invoices, days: request.days, to: period.to, currency: CURRENCY, policies };
+  return {
+    seed: request.seed,
+    invoices: portfolio.length,
+    days,
+    from: start,
+    to: period.to,
+    source: history ? 'history' : 'generated',
+    currency,
+    policies,
+  };
 }
 
 /** The `--json` document: key order fixed by construction, so equal reports are equal bytes. */
@@ -104,9 +145,9 @@ export const KPI_ROWS: readonly (readonly [string, (kpis: PolicyKpis) => string]
   ['send cost (USD)', (kpis) => kpis.sendCostUsd.toFixed(4)],
 ];
 
-/** "1000 invoices, 120 days from 2027-03-01, seed 1" */
+/** "1000 invoices, 120 days from 2027-03-01, seed 1" (or "…, replayed from history") */
 export const reportTitle = (report: SimulationReport) =>
-  `${report.invoices} invoices, ${report.days} days from ${SIMULATION_START}, seed ${report.seed}`;
+  `${report.invoices} invoices, ${report.days} days from ${report.from}, ${report.source === 'history' ? 'replayed from history' : `seed ${report.seed}`}`;
 
 /** The terminal table: one column per policy. */
 export function reportTable(report: SimulationReport): string {

@@ -116,9 +116,10 @@ describe('simulator: command line', () => {
     assert.match(problem(['extra']), /unexpected argument "extra"/);
     assert.match(problem(['--days=0']), /--days must be a whole number from 1 to 366/);
     assert.match(problem(['--invoices=1e4']), /--invoices must be a whole number/);
-    assert.match(problem(['--history=exports']), /--history .* not yet supported/);
-    assert.match(problem(['--api=https://x']), /--api .* not yet supported/);
-    assert.match(problem(['--policy=aggressive']), /stored in a deployment .* not yet supported/);
+    assert.match(problem(['--history=']), /--history needs the exports folder/);
+    assert.match(problem(['--history=exports', '--invoices=10']), /--invoices and --history do not go together/);
+    assert.match(problem(['--api=ftp://x']), /--api must be the http\(s\) base URL/);
+    assert.match(problem(['--policy=aggressive']), /--policy=aggressive: .*stored in a deployment; give the API .* --api=/);
   });
 
   test('npm run simulate: exit code 2 and the field on stderr for a bad file; JSON on stdout otherwise', () => {
