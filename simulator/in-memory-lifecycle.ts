@@ -1,23 +1,31 @@
-import { chooseChannel, chooseMessageChannel, type Reachability } from '#domain/customers.ts';
+import { chooseMessageChannel, type Reachability } from '#domain/customers.ts';
 import { reviewHolds } from '#domain/holds.ts';
-import { balanceMinor, type Invoice, withEvent } from '#domain/invoice.ts';
-import { installmentFor, setStep, skipSuperseded } from '#domain/lifecycle.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import {
+  installmentFor,
+  noChannelReason,
+  recordClosed,
+  recordReminderSent,
+  recordReminderSkipped,
+  recordThankYouSent,
+  recordThankYouSkipped,
+  skipSuperseded,
+  thankYouChoice,
+  thankYouDue,
+} from '#domain/lifecycle.ts';
 import { NO_CHANNEL, type PlannedAction, planNextAction, resolveStep } from '#domain/planner.ts';
 import { policyFor, type Tone } from '#domain/policy.ts';
-import { type CollectorTask, newCollectorTask } from '#domain/tasks.ts';
+import { type CollectorTask, newCollectorTask, recordTaskOpened } from '#domain/tasks.ts';
 
 /**
  * The pipeline's steps (shared/domain/lifecycle.ts and tasks.ts) applied to an invoice in memory.
- * Where the domain has a pure function, it is called; the state changes that lifecycle.ts makes
- * inside its I/O (inside `mutateInvoice` closures around the mailer, texter, task store) are
- * repeated here, kept line for line in the same order. DUPLICATION RISK: a change to those
- * closures in lifecycle.ts (sendReminder, closeInvoice) or tasks.ts (openCollectorTask) must be
- * made here too; the simulator tests pin the behaviours that matter (see test/unit/simulator*).
- * Not repeated: claims and retries (nothing fails in memory), the carrier's opt-out list.
+ * Every rule and every state change is the domain's own pure function (planNextAction,
+ * skipSuperseded, chooseMessageChannel, recordReminderSent, recordTaskOpened, thankYouChoice,
+ * recordClosed...); what is left here is the order sendReminder, claimCompanions,
+ * openCollectorTask and closeInvoice call them in, around their I/O. Not repeated: claims and
+ * retries (nothing fails in memory), the carrier's opt-out list. The backtest
+ * (test/e2e/simulator-backtest.test.ts) proves the order against a run of the real pipeline.
  */
-
-/** lifecycle.ts's THANK_YOU_STEP (not exported). */
-const THANK_YOU_STEP = 'thank-you';
 
 /** What planInvoice does before it plans: holds whose time has come are decided. */
 export function reviewForPlan(invoice: Invoice, now: Date): Invoice {
@@ -62,47 +70,33 @@ export function sendReminderInMemory(
     reachability,
   );
   if (choice.kind === 'none') {
-    const reason = wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent';
-    const skipped = withEvent(setStep(next, stepId, { state: 'skipped', at, detail: NO_CHANNEL }), {
-      at,
-      type: 'reminder.skipped',
-      stepId,
-      reason,
-    });
-    return { kind: 'skipped', invoice: skipped, reason };
+    const reason = noChannelReason(wanted, choice.blockedBy);
+    return { kind: 'skipped', invoice: recordReminderSkipped(next, stepId, at, NO_CHANNEL, reason), reason };
   }
   const delivery = choice.channel;
   const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
   if (!address) {
     const reason = delivery === 'sms' ? 'no_phone_number' : 'no_email_address';
-    const skipped = withEvent(setStep(next, stepId, { state: 'skipped', at, detail: reason }), {
-      at,
-      type: 'reminder.skipped',
-      stepId,
-      reason,
-    });
-    return { kind: 'skipped', invoice: skipped, reason };
+    return { kind: 'skipped', invoice: recordReminderSkipped(next, stepId, at, reason, reason), reason };
   }
   const formal = step.channel === 'notice';
   const messageId = `sim-${invoice.invoiceId}-${stepId}`;
   // Other invoices of the customer due for an email now go in the same message.
   const companions = delivery === 'email' && step.channel === 'email' && !installmentFor(next, stepId) ? companionsOf(next) : [];
-  const combinedWith = [invoice.invoiceId, ...companions.map((companion) => companion.invoice.invoiceId)];
-  const combined = companions.length > 0 ? { combinedWith } : {};
-  const sent = withEvent(setStep(next, stepId, { state: 'sent', at, messageId }), {
-    at,
-    type: 'reminder.sent',
-    stepId,
+  const combinedWith =
+    companions.length > 0 ? [invoice.invoiceId, ...companions.map((companion) => companion.invoice.invoiceId)] : undefined;
+  const sent = { at, to: address, messageId, combinedWith };
+  return {
+    kind: 'sent',
     // The channel it actually went by (a notice stays a notice when it went by email).
-    channel: formal && delivery === 'email' ? 'notice' : delivery,
+    invoice: recordReminderSent(next, stepId, { ...sent, channel: formal && delivery === 'email' ? 'notice' : delivery, tone: step.tone }),
+    channel: delivery,
     tone: step.tone,
-    to: address,
-    messageId,
-    balanceMinor: balanceMinor(next),
-    ...combined,
-  });
-  const included = companions.map((companion) => recordCompanionSent(companion, address, messageId, combinedWith, now));
-  return { kind: 'sent', invoice: sent, channel: delivery, tone: step.tone, formal, companions: included };
+    formal,
+    companions: companions.map((companion) =>
+      recordReminderSent(companion.invoice, companion.stepId, { ...sent, channel: 'email', tone: companion.tone }),
+    ),
+  };
 }
 
 /** One more invoice in a message: the reminder it was due now, under the lead's message id. */
@@ -118,7 +112,7 @@ const MAX_COMBINED = 20;
 /**
  * claimCompanions's choice (lifecycle.ts): the customer's other open invoices at the same email
  * address, in invoice id order, whose plan says to send an email step now (not an installment),
- * each with the steps it supersedes skipped. `others` excludes the lead.
+ * each with the steps it supersedes skipped. `others` may include the lead (it is left out).
  */
 export function claimCompanionsInMemory(
   lead: Invoice,
@@ -141,59 +135,23 @@ export function claimCompanionsInMemory(
     if (action.type !== 'send_email' || invoice.steps[action.stepId]) continue;
     const step = resolveStep(policy, action.stepId);
     if (step?.channel !== 'email' || installmentFor(invoice, action.stepId)) continue;
-    const next = skipSuperseded(invoice, policy, action.stepId, at, reachability);
-    companions.push({ invoice: next, stepId: action.stepId, tone: step.tone });
+    companions.push({ invoice: skipSuperseded(invoice, policy, action.stepId, at, reachability), stepId: action.stepId, tone: step.tone });
   }
   return companions;
 }
 
-/** recordSent for a companion: its step sent by email in the lead's message. */
-function recordCompanionSent(companion: Companion, to: string, messageId: string, combinedWith: readonly string[], now: Date): Invoice {
-  const at = now.toISOString();
-  const { invoice, stepId, tone } = companion;
-  return withEvent(setStep(invoice, stepId, { state: 'sent', at, messageId }), {
-    at,
-    type: 'reminder.sent',
-    stepId,
-    channel: 'email',
-    tone,
-    to,
-    messageId,
-    balanceMinor: balanceMinor(invoice),
-    combinedWith,
-  });
-}
-
-/** openCollectorTask's state change (tasks.ts): the task, superseded hand-overs skipped, the step recorded, agency → escalated. */
+/** openCollectorTask: the task (the policy's deadline for its step), recorded on the invoice as tasks.ts records it. */
 export function openCollectorTaskInMemory(
   invoice: Invoice,
   action: Extract<PlannedAction, { type: 'open_task' }>,
   now: Date,
 ): { invoice: Invoice; task: CollectorTask } {
-  const policy = policyFor(invoice);
-  const deadline = resolveStep(policy, action.stepId)?.taskDeadlineDays;
+  const deadline = resolveStep(policyFor(invoice), action.stepId)?.taskDeadlineDays;
   const task = newCollectorTask(invoice, action.stepId, action.reason, now, deadline);
-  const at = now.toISOString();
-  const next = skipSuperseded(invoice, policy, action.stepId, at);
-  // tasks.ts's `escalated` (not exported): handed to an agency, the invoice is escalated unless on hold.
-  const escalation: Partial<Invoice> =
-    task.kind === 'agency_referral'
-      ? { escalatedAt: invoice.escalatedAt ?? at, status: invoice.status === 'open' ? 'escalated' : invoice.status }
-      : {};
-  const recorded: Invoice = { ...setStep(next, action.stepId, { state: 'sent', at, detail: task.taskId }), ...escalation };
-  const opened = withEvent(recorded, {
-    at,
-    type: 'task.opened',
-    taskId: task.taskId,
-    stepId: action.stepId,
-    reason: task.reason,
-    kind: task.kind,
-    ...(task.dueAt ? { dueAt: task.dueAt } : {}),
-  });
-  return { invoice: opened, task };
+  return { invoice: recordTaskOpened(invoice, task, now.toISOString()), task };
 }
 
-/** closeInvoice's state change: a thank-you (once) when a payment settled it, then the closing record. */
+/** closeInvoice: a thank-you (once) when a payment settled it, then the closing record. */
 export function closeInvoiceInMemory(
   invoice: Invoice,
   reason: string,
@@ -202,27 +160,12 @@ export function closeInvoiceInMemory(
 ): { invoice: Invoice; thankYou: 'email' | 'sms' | undefined } {
   if (invoice.closedAt) return { invoice, thankYou: undefined };
   const at = now.toISOString();
-  let next = invoice;
-  let thankYou: 'email' | 'sms' | undefined;
-  const settledByPayment = invoice.timeline.some((event) => event.type === 'invoice.paid');
-  if (invoice.status === 'paid' && settledByPayment && !invoice.steps[THANK_YOU_STEP]) {
-    const choice = chooseChannel('email', invoice.customer, reachability);
-    const address = choice.kind === 'channel' ? (choice.channel === 'sms' ? invoice.customer.phone : invoice.customer.email) : undefined;
-    if (choice.kind === 'channel' && address) {
-      thankYou = choice.channel;
-      next = withEvent(setStep(next, THANK_YOU_STEP, { state: 'sent', at }), {
-        at,
-        type: 'thank_you.sent',
-        channel: thankYou,
-        to: address,
-      });
-    } else {
-      next = withEvent(setStep(next, THANK_YOU_STEP, { state: 'skipped', at, detail: 'no_channel' }), {
-        at,
-        type: 'thank_you.skipped',
-        reason: 'no_channel',
-      });
-    }
+  if (!thankYouDue(invoice)) return { invoice: recordClosed(invoice, at, reason), thankYou: undefined };
+  const route = thankYouChoice(invoice.customer, reachability);
+  if (route.kind === 'skip') {
+    return { invoice: recordClosed(recordThankYouSkipped(invoice, at, route.reason), at, reason), thankYou: undefined };
   }
-  return { invoice: withEvent({ ...next, closedAt: at, wait: undefined }, { at, type: 'invoice.closed', reason }), thankYou };
+  const to = (route.channel === 'sms' ? invoice.customer.phone : invoice.customer.email) ?? '';
+  const thanked = recordThankYouSent(invoice, { at, channel: route.channel, to });
+  return { invoice: recordClosed(thanked, at, reason), thankYou: route.channel };
 }

@@ -24,6 +24,7 @@ import {
 import { type HoldOutcome, localDate, reviewHolds } from './holds.ts';
 import {
   balanceMinor,
+  type Customer,
   type Invoice,
   type InvoiceInput,
   type PaymentInput,
@@ -455,19 +456,14 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       outcome = 'no_consent';
       const suppressed = choice.blockedBy;
       // No channel left: the planner hands the invoice to a collector (never silence).
-      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: NO_CHANNEL }), {
-        at,
-        type: 'reminder.skipped',
-        stepId,
-        reason: suppressed ? suppressedReason[suppressed.reason] : wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent',
-      });
+      return recordReminderSkipped(next, stepId, at, NO_CHANNEL, noChannelReason(wanted, suppressed));
     }
     delivery = choice.channel;
     const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
     if (!address) {
       outcome = 'no_address';
       const reason = delivery === 'sms' ? 'no_phone_number' : 'no_email_address';
-      return withEvent(setStep(next, stepId, { state: 'skipped', at, detail: reason }), { at, type: 'reminder.skipped', stepId, reason });
+      return recordReminderSkipped(next, stepId, at, reason, reason);
     }
     outcome = 'sent';
     return setStep(next, stepId, { state: 'claimed', at, claimId, failures: record?.failures });
@@ -540,24 +536,19 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   const combined = invoiceIds.length > 1 ? { combinedWith: invoiceIds } : {};
   const recordSent = (id: string, sentStep: string, sentTone: Tone, channel: string) =>
     mutateInvoice(deps.store, id, (invoice) => {
-      const at = deps.clock.now().toISOString();
       if (invoice.steps[sentStep]?.claimId !== claimId) return null;
-      return withEvent(setStep(invoice, sentStep, { state: 'sent', at, claimId, messageId }), {
-        at,
-        type: 'reminder.sent',
-        stepId: sentStep,
-        channel,
-        tone: sentTone,
-        to,
-        messageId,
-        balanceMinor: balanceMinor(invoice),
-        ...combined,
-      });
+      const at = deps.clock.now().toISOString();
+      return recordReminderSent(invoice, sentStep, { at, channel, tone: sentTone, to, messageId, claimId, ...combined });
     });
   // The channel it actually went by (a notice stays a notice when it went by email).
   await recordSent(invoiceId, stepId, tone, step.channel === 'notice' && delivery === 'email' ? 'notice' : delivery);
   for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, 'email');
   return 'sent';
+}
+
+/** Why no channel was left for a message that wanted `wanted`: the suppression that blocked it, or the missing consent. */
+export function noChannelReason(wanted: 'email' | 'sms', suppressed: Suppression | undefined): string {
+  return suppressed ? suppressedReason[suppressed.reason] : wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent';
 }
 
 const suppressedReason: Record<SuppressionReason, string> = {
@@ -738,6 +729,41 @@ export function skipSuperseded(invoice: Invoice, policy: Policy, stepId: string,
   return next;
 }
 
+/** A reminder that left: the step sent under its message id, and `reminder.sent` with the balance it asked for. */
+export function recordReminderSent(
+  invoice: Invoice,
+  stepId: string,
+  sent: {
+    readonly at: string;
+    /** The channel it went by (a notice that went by email stays `notice`). */
+    readonly channel: string;
+    readonly tone: Tone;
+    readonly to: string;
+    readonly messageId: string;
+    readonly claimId?: string | undefined;
+    /** Every invoice of a combined message, the lead first. */
+    readonly combinedWith?: readonly string[] | undefined;
+  },
+): Invoice {
+  const { at, channel, tone, to, messageId, claimId, combinedWith } = sent;
+  return withEvent(setStep(invoice, stepId, { state: 'sent', at, claimId, messageId }), {
+    at,
+    type: 'reminder.sent',
+    stepId,
+    channel,
+    tone,
+    to,
+    messageId,
+    balanceMinor: balanceMinor(invoice),
+    ...(combinedWith ? { combinedWith } : {}),
+  });
+}
+
+/** A step that will not be sent, and why (`reminder.skipped`); `detail` goes on the step record. */
+export function recordReminderSkipped(invoice: Invoice, stepId: string, at: string, detail: string, reason: string): Invoice {
+  return withEvent(setStep(invoice, stepId, { state: 'skipped', at, detail }), { at, type: 'reminder.skipped', stepId, reason });
+}
+
 export function setStep(invoice: Invoice, stepId: string, record: StepRecord): Invoice {
   return { ...invoice, steps: { ...invoice.steps, [stepId]: JSON.parse(JSON.stringify(record)) as StepRecord } };
 }
@@ -897,49 +923,91 @@ export interface CloseDeps {
   readonly log: Logger;
 }
 
-const THANK_YOU_STEP = 'thank-you';
+/** The step record of the thank-you sent when payments settle an invoice. */
+export const THANK_YOU_STEP = 'thank-you';
 
-/** Ends the lifecycle: a thank-you (once) when payments settled it, then the closing record. */
-export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: string): Promise<'closed' | 'already_closed'> {
-  const invoice = await deps.store.get(invoiceId);
-  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
-  if (invoice.closedAt) return 'already_closed';
-  // Thanks are for a payment that settled the invoice, not for a credit note that did.
+/** Thanks are for a payment that settled the invoice (not a credit note that did), and go once. */
+export function thankYouDue(invoice: Invoice): boolean {
   const settledByPayment = invoice.timeline.some((event) => event.type === 'invoice.paid');
-  const wantsThankYou = invoice.status === 'paid' && settledByPayment && !invoice.steps[THANK_YOU_STEP];
-  if (wantsThankYou) {
-    const route = await thankYouRoute(deps, invoice);
-    if (route.kind === 'send') await sendThankYou(deps, invoiceId, route.channel);
-    else {
-      await mutateInvoice(deps.store, invoiceId, (current) => {
-        if (current.steps[THANK_YOU_STEP]) return null;
-        const at = deps.clock.now().toISOString();
-        return withEvent(setStep(current, THANK_YOU_STEP, { state: 'skipped', at, detail: route.reason }), {
-          at,
-          type: 'thank_you.skipped',
-          reason: route.reason,
-        });
-      });
-    }
-  }
-  await mutateInvoice(deps.store, invoiceId, (current) => {
-    if (current.closedAt) return null;
-    const at = deps.clock.now().toISOString();
-    let next: Invoice = { ...current, closedAt: at, wait: undefined };
-    const thankYou = current.steps[THANK_YOU_STEP];
-    if (thankYou?.state === 'claimed') {
-      // An earlier attempt died mid-send: the thank-you may or may not have left. Say so.
-      next = withEvent(setStep(next, THANK_YOU_STEP, { ...thankYou, state: 'unconfirmed', at }), { at, type: 'thank_you.unconfirmed' });
-    }
-    return withEvent(next, { at, type: 'invoice.closed', reason });
-  });
-  return 'closed';
+  return invoice.status === 'paid' && settledByPayment && !invoice.steps[THANK_YOU_STEP];
 }
 
 /**
  * How the thank-you reaches the customer: by email, as it carries the receipt, unless they will
  * not or cannot get email (consent, a suppressed address, a preference for texts), then by text.
  */
+export function thankYouChoice(
+  customer: Customer,
+  reach: Reachability,
+): { kind: 'send'; channel: 'email' | 'sms' } | { kind: 'skip'; reason: string } {
+  const choice = chooseChannel('email', customer, reach);
+  if (choice.kind === 'none') {
+    const blocked = choice.blockedBy;
+    return { kind: 'skip', reason: blocked ? suppressedReason[blocked.reason] : customer.email ? 'no_email_consent' : 'no_email_address' };
+  }
+  if (choice.channel === 'email' && !customer.email) return { kind: 'skip', reason: 'no_email_address' };
+  return { kind: 'send', channel: choice.channel };
+}
+
+export function recordThankYouSent(
+  invoice: Invoice,
+  sent: {
+    readonly at: string;
+    readonly channel: 'email' | 'sms';
+    readonly to: string;
+    readonly messageId?: string;
+    readonly claimId?: string;
+  },
+): Invoice {
+  const { at, channel, to, messageId, claimId } = sent;
+  return withEvent(setStep(invoice, THANK_YOU_STEP, { state: 'sent', at, claimId, messageId }), {
+    at,
+    type: 'thank_you.sent',
+    channel,
+    to,
+    ...(messageId ? { messageId } : {}),
+  });
+}
+
+export function recordThankYouSkipped(invoice: Invoice, at: string, reason: string): Invoice {
+  return withEvent(setStep(invoice, THANK_YOU_STEP, { state: 'skipped', at, detail: reason }), { at, type: 'thank_you.skipped', reason });
+}
+
+/** The closing record: the execution's wait is over, `invoice.closed` with why. */
+export function recordClosed(invoice: Invoice, at: string, reason: string): Invoice {
+  return withEvent({ ...invoice, closedAt: at, wait: undefined }, { at, type: 'invoice.closed', reason });
+}
+
+/** Ends the lifecycle: a thank-you (once) when payments settled it, then the closing record. */
+export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: string): Promise<'closed' | 'already_closed'> {
+  const invoice = await deps.store.get(invoiceId);
+  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
+  if (invoice.closedAt) return 'already_closed';
+  if (thankYouDue(invoice)) {
+    const route = await thankYouRoute(deps, invoice);
+    if (route.kind === 'send') await sendThankYou(deps, invoiceId, route.channel);
+    else {
+      await mutateInvoice(deps.store, invoiceId, (current) => {
+        if (current.steps[THANK_YOU_STEP]) return null;
+        return recordThankYouSkipped(current, deps.clock.now().toISOString(), route.reason);
+      });
+    }
+  }
+  await mutateInvoice(deps.store, invoiceId, (current) => {
+    if (current.closedAt) return null;
+    const at = deps.clock.now().toISOString();
+    let next = current;
+    const thankYou = current.steps[THANK_YOU_STEP];
+    if (thankYou?.state === 'claimed') {
+      // An earlier attempt died mid-send: the thank-you may or may not have left. Say so.
+      next = withEvent(setStep(next, THANK_YOU_STEP, { ...thankYou, state: 'unconfirmed', at }), { at, type: 'thank_you.unconfirmed' });
+    }
+    return recordClosed(next, at, reason);
+  });
+  return 'closed';
+}
+
+/** thankYouChoice with the customer's reachability, and the carrier's opt-out list asked before a text. */
 async function thankYouRoute(
   deps: CloseDeps,
   invoice: Invoice,
@@ -947,18 +1015,13 @@ async function thankYouRoute(
   const customer = invoice.customer;
   let reach = deps.customers ? await deps.customers.reachability(customer.customerId) : openReachability;
   if (!deps.texter) reach = { ...reach, consent: { ...reach.consent, sms: false } };
-  let choice = chooseChannel('email', customer, reach);
-  if (choice.kind === 'channel' && choice.channel === 'sms' && deps.texter) {
+  const choice = thankYouChoice(customer, reach);
+  if (choice.kind === 'send' && choice.channel === 'sms' && deps.texter) {
     // The carrier's opt-out list, as before any text.
     reach = await withCarrierOptOut({ ...deps, texter: deps.texter }, invoice, reach, THANK_YOU_STEP);
-    choice = chooseChannel('email', customer, reach);
+    return thankYouChoice(customer, reach);
   }
-  if (choice.kind === 'none') {
-    const blocked = choice.blockedBy;
-    return { kind: 'skip', reason: blocked ? suppressedReason[blocked.reason] : customer.email ? 'no_email_consent' : 'no_email_address' };
-  }
-  if (choice.channel === 'email' && !customer.email) return { kind: 'skip', reason: 'no_email_address' };
-  return { kind: 'send', channel: choice.channel };
+  return choice;
 }
 
 async function sendThankYou(deps: CloseDeps, invoiceId: string, channel: 'email' | 'sms'): Promise<void> {
@@ -989,13 +1052,6 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string, channel: 'email'
   }
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
     if (invoice.steps[THANK_YOU_STEP]?.claimId !== claimId) return null;
-    const at = deps.clock.now().toISOString();
-    return withEvent(setStep(invoice, THANK_YOU_STEP, { state: 'sent', at, claimId, messageId }), {
-      at,
-      type: 'thank_you.sent',
-      channel: byText ? 'sms' : 'email',
-      to,
-      messageId,
-    });
+    return recordThankYouSent(invoice, { at: deps.clock.now().toISOString(), channel: byText ? 'sms' : 'email', to, messageId, claimId });
   });
 }

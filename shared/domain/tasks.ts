@@ -287,25 +287,32 @@ export async function openCollectorTask(
   const opened = task;
   await mutateInvoice(deps.store, invoiceId, (current) => {
     if (stepDone(current, stepKey)) return null;
-    const at = deps.clock.now().toISOString();
-    // Earlier hand-overs of the cadence never opened are passed over: the invoice starts at its present.
-    const passedOver = skipSuperseded(current, policyFor(current), stepKey, at);
-    const recorded: Invoice = {
-      ...setStep(passedOver, stepKey, { state: 'sent', at, detail: taskId, ...(messageId ? { messageId } : {}) }),
-      // Handed to an agency: the invoice is escalated (on hold still wins while a hold is active).
-      ...(opened.kind === 'agency_referral' ? escalated(current, at) : {}),
-    };
-    return withEvent(recorded, {
-      at,
-      type: 'task.opened',
-      taskId,
-      stepId: stepKey,
-      reason: opened.reason,
-      kind: opened.kind,
-      ...(opened.dueAt ? { dueAt: opened.dueAt } : {}),
-    });
+    return recordTaskOpened(current, opened, deps.clock.now().toISOString(), messageId);
   });
   return { kind: 'opened', task };
+}
+
+/**
+ * What opening a task does to the invoice (pure): earlier hand-overs of the cadence never opened
+ * are passed over (the invoice starts at its present), the step is recorded with the task, an
+ * agency referral escalates the invoice (a hold still wins while active), and `task.opened`.
+ */
+export function recordTaskOpened(invoice: Invoice, task: CollectorTask, at: string, messageId?: string): Invoice {
+  const stepKey = task.stepKey;
+  const passedOver = skipSuperseded(invoice, policyFor(invoice), stepKey, at);
+  const recorded: Invoice = {
+    ...setStep(passedOver, stepKey, { state: 'sent', at, detail: task.taskId, ...(messageId ? { messageId } : {}) }),
+    ...(task.kind === 'agency_referral' ? escalated(invoice, at) : {}),
+  };
+  return withEvent(recorded, {
+    at,
+    type: 'task.opened',
+    taskId: task.taskId,
+    stepId: stepKey,
+    reason: task.reason,
+    kind: task.kind,
+    ...(task.dueAt ? { dueAt: task.dueAt } : {}),
+  });
 }
 
 /** The days the invoice's policy gives the collector for this step, when it names any (broken-promise tasks have no step). */
