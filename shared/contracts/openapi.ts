@@ -15,12 +15,98 @@ import {
 import { customerRequestSchema, suppressionReleaseSchema } from './customer-api.ts';
 import { customerListQuerySchema, invoiceListQuerySchema, MAX_LIST_LIMIT } from './list-api.ts';
 import { policyRequestSchema } from './policy-api.ts';
-import { INVOICES_BATCH_ACTION, routes } from './routes.ts';
+import { INVOICES_BATCH_ACTION, routes, Scope } from './routes.ts';
 import { taskCompletionSchema, taskListQuerySchema } from './task-api.ts';
+
+/** Every scope a route may require, declared in the oauth2 scheme (typed by Scope, so a new scope cannot be left out). */
+const scopeDescriptions: Record<Scope, string> = {
+  [Scope.invoicesRead]: 'Read invoices, customers and tasks',
+  [Scope.invoicesWrite]: 'Create invoices and customers, record payments and collection actions',
+  [Scope.policiesRead]: 'Read cadence policies',
+  [Scope.policiesWrite]: 'Create policy versions',
+  [Scope.reportsRead]: 'Read finance reports',
+};
 
 /** Routes published under another path than their API Gateway route path (see routes.ts). */
 const publishedPaths: Record<string, string> = {
   'POST /v1/{collectionAction}': `/v1/${INVOICES_BATCH_ACTION}`,
+};
+
+/** How a route appears to client generators: a stable identifier (the generated method name), a one-line summary and its tag. */
+interface Operation {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: Tag;
+}
+
+/** Tags group operations in generated clients and documentation. */
+const tags = [
+  { name: 'Invoices', description: 'Ingest invoices, read them with their timeline, and record payments, credit notes and voids' },
+  { name: 'Collections', description: 'What happens during dunning: disputes, promises to pay, holds, payment plans and re-planning' },
+  { name: 'Tasks', description: 'The collectors’ worklist' },
+  { name: 'Customers', description: 'Customers, their consent, preferred channel and risk' },
+  { name: 'Policies', description: 'Versioned cadence policies' },
+  { name: 'Reports', description: 'Finance reports over the event lake' },
+  { name: 'Hosted pages', description: 'The HTML pages a customer reaches from a reminder: the pay page and message preferences' },
+  { name: 'Webhooks', description: 'Notifications from payment providers' },
+  { name: 'Meta', description: 'This document' },
+] as const;
+type Tag = (typeof tags)[number]['name'];
+
+/** Keyed by route (method and API Gateway path, as in routes.ts). Never rename an operationId: generated clients call it. */
+const operations: Record<string, Operation> = {
+  'POST /v1/invoices': { operationId: 'createInvoice', summary: 'Create or update an invoice', tag: 'Invoices' },
+  'POST /v1/{collectionAction}': { operationId: 'batchCreateInvoices', summary: 'Create or update up to 500 invoices', tag: 'Invoices' },
+  'GET /v1/invoices': { operationId: 'listInvoices', summary: 'List invoices', tag: 'Invoices' },
+  'GET /v1/invoices/{invoiceId}': { operationId: 'getInvoice', summary: 'Get an invoice with its timeline', tag: 'Invoices' },
+  'POST /v1/invoices/{invoiceId}/payments': { operationId: 'recordPayment', summary: 'Record a payment', tag: 'Invoices' },
+  'POST /v1/invoices/{invoiceId}/disputes': { operationId: 'openDispute', summary: 'Open a dispute', tag: 'Collections' },
+  'POST /v1/disputes/{disputeId}/resolution': { operationId: 'resolveDispute', summary: 'Resolve a dispute', tag: 'Collections' },
+  'POST /v1/invoices/{invoiceId}/promises': { operationId: 'recordPromise', summary: 'Record a promise to pay', tag: 'Collections' },
+  'POST /v1/invoices/{invoiceId}/holds': { operationId: 'placeHold', summary: 'Put an invoice on hold', tag: 'Collections' },
+  'POST /v1/invoices/{invoiceId}/payment-plans': {
+    operationId: 'createPaymentPlan',
+    summary: 'Agree a payment plan',
+    tag: 'Collections',
+  },
+  'POST /v1/invoices/{invoiceId}/holds/{holdId}/release': { operationId: 'releaseHold', summary: 'Release a hold', tag: 'Collections' },
+  'POST /v1/invoices/{invoiceId}/credit-notes': { operationId: 'recordCreditNote', summary: 'Apply a credit note', tag: 'Invoices' },
+  'POST /v1/invoices/{invoiceId}/void': { operationId: 'voidInvoice', summary: 'Void an invoice', tag: 'Invoices' },
+  'POST /v1/invoices/{invoiceId}/replan': {
+    operationId: 'replanInvoice',
+    summary: 'Move an invoice to another policy',
+    tag: 'Collections',
+  },
+  'GET /v1/tasks': { operationId: 'listTasks', summary: 'List collector tasks', tag: 'Tasks' },
+  'POST /v1/tasks/{taskId}/complete': { operationId: 'completeTask', summary: 'Complete a collector task', tag: 'Tasks' },
+  'PUT /v1/policies/{policyId}': { operationId: 'putPolicy', summary: 'Create a new version of a policy', tag: 'Policies' },
+  'GET /v1/policies/{policyId}': { operationId: 'getPolicy', summary: 'Get a policy', tag: 'Policies' },
+  'GET /v1/policies': { operationId: 'listPolicies', summary: 'List policies', tag: 'Policies' },
+  'PUT /v1/customers/{customerId}': { operationId: 'putCustomer', summary: 'Create or update a customer', tag: 'Customers' },
+  'GET /v1/customers': { operationId: 'listCustomers', summary: 'List customers', tag: 'Customers' },
+  'GET /v1/customers/{customerId}': { operationId: 'getCustomer', summary: 'Get a customer with their risk', tag: 'Customers' },
+  'POST /v1/customers/{customerId}/suppressions/release': {
+    operationId: 'releaseSuppression',
+    summary: 'Release a suppressed address',
+    tag: 'Customers',
+  },
+  'GET /v1/reports/aging': { operationId: 'getAgingReport', summary: 'Aging of receivables', tag: 'Reports' },
+  'GET /v1/reports/kpis': { operationId: 'getKpiReport', summary: 'Collection KPIs over a period', tag: 'Reports' },
+  'GET /v1/openapi.json': { operationId: 'getOpenApiDocument', summary: 'This OpenAPI document', tag: 'Meta' },
+  'GET /pay/{token}': { operationId: 'showPayPage', summary: 'The pay page of a reminder', tag: 'Hosted pages' },
+  'GET /p/{code}': { operationId: 'followShortLink', summary: 'Redirect from an SMS short link to its pay page', tag: 'Hosted pages' },
+  'POST /pay/{token}/dispute': { operationId: 'submitPayPageDispute', summary: 'Dispute from the pay page', tag: 'Hosted pages' },
+  'POST /pay/{token}/promise': { operationId: 'submitPayPagePromise', summary: 'Promise to pay from the pay page', tag: 'Hosted pages' },
+  'POST /pay/{token}/checkout': { operationId: 'startPayPageCheckout', summary: 'Pay online from the pay page', tag: 'Hosted pages' },
+  'POST /pay/{token}/plan-request': {
+    operationId: 'submitPayPagePlanRequest',
+    summary: 'Ask for a payment plan from the pay page',
+    tag: 'Hosted pages',
+  },
+  'GET /pay/{token}/invoice': { operationId: 'showPayPageInvoice', summary: 'The invoice behind a pay link', tag: 'Hosted pages' },
+  'GET /preferences/{token}': { operationId: 'showPreferences', summary: 'The message preferences page', tag: 'Hosted pages' },
+  'POST /preferences/{token}': { operationId: 'savePreferences', summary: 'Save message preferences', tag: 'Hosted pages' },
+  'POST /webhooks/stripe': { operationId: 'receiveStripeWebhook', summary: 'Receive a Stripe event', tag: 'Webhooks' },
 };
 
 const requestBodies: Record<string, z.ZodType> = {
@@ -115,6 +201,28 @@ const getResponses: Record<string, Record<string, unknown>> = {
   ),
 };
 
+const invoiceContent = { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } };
+const paymentContent = { 'application/json': { schema: { $ref: '#/components/schemas/PaymentResult' } } };
+
+/** The invoice routes whose answer is the invoice (or a payment and the invoice), as the invoices API builds it (invoice-view.ts). */
+const invoiceResponses: Record<string, Record<string, unknown>> = {
+  'POST /v1/invoices': {
+    '200': { description: 'The invoice was already there: updated, or unchanged by an identical body', content: invoiceContent },
+    '201': {
+      description: 'Created; dunning starts',
+      headers: { Location: { description: 'The invoice', schema: { type: 'string' } } },
+      content: invoiceContent,
+    },
+  },
+  'GET /v1/invoices/{invoiceId}': { '200': { description: 'The invoice', content: invoiceContent } },
+  'POST /v1/invoices/{invoiceId}/payments': {
+    '200': { description: 'This paymentId was already recorded with the same amount: nothing changed', content: paymentContent },
+    '201': { description: 'Recorded', content: paymentContent },
+  },
+};
+
+const money = (description = 'Decimal string in the currency’s minor-unit precision') => ({ type: 'string', description });
+
 const page = (item: Record<string, unknown>) => ({
   type: 'object',
   required: ['items'],
@@ -140,9 +248,14 @@ export function openApiDocument() {
       })),
       ...queryParametersOf(key),
     ];
+    const operation = operations[key];
+    // A new route needs its identifier before it can be published: test/unit/openapi.test.ts fails until then.
+    if (!operation) throw new Error(`No operationId for ${key} in openapi.ts`);
     paths[path] ??= {};
     paths[path]![route.method.toLowerCase()] = {
-      operationId: `${route.method} ${path}`,
+      operationId: operation.operationId,
+      summary: operation.summary,
+      tags: [operation.tag],
       ...(route.scopes ? { security: [{ oauth2: [...route.scopes] }] } : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.method === 'POST'
@@ -158,7 +271,8 @@ export function openApiDocument() {
         : {}),
       responses: {
         ...(multiStatus[key] ??
-          getResponses[key] ?? {
+          getResponses[key] ??
+          invoiceResponses[key] ?? {
             '200': { description: 'OK' },
             ...(route.method === 'POST' ? { '201': { description: 'Created' } } : {}),
           }),
@@ -172,7 +286,17 @@ export function openApiDocument() {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Dunwell API', version: '1.0.0' },
+    info: {
+      title: 'Dunwell API',
+      version: '1.0.0',
+      description:
+        'Dunning for B2B invoices: ingest invoices from an ERP, record what happens to them, and read what dunning did and does next.',
+      // The project is private: no open-source licence applies.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
+    // Relative: the API is the instance that serves this document (locally, or behind the deployed API's URL).
+    servers: [{ url: '/', description: 'The instance serving this document' }],
+    tags: tags.map((tag) => ({ ...tag })),
     paths,
     components: {
       securitySchemes: {
@@ -181,18 +305,149 @@ export function openApiDocument() {
           flows: {
             clientCredentials: {
               tokenUrl: '/oauth2/token',
-              scopes: {
-                'dunwell/invoices.read': 'Read invoices',
-                'dunwell/invoices.write': 'Create invoices and record payments',
-                'dunwell/policies.read': 'Read cadence policies',
-                'dunwell/policies.write': 'Create policy versions',
-                'dunwell/reports.read': 'Read finance reports',
-              },
+              scopes: scopeDescriptions,
             },
           },
         },
       },
       schemas: {
+        Invoice: {
+          type: 'object',
+          description: 'An invoice as the API shows it: amounts, balance, holds, policy, what happens next and everything that happened',
+          required: [
+            'invoiceId',
+            'status',
+            'customer',
+            'currency',
+            'amount',
+            'paid',
+            'balance',
+            'issueDate',
+            'dueDate',
+            'lines',
+            'holds',
+            'policy',
+            'nextAction',
+            'payments',
+            'createdAt',
+            'updatedAt',
+            'timeline',
+          ],
+          properties: {
+            invoiceId: { type: 'string' },
+            status: { $ref: '#/components/schemas/InvoiceStatus' },
+            customer: {
+              type: 'object',
+              required: ['customerId', 'name', 'timeZone', 'locale'],
+              properties: {
+                customerId: { type: 'string' },
+                name: { type: 'string' },
+                email: { type: 'string' },
+                phone: { type: 'string' },
+                timeZone: { type: 'string' },
+                locale: { type: 'string' },
+                segment: { type: 'string' },
+                country: { type: 'string' },
+                subdivision: { type: 'string' },
+              },
+            },
+            currency: { type: 'string', description: 'ISO 4217' },
+            amount: money(),
+            paid: money('What payments add up to'),
+            balance: money('What is still owed; never below 0'),
+            overpaid: money('Present when payments exceed what was owed'),
+            credited: money('Present when credit notes were applied'),
+            issueDate: { type: 'string', format: 'date' },
+            dueDate: { type: 'string', format: 'date' },
+            poNumber: { type: 'string' },
+            lines: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['description', 'quantity', 'unitPrice'],
+                properties: { description: { type: 'string' }, quantity: { type: 'string' }, unitPrice: money() },
+              },
+            },
+            holds: {
+              type: 'array',
+              description: 'Disputes, promises, payment plans and manual holds, active and released',
+              items: {
+                type: 'object',
+                required: ['holdId', 'reason', 'status', 'openedAt', 'until'],
+                properties: {
+                  holdId: { type: 'string' },
+                  reason: { type: 'string' },
+                  status: { enum: ['active', 'released'] },
+                  openedAt: { type: 'string', format: 'date-time' },
+                  until: { type: ['string', 'null'], description: 'When the hold needs a decision; null until someone acts' },
+                  releasedAt: { type: 'string', format: 'date-time' },
+                  outcome: { type: 'string' },
+                },
+              },
+            },
+            pausedUntil: { type: 'string' },
+            policy: {
+              type: 'object',
+              required: ['policyId', 'version', 'tier'],
+              properties: {
+                policyId: { type: 'string' },
+                version: { type: 'integer' },
+                tier: { type: 'integer', minimum: 1, maximum: 4 },
+              },
+            },
+            nextAction: { $ref: '#/components/schemas/NextAction' },
+            payments: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['paymentId', 'amount', 'paidAt', 'recordedAt'],
+                properties: {
+                  paymentId: { type: 'string' },
+                  amount: money(),
+                  paidAt: { type: 'string', format: 'date-time' },
+                  method: { type: 'string' },
+                  recordedAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            closedAt: { type: 'string', format: 'date-time', description: 'Present once the dunning lifecycle has closed' },
+            timeline: {
+              type: 'array',
+              description: 'Every event, oldest first; amounts as decimal strings',
+              items: {
+                type: 'object',
+                required: ['at', 'type'],
+                properties: {
+                  at: { type: 'string', format: 'date-time' },
+                  type: { type: 'string', description: 'invoice.received, reminder.sent, payment.received, invoice.closed…' },
+                },
+              },
+            },
+          },
+        },
+        PaymentResult: {
+          type: 'object',
+          required: ['paymentId', 'invoice'],
+          properties: { paymentId: { type: 'string' }, invoice: { $ref: '#/components/schemas/Invoice' } },
+        },
+        InvoiceStatus: { enum: ['open', 'on_hold', 'paid', 'void', 'written_off', 'escalated'] },
+        NextAction: {
+          description: 'What the planner does next, as of the last change of the invoice; null once its lifecycle has closed',
+          oneOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              required: ['type', 'at'],
+              properties: {
+                type: { enum: ['email', 'sms', 'task', 'close', 'await_payment', 'hold', 'grace'] },
+                at: { type: ['string', 'null'], format: 'date-time' },
+                stepId: { type: 'string' },
+              },
+            },
+          ],
+        },
         InvoiceList: page({
           type: 'object',
           required: [
@@ -216,24 +471,10 @@ export function openApiDocument() {
             amount: { type: 'string', description: 'Decimal string in the currency’s minor-unit precision' },
             balance: { type: 'string', description: 'What is still owed; never below 0' },
             dueDate: { type: 'string', format: 'date' },
-            status: { enum: ['open', 'on_hold', 'paid', 'void', 'written_off', 'escalated'] },
+            status: { $ref: '#/components/schemas/InvoiceStatus' },
             daysPastDue: { type: 'integer', description: 'Today (UTC) less the due date; negative before it is due' },
             tier: { type: 'integer', minimum: 1, maximum: 4 },
-            nextAction: {
-              description: 'What the planner does next, as of the last change of the invoice; null once its lifecycle has closed',
-              oneOf: [
-                { type: 'null' },
-                {
-                  type: 'object',
-                  required: ['type', 'at'],
-                  properties: {
-                    type: { enum: ['email', 'sms', 'task', 'close', 'await_payment', 'hold', 'grace'] },
-                    at: { type: ['string', 'null'], format: 'date-time' },
-                    stepId: { type: 'string' },
-                  },
-                },
-              ],
-            },
+            nextAction: { $ref: '#/components/schemas/NextAction' },
           },
         }),
         CustomerList: page({

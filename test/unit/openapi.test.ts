@@ -22,6 +22,55 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the OpenAPI operations', () => {
+  type Operation = { operationId: string; summary: string; tags: string[]; security: { oauth2?: string[] }[] };
+  const document = openApiDocument() as unknown as {
+    servers: { url: string }[];
+    tags: { name: string; description: string }[];
+    paths: Record<string, Record<string, Operation>>;
+    components: { securitySchemes: { oauth2: { flows: { clientCredentials: { scopes: Record<string, string> } } } } };
+  };
+  const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
+
+  test('every route is one operation with a unique camelCase identifier, a summary and a declared tag', () => {
+    assert.equal(operations.length, routes.length);
+    const ids = operations.map((operation) => operation.operationId);
+    assert.deepEqual(
+      ids.filter((id) => !/^[a-z][a-zA-Z0-9]*$/.test(id)),
+      [],
+    );
+    assert.equal(new Set(ids).size, ids.length);
+    const tags = new Set(document.tags.filter((tag) => tag.description).map((tag) => tag.name));
+    for (const operation of operations) {
+      assert.ok(operation.summary, operation.operationId);
+      assert.ok(
+        operation.tags.every((tag) => tags.has(tag)),
+        operation.operationId,
+      );
+    }
+  });
+
+  test('keeps the identifiers generated clients call', () => {
+    const operationAt = (path: string, method: string) => document.paths[path]?.[method]?.operationId;
+    assert.equal(operationAt('/v1/invoices', 'post'), 'createInvoice');
+    assert.equal(operationAt('/v1/invoices:batch', 'post'), 'batchCreateInvoices');
+    assert.equal(operationAt('/v1/invoices/{invoiceId}', 'get'), 'getInvoice');
+    assert.equal(operationAt('/v1/invoices/{invoiceId}/payments', 'post'), 'recordPayment');
+    assert.equal(operationAt('/v1/policies/{policyId}', 'put'), 'putPolicy');
+  });
+
+  test('declares every scope an operation requires in the oauth2 scheme, and a server', () => {
+    const declared = Object.keys(document.components.securitySchemes.oauth2.flows.clientCredentials.scopes);
+    const used = new Set(operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.oauth2 ?? [])));
+    assert.deepEqual(
+      [...used].filter((scope) => !declared.includes(scope)),
+      [],
+    );
+    assert.ok(used.has('dunwell/policies.read') && used.has('dunwell/policies.write'));
+    assert.deepEqual(document.servers, [{ url: '/', description: 'The instance serving this document' }]);
+  });
+});
+
 describe('the OpenAPI document of the reports', () => {
   test('names every report parameter as required and describes both answers', () => {
     const document = openApiDocument() as unknown as {
