@@ -1,5 +1,6 @@
 import { addDays, localDateAt } from '#domain/calendar.ts';
-import { activeHolds, disputeReasons, makePromise, openDispute, resolveDispute } from '#domain/holds.ts';
+import { disputeReasons } from '#domain/hold-types.ts';
+import { activeHolds, makePromise, openDispute, resolveDispute } from '#domain/holds.ts';
 import { balanceMinor, type Invoice, isSettled, recordPayment, upsertInvoice } from '#domain/invoice.ts';
 import { type Policy, policyFor } from '#domain/policy.ts';
 import type { CollectorTask } from '#domain/tasks.ts';

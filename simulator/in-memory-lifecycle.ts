@@ -1,6 +1,8 @@
 import { chooseMessageChannel, type Reachability } from '#domain/customers.ts';
 import { reviewHolds } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
+import { NO_CHANNEL, type PlannedAction, planNextAction, resolveStep } from '#domain/planner.ts';
+import { policyFor, type Tone } from '#domain/policy.ts';
 import {
   installmentFor,
   noChannelReason,
@@ -12,9 +14,7 @@ import {
   skipSuperseded,
   thankYouChoice,
   thankYouDue,
-} from '#domain/lifecycle.ts';
-import { NO_CHANNEL, type PlannedAction, planNextAction, resolveStep } from '#domain/planner.ts';
-import { policyFor, type Tone } from '#domain/policy.ts';
+} from '#domain/steps.ts';
 import { type CollectorTask, newCollectorTask, recordTaskOpened } from '#domain/tasks.ts';
 
 /**

@@ -1,9 +1,7 @@
+import type { DisputeOutcome, DisputeReason, Installment } from '#domain/hold-types.ts';
 import {
   applyCreditNote,
-  type DisputeOutcome,
-  type DisputeReason,
   type HoldOutcome,
-  type Installment,
   makePromise,
   openDispute,
   placeManualHold,

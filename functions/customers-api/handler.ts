@@ -4,7 +4,7 @@ import { type HttpEvent, httpHandler, json, parseBody, parseQuery, pathParameter
 import { customerRequestSchemaFor, customerView, suppressionReleaseSchema, toCustomerUpdate } from '#contracts/customer-api.ts';
 import { idSchema } from '#contracts/input-rules.ts';
 import { customerListItem, customerListQuerySchema, decodeCustomerCursor, encodeCustomerCursor } from '#contracts/list-api.ts';
-import { describeCustomer, liftSuppression, putCustomer } from '#domain/customers.ts';
+import { describeCustomer, liftSuppression, putCustomer } from '#use-cases/customers.ts';
 
 const app = functionContext('customers-api');
 const table = tableAdapters(app);

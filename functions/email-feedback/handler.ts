@@ -2,7 +2,7 @@ import { functionContext } from '#adapters/compose-context.ts';
 import { domainEvents } from '#adapters/compose-messaging.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { emailFeedbackOf, sesEmailEventSchema } from '#contracts/email-events.ts';
-import { recordEmailFeedback } from '#domain/deliverability.ts';
+import { recordEmailFeedback } from '#use-cases/record-email-feedback.ts';
 
 const app = functionContext('email-feedback');
 const table = tableAdapters(app);

@@ -39,7 +39,6 @@ import { decodeInvoiceCursor, dueRange, encodeInvoiceCursor, invoiceListItem, in
 import { openApiDocument } from '#contracts/openapi.ts';
 import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
 import { childId, parseChildId } from '#domain/child-ids.ts';
-import { tiersOncePerCustomer } from '#domain/customers.ts';
 import {
   activeHolds,
   applyCreditNote,
@@ -54,8 +53,12 @@ import {
   voidInvoice,
 } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { changeInvoice, type IngestDeps, ingestInvoice, receivePayment, replanInvoice, UnknownPolicyError } from '#domain/lifecycle.ts';
 import { policyFor } from '#domain/policy.ts';
+import { tiersOncePerCustomer } from '#use-cases/customers.ts';
+import { type IngestDeps, ingestInvoice, UnknownPolicyError } from '#use-cases/ingest-invoice.ts';
+import { changeInvoice } from '#use-cases/invoice-writes.ts';
+import { receivePayment } from '#use-cases/receive-payment.ts';
+import { replanInvoice } from '#use-cases/replan-invoice.ts';
 
 const app = functionContext('invoices-api');
 const table = tableAdapters(app);

@@ -8,18 +8,21 @@ import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapter
 import { PaymentAmountError } from '#adapters/stripe-payments.ts';
 import { addDays } from '#domain/calendar.ts';
 import { childId } from '#domain/child-ids.ts';
-import { ConcurrentChangeError } from '#domain/concurrent-writes.ts';
-import { changeConsent } from '#domain/customers.ts';
-import { activeHolds, disputeReasons, type HoldOutcome, localDate, makePromise, openDispute } from '#domain/holds.ts';
+import { disputeReasons } from '#domain/hold-types.ts';
+import { activeHolds, type HoldOutcome, localDate, makePromise, openDispute } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
 import { balanceMinor, type Invoice } from '#domain/invoice.ts';
-import { changeInvoice } from '#domain/lifecycle.ts';
 import { checkFormToken, formToken, type Keyring, parseKeyring, signPayLink, verifyPayLink } from '#domain/pay-link.ts';
-import { askForPaymentPlan, MAX_PLAN_REQUEST_NOTE, MAX_REQUESTED_INSTALLMENTS, MIN_REQUESTED_INSTALLMENTS } from '#domain/plan-requests.ts';
+import { MAX_PLAN_REQUEST_NOTE, MAX_REQUESTED_INSTALLMENTS, MIN_REQUESTED_INSTALLMENTS } from '#domain/plan-requests.ts';
 import { policyFor } from '#domain/policy.ts';
-import { resolveShortLink } from '#domain/short-link.ts';
 import { longDate } from '#domain/templates/format.ts';
-import { type PageWording, pageLang, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-wording.ts';
+import { pageLang, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-language.ts';
+import type { PageWording } from '#domain/templates/page-wording.ts';
+import { askForPaymentPlan } from '#use-cases/ask-for-payment-plan.ts';
+import { ConcurrentChangeError } from '#use-cases/concurrent-writes.ts';
+import { changeConsent } from '#use-cases/customers.ts';
+import { changeInvoice } from '#use-cases/invoice-writes.ts';
+import { resolveShortLink } from '#use-cases/resolve-short-link.ts';
 import {
   type FieldError,
   type FormName,

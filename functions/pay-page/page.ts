@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { activeHolds, disputeReasons, PLAN_REQUESTED } from '#domain/holds.ts';
+import { disputeReasons } from '#domain/hold-types.ts';
+import { activeHolds, PLAN_REQUESTED } from '#domain/holds.ts';
 import { escapeHtml } from '#domain/html.ts';
 import { balanceMinor, creditedMinor, type Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';
@@ -11,7 +12,8 @@ import {
   pendingPlanRequest,
 } from '#domain/plan-requests.ts';
 import { quantity } from '#domain/templates/format.ts';
-import { type PageWording, pageLang, pageWordingFor } from '#domain/templates/page-wording.ts';
+import { pageLang, pageWordingFor } from '#domain/templates/page-language.ts';
+import type { PageWording } from '#domain/templates/page-wording.ts';
 import type { Creditor } from '#domain/templates/wording.ts';
 
 /**

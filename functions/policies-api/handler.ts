@@ -3,7 +3,7 @@ import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
 import { idSchema } from '#contracts/input-rules.ts';
 import { policyRequestSchema, policyView, toPolicy } from '#contracts/policy-api.ts';
-import { publishPolicy } from '#domain/policy-publishing.ts';
+import { publishPolicy } from '#use-cases/publish-policy.ts';
 
 const app = functionContext('policies-api');
 const table = tableAdapters(app);

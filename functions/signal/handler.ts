@@ -2,7 +2,7 @@ import { functionContext } from '#adapters/compose-context.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { taskResponder, timers } from '#adapters/compose-workflow.ts';
 import { signalEventSchema } from '#contracts/events.ts';
-import { signalInvoice } from '#domain/lifecycle.ts';
+import { signalInvoice } from '#use-cases/signal-invoice.ts';
 
 const app = functionContext('signal');
 const table = tableAdapters(app);

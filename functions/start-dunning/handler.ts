@@ -5,9 +5,9 @@ import { tableAdapters } from '#adapters/compose-table.ts';
 import { workflow } from '#adapters/compose-workflow.ts';
 import { EnvName } from '#contracts/env.ts';
 import { parseStartRatePerConsumer, startPacerBurst } from '#contracts/start-pacing.ts';
-import { startDunning } from '#domain/lifecycle.ts';
 import { Pacer } from '#domain/pacing.ts';
 import { pacedStarts, startBatch } from '#use-cases/start-batch.ts';
+import { startDunning } from '#use-cases/start-dunning.ts';
 
 const app = functionContext('start-dunning');
 // This consumer's share of the StartExecution rate (shared/contracts/start-pacing.ts); the bucket

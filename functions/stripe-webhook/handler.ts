@@ -8,9 +8,10 @@ import { readPaymentSecret } from '#adapters/payment-secret.ts';
 import { childId } from '#domain/child-ids.ts';
 import { nextHoldNumber, placeManualHold } from '#domain/holds.ts';
 import { isSettled } from '#domain/invoice.ts';
-import { changeInvoice, receivePayment } from '#domain/lifecycle.ts';
 import { fromStripeAmount } from '#domain/stripe-amounts.ts';
 import { verifyStripeSignature } from '#domain/stripe-signature.ts';
+import { changeInvoice } from '#use-cases/invoice-writes.ts';
+import { receivePayment } from '#use-cases/receive-payment.ts';
 
 /**
  * `POST /webhooks/stripe`: Stripe's event notifications. The signature is checked on the raw

@@ -6,8 +6,10 @@ import { fieldErrors } from '#contracts/field-errors.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
 import { taskCompletionSchema, taskIdSchema, taskListQuerySchema } from '#contracts/task-api.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { type CollectorTask, completeCollectorTask, listCollectorTasks, TaskNotFoundError } from '#domain/tasks.ts';
+import type { CollectorTask } from '#domain/tasks.ts';
 import { InvalidCursorError } from '#ports/task-store.ts';
+import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
+import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
 
 const app = functionContext('tasks-api');
 const table = tableAdapters(app);

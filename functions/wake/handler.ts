@@ -2,7 +2,7 @@ import { functionContext } from '#adapters/compose-context.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { taskResponder } from '#adapters/compose-workflow.ts';
 import { wakeEventSchema } from '#contracts/workflow.ts';
-import { wake } from '#domain/lifecycle.ts';
+import { wake } from '#use-cases/wake.ts';
 
 const app = functionContext('wake');
 const table = tableAdapters(app);

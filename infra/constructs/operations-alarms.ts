@@ -39,8 +39,8 @@ export const LAKE_PROJECTOR_MAX_LAG = Duration.hours(1);
 /**
  * Exact phrases of error lines that need a person, matched as CloudWatch Logs filter terms (an
  * exact phrase anywhere in the event, so the Lambda runtime's line prefix does not matter).
- * The first is logged by functions/stripe-webhook; the second by sendReminder in
- * shared/domain/lifecycle.ts. Tests prove both still match the lines really logged
+ * The first is logged by functions/stripe-webhook; the second (REMINDER_OUTCOME_UNKNOWN in
+ * shared/domain/steps.ts) by the send and plan use cases. Tests prove both still match the lines really logged
  * (test/infra/alarms.test.ts for the reminder, test/e2e/payments.test.ts for the webhook).
  */
 export const PAYMENT_NOT_RECORDED_PHRASE = 'paid checkout not recorded';

@@ -2,18 +2,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CustomerListing, customerListing } from '#contracts/listing.ts';
 import { LISTING_ATTRIBUTE, ListIndex, listIndexAttributes } from '#contracts/table-indexes.ts';
-import {
-  type ChannelConsent,
-  type CustomerProfile,
-  type Reachability,
-  StoredCustomerDirectory,
-  type Suppression,
-} from '#domain/customers.ts';
+import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CustomerDirectory, CustomerLister, CustomerListPage, CustomerListQuery, CustomerStore } from '#ports/customer-directory.ts';
 import { StaleWriteError } from '#ports/invoice-store.ts';
+import { StoredCustomerDirectory } from '#use-cases/customers.ts';
 import { assembleInvoices, isConditionFailure } from './dynamo-invoice-store.ts';
 import { queryListings } from './dynamo-listings.ts';
 

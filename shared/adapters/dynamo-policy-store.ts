@@ -10,7 +10,7 @@ const versionKey = (version: number) => `V#${String(version).padStart(6, '0')}`;
  * Versions are immutable items (`POLICY#id` / `V#000002`); a `LATEST` item points at the newest
  * and is listed through the sparse gsi1. Publishing writes the version first (conditional: no
  * version is ever overwritten), then moves the pointer forward only; choosing the number, and
- * choosing again after a race, is the use case's (domain/policy-publishing.ts).
+ * choosing again after a race, is the use case's (use-cases/publish-policy.ts).
  */
 export class DynamoPolicyStore implements PolicyStore {
   private readonly client: DynamoDBDocumentClient;

@@ -4,9 +4,9 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import * as z from 'zod';
 import { type FieldError, fieldErrors } from '#contracts/field-errors.ts';
 import { canonicalJson } from '#domain/canonical-json.ts';
-import { ConcurrentChangeError } from '#domain/concurrent-writes.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { IdempotencyStore } from '#ports/idempotency-store.ts';
+import { ConcurrentChangeError } from '#use-cases/concurrent-writes.ts';
 import { jsonLogger } from './log.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -48,7 +48,7 @@ export const problems = {
     new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json'),
   /**
    * The command's write kept losing to other writers of the same invoice or customer until its
-   * attempts ran out (domain/concurrent-writes.ts). A 409, not a 500: nothing is broken and
+   * attempts ran out (use-cases/concurrent-writes.ts). A 409, not a 500: nothing is broken and
    * nothing of this request was written, the resource's state is what it conflicted with, and
    * sending the same request again is safe (and is not answered from the Idempotency-Key record).
    */

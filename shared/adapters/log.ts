@@ -1,4 +1,4 @@
-import type { Logger } from '#domain/lifecycle.ts';
+import type { Logger } from '#ports/logger.ts';
 
 /** Structured JSON lines on stdout/stderr, which CloudWatch Logs indexes as fields. */
 export function jsonLogger(component: string): Logger {

@@ -1,7 +1,7 @@
 import { addDays } from '#domain/calendar.ts';
-import type { PayLinks } from '#domain/lifecycle.ts';
 import { parseKeyring, signPayLink } from '#domain/pay-link.ts';
 import { mintShortLink } from '#domain/short-link.ts';
+import type { PayLinks } from '#ports/pay-links.ts';
 import type { SecretSource } from '#ports/secrets.ts';
 import type { ShortLinkStore } from '#ports/short-links.ts';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { canonicalTimeZone, isIsoDate } from '#domain/calendar.ts';
-import { disputeReasons } from '#domain/holds.ts';
+import { disputeReasons } from '#domain/hold-types.ts';
 import { isCountryCode, isSubdivisionCode } from '#domain/holidays.ts';
 import type { InvoiceInput, PaymentInput } from '#domain/invoice.ts';
 import { formatAmount, isCurrency, lineTotalMinor, parseAmount } from '#domain/money.ts';

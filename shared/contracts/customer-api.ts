@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type CustomerStanding, type CustomerUpdate, preferredChannels } from '#domain/customers.ts';
+import type { CustomerStanding } from '#domain/customers.ts';
+import { type CustomerUpdate, preferredChannels } from '#domain/customers.ts';
 import { formatAmount } from '#domain/money.ts';
 import { customerFieldsSchema, holidayPlaceIssues, idSchema } from './api.ts';
 import { singleLineText } from './input-rules.ts';

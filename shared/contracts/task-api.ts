@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { disputeReasons } from '#domain/holds.ts';
+import { disputeReasons } from '#domain/hold-types.ts';
 import { decimalAmount, idSchema, isoDate, multiLineText } from './input-rules.ts';
 
 /** Request schemas of the collector worklist (`/v1/tasks`): apart from the invoice schemas, which tasks-api does not need. */

@@ -1,4 +1,4 @@
-import type { Hold } from './holds.ts';
+import type { Hold } from './hold-types.ts';
 import { formatAmount, MAX_AMOUNT_MINOR } from './money.ts';
 import { builtInPolicy, defaultPolicyRef, type Policy, type PolicyRef } from './policy.ts';
 import type { Tier } from './risk.ts';

@@ -1,7 +1,7 @@
 import { childId } from './child-ids.ts';
-import { activeHolds, type Hold, type HoldOutcome, nextHoldNumber, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
+import type { Hold } from './hold-types.ts';
+import { activeHolds, type HoldOutcome, nextHoldNumber, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
 import { type Invoice, isSettled, withEvent } from './invoice.ts';
-import { changeInvoice, type IngestDeps } from './lifecycle.ts';
 
 /**
  * A customer asks for a payment plan from the hosted page. A debtor cannot impose a plan, so the
@@ -66,13 +66,4 @@ export function requestPaymentPlan(invoice: Invoice, request: PlanRequest, now: 
     kind: 'ok',
     invoice: withEvent(held.invoice, { at: now.toISOString(), type: PLAN_REQUESTED, holdId, installments, ...(note ? { note } : {}) }),
   };
-}
-
-/** The use case: one conditional write, then the signal that makes a sleeping execution re-plan (and open the task) at once. */
-export function askForPaymentPlan(
-  deps: Pick<IngestDeps, 'store' | 'clock' | 'events' | 'log'>,
-  invoiceId: string,
-  request: PlanRequest,
-): Promise<HoldOutcome> {
-  return changeInvoice(deps, invoiceId, (current, now) => requestPaymentPlan(current, request, now));
 }

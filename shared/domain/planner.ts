@@ -1,6 +1,7 @@
 import { addDays, daysBetween, isIsoDate, localDateAt, zonedInstant } from './calendar.ts';
 import { deliveryChannel, type Reachability } from './customers.ts';
-import { activeHolds, type Hold, installmentsCovered, pendingPlanRequests } from './holds.ts';
+import type { Hold } from './hold-types.ts';
+import { activeHolds, installmentsCovered, pendingPlanRequests } from './holds.ts';
 import { holidayPlace, publicHoliday } from './holidays.ts';
 import { balanceMinor, type Invoice, isSettled } from './invoice.ts';
 import { findStep, maxSilenceDays, type Policy, type PolicyStep } from './policy.ts';

@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ShortLinkStore } from '#ports/short-links.ts';
 import type { Keyring } from './pay-link.ts';
 
 /**
@@ -34,7 +33,7 @@ export interface ShortLink {
   readonly seal: string;
 }
 
-function keyFor(keyring: Keyring, kid: string): string | undefined {
+export function keyFor(keyring: Keyring, kid: string): string | undefined {
   // Own keys only: a kid like "constructor" must not reach Object.prototype.
   return Object.hasOwn(keyring.keys, kid) ? keyring.keys[kid] : undefined;
 }
@@ -43,7 +42,7 @@ function tag(key: string, kid: string, random: Buffer): Buffer {
   return createHmac('sha256', key).update(`short-link:${kid}:`).update(random).digest().subarray(0, TAG_BYTES);
 }
 
-function seal(key: string, code: string, invoiceId: string, expiresAt: Date): string {
+export function seal(key: string, code: string, invoiceId: string, expiresAt: Date): string {
   return createHmac('sha256', key)
     .update(`short-link-item:${code}:${Math.floor(expiresAt.getTime() / 1000)}:${invoiceId}`)
     .digest('base64url');
@@ -77,23 +76,3 @@ export function checkShortCode(
 export type ShortLinkCheck =
   | { readonly ok: true; readonly invoiceId: string; readonly expiresAt: Date }
   | { readonly ok: false; readonly reason: 'malformed' | 'bad_signature' | 'unknown' | 'expired' };
-
-/** What a short code stands for: checked offline first, then looked up, then its seal and expiry. */
-export async function resolveShortLink(
-  store: Pick<ShortLinkStore, 'get'>,
-  keyring: Keyring,
-  code: string,
-  now: Date,
-): Promise<ShortLinkCheck> {
-  const checked = checkShortCode(keyring, code);
-  if (!checked.ok) return checked;
-  const link = await store.get(code);
-  if (!link || link.code !== code) return { ok: false, reason: 'unknown' };
-  const key = keyFor(keyring, link.keyId);
-  if (link.keyId !== checked.keyId || !key) return { ok: false, reason: 'bad_signature' };
-  const expected = Buffer.from(seal(key, code, link.invoiceId, link.expiresAt));
-  const stored = Buffer.from(link.seal);
-  if (expected.length !== stored.length || !timingSafeEqual(expected, stored)) return { ok: false, reason: 'bad_signature' };
-  if (link.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, invoiceId: link.invoiceId, expiresAt: link.expiresAt };
-}

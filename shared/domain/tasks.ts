@@ -1,16 +1,12 @@
-import type { Clock } from '#ports/clock.ts';
-import type { CollectorNotifier } from '#ports/collectors.ts';
-import type { InvoiceStore } from '#ports/invoice-store.ts';
-import type { DomainEvents } from '#ports/messaging.ts';
-import type { TaskPage, TaskQuery, TaskStore } from '#ports/task-store.ts';
 import { isIsoDate } from './calendar.ts';
 import { childId } from './child-ids.ts';
-import { activeHolds, type DisputeReason, disputeReasons, type HoldOutcome, makePromise, openDispute } from './holds.ts';
+import { type DisputeReason, disputeReasons } from './hold-types.ts';
+import { activeHolds, makePromise, openDispute } from './holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
-import { changeInvoice, InvoiceNotFoundError, type Logger, mutateInvoice, setStep, skipSuperseded } from './lifecycle.ts';
 import { formatAmount, parseAmount } from './money.ts';
-import { findStep, policyFor } from './policy.ts';
+import { policyFor } from './policy.ts';
 import { daysPastDue } from './risk.ts';
+import { setStep, skipSuperseded } from './steps.ts';
 
 /**
  * Collector tasks: where automation hands an invoice to a person (a call, an agency referral,
@@ -229,21 +225,6 @@ export function collectorMessage(
 // Opening
 // ---------------------------------------------------------------------------------------
 
-export interface OpenTaskDeps {
-  readonly store: InvoiceStore;
-  readonly tasks: TaskStore;
-  readonly collectors: CollectorNotifier;
-  readonly clock: Clock;
-}
-
-export type OpenTaskOutcome =
-  /** The task exists, collectors were told, and the invoice records the step. */
-  | { readonly kind: 'opened'; readonly task: CollectorTask }
-  /** The invoice already records the step: an earlier attempt finished; nothing was done. */
-  | { readonly kind: 'already_done'; readonly taskId: string }
-  /** Nothing is owed any more (paid, void, written off, closed): no task. */
-  | { readonly kind: 'not_due'; readonly reason: string };
-
 /**
  * Opens the collector task of one step, idempotently. Three writes in a fixed order, each safe
  * to repeat, so a retry after a crash at any point converges:
@@ -258,38 +239,6 @@ export type OpenTaskOutcome =
 function escalated(invoice: Invoice, at: string): Pick<Invoice, 'escalatedAt' | 'status'> {
   const status = invoice.status === 'open' ? 'escalated' : invoice.status;
   return { escalatedAt: invoice.escalatedAt ?? at, status };
-}
-
-export async function openCollectorTask(
-  deps: OpenTaskDeps,
-  invoiceId: string,
-  stepKey: string,
-  reason: string,
-  /** Days the collector has to act; by default, the `taskDeadlineDays` of the step in the invoice's policy. */
-  deadlineDays?: number,
-): Promise<OpenTaskOutcome> {
-  const invoice = await deps.store.get(invoiceId);
-  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
-  const taskId = collectorTaskId(invoiceId, stepKey);
-  if (stepDone(invoice, stepKey)) return { kind: 'already_done', taskId };
-  // Only what the planner would certainly close on: anything else (a hold that raced the plan)
-  // still gets its task, so the workflow can never loop between Plan and OpenTask.
-  if (isSettled(invoice.status) || invoice.closedAt) return { kind: 'not_due', reason: `the invoice is ${invoice.status}` };
-  if (balanceMinor(invoice) <= 0) return { kind: 'not_due', reason: 'nothing is owed' };
-
-  const now = deps.clock.now();
-  let task = newCollectorTask(invoice, stepKey, reason, now, deadlineDays ?? policyDeadlineDays(invoice, stepKey));
-  if (!(await deps.tasks.create(task))) task = (await deps.tasks.get(taskId)) ?? task;
-
-  let messageId: string | undefined;
-  if (task.status === 'open') ({ messageId } = await deps.collectors.publish(collectorMessage(task, invoice, now)));
-
-  const opened = task;
-  await mutateInvoice(deps.store, invoiceId, (current) => {
-    if (stepDone(current, stepKey)) return null;
-    return recordTaskOpened(current, opened, deps.clock.now().toISOString(), messageId);
-  });
-  return { kind: 'opened', task };
 }
 
 /**
@@ -315,38 +264,6 @@ export function recordTaskOpened(invoice: Invoice, task: CollectorTask, at: stri
   });
 }
 
-/** The days the invoice's policy gives the collector for this step, when it names any (broken-promise tasks have no step). */
-function policyDeadlineDays(invoice: Invoice, stepKey: string): number | undefined {
-  try {
-    return findStep(policyFor(invoice), stepKey)?.taskDeadlineDays;
-  } catch {
-    // A policy the invoice can no longer resolve: the task simply has no deadline.
-    return undefined;
-  }
-}
-
-/** A failed attempt (recorded by the workflow's catch path) may be retried; anything else is final. */
-function stepDone(invoice: Invoice, stepKey: string): boolean {
-  const record = invoice.steps[stepKey];
-  return record !== undefined && record.state !== 'failed';
-}
-
-// ---------------------------------------------------------------------------------------
-// Completing
-// ---------------------------------------------------------------------------------------
-
-export class TaskNotFoundError extends Error {
-  override readonly name = 'TaskNotFoundError';
-}
-
-export interface CompleteTaskDeps {
-  readonly store: InvoiceStore;
-  readonly tasks: TaskStore;
-  readonly clock: Clock;
-  readonly events: DomainEvents;
-  readonly log: Logger;
-}
-
 export interface TaskCompletion {
   readonly outcome: TaskOutcome;
   readonly note?: string | undefined;
@@ -362,13 +279,6 @@ export interface FieldProblem {
   readonly path: string;
   readonly message: string;
 }
-
-export type CompletionOutcome =
-  | { readonly kind: 'completed'; readonly task: CollectorTask; readonly invoice: Invoice }
-  /** Completed before with the same outcome: nothing changed. */
-  | { readonly kind: 'unchanged'; readonly task: CollectorTask }
-  | { readonly kind: 'conflict'; readonly reason: string }
-  | { readonly kind: 'invalid'; readonly errors: readonly FieldProblem[] };
 
 /** The fields each outcome needs or allows, checked before anything is written. */
 export function completionProblems(kind: TaskKind, completion: TaskCompletion): FieldProblem[] {
@@ -396,87 +306,6 @@ export function completionProblems(kind: TaskKind, completion: TaskCompletion): 
     problems.push({ path: 'disputeReason', message: 'only applies to dispute_found' });
   }
   return problems;
-}
-
-/**
- * Completes a task with an outcome and feeds it back into the invoice's lifecycle. The invoice
- * write is the commit point: one conditional write applies the outcome's effect and appends
- * `task.completed`, then the execution is signalled (changeInvoice does both). The task record
- * is completed after it; a retry after a crash in between finds `task.completed` on the
- * timeline, changes nothing on the invoice, and completes the task record. A second completion
- * with the same outcome is a no-op; with another, a conflict (also when two race).
- */
-export async function completeCollectorTask(
-  deps: CompleteTaskDeps,
-  taskId: string,
-  completion: TaskCompletion,
-): Promise<CompletionOutcome> {
-  const task = await deps.tasks.get(taskId);
-  if (!task) throw new TaskNotFoundError(`Task ${taskId} does not exist`);
-  if (task.status === 'completed') return sameOutcome(task, completion.outcome);
-  const problems = completionProblems(task.kind, completion);
-  if (problems.length > 0) return { kind: 'invalid', errors: problems };
-
-  let completedAt = '';
-  let refs: { promiseId?: string; disputeId?: string } = {};
-  const changed = await changeInvoice(deps, task.invoiceId, (invoice, now): HoldOutcome => {
-    const earlier = invoice.timeline.find((event) => event.type === 'task.completed' && event.taskId === taskId);
-    if (earlier) {
-      // An earlier attempt committed this completion and stopped before the task record.
-      if (earlier.outcome !== completion.outcome)
-        return { kind: 'conflict', reason: `task ${taskId} was already completed as ${String(earlier.outcome)}` };
-      completedAt = earlier.at;
-      refs = pickRefs(earlier);
-      return { kind: 'ok', invoice };
-    }
-    completedAt = now.toISOString();
-    const effect = applyOutcome(invoice, task, completion, now);
-    if (effect.kind !== 'ok') return effect;
-    refs = effect.refs;
-    const note = completion.note;
-    return {
-      kind: 'ok',
-      invoice: withEvent(effect.invoice, {
-        at: completedAt,
-        type: 'task.completed',
-        taskId,
-        outcome: completion.outcome,
-        ...(note ? { note } : {}),
-        ...refs,
-      }),
-    };
-  });
-  if (changed.kind === 'conflict') return { kind: 'conflict', reason: changed.reason };
-  if (changed.kind === 'invalid') return { kind: 'invalid', errors: [{ path: changed.path, message: changed.message }] };
-
-  const completed: CollectorTask = {
-    ...task,
-    status: 'completed',
-    completedAt,
-    outcome: completion.outcome,
-    ...(completion.note ? { note: completion.note } : {}),
-    ...refs,
-  };
-  if (!(await deps.tasks.complete(completed))) {
-    // Someone completed the record in between; the invoice write above already agreed with them.
-    const stored = await deps.tasks.get(taskId);
-    if (stored && stored.outcome !== completion.outcome) return sameOutcome(stored, completion.outcome);
-    return { kind: 'completed', task: stored ?? completed, invoice: changed.invoice };
-  }
-  return { kind: 'completed', task: completed, invoice: changed.invoice };
-}
-
-function sameOutcome(task: CollectorTask, outcome: TaskOutcome): CompletionOutcome {
-  return task.outcome === outcome
-    ? { kind: 'unchanged', task }
-    : { kind: 'conflict', reason: `task ${task.taskId} was already completed as ${task.outcome}` };
-}
-
-function pickRefs(event: TimelineEvent): { promiseId?: string; disputeId?: string } {
-  return {
-    ...(typeof event.promiseId === 'string' ? { promiseId: event.promiseId } : {}),
-    ...(typeof event.disputeId === 'string' ? { disputeId: event.disputeId } : {}),
-  };
 }
 
 type Effect =
@@ -544,35 +373,3 @@ function writeOff(invoice: Invoice, task: CollectorTask, now: Date): Effect {
 // ---------------------------------------------------------------------------------------
 // The worklist
 // ---------------------------------------------------------------------------------------
-
-export interface ListTaskDeps {
-  readonly store: InvoiceStore;
-  readonly tasks: TaskStore;
-}
-
-export interface ListedTask {
-  readonly task: CollectorTask;
-  /** The invoice as it is now (its whole timeline included); undefined only if it vanished. */
-  readonly invoice: Invoice | undefined;
-}
-
-/** Reads at most this many invoices at once while listing. */
-const INVOICE_READ_CONCURRENCY = 16;
-
-/** One page of tasks, each with its invoice as it is now. One invoice read per distinct invoice on the page. */
-export async function listCollectorTasks(
-  deps: ListTaskDeps,
-  query: TaskQuery,
-): Promise<{ items: ListedTask[]; next?: string | undefined }> {
-  const page: TaskPage = await deps.tasks.list(query);
-  const ids = [...new Set(page.tasks.map((task) => task.invoiceId))];
-  const invoices = new Map<string, Invoice | undefined>();
-  for (let start = 0; start < ids.length; start += INVOICE_READ_CONCURRENCY) {
-    const batch = ids.slice(start, start + INVOICE_READ_CONCURRENCY);
-    const read = await Promise.all(batch.map((id) => deps.store.get(id)));
-    batch.forEach((id, index) => {
-      invoices.set(id, read[index]);
-    });
-  }
-  return { items: page.tasks.map((task) => ({ task, invoice: invoices.get(task.invoiceId) })), next: page.next };
-}

@@ -1,4 +1,3 @@
-import type { InvoiceEventRow } from '#contracts/lake.ts';
 import type { Invoice } from '#domain/invoice.ts';
 
 /** One change of one invoice item, in stream order: the item before (if any) and after (if any). */
@@ -20,10 +19,13 @@ export type InvoiceImage = Invoice & { readonly timelineFrom?: number | undefine
  * under a name that exists replaces it whole (an S3 PUT), which is what makes a retried batch
  * land once.
  */
-export interface LakeTable {
-  writeFile(dt: string, name: string, rows: readonly InvoiceEventRow[]): Promise<void>;
+/** One row of a lake table, column by column (contracts/lake.ts names the columns): absent values are null, instants ISO strings. */
+export type LakeRow = { readonly [column: string]: string | number | null };
+
+export interface LakeTable<Row extends LakeRow = LakeRow> {
+  writeFile(dt: string, name: string, rows: readonly Row[]): Promise<void>;
   /** File names in one partition, sorted. */
   listFiles(dt: string): Promise<string[]>;
-  readFile(dt: string, name: string): Promise<InvoiceEventRow[]>;
+  readFile(dt: string, name: string): Promise<Row[]>;
   deleteFile(dt: string, name: string): Promise<void>;
 }

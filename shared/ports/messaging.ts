@@ -1,4 +1,17 @@
-import type { SignalDetail, SignalDetailType } from '#contracts/events.ts';
+/** Detail types that must wake a sleeping invoice execution so it re-plans at once (contracts/events.ts puts them on the bus). */
+export const SignalDetailType = {
+  paymentReceived: 'payment.received',
+  invoiceUpdated: 'invoice.updated',
+  /** Holds, disputes, promises, credit notes, void: anything that changes what to do next. */
+  invoiceChanged: 'invoice.changed',
+} as const;
+export type SignalDetailType = (typeof SignalDetailType)[keyof typeof SignalDetailType];
+
+export interface SignalDetail {
+  readonly invoiceId: string;
+  /** The invoice version the event was produced at; lets a consumer ignore stale signals. */
+  readonly version: number;
+}
 
 /** The buffer in front of execution starts. */
 export interface DunningStarts {

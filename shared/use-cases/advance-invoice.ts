@@ -1,19 +1,12 @@
 import type { Invoice } from '#domain/invoice.ts';
-import {
-  armTimer,
-  type CloseDeps,
-  closeInvoice,
-  type FailureDeps,
-  type Logger,
-  type PlanDeps,
-  planInvoice,
-  recordSendFailure,
-  type SendDeps,
-  sendReminder,
-  type TimerDeps,
-} from '#domain/lifecycle.ts';
-import { type OpenTaskDeps, openCollectorTask } from '#domain/tasks.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
+import type { Logger } from '#ports/logger.ts';
+import { armTimer, type TimerDeps } from './arm-timer.ts';
+import { type CloseDeps, closeInvoice } from './close-invoice.ts';
+import { type OpenTaskDeps, openCollectorTask } from './open-collector-task.ts';
+import { type PlanDeps, planInvoice } from './plan-invoice.ts';
+import { type FailureDeps, recordSendFailure } from './record-send-failure.ts';
+import { type SendDeps, sendReminder } from './send-reminder.ts';
 
 /**
  * One wake-up of an invoice's execution, in one invocation: plan, act on the plan (send a

@@ -11,7 +11,10 @@ export const COMPACTED_FILE = 'compacted.parquet';
  * after the batch's first sequence number. A retried batch starts at the same record, so it
  * rewrites the same files instead of adding rows.
  */
-export async function projectChanges(changes: readonly InvoiceChange[], table: LakeTable): Promise<{ rows: number; partitions: string[] }> {
+export async function projectChanges(
+  changes: readonly InvoiceChange[],
+  table: LakeTable<InvoiceEventRow>,
+): Promise<{ rows: number; partitions: string[] }> {
   const first = changes[0];
   if (!first) return { rows: 0, partitions: [] };
   const partitions = new Map<string, InvoiceEventRow[]>();
@@ -33,7 +36,10 @@ export async function projectChanges(changes: readonly InvoiceChange[], table: L
  * meanwhile are left for the next run. Each step is safe to repeat: the merged file is
  * written before any input is deleted, and an input that survives a crash is merged again.
  */
-export async function compactPartition(table: LakeTable, dt: string): Promise<{ merged: number; rows: number; duplicates: number }> {
+export async function compactPartition(
+  table: LakeTable<InvoiceEventRow>,
+  dt: string,
+): Promise<{ merged: number; rows: number; duplicates: number }> {
   const names = await table.listFiles(dt);
   if (names.length === 0 || (names.length === 1 && names[0] === COMPACTED_FILE)) return { merged: 0, rows: 0, duplicates: 0 };
   const byEvent = new Map<string, InvoiceEventRow>();
@@ -63,7 +69,7 @@ const BACKFILL_CHUNK = 2_000;
  */
 export async function backfillInvoices(
   invoices: AsyncIterable<Invoice>,
-  table: LakeTable,
+  table: LakeTable<InvoiceEventRow>,
   segment: string,
 ): Promise<{ invoices: number; rows: number; partitions: number }> {
   const touched = new Set<string>();

@@ -1,6 +1,7 @@
 import { RECONCILE_CONCURRENCY, RECONCILE_REQUEST_BATCH } from '#contracts/reconcile-pacing.ts';
-import { executionKey, executionKeyOfName, type Logger } from '#domain/lifecycle.ts';
+import { executionKey, executionKeyOfName } from '#domain/executions.ts';
 import type { OpenInvoices } from '#ports/invoice-store.ts';
+import type { Logger } from '#ports/logger.ts';
 import type { DunningStartBatches } from '#ports/messaging.ts';
 import type { RunningExecutions } from '#ports/workflow.ts';
 

@@ -1,6 +1,6 @@
 import { startMessageSchema } from '#contracts/workflow.ts';
-import type { Logger } from '#domain/lifecycle.ts';
 import type { Pacer } from '#domain/pacing.ts';
+import type { Logger } from '#ports/logger.ts';
 import type { Workflow } from '#ports/workflow.ts';
 
 export interface StartBatchDeps {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SendTaskFailureCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { composeFunction } from '#adapters/compose.ts';
-import { executionName } from '#domain/lifecycle.ts';
+import { executionName } from '#domain/executions.ts';
 import { LocalGateway } from '#local/gateway.ts';
 import { LocalRuntime } from '#local/runtime.ts';
 import { invoiceBody } from '../support/invoices.ts';

@@ -3,10 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { composeFunction } from '#adapters/compose.ts';
 import { SnsTexter, snsClient } from '#adapters/sns-texter.ts';
-import { openCollectorTask } from '#domain/tasks.ts';
 import { LocalGateway } from '#local/gateway.ts';
 import { LOCAL_COLLECTORS_TOPIC_ARN, LocalRuntime } from '#local/runtime.ts';
 import { TextRejectedError } from '#ports/texter.ts';
+import { openCollectorTask } from '#use-cases/open-collector-task.ts';
 import { invoiceBody } from '../support/invoices.ts';
 
 /**

@@ -1,7 +1,6 @@
 import type { SignalDetail, SignalDetailType } from '#contracts/events.ts';
 import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import type { Logger, PayLinks } from '#domain/lifecycle.ts';
 import type { Tier } from '#domain/risk.ts';
 import type { ShortLink } from '#domain/short-link.ts';
 import type { CollectorMessage, CollectorTask } from '#domain/tasks.ts';
@@ -9,8 +8,10 @@ import type { Clock } from '#ports/clock.ts';
 import type { CollectorNotifier } from '#ports/collectors.ts';
 import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
 import { type InvoiceStore, StaleWriteError } from '#ports/invoice-store.ts';
+import type { Logger } from '#ports/logger.ts';
 import type { Mailer, OutgoingEmail } from '#ports/mailer.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
+import type { PayLinks } from '#ports/pay-links.ts';
 import type { SecretSource } from '#ports/secrets.ts';
 import type { ShortLinkStore } from '#ports/short-links.ts';
 import { InvalidCursorError, type TaskPage, type TaskQuery, type TaskStore } from '#ports/task-store.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { tiersOncePerCustomer } from '#domain/customers.ts';
+import { tiersOncePerCustomer } from '#use-cases/customers.ts';
 import { FakeCustomerDirectory } from '../support/fakes.ts';
 import { newInvoice } from '../support/invoices.ts';
 

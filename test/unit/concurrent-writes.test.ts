@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type HttpEvent, httpHandler, json } from '#adapters/http.ts';
-import { ConcurrentChangeError, MAX_WRITE_ATTEMPTS, pauseBound, retryOnFreshRead, type WriteRetries } from '#domain/concurrent-writes.ts';
-import { type CustomerProfile, defaultConsent, putCustomer } from '#domain/customers.ts';
+import { type CustomerProfile, defaultConsent } from '#domain/customers.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
-import { ingestInvoice, receivePayment } from '#domain/lifecycle.ts';
 import { defaultPolicy, type Policy } from '#domain/policy.ts';
-import { publishPolicy } from '#domain/policy-publishing.ts';
 import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '#ports/idempotency-store.ts';
 import { StaleWriteError } from '#ports/invoice-store.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
+import {
+  ConcurrentChangeError,
+  MAX_WRITE_ATTEMPTS,
+  pauseBound,
+  retryOnFreshRead,
+  type WriteRetries,
+} from '#use-cases/concurrent-writes.ts';
+import { putCustomer } from '#use-cases/customers.ts';
+import { ingestInvoice } from '#use-cases/ingest-invoice.ts';
+import { publishPolicy } from '#use-cases/publish-policy.ts';
+import { receivePayment } from '#use-cases/receive-payment.ts';
 import { InMemoryCustomerStore, InMemoryInvoiceStore, RecordingEvents, RecordingLog, SettableClock } from '../support/fakes.ts';
 import { invoiceInput, newInvoice } from '../support/invoices.ts';
 

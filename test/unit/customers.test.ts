@@ -13,11 +13,8 @@ import {
   type CustomerUpdate,
   customerHistory,
   customerInvoices,
-  describeCustomer,
   invoiceHistory,
   openInvoices,
-  putCustomer,
-  StoredCustomerDirectory,
 } from '#domain/customers.ts';
 import { applyCreditNote, makePromise, openDispute, resolveDispute, voidInvoice } from '#domain/holds.ts';
 import { type Invoice, recordPayment, withEvent } from '#domain/invoice.ts';
@@ -27,6 +24,7 @@ import { assessRisk, MAX_POINTS } from '#domain/risk.ts';
 import { applyOutcome, newCollectorTask } from '#domain/tasks.ts';
 import { StaleWriteError } from '#ports/invoice-store.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
+import { describeCustomer, putCustomer, StoredCustomerDirectory } from '#use-cases/customers.ts';
 import { testTable } from '../support/dynalite.ts';
 import { InMemoryCustomerStore, InMemoryInvoiceStore, SettableClock } from '../support/fakes.ts';
 import { customer, newInvoice } from '../support/invoices.ts';

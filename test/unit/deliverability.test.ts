@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
-import { applyFeedback, type EmailFeedback, FeedbackTooEarlyError, recordEmailFeedback } from '#domain/deliverability.ts';
+import { applyFeedback, type EmailFeedback } from '#domain/deliverability.ts';
 import { startPaymentPlan } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { recordPayment } from '#domain/invoice.ts';
-import { closeInvoice, sendReminder } from '#domain/lifecycle.ts';
 import { stepSettled } from '#domain/planner.ts';
 import { defaultHoldRules } from '#domain/policy.ts';
+import { closeInvoice } from '#use-cases/close-invoice.ts';
+import { FeedbackTooEarlyError, recordEmailFeedback } from '#use-cases/record-email-feedback.ts';
+import { sendReminder } from '#use-cases/send-reminder.ts';
 import {
   FakeCustomerDirectory,
   FakeSecrets,

@@ -1,25 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
+import { executionKey, executionKeyOfName, executionName, timerName } from '#domain/executions.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
-import {
-  armTimer,
-  closeInvoice,
-  executionKey,
-  executionKeyOfName,
-  executionName,
-  planInvoice,
-  recordSendFailure,
-  sendReminder,
-  signalInvoice,
-  startDunning,
-  timerName,
-  wake,
-} from '#domain/lifecycle.ts';
 import { parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
 import { MAX_STEP_FAILURES } from '#domain/planner.ts';
 import { defaultPolicy } from '#domain/policy.ts';
 import { MailRejectedError } from '#ports/mailer.ts';
+import { armTimer } from '#use-cases/arm-timer.ts';
+import { closeInvoice } from '#use-cases/close-invoice.ts';
+import { planInvoice } from '#use-cases/plan-invoice.ts';
+import { recordSendFailure } from '#use-cases/record-send-failure.ts';
+import { sendReminder } from '#use-cases/send-reminder.ts';
+import { signalInvoice } from '#use-cases/signal-invoice.ts';
+import { startDunning } from '#use-cases/start-dunning.ts';
+import { wake } from '#use-cases/wake.ts';
 import {
   FakeCustomerDirectory,
   FakeSecrets,

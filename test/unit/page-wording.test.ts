@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { disputeReasons } from '#domain/holds.ts';
+import { disputeReasons } from '#domain/hold-types.ts';
 import { escapeHtml } from '#domain/html.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';
@@ -9,14 +9,8 @@ import { dePage } from '#domain/templates/page-de.ts';
 import { enPage } from '#domain/templates/page-en.ts';
 import { esPage } from '#domain/templates/page-es.ts';
 import { frPage } from '#domain/templates/page-fr.ts';
-import {
-  type PageWording,
-  pageLang,
-  pageLanguages,
-  pageWordingFor,
-  pageWordingForAcceptLanguage,
-  type PageWording as Wording,
-} from '#domain/templates/page-wording.ts';
+import { pageLang, pageLanguages, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-language.ts';
+import type { PageWording, PageWording as Wording } from '#domain/templates/page-wording.ts';
 import { contactHref, invoicePage, lineAmountMinor, preferencesPage, printableInvoice } from '#functions/pay-page/page.ts';
 import { newInvoice } from '../support/invoices.ts';
 

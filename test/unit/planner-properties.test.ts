@@ -10,11 +10,9 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { addDays } from '#domain/calendar.ts';
 import { deliveryChannel, type Reachability, type Suppression } from '#domain/customers.ts';
+import type { Hold, HoldReason, Installment } from '#domain/hold-types.ts';
 import {
   activeHolds,
-  type Hold,
-  type HoldReason,
-  type Installment,
   makePromise,
   openDispute,
   pendingPlanRequests,

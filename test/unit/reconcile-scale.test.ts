@@ -14,7 +14,7 @@ import {
   RECONCILE_LIST_RATE_PER_SECOND,
   RECONCILE_REQUEST_BATCH,
 } from '#contracts/reconcile-pacing.ts';
-import { executionName } from '#domain/lifecycle.ts';
+import { executionName } from '#domain/executions.ts';
 import { Pacer } from '#domain/pacing.ts';
 import { reconcile } from '#use-cases/reconcile.ts';
 import { RecordingLog } from '../support/fakes.ts';

@@ -8,7 +8,7 @@ import { DynamoOpenInvoices } from '#adapters/dynamo-open-invoices.ts';
 import { SqsDunningStarts } from '#adapters/messaging.ts';
 import { StepFunctionsRunningExecutions } from '#adapters/sfn-workflow.ts';
 import { RECONCILE_CONCURRENCY, RECONCILE_LIST_PAGE_SIZE, RECONCILE_REQUEST_BATCH } from '#contracts/reconcile-pacing.ts';
-import { executionName } from '#domain/lifecycle.ts';
+import { executionName } from '#domain/executions.ts';
 import { Pacer } from '#domain/pacing.ts';
 import type { OpenInvoices } from '#ports/invoice-store.ts';
 import type { DunningStartBatches } from '#ports/messaging.ts';

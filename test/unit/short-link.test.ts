@@ -4,11 +4,12 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoShortLinkStore } from '#adapters/dynamo-short-links.ts';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { sendReminder } from '#domain/lifecycle.ts';
 import { parseKeyring, verifyPayLink } from '#domain/pay-link.ts';
 import { defaultPolicy } from '#domain/policy.ts';
 import { smsSegments } from '#domain/reminder-message.ts';
-import { checkShortCode, mintShortLink, resolveShortLink, SHORT_CODE_LENGTH, type ShortLink } from '#domain/short-link.ts';
+import { checkShortCode, mintShortLink, SHORT_CODE_LENGTH, type ShortLink } from '#domain/short-link.ts';
+import { resolveShortLink } from '#use-cases/resolve-short-link.ts';
+import { sendReminder } from '#use-cases/send-reminder.ts';
 import { testTable } from '../support/dynalite.ts';
 import {
   FakeSecrets,

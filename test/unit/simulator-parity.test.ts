@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openReachability } from '#domain/customers.ts';
 import { type Invoice, recordPayment, upsertInvoice } from '#domain/invoice.ts';
-import { closeInvoice, sendReminder } from '#domain/lifecycle.ts';
 import { type PlannedAction, planNextAction } from '#domain/planner.ts';
 import { defaultPolicy } from '#domain/policy.ts';
-import { openCollectorTask } from '#domain/tasks.ts';
+import { closeInvoice } from '#use-cases/close-invoice.ts';
+import { openCollectorTask } from '#use-cases/open-collector-task.ts';
+import { sendReminder } from '#use-cases/send-reminder.ts';
 import { closeInvoiceInMemory, openCollectorTaskInMemory, sendReminderInMemory } from '../../simulator/in-memory-lifecycle.ts';
 import {
   InMemoryInvoiceStore,
@@ -20,9 +21,9 @@ import {
 import { berlinSchedule, invoiceInput, newInvoice } from '../support/invoices.ts';
 
 /**
- * The simulator repeats the state changes lifecycle.ts and tasks.ts make around their I/O. These
- * tests run both on the same invoice at the same instant and compare what they leave on it: if
- * one side changes, the other must follow (the duplication risk, pinned).
+ * The simulator applies the same pure transitions (domain/steps.ts, tasks.ts) as the use cases,
+ * in the same order, without their I/O. These tests run both on the same invoice at the same
+ * instant and compare what they leave on it: the order of calls, pinned.
  */
 
 /** What a step change leaves on the invoice, without the ids only the real I/O produces. */

@@ -7,10 +7,11 @@ import {
   startPacerBurst,
   startRatePerConsumer,
 } from '#contracts/start-pacing.ts';
-import { executionName, startDunning } from '#domain/lifecycle.ts';
+import { executionName } from '#domain/executions.ts';
 import { Pacer } from '#domain/pacing.ts';
 import type { StartResult, Workflow } from '#ports/workflow.ts';
 import { pacedStarts, type StartRecord, startBatch } from '#use-cases/start-batch.ts';
+import { startDunning } from '#use-cases/start-dunning.ts';
 import { InMemoryInvoiceStore, RecordingLog, SettableClock } from '../support/fakes.ts';
 import { newInvoice } from '../support/invoices.ts';
 import { VirtualTime } from '../support/virtual-time.ts';

@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { taskCompletionSchema } from '#contracts/task-api.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
-import {
-  type CollectorTask,
-  collectorMessage,
-  completeCollectorTask,
-  listCollectorTasks,
-  openCollectorTask,
-  type TaskCompletion,
-  TaskNotFoundError,
-  taskKindFor,
-  taskOutcomes,
-} from '#domain/tasks.ts';
+import { type CollectorTask, collectorMessage, type TaskCompletion, taskKindFor, taskOutcomes } from '#domain/tasks.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { TaskStore } from '#ports/task-store.ts';
+import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
+import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
+import { openCollectorTask } from '#use-cases/open-collector-task.ts';
 import {
   InMemoryInvoiceStore,
   InMemoryTaskStore,

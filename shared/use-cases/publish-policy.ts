@@ -1,7 +1,7 @@
+import { canonicalJson } from '#domain/canonical-json.ts';
+import type { Policy } from '#domain/policy.ts';
 import type { PolicyStore } from '#ports/policy-store.ts';
-import { canonicalJson } from './canonical-json.ts';
 import { retryOnFreshRead } from './concurrent-writes.ts';
-import type { Policy } from './policy.ts';
 
 export interface PolicyPublication {
   /** `created`: the policy's first version; `published`: a new version; `unchanged`: the latest version had this content. */

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { openReachability } from '#domain/customers.ts';
+import { type Invoice, withEvent } from '#domain/invoice.ts';
+import { type Creditor, renderThankYou, renderThankYouText } from '#domain/reminder-message.ts';
+import {
+  recordClosed,
+  recordThankYouSent,
+  recordThankYouSkipped,
+  setStep,
+  THANK_YOU_STEP,
+  thankYouChoice,
+  thankYouDue,
+} from '#domain/steps.ts';
+import type { Clock } from '#ports/clock.ts';
+import type { CustomerDirectory } from '#ports/customer-directory.ts';
+import type { InvoiceStore } from '#ports/invoice-store.ts';
+import type { Logger } from '#ports/logger.ts';
+import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
+import { type Texter, TextRejectedError } from '#ports/texter.ts';
+import { InvoiceNotFoundError, mutateInvoice } from './invoice-writes.ts';
+import { releaseClaim, withCarrierOptOut } from './send-reminder.ts';
+
+export interface CloseDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly mailer: Mailer;
+  /** A thank-you goes by text to a customer email cannot reach; without it, only by email. */
+  readonly texter?: Texter | undefined;
+  /** Who is asking for the money: named in the thank-you. */
+  readonly creditor?: Creditor | undefined;
+  /** Consent, preference and suppressed addresses: a thank-you follows them like a reminder. */
+  readonly customers?: Pick<CustomerDirectory, 'reachability' | 'suppress'> | undefined;
+  readonly log: Logger;
+}
+
+/** Ends the lifecycle: a thank-you (once) when payments settled it, then the closing record. */
+export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: string): Promise<'closed' | 'already_closed'> {
+  const invoice = await deps.store.get(invoiceId);
+  if (!invoice) throw new InvoiceNotFoundError(`Invoice ${invoiceId} does not exist`);
+  if (invoice.closedAt) return 'already_closed';
+  if (thankYouDue(invoice)) {
+    const route = await thankYouRoute(deps, invoice);
+    if (route.kind === 'send') await sendThankYou(deps, invoiceId, route.channel);
+    else {
+      await mutateInvoice(deps.store, invoiceId, (current) => {
+        if (current.steps[THANK_YOU_STEP]) return null;
+        return recordThankYouSkipped(current, deps.clock.now().toISOString(), route.reason);
+      });
+    }
+  }
+  await mutateInvoice(deps.store, invoiceId, (current) => {
+    if (current.closedAt) return null;
+    const at = deps.clock.now().toISOString();
+    let next = current;
+    const thankYou = current.steps[THANK_YOU_STEP];
+    if (thankYou?.state === 'claimed') {
+      // An earlier attempt died mid-send: the thank-you may or may not have left. Say so.
+      next = withEvent(setStep(next, THANK_YOU_STEP, { ...thankYou, state: 'unconfirmed', at }), { at, type: 'thank_you.unconfirmed' });
+    }
+    return recordClosed(next, at, reason);
+  });
+  return 'closed';
+}
+
+/** thankYouChoice with the customer's reachability, and the carrier's opt-out list asked before a text. */
+async function thankYouRoute(
+  deps: CloseDeps,
+  invoice: Invoice,
+): Promise<{ kind: 'send'; channel: 'email' | 'sms' } | { kind: 'skip'; reason: string }> {
+  const customer = invoice.customer;
+  let reach = deps.customers ? await deps.customers.reachability(customer.customerId) : openReachability;
+  if (!deps.texter) reach = { ...reach, consent: { ...reach.consent, sms: false } };
+  const choice = thankYouChoice(customer, reach);
+  if (choice.kind === 'send' && choice.channel === 'sms' && deps.texter) {
+    // The carrier's opt-out list, as before any text.
+    reach = await withCarrierOptOut({ ...deps, texter: deps.texter }, invoice, reach, THANK_YOU_STEP);
+    return thankYouChoice(customer, reach);
+  }
+  return choice;
+}
+
+async function sendThankYou(deps: CloseDeps, invoiceId: string, channel: 'email' | 'sms'): Promise<void> {
+  const claimId = randomUUID();
+  let claimedNow = false;
+  const claimed = await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    if (invoice.steps[THANK_YOU_STEP]) return null;
+    claimedNow = true;
+    return setStep(invoice, THANK_YOU_STEP, { state: 'claimed', at: deps.clock.now().toISOString(), claimId });
+  });
+  if (!claimedNow) return;
+  const texter = deps.texter;
+  const byText = channel === 'sms' && texter !== undefined;
+  const to = (byText ? claimed.customer.phone : claimed.customer.email) ?? '';
+  let messageId: string;
+  try {
+    if (byText) {
+      const text = renderThankYouText(claimed, deps.creditor);
+      ({ messageId } = await texter.send({ to, text, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
+    } else {
+      const message = renderThankYou(claimed, deps.creditor);
+      ({ messageId } = await deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
+    }
+  } catch (error) {
+    if (error instanceof MailRejectedError || error instanceof TextRejectedError)
+      await releaseClaim(deps, invoiceId, THANK_YOU_STEP, claimId);
+    throw error;
+  }
+  await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    if (invoice.steps[THANK_YOU_STEP]?.claimId !== claimId) return null;
+    return recordThankYouSent(invoice, { at: deps.clock.now().toISOString(), channel: byText ? 'sms' : 'email', to, messageId, claimId });
+  });
+}

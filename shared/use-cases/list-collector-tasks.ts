@@ -1,0 +1,38 @@
+import type { Invoice } from '#domain/invoice.ts';
+import type { CollectorTask } from '#domain/tasks.ts';
+import type { InvoiceStore } from '#ports/invoice-store.ts';
+import type { TaskPage, TaskQuery, TaskStore } from '#ports/task-store.ts';
+
+/** The worklist: tasks with their invoices as they are now. */
+
+export interface ListTaskDeps {
+  readonly store: InvoiceStore;
+  readonly tasks: TaskStore;
+}
+
+export interface ListedTask {
+  readonly task: CollectorTask;
+  /** The invoice as it is now (its whole timeline included); undefined only if it vanished. */
+  readonly invoice: Invoice | undefined;
+}
+
+/** Reads at most this many invoices at once while listing. */
+const INVOICE_READ_CONCURRENCY = 16;
+
+/** One page of tasks, each with its invoice as it is now. One invoice read per distinct invoice on the page. */
+export async function listCollectorTasks(
+  deps: ListTaskDeps,
+  query: TaskQuery,
+): Promise<{ items: ListedTask[]; next?: string | undefined }> {
+  const page: TaskPage = await deps.tasks.list(query);
+  const ids = [...new Set(page.tasks.map((task) => task.invoiceId))];
+  const invoices = new Map<string, Invoice | undefined>();
+  for (let start = 0; start < ids.length; start += INVOICE_READ_CONCURRENCY) {
+    const batch = ids.slice(start, start + INVOICE_READ_CONCURRENCY);
+    const read = await Promise.all(batch.map((id) => deps.store.get(id)));
+    batch.forEach((id, index) => {
+      invoices.set(id, read[index]);
+    });
+  }
+  return { items: page.tasks.map((task) => ({ task, invoice: invoices.get(task.invoiceId) })), next: page.next };
+}

@@ -1,0 +1,347 @@
+import { randomUUID } from 'node:crypto';
+import {
+  chooseMessageChannel,
+  deliveryChannel,
+  openReachability,
+  type Reachability,
+  type Suppression,
+  suppressionOf,
+} from '#domain/customers.ts';
+import { type Invoice, withEvent } from '#domain/invoice.ts';
+import { preferencesUrl } from '#domain/pay-link.ts';
+import { NO_CHANNEL, planNextAction, resolveStep } from '#domain/planner.ts';
+import { policyFor, type Tone } from '#domain/policy.ts';
+import { type Creditor, renderCombinedReminder, renderInstallmentReminder, renderReminder, renderText } from '#domain/reminder-message.ts';
+import { customerFacing } from '#domain/send-window.ts';
+import {
+  claimExpired,
+  installmentFor,
+  noChannelReason,
+  REMINDER_OUTCOME_UNKNOWN,
+  recordReminderSent,
+  recordReminderSkipped,
+  setStep,
+  skipSuperseded,
+} from '#domain/steps.ts';
+import type { Clock } from '#ports/clock.ts';
+import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
+import type { CustomerLedger } from '#ports/customer-ledger.ts';
+import type { InvoiceStore } from '#ports/invoice-store.ts';
+import type { Logger } from '#ports/logger.ts';
+import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
+import type { PayLinks } from '#ports/pay-links.ts';
+import { type Texter, TextRejectedError } from '#ports/texter.ts';
+import { MAX_WRITE_ATTEMPTS } from './concurrent-writes.ts';
+import { mutateInvoice } from './invoice-writes.ts';
+import { LEDGER_KEEP_MS, recentSends } from './plan-invoice.ts';
+
+export interface SendDeps {
+  readonly store: InvoiceStore;
+  readonly clock: Clock;
+  readonly mailer: Mailer;
+  readonly texter: Texter;
+  readonly links: PayLinks;
+  /** Who is asking for the money: named in every message; without it messages carry no sign-off. */
+  readonly creditor?: Creditor | undefined;
+  /** The frequency cap's ledger; without it the cap is not applied. */
+  readonly ledger?: CustomerLedger | undefined;
+  /** Channel consent and suppressed addresses; without it every channel is allowed. */
+  readonly customers?: Pick<CustomerDirectory, 'reachability' | 'suppress'> | undefined;
+  /** The customer's other invoices, to combine reminders due at once into one message. */
+  readonly companions?: Pick<CustomerStore, 'linkedInvoices'> | undefined;
+  readonly log: Logger;
+}
+
+export type SendOutcome = 'sent' | 'already_done' | 'not_due' | 'unconfirmed' | 'no_address' | 'no_consent';
+
+/**
+ * Sends one reminder step at most once. The invoice is re-read and re-planned right before
+ * the send, and the step is claimed with a conditional write at the version that was
+ * checked: a payment or change that lands first makes the claim fail and the check re-run.
+ * If a later attempt finds the claim, the earlier attempt may or may not have reached the
+ * provider; the step is then recorded `unconfirmed` and never sent again.
+ */
+export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: string): Promise<SendOutcome> {
+  const claimId = randomUUID();
+  const current = await deps.store.get(invoiceId);
+  const reach = current ? await reachabilityFor(deps, current, stepId) : openReachability;
+  const reservation = await reserveUnderCap(deps, invoiceId, stepId, claimId, reach);
+  if (reservation === 'not_due') return 'not_due';
+  const ledgerSends = reservation?.sendsBefore ?? [];
+  const releaseReservation = async () => {
+    if (reservation && deps.ledger) await deps.ledger.release(reservation.customerId, claimId);
+  };
+  let outcome = 'not_due' as SendOutcome;
+  let delivery = 'email' as 'email' | 'sms';
+  const afterClaim = await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const record = invoice.steps[stepId];
+    if (record?.state === 'claimed' && record.claimedBy && !claimExpired(record, now)) {
+      // Another invoice's send is including this step in its combined message right now.
+      outcome = 'already_done';
+      return null;
+    }
+    if (record?.state === 'claimed') {
+      outcome = 'unconfirmed';
+      return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
+        at,
+        type: 'reminder.unconfirmed',
+        stepId,
+      });
+    }
+    if (record && record.state !== 'failed') {
+      outcome = 'already_done';
+      return null;
+    }
+    const policy = policyFor(invoice);
+    const action = planNextAction(invoice, policy, now, ledgerSends, reach);
+    if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) {
+      outcome = 'not_due';
+      return null;
+    }
+    const next = skipSuperseded(invoice, policy, stepId, at, reach);
+    // A channel the customer opted out of (or whose address bounced, complained or replied
+    // STOP) moves the message to the other one, if allowed.
+    const stepChannel = resolveStep(policy, stepId)?.channel;
+    const wanted: 'email' | 'sms' = stepChannel === 'sms' ? 'sms' : 'email';
+    const choice = chooseMessageChannel(stepChannel === 'sms' || stepChannel === 'notice' ? stepChannel : 'email', invoice.customer, reach);
+    if (choice.kind === 'none') {
+      outcome = 'no_consent';
+      const suppressed = choice.blockedBy;
+      // No channel left: the planner hands the invoice to a collector (never silence).
+      return recordReminderSkipped(next, stepId, at, NO_CHANNEL, noChannelReason(wanted, suppressed));
+    }
+    delivery = choice.channel;
+    const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
+    if (!address) {
+      outcome = 'no_address';
+      const reason = delivery === 'sms' ? 'no_phone_number' : 'no_email_address';
+      return recordReminderSkipped(next, stepId, at, reason, reason);
+    }
+    outcome = 'sent';
+    return setStep(next, stepId, { state: 'claimed', at, claimId, failures: record?.failures });
+  });
+  if (outcome !== 'sent') {
+    if (outcome === 'unconfirmed') deps.log.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
+    await releaseReservation();
+    return outcome;
+  }
+  const claimed = afterClaim;
+
+  const step = resolveStep(policyFor(claimed), stepId);
+  if (!step) throw new Error(`Step ${stepId} is not in policy ${claimed.policy.policyId}@${claimed.policy.version}`);
+  // Escalation (a broken promise, an unanswered call) already moved the invoice to a firmer tier.
+  const tone = step.tone;
+  const isText = delivery === 'sms';
+  const to = (isText ? claimed.customer.phone : claimed.customer.email) ?? '';
+  let messageId: string;
+  let send: () => Promise<{ messageId: string }>;
+  // Other invoices of the customer due for an email now go in the same message.
+  const companions =
+    delivery === 'email' && step.channel === 'email' && !installmentFor(claimed, stepId)
+      ? await claimCompanions(deps, claimed, claimId, ledgerSends, reach)
+      : [];
+  const releaseAll = async () => {
+    await releaseClaim(deps, invoiceId, stepId, claimId);
+    for (const companion of companions) await releaseClaim(deps, companion.invoice.invoiceId, companion.stepId, claimId);
+    await releaseReservation();
+  };
+  const invoiceIds = [invoiceId, ...companions.map((companion) => companion.invoice.invoiceId)];
+  try {
+    const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
+    if (isText) {
+      const smsUrl = deps.links.shortUrl ? await deps.links.shortUrl(invoiceId, claimed.dueDate, deps.clock.now()) : payUrl;
+      // An installment reminder by text names the installment's amount and date, not the whole balance.
+      const installment = installmentFor(claimed, stepId);
+      const due = installment ? { amountMinor: installment.amountMinor, dueDate: installment.dueDate } : undefined;
+      const text = renderText(claimed, tone, smsUrl, deps.creditor, due);
+      send = () => deps.texter.send({ to, text, invoiceIds, step: stepId });
+    } else if (companions.length > 0) {
+      const entries = [{ invoice: claimed, tone }, ...companions.map(({ invoice, tone }) => ({ invoice, tone }))];
+      const links = await Promise.all(
+        entries.map(({ invoice }) => deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now())),
+      );
+      const message = renderCombinedReminder(
+        entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
+        deps.clock.now(),
+        deps.creditor,
+      );
+      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
+    } else {
+      const installment = installmentFor(claimed, stepId);
+      const message = installment
+        ? renderInstallmentReminder(claimed, installment, payUrl, deps.creditor)
+        : renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now(), creditor: deps.creditor });
+      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
+    }
+  } catch (error) {
+    // Nothing reached the provider: release the claims so a retry can send.
+    await releaseAll();
+    throw error;
+  }
+  try {
+    ({ messageId } = await send());
+  } catch (error) {
+    // A refusal is certain; any other failure may have sent the message, so the claims stay.
+    if (error instanceof MailRejectedError || error instanceof TextRejectedError) await releaseAll();
+    throw error;
+  }
+  const combined = invoiceIds.length > 1 ? { combinedWith: invoiceIds } : {};
+  const recordSent = (id: string, sentStep: string, sentTone: Tone, channel: string) =>
+    mutateInvoice(deps.store, id, (invoice) => {
+      if (invoice.steps[sentStep]?.claimId !== claimId) return null;
+      const at = deps.clock.now().toISOString();
+      return recordReminderSent(invoice, sentStep, { at, channel, tone: sentTone, to, messageId, claimId, ...combined });
+    });
+  // The channel it actually went by (a notice stays a notice when it went by email).
+  await recordSent(invoiceId, stepId, tone, step.channel === 'notice' && delivery === 'email' ? 'notice' : delivery);
+  for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, 'email');
+  return 'sent';
+}
+
+/**
+ * The customer's consent and suppressed addresses, with the carrier's opt-out list asked for the
+ * invoice's number when this step might go by SMS; a number found opted out is recorded (on the
+ * customer and the invoice timeline) and is not used.
+ */
+async function reachabilityFor(deps: SendDeps, invoice: Invoice, stepId: string): Promise<Reachability> {
+  if (!deps.customers) return openReachability;
+  const reach = await deps.customers.reachability(invoice.customer.customerId);
+  const phone = invoice.customer.phone;
+  if (!phone || !reach.consent.sms || suppressionOf(reach, 'sms', phone)) return reach;
+  const email = invoice.customer.email;
+  const emailUsable = Boolean(email) && reach.consent.email && !suppressionOf(reach, 'email', email);
+  const stepChannel = resolveStep(policyFor(invoice), stepId)?.channel ?? 'email';
+  const smsWanted = deliveryChannel(stepChannel, invoice.customer, reach) === 'sms';
+  if (!smsWanted && emailUsable) return reach;
+  return withCarrierOptOut(deps, invoice, reach, stepId);
+}
+
+/**
+ * Asks the carrier's opt-out list about the invoice's number before a text. A number that replied
+ * STOP is recorded (a suppression on the customer, `sms.opted_out` on the timeline) and is out of
+ * the reachability returned. A list that does not answer changes nothing: the provider keeps its
+ * own list and will not deliver to it, so the check must not stop the message.
+ */
+export async function withCarrierOptOut(
+  deps: Pick<SendDeps, 'store' | 'clock' | 'texter' | 'customers' | 'log'>,
+  invoice: Invoice,
+  reach: Reachability,
+  stepId: string,
+): Promise<Reachability> {
+  const phone = invoice.customer.phone;
+  if (!phone) return reach;
+  let optedOut: boolean;
+  try {
+    optedOut = await deps.texter.optedOut(phone);
+  } catch (error) {
+    deps.log.warn('SMS opt-out list not reachable; sending as planned', { invoiceId: invoice.invoiceId, stepId, error: String(error) });
+    return reach;
+  }
+  if (!optedOut) return reach;
+  const at = deps.clock.now().toISOString();
+  const suppression: Suppression = { channel: 'sms', address: phone, reason: 'sms_opt_out', at };
+  await deps.customers?.suppress(invoice, suppression);
+  await mutateInvoice(deps.store, invoice.invoiceId, (latest) => withEvent(latest, { at, type: 'sms.opted_out', to: phone, stepId }));
+  deps.log.info('phone number opted out of SMS at the carrier; not texting it', { invoiceId: invoice.invoiceId, stepId });
+  return { ...reach, suppressions: [...reach.suppressions, suppression] };
+}
+
+interface Companion {
+  readonly invoice: Invoice;
+  readonly stepId: string;
+  readonly tone: Tone;
+}
+
+/** At most this many invoices in one message; the rest get their own (the cap spreads them). */
+const MAX_COMBINED = 20;
+
+/**
+ * Claims, for the message being sent, the email step of every other invoice of the customer
+ * that is due for one now (same address, policy says send now). Each claim is a conditional
+ * write on that invoice; one that loses a race simply stays out of this message.
+ */
+async function claimCompanions(
+  deps: SendDeps,
+  lead: Invoice,
+  claimId: string,
+  ledgerSends: readonly Date[],
+  reach: Reachability,
+): Promise<Companion[]> {
+  if (!deps.companions) return [];
+  const customerId = lead.customer.customerId;
+  const others = (await deps.companions.linkedInvoices(customerId))
+    .filter((other) => other.invoiceId !== lead.invoiceId && other.customer.customerId === customerId && !other.closedAt)
+    .filter((other) => other.customer.email === lead.customer.email)
+    .sort((a, b) => a.invoiceId.localeCompare(b.invoiceId))
+    .slice(0, MAX_COMBINED - 1);
+  const companions: Companion[] = [];
+  for (const other of others) {
+    let claimed: Companion | undefined;
+    try {
+      await mutateInvoice(deps.store, other.invoiceId, (invoice) => {
+        claimed = undefined;
+        const now = deps.clock.now();
+        const policy = policyFor(invoice);
+        const action = planNextAction(invoice, policy, now, ledgerSends, reach);
+        if (action.type !== 'send_email' || invoice.steps[action.stepId]) return null;
+        const step = resolveStep(policy, action.stepId);
+        if (step?.channel !== 'email' || installmentFor(invoice, action.stepId)) return null;
+        const at = now.toISOString();
+        const next = skipSuperseded(invoice, policy, action.stepId, at, reach);
+        claimed = { invoice: next, stepId: action.stepId, tone: step.tone };
+        return setStep(next, action.stepId, { state: 'claimed', at, claimId, claimedBy: lead.invoiceId });
+      });
+    } catch (error) {
+      deps.log.warn('could not include an invoice in a combined reminder', { invoiceId: other.invoiceId, error: String(error) });
+      claimed = undefined;
+    }
+    if (claimed) companions.push(claimed);
+  }
+  return companions;
+}
+
+/**
+ * The frequency cap, enforced across a customer's invoices: the message is entered in the
+ * customer's ledger (a conditional write) before it is claimed, so two invoices of one customer
+ * cannot both take the last slot. Returns the sends the plan was checked against, 'not_due' when
+ * the cap (or anything else) says not now, or undefined when there is nothing to reserve.
+ */
+async function reserveUnderCap(
+  deps: SendDeps,
+  invoiceId: string,
+  stepId: string,
+  entryId: string,
+  reach: Reachability,
+): Promise<{ customerId: string; sendsBefore: Date[] } | 'not_due' | undefined> {
+  if (!deps.ledger) return undefined;
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const invoice = await deps.store.get(invoiceId);
+    // Records already there (sent, claimed...) are handled by the claim step; nothing to reserve.
+    if (!invoice || (invoice.steps[stepId] && invoice.steps[stepId]?.state !== 'failed')) return undefined;
+    const step = resolveStep(policyFor(invoice), stepId);
+    if (!step || !customerFacing(step.channel)) return undefined;
+    const customerId = invoice.customer.customerId;
+    const { sends, version } = await recentSends(deps.ledger, customerId);
+    const now = deps.clock.now();
+    const action = planNextAction(invoice, policyFor(invoice), now, sends, reach);
+    if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) return 'not_due';
+    const entry = { at: now.toISOString(), invoiceId, stepId, entryId };
+    if (await deps.ledger.reserve(customerId, entry, version, new Date(now.getTime() - LEDGER_KEEP_MS))) {
+      return { customerId, sendsBefore: sends };
+    }
+  }
+  throw new Error(`Could not reserve a send for customer of invoice ${invoiceId}: the ledger kept changing`);
+}
+
+export async function releaseClaim(deps: { store: InvoiceStore }, invoiceId: string, stepId: string, claimId: string): Promise<void> {
+  await mutateInvoice(deps.store, invoiceId, (invoice) => {
+    const record = invoice.steps[stepId];
+    if (record?.claimId !== claimId) return null;
+    const steps = { ...invoice.steps };
+    if (record.failures) steps[stepId] = { state: 'failed', at: record.at, failures: record.failures };
+    else delete steps[stepId];
+    return { ...invoice, steps };
+  });
+}
