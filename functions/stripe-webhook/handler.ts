@@ -5,11 +5,11 @@ import { secretSource } from '#adapters/compose-sending.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, type HttpResult, httpHandler, json, MAX_BODY_BYTES } from '#adapters/http.ts';
 import { readPaymentSecret } from '#adapters/payment-secret.ts';
+import { fromStripeAmount } from '#adapters/stripe-amounts.ts';
+import { verifyStripeSignature } from '#adapters/stripe-signature.ts';
 import { childId } from '#domain/child-ids.ts';
 import { nextHoldNumber, placeManualHold } from '#domain/holds.ts';
 import { isSettled } from '#domain/invoice.ts';
-import { fromStripeAmount } from '#domain/stripe-amounts.ts';
-import { verifyStripeSignature } from '#domain/stripe-signature.ts';
 import { changeInvoice } from '#use-cases/invoice-writes.ts';
 import { receivePayment } from '#use-cases/receive-payment.ts';
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { stripeSignatureHeader } from '#adapters/stripe-signature.ts';
 import { escapeHtml } from '#domain/html.ts';
-import { stripeSignatureHeader } from '#domain/stripe-signature.ts';
 
 export interface SandboxOptions {
   readonly now: () => Date;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toStripeAmount } from '#domain/stripe-amounts.ts';
+import { toStripeAmount } from '#adapters/stripe-amounts.ts';
 import type { Checkout, CheckoutRequest, PaymentProvider } from '#ports/payments.ts';
 import type { SecretSource } from '#ports/secrets.ts';
 import { readPaymentSecret } from './payment-secret.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fromStripeAmount, STRIPE_MAX_AMOUNT, toStripeAmount } from '#domain/stripe-amounts.ts';
+import { fromStripeAmount, STRIPE_MAX_AMOUNT, toStripeAmount } from '#adapters/stripe-amounts.ts';
 
 /** Stripe's currency rules, one case per section of https://docs.stripe.com/currencies. */
 describe('Stripe amounts: the special cases', () => {

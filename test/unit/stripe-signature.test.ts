@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fromStripeAmount, toStripeAmount } from '#domain/stripe-amounts.ts';
-import { stripeSignatureHeader, stripeSignatureOf, verifyStripeSignature } from '#domain/stripe-signature.ts';
+import { fromStripeAmount, toStripeAmount } from '#adapters/stripe-amounts.ts';
+import { stripeSignatureHeader, stripeSignatureOf, verifyStripeSignature } from '#adapters/stripe-signature.ts';
 
 const secret = 'whsec_test_secret';
 const body = '{"id":"evt_1","type":"checkout.session.completed"}';

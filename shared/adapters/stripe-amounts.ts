@@ -1,4 +1,4 @@
-import { minorDigits } from './money.ts';
+import { minorDigits } from '#domain/money.ts';
 
 /**
  * Dunwell keeps amounts in ISO 4217 minor units; Stripe's API has its own idea of each
