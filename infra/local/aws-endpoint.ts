@@ -8,6 +8,17 @@ import type { LocalS3Buckets } from './s3-buckets.ts';
 import { type LocalScheduler, parseAtExpression } from './scheduler.ts';
 import type { LocalStepFunctions } from './step-functions.ts';
 
+/** An SQS queue the runtime delivers from, as ListQueues and GetQueueAttributes show it. */
+export interface LocalQueue {
+  readonly name: string;
+  readonly url: string;
+  readonly arn: string;
+  /** Messages accepted and not yet consumed; locally each one goes to its consumer at once (in flight). */
+  readonly inFlight: number;
+  /** Epoch seconds (virtual clock) the queue exists since: the runtime's start. */
+  readonly createdAt: number;
+}
+
 export interface LocalAwsServices {
   readonly stepFunctions: LocalStepFunctions;
   readonly scheduler: LocalScheduler;
@@ -17,6 +28,8 @@ export interface LocalAwsServices {
   readonly athena: LocalAthena;
   /** SQS SendMessage: the runtime delivers it to the queue's consumer. */
   sendMessage(queueUrl: string, body: string): string;
+  /** SQS ListQueues and GetQueueAttributes: the queues the runtime delivers from. */
+  queues(): LocalQueue[];
   /** EventBridge PutEvents: the runtime routes each entry through the bus rules. */
   putEvent(entry: { EventBusName: string; Source: string; DetailType: string; Detail: string }): string;
   readSecret(secretId: string): string;
@@ -55,11 +68,19 @@ export class LocalAwsEndpoint {
     this.services = services;
   }
 
-  async listen(): Promise<string> {
+  /** Listens on 127.0.0.1 at `port` (0: any free one); fails when the port is taken. */
+  async listen(port = 0): Promise<string> {
     this.server = createServer((request, response) => {
       void this.handle(request, response);
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -97,6 +118,8 @@ export class LocalAwsEndpoint {
         const result = await this.jsonOperation(service ?? '', operation ?? '', body ? (JSON.parse(body) as Record<string, unknown>) : {});
         return send(response, 200, 'application/x-amz-json-1.0', JSON.stringify(result));
       }
+      if (url.pathname === '/schedules' && request.method === 'GET')
+        return send(response, 200, 'application/json', JSON.stringify(this.listSchedules(url.searchParams)));
       if (url.pathname.startsWith('/schedules/'))
         return send(response, 200, 'application/json', JSON.stringify(await this.scheduleOperation(request.method ?? 'GET', url, body)));
       if (url.pathname.startsWith('/v2/email/outbound-emails')) {
@@ -125,6 +148,18 @@ export class LocalAwsEndpoint {
         return s.stepFunctions.startExecution(String(input.name ?? randomUUID()), String(input.input ?? '{}'));
       case 'AWSStepFunctions.DescribeExecution':
         return s.stepFunctions.describeExecution(String(input.executionArn));
+      case 'AWSStepFunctions.ListStateMachines':
+        return s.stepFunctions.listStateMachines();
+      case 'AWSStepFunctions.DescribeStateMachine':
+        return s.stepFunctions.describeStateMachine(String(input.stateMachineArn));
+      case 'AWSStepFunctions.GetExecutionHistory':
+        return s.stepFunctions.getExecutionHistory({
+          executionArn: String(input.executionArn),
+          ...(typeof input.maxResults === 'number' ? { maxResults: input.maxResults } : {}),
+          ...(typeof input.reverseOrder === 'boolean' ? { reverseOrder: input.reverseOrder } : {}),
+          ...(typeof input.nextToken === 'string' ? { nextToken: input.nextToken } : {}),
+          ...(typeof input.includeExecutionData === 'boolean' ? { includeExecutionData: input.includeExecutionData } : {}),
+        });
       case 'AWSStepFunctions.ListExecutions':
         return s.stepFunctions.listExecutions({
           stateMachineArn: String(input.stateMachineArn),
@@ -143,6 +178,22 @@ export class LocalAwsEndpoint {
         const messageId = s.sendMessage(String(input.QueueUrl), messageBody);
         return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(messageBody).digest('hex') };
       }
+      case 'AmazonSQS.ListQueues': {
+        const prefix = typeof input.QueueNamePrefix === 'string' ? input.QueueNamePrefix : '';
+        const urls = s
+          .queues()
+          .filter((queue) => queue.name.startsWith(prefix))
+          .map((queue) => queue.url);
+        // As SQS answers: no QueueUrls member at all when no queue matches.
+        return urls.length > 0 ? { QueueUrls: urls } : {};
+      }
+      case 'AmazonSQS.GetQueueUrl': {
+        const queue = s.queues().find((candidate) => candidate.name === input.QueueName);
+        if (!queue) throw nonExistentQueue();
+        return { QueueUrl: queue.url };
+      }
+      case 'AmazonSQS.GetQueueAttributes':
+        return queueAttributes(s.queues(), String(input.QueueUrl), (input.AttributeNames as unknown[] | undefined) ?? []);
       case 'AmazonSQS.SendMessageBatch':
         return this.sendMessageBatch(
           String(input.QueueUrl),
@@ -212,8 +263,22 @@ export class LocalAwsEndpoint {
     return { Successful, Failed };
   }
 
+  /** Scheduler ListSchedules: `GET /schedules?ScheduleGroup=…&NamePrefix=…&State=…&MaxResults=…&NextToken=…`. */
+  private listSchedules(query: URLSearchParams): unknown {
+    const text = (name: string) => query.get(name) ?? undefined;
+    const limit = query.get('MaxResults');
+    return this.services.scheduler.list({
+      group: text('ScheduleGroup'),
+      namePrefix: text('NamePrefix'),
+      state: text('State'),
+      limit: limit === null ? undefined : Number(limit),
+      nextToken: text('NextToken'),
+    });
+  }
+
   private async scheduleOperation(method: string, url: URL, body: string): Promise<unknown> {
     const name = decodeURIComponent(url.pathname.slice('/schedules/'.length));
+    if (method === 'GET') return this.services.scheduler.get(url.searchParams.get('groupName') ?? 'default', name);
     if (method === 'DELETE') {
       await this.services.scheduler.delete(url.searchParams.get('groupName') ?? 'default', name);
       this.counted.schedulesDeleted += 1;
@@ -224,7 +289,8 @@ export class LocalAwsEndpoint {
       GroupName?: string;
       ScheduleExpression: string;
       ScheduleExpressionTimezone?: string;
-      Target: { Arn: string; Input?: string };
+      ActionAfterCompletion?: 'NONE' | 'DELETE';
+      Target: { Arn: string; RoleArn?: string; Input?: string };
     };
     const scheduleArn = await this.services.scheduler.put(
       {
@@ -233,6 +299,8 @@ export class LocalAwsEndpoint {
         at: parseAtExpression(input.ScheduleExpression, input.ScheduleExpressionTimezone),
         targetArn: input.Target.Arn,
         input: input.Target.Input ?? '{}',
+        ...(input.Target.RoleArn ? { roleArn: input.Target.RoleArn } : {}),
+        ...(input.ActionAfterCompletion ? { actionAfterCompletion: input.ActionAfterCompletion } : {}),
       },
       method === 'POST' ? 'create' : 'update',
     );
@@ -268,6 +336,39 @@ export class LocalAwsEndpoint {
       : this.services.publishToTopic(topicArn ?? '', message, params.get('Subject') ?? undefined, attributes);
     return `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`;
   }
+}
+
+function nonExistentQueue(): AwsError {
+  return new AwsError('AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.');
+}
+
+/** The attributes SQS would report that mean something locally; `All` (or none named) gives every one. */
+const QUEUE_ATTRIBUTES = [
+  'QueueArn',
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesDelayed',
+  'CreatedTimestamp',
+  'LastModifiedTimestamp',
+] as const;
+
+/** SQS GetQueueAttributes of a queue named by its URL (any host: only its last path segment counts). */
+function queueAttributes(queues: readonly LocalQueue[], queueUrl: string, names: readonly unknown[]): unknown {
+  const queue = queues.find((candidate) => queueUrl.endsWith(`/${candidate.name}`));
+  if (!queue) throw nonExistentQueue();
+  const unknown = names.find((name) => name !== 'All' && !(QUEUE_ATTRIBUTES as readonly unknown[]).includes(name));
+  if (unknown !== undefined) throw new AwsError('InvalidAttributeName', `Unknown Attribute ${String(unknown)}.`);
+  const values: Record<(typeof QUEUE_ATTRIBUTES)[number], string> = {
+    QueueArn: queue.arn,
+    ApproximateNumberOfMessages: '0',
+    ApproximateNumberOfMessagesNotVisible: String(queue.inFlight),
+    ApproximateNumberOfMessagesDelayed: '0',
+    CreatedTimestamp: String(Math.floor(queue.createdAt)),
+    LastModifiedTimestamp: String(Math.floor(queue.createdAt)),
+  };
+  const wanted = names.includes('All') ? QUEUE_ATTRIBUTES : QUEUE_ATTRIBUTES.filter((name) => names.includes(name));
+  // Without AttributeNames SQS answers no attributes, as here.
+  return wanted.length > 0 ? { Attributes: Object.fromEntries(wanted.map((name) => [name, values[name]])) } : {};
 }
 
 /** String message attributes from the query form: `MessageAttributes.entry.N.Name` / `.Value.StringValue`. */

@@ -1,12 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { fieldErrors } from '#contracts/api.ts';
 import { type Route, routes, Scope } from '#contracts/routes.ts';
+import { escapeHtml } from '#domain/html.ts';
 import { localControlRefusal } from './loopback-guard.ts';
 import type { LocalRuntime } from './runtime.ts';
+
+/** The HTTP contract, kept in the repository and served as text by `GET /_local/docs/API.md`. */
+const API_REFERENCE_FILE = resolve(import.meta.dirname, '../../docs/API.md');
+const API_REFERENCE_PATH = '/_local/docs/API.md';
+
+/** Local pages: no script, no third-party resource, inline style only, never framed. */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
 
 /** API Gateway's own payload limit for HTTP APIs; the functions enforce the API's 1 MB. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -107,6 +123,7 @@ export class LocalGateway {
     const url = new URL(request.url ?? '/', 'http://local');
     if (!this.runtime.started)
       return problem(response, 503, 'starting', 'Starting', 'The local runtime is still starting', { 'retry-after': '1' });
+    if (url.pathname === '/' && request.method === 'GET') return this.index(request, response);
     if (url.pathname.startsWith('/_local/')) return this.local(request, response, url);
     if (url.pathname.startsWith('/_sandbox/')) return this.sandbox(request, response, url);
 
@@ -191,6 +208,62 @@ export class LocalGateway {
     return undefined;
   }
 
+  /**
+   * `GET /`: where things are — the API reference, the OpenAPI document, the SES inbox and the
+   * outbox, and the local AWS endpoint. HTML for a browser, JSON for `Accept: application/json`.
+   * Not an API Gateway route: the local runtime's own page, behind the local controls' guard.
+   */
+  private async index(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    await readBody(request, 64 * 1024);
+    const refusal = localControlRefusal(request);
+    if (refusal) return problem(response, 403, 'forbidden', 'Forbidden', refusal);
+    const links = {
+      apiReference: API_REFERENCE_PATH,
+      openapi: '/v1/openapi.json',
+      sesInbox: this.runtime.sesUrl,
+      outbox: '/_local/outbox',
+      health: '/_local/health',
+    };
+    const aws = { endpoint: this.runtime.awsUrl, stateMachineArn: this.runtime.stateMachineArn, cli: this.runtime.awsCliExample() };
+    const accept = String(request.headers.accept ?? '');
+    if (/application\/json/.test(accept) && !/text\/html/.test(accept)) {
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', vary: 'Accept' });
+      response.end(JSON.stringify({ name: 'Dunwell (local)', now: this.runtime.clock.now().toISOString(), links, aws }));
+      return;
+    }
+    const item = (href: string, label: string, note: string) =>
+      `<li><a href="${escapeHtml(href)}">${escapeHtml(label)}</a> — ${escapeHtml(note)}</li>`;
+    response.writeHead(200, { ...PAGE_HEADERS, vary: 'Accept' });
+    response.end(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Dunwell (local)</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code,pre{font:14px ui-monospace,monospace}pre{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;padding:.75rem}</style>
+</head>
+<body>
+<h1>Dunwell (local)</h1>
+<p>Virtual clock: <code>${escapeHtml(this.runtime.clock.now().toISOString())}</code></p>
+<h2>API</h2>
+<ul>
+${item(links.apiReference, 'API reference', 'the HTTP contract (docs/API.md)')}
+${item(links.openapi, 'OpenAPI document', 'GET /v1/openapi.json')}
+</ul>
+<h2>What the pipeline sent</h2>
+<ul>
+${item(links.sesInbox, 'SES inbox', 'every email, as a mail client shows it')}
+${item(links.outbox, 'Outbox', 'every email and text message, in send order (JSON)')}
+${item(links.health, 'Health', 'the virtual clock (JSON)')}
+</ul>
+<h2>Local AWS endpoint</h2>
+<p>Step Functions, Scheduler, SQS and the other emulated services answer at <code>${escapeHtml(aws.endpoint)}</code>:</p>
+<pre>${escapeHtml(aws.cli)}</pre>
+</body>
+</html>
+`);
+  }
+
   /** The payment sandbox's checkout pages (what checkout.stripe.com is on AWS), and its delivered webhooks. */
   private async sandbox(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     await readBody(request, 64 * 1024);
@@ -212,7 +285,20 @@ export class LocalGateway {
     const route = `${request.method} ${url.pathname}`;
     switch (route) {
       case 'GET /_local/health':
-        return sendJson(response, 200, { now: this.runtime.clock.now().toISOString(), sesInbox: this.runtime.sesUrl });
+        return sendJson(response, 200, {
+          now: this.runtime.clock.now().toISOString(),
+          sesInbox: this.runtime.sesUrl,
+          awsEndpoint: this.runtime.awsUrl,
+        });
+      case `GET ${API_REFERENCE_PATH}`:
+        // Plain text, so that a browser shows the Markdown instead of downloading it.
+        response.writeHead(200, {
+          'content-type': 'text/plain; charset=utf-8',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        response.end(await readFile(API_REFERENCE_FILE, 'utf8'));
+        return;
       case 'GET /_local/token': {
         const scope = url.searchParams.get('scope');
         return sendJson(response, 200, { token: await this.issueToken(scope ? scope.split(' ') : undefined) });

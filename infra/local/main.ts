@@ -11,6 +11,7 @@ import { LocalRuntime } from './runtime.ts';
  *   --clock-start=<instant>   where the virtual clock starts on a fresh data folder
  *   --speed=<n>               virtual seconds per real second in realtime mode (default 1)
  * Environment: PORT (3000), DUNWELL_DATA_DIR (.dunwell/), DUNWELL_SES_PORT (8005),
+ * DUNWELL_AWS_PORT (8006: the local AWS endpoint for the aws CLI; 0 picks a free port),
  * DUNWELL_CREDITOR_NAME ("Dunwell Demo Ltd"), DUNWELL_CREDITOR_CONTACT (billing@dunwell.local),
  * DUNWELL_REPORTING_TIME_ZONE (UTC: the zone whose calendar days the reports count in),
  * DUNWELL_START_RATE_PER_SECOND (250: executions started per second, as the deploy config's startRatePerSecond).
@@ -33,6 +34,7 @@ const config = z
     speed: z.coerce.number().positive().max(1_000_000),
     port: z.coerce.number().int().min(0).max(65535),
     sesPort: z.coerce.number().int().min(0).max(65535),
+    awsPort: z.coerce.number().int().min(0).max(65535),
     dataDir: z.string().min(1),
     crashAfterEmailStep: z.string().optional(),
     loseEmailResponseStep: z.string().optional(),
@@ -53,6 +55,7 @@ const config = z
     speed: values.speed,
     port: process.env.PORT ?? 3000,
     sesPort: process.env.DUNWELL_SES_PORT ?? 8005,
+    awsPort: process.env.DUNWELL_AWS_PORT ?? 8006,
     dataDir: process.env.DUNWELL_DATA_DIR ?? '.dunwell',
     crashAfterEmailStep: process.env.DUNWELL_FAULT_CRASH_AFTER_EMAIL_STEP || undefined,
     loseEmailResponseStep: process.env.DUNWELL_FAULT_LOSE_EMAIL_RESPONSE_STEP || undefined,
@@ -67,6 +70,7 @@ const runtime = new LocalRuntime({
   dataDir: resolve(config.dataDir),
   clockStart: config.clockStart ? new Date(config.clockStart) : undefined,
   sesPort: config.sesPort,
+  awsPort: config.awsPort,
   crashAfterEmailStep: config.crashAfterEmailStep,
   loseEmailResponseStep: config.loseEmailResponseStep,
   creditorName: config.creditorName,
@@ -103,6 +107,9 @@ console.log(
     message: 'Dunwell is running',
     api: `http://${host}:${port}`,
     sesInbox: runtime.sesUrl,
+    // Every emulated AWS service (Step Functions, Scheduler, SQS…) for `aws --endpoint-url`; the command works as pasted.
+    awsEndpoint: runtime.awsUrl,
+    awsCli: runtime.awsCliExample(),
     dataDir: resolve(config.dataDir),
     clock: config.clock,
     now: runtime.clock.now().toISOString(),

@@ -54,6 +54,8 @@ export interface RuntimeOptions {
   readonly clockStart?: Date | undefined;
   /** Port of aws-ses-v2-local (its inbox UI); 0 picks a free one. */
   readonly sesPort?: number | undefined;
+  /** Port of the local AWS endpoint (what `aws --endpoint-url` points at); 0 or omitted picks a free one. */
+  readonly awsPort?: number | undefined;
   /**
    * Meter DynamoDB request units for GET /_local/metrics (default: DUNWELL_LOCAL_METRICS=1). Off
    * otherwise, as it re-reads items around every write; the other counters are always kept.
@@ -138,6 +140,8 @@ export class LocalRuntime {
   /** Accepted asynchronous deliveries not done yet, on disk before their sender is answered. */
   private readonly deliveries: DeliveryLog<Delivery>;
   sesUrl = '';
+  /** The local AWS endpoint: every emulated service, for the handlers' SDK clients and for the aws CLI. */
+  awsUrl = '';
   private readonly options: RuntimeOptions;
   private dynamo: ReturnType<typeof dynalite> | undefined;
   private sesServer: Server | undefined;
@@ -178,6 +182,7 @@ export class LocalRuntime {
   /** Boots everything; `publicBaseUrl` is where the gateway listens, for the links in messages. */
   async start(publicBaseUrl: string): Promise<void> {
     installClock(this.clock);
+    const startedAt = this.clock.now().getTime();
     this.publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
     const stripeUrl = await this.stripe.listen();
     this.dynamo = dynalite({
@@ -219,6 +224,7 @@ export class LocalRuntime {
       resolve(import.meta.dirname, '../..', DUNNING_STATE_MACHINE_FILE),
       this.host,
       this.activity,
+      () => this.clock.now(),
     );
     this.endpoint = new LocalAwsEndpoint({
       stepFunctions: this.stepFunctions,
@@ -226,6 +232,15 @@ export class LocalRuntime {
         return scheduler;
       },
       sendMessage: (queueUrl, body) => this.deliverToQueue(queueUrl, body),
+      queues: () => [
+        {
+          name: START_QUEUE,
+          url: `${this.awsUrl}/${LOCAL_ACCOUNT}/${START_QUEUE}`,
+          arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${START_QUEUE}`,
+          inFlight: this.deliveries.pending().filter(({ item }) => item.kind === 'queue').length,
+          createdAt: startedAt / 1000,
+        },
+      ],
       putEvent: (entry) => this.routeEvent(entry),
       readSecret: (secretId) => this.readSecret(secretId),
       publishSms: (phoneNumber, message, attributes) => {
@@ -261,7 +276,8 @@ export class LocalRuntime {
       buckets: new LocalS3Buckets({ [EXPORT_BUCKET]: this.exportsDir }),
       athena: new LocalAthena(this.lakeSql, this.exportsDir, ATHENA_WORKGROUP),
     });
-    const awsUrl = await this.endpoint.listen();
+    const awsUrl = await this.endpoint.listen(this.options.awsPort ?? 0);
+    this.awsUrl = awsUrl;
 
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
@@ -302,7 +318,7 @@ export class LocalRuntime {
       [STRIPE_API_URL_VARIABLE]: stripeUrl,
     });
 
-    const scheduler = new LocalScheduler(DynamoDBDocumentClient.from(client), LOCAL_TABLE_NAME);
+    const scheduler = new LocalScheduler(DynamoDBDocumentClient.from(client), LOCAL_TABLE_NAME, () => this.clock.now());
     await scheduler.load();
     this.scheduler = scheduler;
 
@@ -667,6 +683,16 @@ export class LocalRuntime {
   }[] = [];
 
   /** Simulates a STOP reply from `phoneNumber`: from now on SNS reports it opted out. */
+  /** The state machine every invoice execution runs (what `aws stepfunctions list-executions` asks about). */
+  get stateMachineArn(): string {
+    return this.stepFunctions?.stateMachineArn ?? '';
+  }
+
+  /** A command that works as pasted: the aws CLI pointed at the local endpoint, with the dummy credentials it needs. */
+  awsCliExample(): string {
+    return `AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${LOCAL_REGION} aws --endpoint-url ${this.awsUrl} stepfunctions list-executions --state-machine-arn ${this.stateMachineArn}`;
+  }
+
   /** The invoice executions since start, with their state transitions. */
   executions(): ExecutionSummary[] {
     return this.stepFunctions?.summaries() ?? [];

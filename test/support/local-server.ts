@@ -27,6 +27,8 @@ export class LocalServer {
   readonly url: string;
   readonly dataDir: string;
   readonly sesInbox: string;
+  /** The local AWS endpoint, for the SDK clients (and `aws --endpoint-url`). */
+  readonly awsEndpoint: string;
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
   private readonly ownsDataDir: boolean;
@@ -38,6 +40,7 @@ export class LocalServer {
     exited: Promise<number | null>,
     url: string,
     sesInbox: string,
+    awsEndpoint: string,
     dataDir: string,
     owns: boolean,
     logs: string[],
@@ -46,6 +49,7 @@ export class LocalServer {
     this.exited = exited;
     this.url = url;
     this.sesInbox = sesInbox;
+    this.awsEndpoint = awsEndpoint;
     this.dataDir = dataDir;
     this.ownsDataDir = owns;
     this.logs = logs;
@@ -57,26 +61,34 @@ export class LocalServer {
     const args = ['infra/local/main.ts', '--clock=manual', `--clock-start=${options.clockStart ?? '2026-11-01T00:00:00Z'}`];
     const child = spawn(process.execPath, args, {
       cwd: root,
-      env: { ...process.env, PORT: '0', DUNWELL_SES_PORT: '0', DUNWELL_DATA_DIR: dataDir, DUNWELL_LOG_LEVEL: 'silent', ...options.env },
+      env: {
+        ...process.env,
+        PORT: '0',
+        DUNWELL_SES_PORT: '0',
+        DUNWELL_AWS_PORT: '0',
+        DUNWELL_DATA_DIR: dataDir,
+        DUNWELL_LOG_LEVEL: 'silent',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: string[] = [];
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    const ready = new Promise<{ api: string; sesInbox: string }>((done, fail) => {
+    const ready = new Promise<{ api: string; sesInbox: string; awsEndpoint: string }>((done, fail) => {
       let buffered = '';
       child.stdout?.on('data', (chunk: Buffer) => {
         buffered += chunk.toString();
         for (const line of buffered.split('\n').slice(0, -1)) {
           logs.push(line);
-          if (line.includes('"Dunwell is running"')) done(JSON.parse(line) as { api: string; sesInbox: string });
+          if (line.includes('"Dunwell is running"')) done(JSON.parse(line) as { api: string; sesInbox: string; awsEndpoint: string });
         }
         buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
       });
       child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
       void exited.then((code) => fail(new Error(`local server exited (${code}) before it was ready:\n${logs.join('\n')}`)));
     });
-    const { api, sesInbox } = await ready;
-    return new LocalServer(child, exited, api, sesInbox, dataDir, owns, logs);
+    const { api, sesInbox, awsEndpoint } = await ready;
+    return new LocalServer(child, exited, api, sesInbox, awsEndpoint, dataDir, owns, logs);
   }
 
   async token(scope?: string): Promise<string> {
