@@ -1,7 +1,7 @@
 import type { Invoice } from '#domain/invoice.ts';
 import { planNextAction } from '#domain/planner.ts';
 import { policyFor } from '#domain/policy.ts';
-import { renderReminder } from '#domain/reminder-message.ts';
+import { renderReminder } from '#presentation/reminder-message.ts';
 import { newInvoice } from '../test/support/invoices.ts';
 import { type Figure, figure, percentile } from './figures.ts';
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '#domain/html.ts';
+import { escapeHtml } from '#presentation/html.ts';
 import { groupedBarChart, legend, lineChart, type SeriesStyle, seriesStyle } from './report-charts.ts';
 import { KPI_ROWS, reportTitle, type SimulationReport } from './simulation.ts';
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '#domain/html.ts';
+import { escapeHtml } from '#presentation/html.ts';
 
 /**
  * Static inline SVG charts for the HTML report: no script, no fonts, no network. Each chart is an

@@ -38,25 +38,17 @@ import { invoiceView } from '#contracts/invoice-view.ts';
 import { decodeInvoiceCursor, dueRange, encodeInvoiceCursor, invoiceListItem, invoiceListQuerySchema } from '#contracts/list-api.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
 import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
-import { childId, parseChildId } from '#domain/child-ids.ts';
-import {
-  activeHolds,
-  applyCreditNote,
-  type HoldOutcome,
-  makePromise,
-  nextHoldNumber,
-  openDispute,
-  placeManualHold,
-  releaseHold,
-  resolveDispute,
-  startPaymentPlan,
-  voidInvoice,
-} from '#domain/holds.ts';
+import { parseChildId } from '#domain/child-ids.ts';
+import { applyCreditNote, type HoldOutcome, releaseHold, resolveDispute, voidInvoice } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { policyFor } from '#domain/policy.ts';
-import { tiersOncePerCustomer } from '#use-cases/customers.ts';
+import { agreePaymentPlan } from '#use-cases/agree-payment-plan.ts';
+import { claimedId, ingestBatch } from '#use-cases/ingest-batch.ts';
 import { type IngestDeps, ingestInvoice, UnknownPolicyError } from '#use-cases/ingest-invoice.ts';
 import { changeInvoice } from '#use-cases/invoice-writes.ts';
+import { openInvoiceDispute } from '#use-cases/open-dispute.ts';
+import { holdInvoice } from '#use-cases/place-hold.ts';
+import { promiseToPay } from '#use-cases/promise-to-pay.ts';
 import { receivePayment } from '#use-cases/receive-payment.ts';
 import { replanInvoice } from '#use-cases/replan-invoice.ts';
 
@@ -118,61 +110,30 @@ async function upsertInvoice(event: HttpEvent) {
   return json(200, body);
 }
 
-/** Items of one batch upserted at once: enough to finish 500 well inside the timeout, gentle on the table. */
-const BATCH_CONCURRENCY = 8;
+/** What POST /v1/invoices would answer for one item of a batch. */
+type ItemAnswer =
+  | { invoiceId: string; status: 200 | 201; outcome: 'created' | 'updated' | 'unchanged'; location: string }
+  | { invoiceId?: string; status: number; problem: unknown };
 
-type BatchItemResult =
-  | { index: number; invoiceId: string; status: 200 | 201; outcome: 'created' | 'updated' | 'unchanged'; location: string }
-  | { index: number; invoiceId?: string; status: number; problem: unknown };
+type BatchItemResult = ItemAnswer & { index: number };
 
 /**
  * `POST /v1/invoices:batch` → 207 with one result per item, in request order. Each item is
  * validated and upserted exactly as `POST /v1/invoices` would (same statuses, same problem
  * bodies with paths relative to the item); one bad item never blocks or undoes the others.
- * A repeated invoiceId is processed once, at its first index; later copies get 409.
+ * A repeated invoiceId is processed once, at its first index; later copies get 409 (ingestBatch).
  */
 async function postCollectionAction(event: HttpEvent) {
   const action = safeDecode(event.pathParameters?.collectionAction ?? '');
   if (action !== INVOICES_BATCH_ACTION) throw problems.notFound(`No route for POST /v1/${action}`);
   const { invoices } = parseBody(event, invoiceBatchEnvelopeSchema);
-  // Duplicates are decided up front, in request order, so the first copy wins whichever finishes first.
-  const firstIndex = new Map<string, number>();
-  const duplicateOf = invoices.map((item, index) => {
-    const invoiceId = claimedId(item);
-    if (invoiceId === undefined) return undefined;
-    const first = firstIndex.get(invoiceId);
-    if (first === undefined) firstIndex.set(invoiceId, index);
-    return first;
-  });
-  const batchDeps = { ...deps, customers: tiersOncePerCustomer(deps.customers) };
-  const results = await mapBounded(invoices, BATCH_CONCURRENCY, async (item, index): Promise<BatchItemResult> => {
-    const claimed = claimedId(item);
-    const id = claimed === undefined ? {} : { invoiceId: claimed };
-    const first = duplicateOf[index];
-    if (first !== undefined) {
-      const detail = `Invoice ${claimed} appears more than once in this batch; only its first copy, at index ${first}, is processed`;
-      const duplicate = problems.conflict(detail, [{ path: 'invoiceId', message: `duplicates index ${first} of this batch` }]);
-      return { index, ...id, status: 409, problem: problemBody(duplicate) };
-    }
-    const parsed = invoiceRequestSchema.safeParse(item);
-    if (!parsed.success) return { index, ...id, status: 400, problem: problemBody(problems.validation(fieldErrors(parsed.error))) };
-    const invoiceId = parsed.data.invoiceId;
-    try {
-      const outcome = await upsertOne(parsed.data, batchDeps);
-      return {
-        index,
-        invoiceId,
-        status: outcome.kind === 'created' ? 201 : 200,
-        outcome: outcome.kind,
-        location: invoiceLocation(invoiceId),
-      };
-    } catch (error) {
-      const problem = problemFor(error);
-      if (problem) return { index, invoiceId, status: problem.status, problem: problemBody(problem) };
-      app.log.error('batch item failed', { index, invoiceId, error: String(error), stack: (error as Error)?.stack });
-      const detail = 'This item was not processed; re-send it (an upsert is safe to repeat)';
-      return { index, invoiceId, status: 500, problem: problemBody(new ProblemError(500, 'internal', 'Internal error', detail)) };
-    }
+  const outcomes = await ingestBatch(deps, invoices, batchItem);
+  const results = outcomes.map((outcome): BatchItemResult => {
+    if (outcome.kind === 'processed') return { index: outcome.index, ...outcome.result };
+    const { index, invoiceId, firstIndex } = outcome;
+    const detail = `Invoice ${invoiceId} appears more than once in this batch; only its first copy, at index ${firstIndex}, is processed`;
+    const duplicate = problems.conflict(detail, [{ path: 'invoiceId', message: `duplicates index ${firstIndex} of this batch` }]);
+    return { index, invoiceId, status: 409, problem: problemBody(duplicate) };
   });
   // Nothing was accepted and every item hit a server error: answer 500 so a retry with the same
   // Idempotency-Key runs again (5xx responses are not kept for replay).
@@ -180,21 +141,23 @@ async function postCollectionAction(event: HttpEvent) {
   return json(207, { results });
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. `work` must not throw. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index] as T, index);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** The invoiceId an item names, valid or not, so every result can be matched up by the client. */
-function claimedId(item: unknown): string | undefined {
-  const invoiceId = typeof item === 'object' && item !== null ? (item as { invoiceId?: unknown }).invoiceId : undefined;
-  return typeof invoiceId === 'string' ? invoiceId : undefined;
+/** One item of a batch, as POST /v1/invoices would answer it (without its index); never throws. */
+async function batchItem(item: unknown, ingestDeps: IngestDeps): Promise<ItemAnswer> {
+  const claimed = claimedId(item);
+  const id = claimed === undefined ? {} : { invoiceId: claimed };
+  const parsed = invoiceRequestSchema.safeParse(item);
+  if (!parsed.success) return { ...id, status: 400, problem: problemBody(problems.validation(fieldErrors(parsed.error))) };
+  const invoiceId = parsed.data.invoiceId;
+  try {
+    const outcome = await upsertOne(parsed.data, ingestDeps);
+    return { invoiceId, status: outcome.kind === 'created' ? 201 : 200, outcome: outcome.kind, location: invoiceLocation(invoiceId) };
+  } catch (error) {
+    const problem = problemFor(error);
+    if (problem) return { invoiceId, status: problem.status, problem: problemBody(problem) };
+    app.log.error('batch item failed', { invoiceId, error: String(error), stack: (error as Error)?.stack });
+    const detail = 'This item was not processed; re-send it (an upsert is safe to repeat)';
+    return { invoiceId, status: 500, problem: problemBody(new ProblemError(500, 'internal', 'Internal error', detail)) };
+  }
 }
 
 function problemBody(problem: ProblemError): unknown {
@@ -255,29 +218,24 @@ async function loadInvoice(invoiceId: string): Promise<Invoice> {
   return invoice;
 }
 
-/** Runs a collections action and maps its outcome: problems for conflicts and bad fields. */
-async function act(invoiceId: string, change: (invoice: Invoice, now: Date) => HoldOutcome) {
-  const outcome = await changeInvoice(deps, invoiceId, change);
+/** A collections action's outcome as HTTP: problems for conflicts and bad fields. */
+function changed(invoiceId: string, outcome: HoldOutcome): Invoice {
   if (outcome.kind === 'conflict') throw problems.conflict(`Invoice ${invoiceId}: ${outcome.reason}`);
   if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
   return outcome.invoice;
 }
 
-function count(invoice: Invoice, reason: string): number {
-  return (invoice.holds ?? []).filter((hold) => hold.reason === reason).length;
+/** Runs a collections action on the invoice and maps its outcome. */
+async function act(invoiceId: string, change: (invoice: Invoice, now: Date) => HoldOutcome) {
+  return changed(invoiceId, await changeInvoice(deps, invoiceId, change));
 }
 
 async function postDispute(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
   const request = parseBody(event, disputeRequestSchema);
   await loadInvoice(invoiceId);
-  let disputeId = '';
-  const invoice = await act(invoiceId, (current, now) => {
-    const open = activeHolds(current).find((hold) => hold.reason === 'dispute');
-    if (open) return { kind: 'conflict', reason: `dispute ${open.holdId} is already open` };
-    disputeId = childId('DSP', invoiceId, count(current, 'dispute') + 1);
-    return openDispute(current, disputeId, request.reason, request.note, now);
-  });
+  const { outcome, disputeId } = await openInvoiceDispute(deps, invoiceId, request, 'refuse');
+  const invoice = changed(invoiceId, outcome);
   return json(201, { disputeId, invoice: await view(invoice) }, { location: `/v1/disputes/${disputeId}` });
 }
 
@@ -302,11 +260,8 @@ async function postPromise(event: HttpEvent) {
   const existing = await loadInvoice(invoiceId);
   const amount = optionalMinor(request.amount, existing.currency, 'amount');
   if (typeof amount === 'object') throw problems.validation([amount]);
-  let promiseId = '';
-  const invoice = await act(invoiceId, (current, now) => {
-    promiseId = childId('PRM', invoiceId, count(current, 'promise') + 1);
-    return makePromise(current, promiseId, request.promisedDate, amount, now, policyFor(current).holdRules);
-  });
+  const { outcome, promiseId } = await promiseToPay(deps, invoiceId, request.promisedDate, amount);
+  const invoice = changed(invoiceId, outcome);
   return json(201, { promiseId, invoice: await view(invoice) });
 }
 
@@ -314,12 +269,9 @@ async function postHold(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
   const request = parseBody(event, holdRequestSchema);
   await loadInvoice(invoiceId);
-  let holdId = '';
   const until = request.until ? new Date(request.until).toISOString() : null;
-  const invoice = await act(invoiceId, (current, now) => {
-    holdId = childId('HLD', invoiceId, nextHoldNumber(current));
-    return placeManualHold(current, holdId, until, request.note, now, request.reason);
-  });
+  const { outcome, holdId } = await holdInvoice(deps, invoiceId, { until, note: request.note, reason: request.reason });
+  const invoice = changed(invoiceId, outcome);
   return json(201, { holdId, invoice: await view(invoice) });
 }
 
@@ -334,11 +286,8 @@ async function postPaymentPlan(event: HttpEvent) {
     return { dueDate: installment.dueDate, amountMinor: typeof amount === 'number' ? amount : 0 };
   });
   if (errors.length > 0) throw problems.validation(errors);
-  let planId = '';
-  const invoice = await act(invoiceId, (current, now) => {
-    planId = childId('PLN', invoiceId, count(current, 'payment_plan') + 1);
-    return startPaymentPlan(current, planId, installments, now, policyFor(current).holdRules);
-  });
+  const { outcome, planId } = await agreePaymentPlan(deps, invoiceId, installments);
+  const invoice = changed(invoiceId, outcome);
   return json(201, { planId, invoice: await view(invoice) });
 }
 

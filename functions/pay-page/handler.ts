@@ -7,22 +7,13 @@ import { tableAdapters } from '#adapters/compose-table.ts';
 import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
 import { PaymentAmountError } from '#adapters/stripe-payments.ts';
 import { addDays } from '#domain/calendar.ts';
-import { childId } from '#domain/child-ids.ts';
 import { disputeReasons } from '#domain/hold-types.ts';
-import { activeHolds, type HoldOutcome, localDate, makePromise, openDispute } from '#domain/holds.ts';
-import { escapeHtml } from '#domain/html.ts';
+import { type HoldOutcome, localDate } from '#domain/holds.ts';
 import { balanceMinor, type Invoice } from '#domain/invoice.ts';
 import { checkFormToken, formToken, type Keyring, parseKeyring, signPayLink, verifyPayLink } from '#domain/pay-link.ts';
 import { MAX_PLAN_REQUEST_NOTE, MAX_REQUESTED_INSTALLMENTS, MIN_REQUESTED_INSTALLMENTS } from '#domain/plan-requests.ts';
 import { policyFor } from '#domain/policy.ts';
-import { longDate } from '#domain/templates/format.ts';
-import { pageLang, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-language.ts';
-import type { PageWording } from '#domain/templates/page-wording.ts';
-import { askForPaymentPlan } from '#use-cases/ask-for-payment-plan.ts';
-import { ConcurrentChangeError } from '#use-cases/concurrent-writes.ts';
-import { changeConsent } from '#use-cases/customers.ts';
-import { changeInvoice } from '#use-cases/invoice-writes.ts';
-import { resolveShortLink } from '#use-cases/resolve-short-link.ts';
+import { escapeHtml } from '#presentation/html.ts';
 import {
   type FieldError,
   type FormName,
@@ -33,7 +24,16 @@ import {
   printableInvoice,
   securityHeaders,
   shell,
-} from './page.ts';
+} from '#presentation/pay-page.ts';
+import { longDate } from '#presentation/templates/format.ts';
+import { pageLang, pageWordingFor, pageWordingForAcceptLanguage } from '#presentation/templates/page-language.ts';
+import type { PageWording } from '#presentation/templates/page-wording.ts';
+import { askForPaymentPlan } from '#use-cases/ask-for-payment-plan.ts';
+import { ConcurrentChangeError } from '#use-cases/concurrent-writes.ts';
+import { changeConsent } from '#use-cases/customers.ts';
+import { openInvoiceDispute } from '#use-cases/open-dispute.ts';
+import { promiseToPay } from '#use-cases/promise-to-pay.ts';
+import { resolveShortLink } from '#use-cases/resolve-short-link.ts';
 
 const app = functionContext('pay-page');
 const table = tableAdapters(app);
@@ -278,20 +278,16 @@ function domainProblem(path: string, message: string, w: PageWording, invoice: I
   return wording.problem(path, w, invoice);
 }
 
-const act = (invoiceId: string, change: Parameters<typeof changeInvoice>[2]) => changeInvoice(deps, invoiceId, change);
-
 const postDispute = (event: HttpEvent) =>
   handleForm(
     event,
     disputeForm,
     disputeWording,
-    (invoice, form) =>
-      act(invoice.invoiceId, (current, now) => {
-        // A dispute already open: the customer's second click changes nothing.
-        if (activeHolds(current).some((hold) => hold.reason === 'dispute')) return { kind: 'ok', invoice: current };
-        const disputeId = childId('DSP', current.invoiceId, (current.holds ?? []).filter((hold) => hold.reason === 'dispute').length + 1);
-        return openDispute(current, disputeId, form.reason, form.note ? `Customer: ${form.note}` : 'Opened by the customer', now);
-      }),
+    async (invoice, form) => {
+      // A dispute already open: the customer's second click changes nothing.
+      const note = form.note ? `Customer: ${form.note}` : 'Opened by the customer';
+      return (await openInvoiceDispute(deps, invoice.invoiceId, { reason: form.reason, note }, 'keep')).outcome;
+    },
     'dispute',
   );
 
@@ -300,11 +296,7 @@ const postPromise = (event: HttpEvent) =>
     event,
     promiseForm,
     promiseWording,
-    (invoice, form) =>
-      act(invoice.invoiceId, (current, now) => {
-        const promiseId = childId('PRM', current.invoiceId, (current.holds ?? []).filter((hold) => hold.reason === 'promise').length + 1);
-        return makePromise(current, promiseId, form.promisedDate, undefined, now, policyFor(current).holdRules);
-      }),
+    async (invoice, form) => (await promiseToPay(deps, invoice.invoiceId, form.promisedDate, undefined)).outcome,
     'promise',
   );
 

@@ -7,10 +7,7 @@ import { type HttpEvent, type HttpResult, httpHandler, json, MAX_BODY_BYTES } fr
 import { readPaymentSecret } from '#adapters/payment-secret.ts';
 import { fromStripeAmount } from '#adapters/stripe-amounts.ts';
 import { verifyStripeSignature } from '#adapters/stripe-signature.ts';
-import { childId } from '#domain/child-ids.ts';
-import { nextHoldNumber, placeManualHold } from '#domain/holds.ts';
-import { isSettled } from '#domain/invoice.ts';
-import { changeInvoice } from '#use-cases/invoice-writes.ts';
+import { pauseForUnmatchedCash } from '#use-cases/place-hold.ts';
 import { receivePayment } from '#use-cases/receive-payment.ts';
 
 /**
@@ -55,27 +52,6 @@ const answer = (status: number, outcome: string) => json(status, { received: sta
  */
 const PAYMENT_NOT_RECORDED = 'paid checkout not recorded; apply it by hand';
 
-/** How long dunning waits for finance to apply a card payment by hand. */
-const UNMATCHED_CASH_HOLD_DAYS = 14;
-
-/**
- * The customer paid and the money could not be applied automatically: dunning pauses (an
- * unmatched-cash hold) so nobody is chased for what they have paid while finance books it. Once
- * per checkout session, however often Stripe re-sends the event.
- */
-async function pauseForUnappliedPayment(invoiceId: string, sessionId: string, why: string): Promise<void> {
-  await changeInvoice(deps, invoiceId, (current, now) => {
-    if (current.closedAt || isSettled(current.status)) return { kind: 'ok', invoice: current };
-    const marker = `Stripe checkout ${sessionId}`;
-    if ((current.holds ?? []).some((hold) => hold.reason === 'unmatched_cash' && hold.note?.includes(marker))) {
-      return { kind: 'ok', invoice: current };
-    }
-    const until = new Date(now.getTime() + UNMATCHED_CASH_HOLD_DAYS * 86_400_000).toISOString();
-    const note = `Card payment (${marker}) could not be applied: ${why}. Apply it by hand, then release this hold.`;
-    return placeManualHold(current, childId('HLD', invoiceId, nextHoldNumber(current)), until, note, now, 'unmatched_cash');
-  });
-}
-
 async function receive(event: HttpEvent): Promise<HttpResult> {
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (raw.length > MAX_BODY_BYTES) return answer(413, 'too large');
@@ -119,7 +95,7 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
   if (!invoice || !currency || currency !== invoice.currency || s.amount_total === null) {
     const reason = invoice ? 'the currency or amount does not match the invoice' : 'no such invoice';
     app.log.error(PAYMENT_NOT_RECORDED, { reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, currency });
-    if (invoice) await pauseForUnappliedPayment(invoiceId, s.id, reason);
+    if (invoice) await pauseForUnmatchedCash(deps, invoiceId, `Stripe checkout ${s.id}`, reason);
     return answer(200, 'unmatched');
   }
   const amountMinor = fromStripeAmount(s.amount_total, currency);
@@ -132,7 +108,7 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
       amountTotal: s.amount_total,
       currency,
     });
-    await pauseForUnappliedPayment(invoiceId, s.id, 'the amount does not map to minor units');
+    await pauseForUnmatchedCash(deps, invoiceId, `Stripe checkout ${s.id}`, 'the amount does not map to minor units');
     return answer(200, 'unmatched');
   }
   const paymentId = (typeof s.payment_intent === 'string' ? s.payment_intent : s.payment_intent?.id) ?? s.id;
@@ -146,7 +122,7 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
     // Money that arrived but cannot be recorded: a person looks at it while dunning pauses.
     const reason = outcome.kind === 'conflict' ? outcome.reason : outcome.message;
     app.log.error(PAYMENT_NOT_RECORDED, { reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, paymentId });
-    await pauseForUnappliedPayment(invoiceId, s.id, reason);
+    await pauseForUnmatchedCash(deps, invoiceId, `Stripe checkout ${s.id}`, reason);
     return answer(200, outcome.kind);
   }
   app.log.info('card payment recorded', { eventId: stripeEvent.id, invoiceId, paymentId, outcome: outcome.kind });

@@ -7,7 +7,7 @@ import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, type J
 import { z } from 'zod';
 import { fieldErrors } from '#contracts/api.ts';
 import { type Route, routes, Scope } from '#contracts/routes.ts';
-import { escapeHtml } from '#domain/html.ts';
+import { escapeHtml } from '#presentation/html.ts';
 import { localControlRefusal } from './loopback-guard.ts';
 import type { LocalRuntime } from './runtime.ts';
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stripeSignatureHeader } from '#adapters/stripe-signature.ts';
-import { escapeHtml } from '#domain/html.ts';
+import { escapeHtml } from '#presentation/html.ts';
 
 export interface SandboxOptions {
   readonly now: () => Date;

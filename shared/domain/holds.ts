@@ -1,5 +1,6 @@
 import { addDays, localDateAt, zonedInstant } from './calendar.ts';
-import type { DisputeOutcome, DisputeReason, Hold, Installment } from './hold-types.ts';
+import { type ChildKind, childId } from './child-ids.ts';
+import type { DisputeOutcome, DisputeReason, Hold, HoldReason, Installment } from './hold-types.ts';
 import { balanceMinor, type Invoice, type InvoiceStatus, isSettled, withEvent } from './invoice.ts';
 import { sumMinor } from './money.ts';
 import type { HoldRules } from './policy.ts';
@@ -318,6 +319,19 @@ export function placeManualHold(
 /** The number of the next `HLD.<invoiceId>.<n>` hold: manual and unmatched-cash holds share the numbering. */
 export function nextHoldNumber(invoice: Invoice): number {
   return (invoice.holds ?? []).filter((hold) => hold.reason === 'manual' || hold.reason === 'unmatched_cash').length + 1;
+}
+
+const reasonsOf: Readonly<Record<ChildKind, readonly HoldReason[]>> = {
+  DSP: ['dispute'],
+  PRM: ['promise'],
+  PLN: ['payment_plan'],
+  HLD: ['manual', 'unmatched_cash'],
+};
+
+/** The id of the invoice's next dispute, promise, payment plan or manual hold: `DSP.<invoiceId>.<n>`, numbered per kind. */
+export function nextHoldId(invoice: Invoice, kind: ChildKind): string {
+  const reasons = reasonsOf[kind];
+  return childId(kind, invoice.invoiceId, (invoice.holds ?? []).filter((hold) => reasons.includes(hold.reason)).length + 1);
 }
 
 export function releaseHold(invoice: Invoice, holdId: string, now: Date): HoldOutcome {

@@ -1,6 +1,5 @@
-import { childId } from './child-ids.ts';
 import type { Hold } from './hold-types.ts';
-import { activeHolds, type HoldOutcome, nextHoldNumber, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
+import { activeHolds, type HoldOutcome, nextHoldId, PLAN_REQUESTED, pendingPlanRequests, placeManualHold } from './holds.ts';
 import { type Invoice, isSettled, withEvent } from './invoice.ts';
 
 /**
@@ -57,7 +56,7 @@ export function requestPaymentPlan(invoice: Invoice, request: PlanRequest, now: 
     return { kind: 'invalid', path: 'note', message: `must be at most ${MAX_PLAN_REQUEST_NOTE} characters` };
   }
   // Numbered with the manual holds, so finance releases it through the same API.
-  const holdId = childId('HLD', invoice.invoiceId, nextHoldNumber(invoice));
+  const holdId = nextHoldId(invoice, 'HLD');
   const until = new Date(now.getTime() + PLAN_REQUEST_REVIEW_DAYS * 86_400_000).toISOString();
   const holdNote = `Payment plan requested by the customer: ${installments} installments${note ? `. Customer: ${note}` : ''}`;
   const held = placeManualHold(invoice, holdId, until, holdNote, now);

@@ -1,7 +1,6 @@
 import { isIsoDate } from './calendar.ts';
-import { childId } from './child-ids.ts';
 import { type DisputeReason, disputeReasons } from './hold-types.ts';
-import { activeHolds, makePromise, openDispute } from './holds.ts';
+import { activeHolds, makePromise, nextHoldId, openDispute } from './holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
 import { formatAmount, parseAmount } from './money.ts';
 import { policyFor } from './policy.ts';
@@ -324,7 +323,7 @@ export function applyOutcome(invoice: Invoice, task: CollectorTask, completion: 
         if (!parsed.ok) return { kind: 'invalid', path: 'amount', message: parsed.message };
         amountMinor = parsed.minor;
       }
-      const promiseId = childId('PRM', invoice.invoiceId, holdsOf('promise') + 1);
+      const promiseId = nextHoldId(invoice, 'PRM');
       const made = makePromise(invoice, promiseId, completion.promisedDate ?? '', amountMinor, now, policyFor(invoice).holdRules);
       return made.kind === 'ok' ? { kind: 'ok', invoice: made.invoice, refs: { promiseId } } : made;
     }
@@ -332,7 +331,7 @@ export function applyOutcome(invoice: Invoice, task: CollectorTask, completion: 
       // The customer disputes an invoice that already has an open dispute: point at that one.
       const open = activeHolds(invoice).find((hold) => hold.reason === 'dispute');
       if (open) return { kind: 'ok', invoice, refs: { disputeId: open.holdId } };
-      const disputeId = childId('DSP', invoice.invoiceId, holdsOf('dispute') + 1);
+      const disputeId = nextHoldId(invoice, 'DSP');
       const opened = openDispute(invoice, disputeId, completion.disputeReason as DisputeReason, completion.note, now);
       return opened.kind === 'ok' ? { kind: 'ok', invoice: opened.invoice, refs: { disputeId } } : opened;
     }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openReachability } from '#domain/customers.ts';
 import { type Invoice, withEvent } from '#domain/invoice.ts';
-import { type Creditor, renderThankYou, renderThankYouText } from '#domain/reminder-message.ts';
 import {
   recordClosed,
   recordThankYouSent,
@@ -17,6 +16,7 @@ import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { Logger } from '#ports/logger.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
+import { type Creditor, renderThankYou, renderThankYouText } from '#presentation/reminder-message.ts';
 import { InvoiceNotFoundError, mutateInvoice } from './invoice-writes.ts';
 import { releaseClaim, withCarrierOptOut } from './send-reminder.ts';
 

@@ -11,7 +11,6 @@ import { type Invoice, withEvent } from '#domain/invoice.ts';
 import { preferencesUrl } from '#domain/pay-link.ts';
 import { NO_CHANNEL, planNextAction, resolveStep } from '#domain/planner.ts';
 import { policyFor, type Tone } from '#domain/policy.ts';
-import { type Creditor, renderCombinedReminder, renderInstallmentReminder, renderReminder, renderText } from '#domain/reminder-message.ts';
 import { customerFacing } from '#domain/send-window.ts';
 import {
   claimExpired,
@@ -31,6 +30,13 @@ import type { Logger } from '#ports/logger.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import type { PayLinks } from '#ports/pay-links.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
+import {
+  type Creditor,
+  renderCombinedReminder,
+  renderInstallmentReminder,
+  renderReminder,
+  renderText,
+} from '#presentation/reminder-message.ts';
 import { MAX_WRITE_ATTEMPTS } from './concurrent-writes.ts';
 import { mutateInvoice } from './invoice-writes.ts';
 import { LEDGER_KEEP_MS, recentSends } from './plan-invoice.ts';

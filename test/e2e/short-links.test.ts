@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { smsSegments } from '#domain/reminder-message.ts';
+import { smsSegments } from '#presentation/reminder-message.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /**

@@ -6,7 +6,7 @@ import { customerRequestSchema } from '#contracts/customer-api.ts';
 import { addYears, isoDate, isoInstant, MAX_AMOUNT_MINOR, multiLineText, quantitySchema, singleLineText } from '#contracts/input-rules.ts';
 import { policyRequestSchema } from '#contracts/policy-api.ts';
 import { lineTotalMinor } from '#domain/money.ts';
-import { lineAmountMinor, printableInvoice } from '#functions/pay-page/page.ts';
+import { lineAmountMinor, printableInvoice } from '#presentation/pay-page.ts';
 import { apiInvoiceExample, newInvoice } from '../support/invoices.ts';
 
 const messagesOf = (schema: z.ZodType, value: unknown) => {

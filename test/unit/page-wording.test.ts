@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { disputeReasons } from '#domain/hold-types.ts';
-import { escapeHtml } from '#domain/html.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';
-import { messageLanguages } from '#domain/templates/languages.ts';
-import { dePage } from '#domain/templates/page-de.ts';
-import { enPage } from '#domain/templates/page-en.ts';
-import { esPage } from '#domain/templates/page-es.ts';
-import { frPage } from '#domain/templates/page-fr.ts';
-import { pageLang, pageLanguages, pageWordingFor, pageWordingForAcceptLanguage } from '#domain/templates/page-language.ts';
-import type { PageWording, PageWording as Wording } from '#domain/templates/page-wording.ts';
-import { contactHref, invoicePage, lineAmountMinor, preferencesPage, printableInvoice } from '#functions/pay-page/page.ts';
+import { escapeHtml } from '#presentation/html.ts';
+import { contactHref, invoicePage, lineAmountMinor, preferencesPage, printableInvoice } from '#presentation/pay-page.ts';
+import { messageLanguages } from '#presentation/templates/languages.ts';
+import { dePage } from '#presentation/templates/page-de.ts';
+import { enPage } from '#presentation/templates/page-en.ts';
+import { esPage } from '#presentation/templates/page-es.ts';
+import { frPage } from '#presentation/templates/page-fr.ts';
+import { pageLang, pageLanguages, pageWordingFor, pageWordingForAcceptLanguage } from '#presentation/templates/page-language.ts';
+import type { PageWording, PageWording as Wording } from '#presentation/templates/page-wording.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 const pages: Record<string, PageWording> = { en: enPage, de: dePage, fr: frPage, es: esPage };

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { type Invoice, recordPayment, withEvent } from '#domain/invoice.ts';
 import { parseKeyring } from '#domain/pay-link.ts';
 import { tones } from '#domain/policy.ts';
+import { mintShortLink } from '#domain/short-link.ts';
 import {
   gsm7,
   paymentsToAcknowledge,
@@ -11,8 +12,7 @@ import {
   renderReminder,
   renderText,
   smsSegments,
-} from '#domain/reminder-message.ts';
-import { mintShortLink } from '#domain/short-link.ts';
+} from '#presentation/reminder-message.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 /**

@@ -10,7 +10,7 @@ import {
   renderText,
   renderThankYou,
   smsSegments,
-} from '#domain/reminder-message.ts';
+} from '#presentation/reminder-message.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 const hostile = newInvoice({ customer: { name: '<script>alert(1)</script> & "Co"' }, poNumber: '<b>PO</b>' });

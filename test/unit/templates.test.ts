@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { Invoice } from '#domain/invoice.ts';
 import { parseKeyring, signPayLink } from '#domain/pay-link.ts';
 import { tones } from '#domain/policy.ts';
+import { mintShortLink } from '#domain/short-link.ts';
 import {
   gsm7,
   type RenderedMessage,
@@ -12,10 +13,9 @@ import {
   renderText,
   renderThankYou,
   smsSegments,
-} from '#domain/reminder-message.ts';
-import { mintShortLink } from '#domain/short-link.ts';
-import { messageLanguages, voiceFor } from '#domain/templates/languages.ts';
-import { palette } from '#domain/templates/layout.ts';
+} from '#presentation/reminder-message.ts';
+import { messageLanguages, voiceFor } from '#presentation/templates/languages.ts';
+import { palette } from '#presentation/templates/layout.ts';
 import { newInvoice } from '../support/invoices.ts';
 
 const payUrl = 'https://pay.example/pay/t';

@@ -1,4 +1,4 @@
-import type { Tone } from '../policy.ts';
+import type { Tone } from '#domain/policy.ts';
 import { smsAmount, smsDate, smsDayMonth } from './format.ts';
 import type { Wording } from './wording.ts';
 

@@ -1,4 +1,4 @@
-import { displayAmount, formatAmount, minorDigits } from '../money.ts';
+import { displayAmount, formatAmount, minorDigits } from '#domain/money.ts';
 
 /**
  * Intl formatting for messages. The customer's full locale decides digits, separators and date

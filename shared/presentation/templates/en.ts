@@ -1,5 +1,5 @@
-import { formatAmount } from '../money.ts';
-import type { Tone } from '../policy.ts';
+import { formatAmount } from '#domain/money.ts';
+import type { Tone } from '#domain/policy.ts';
 import type { Wording } from './wording.ts';
 
 /**

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { disputeReasons } from '#domain/hold-types.ts';
 import { activeHolds, PLAN_REQUESTED } from '#domain/holds.ts';
-import { escapeHtml } from '#domain/html.ts';
 import { balanceMinor, creditedMinor, type Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';
 import {
@@ -11,10 +10,11 @@ import {
   MIN_REQUESTED_INSTALLMENTS,
   pendingPlanRequest,
 } from '#domain/plan-requests.ts';
-import { quantity } from '#domain/templates/format.ts';
-import { pageLang, pageWordingFor } from '#domain/templates/page-language.ts';
-import type { PageWording } from '#domain/templates/page-wording.ts';
-import type { Creditor } from '#domain/templates/wording.ts';
+import { escapeHtml } from './html.ts';
+import { quantity } from './templates/format.ts';
+import { pageLang, pageWordingFor } from './templates/page-language.ts';
+import type { PageWording } from './templates/page-wording.ts';
+import type { Creditor } from './templates/wording.ts';
 
 /**
  * The hosted page behind every pay link: server-rendered, mobile-first, no scripts at all.

@@ -1,7 +1,7 @@
-import { balanceMinor, type Invoice } from './invoice.ts';
-import { sumMinor } from './money.ts';
-import { preferencesUrl } from './pay-link.ts';
-import type { Tone } from './policy.ts';
+import { balanceMinor, type Invoice } from '#domain/invoice.ts';
+import { sumMinor } from '#domain/money.ts';
+import { preferencesUrl } from '#domain/pay-link.ts';
+import type { Tone } from '#domain/policy.ts';
 import { dayIn, longDate, longDay, money, quantity } from './templates/format.ts';
 import { type Voice, voiceFor } from './templates/languages.ts';
 import {

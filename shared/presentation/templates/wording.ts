@@ -1,4 +1,4 @@
-import type { Tone } from '../policy.ts';
+import type { Tone } from '#domain/policy.ts';
 
 /**
  * Who is asking for the money: the finance team's organisation, named in every message (sign-off,
