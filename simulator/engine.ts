@@ -2,6 +2,7 @@ import { addDays, localDateAt } from '#domain/calendar.ts';
 import { disputeReasons } from '#domain/hold-types.ts';
 import { activeHolds, makePromise, openDispute, resolveDispute } from '#domain/holds.ts';
 import { balanceMinor, type Invoice, isSettled, recordPayment, upsertInvoice } from '#domain/invoice.ts';
+import { isSendAction } from '#domain/planner.ts';
 import { type Policy, policyFor } from '#domain/policy.ts';
 import type { CollectorTask } from '#domain/tasks.ts';
 import { EventQueue } from './event-queue.ts';
@@ -223,7 +224,7 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
     for (let step = 0; step < MAX_ACTIONS_PER_PLAN; step++) {
       const customerId = invoice.customer.customerId;
       const action = plan(invoice, now, recentSends(customerId, nowMs), reach);
-      if (action.type === 'send_email' || action.type === 'send_sms') {
+      if (isSendAction(action)) {
         const sendsBefore = recentSends(customerId, nowMs);
         const others = byCustomer.get(customerId) ?? [];
         const result = sendReminderInMemory(invoice, action.stepId, now, reach, (lead) =>

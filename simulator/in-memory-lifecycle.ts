@@ -1,3 +1,4 @@
+import { type MessageChannelId, messageChannelOf, messageChannels } from '#domain/channels.ts';
 import { chooseMessageChannel, type Reachability } from '#domain/customers.ts';
 import { reviewHolds } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
@@ -41,7 +42,7 @@ export type SendResult =
   | {
       readonly kind: 'sent';
       readonly invoice: Invoice;
-      readonly channel: 'email' | 'sms';
+      readonly channel: MessageChannelId;
       readonly tone: Tone;
       readonly formal: boolean;
       /** The other invoices the same message covered, as they stand after it. */
@@ -63,26 +64,23 @@ export function sendReminderInMemory(
   const step = resolveStep(policy, stepId);
   if (!step) throw new Error(`Step ${stepId} is not in policy ${invoice.policy.policyId}@${invoice.policy.version}`);
   const stepChannel = step.channel;
-  const wanted: 'email' | 'sms' = stepChannel === 'sms' ? 'sms' : 'email';
-  const choice = chooseMessageChannel(
-    stepChannel === 'sms' || stepChannel === 'notice' ? stepChannel : 'email',
-    invoice.customer,
-    reachability,
-  );
+  const wanted = messageChannelOf(stepChannel) ?? 'email';
+  const choice = chooseMessageChannel(stepChannel, invoice.customer, reachability);
   if (choice.kind === 'none') {
     const reason = noChannelReason(wanted, choice.blockedBy);
     return { kind: 'skipped', invoice: recordReminderSkipped(next, stepId, at, NO_CHANNEL, reason), reason };
   }
   const delivery = choice.channel;
-  const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
+  const address = messageChannels[delivery].address(invoice.customer);
   if (!address) {
-    const reason = delivery === 'sms' ? 'no_phone_number' : 'no_email_address';
+    const reason = messageChannels[delivery].missingAddress;
     return { kind: 'skipped', invoice: recordReminderSkipped(next, stepId, at, reason, reason), reason };
   }
   const formal = step.channel === 'notice';
   const messageId = `sim-${invoice.invoiceId}-${stepId}`;
   // Other invoices of the customer due for an email now go in the same message.
-  const companions = delivery === 'email' && step.channel === 'email' && !installmentFor(next, stepId) ? companionsOf(next) : [];
+  const companions =
+    messageChannels[delivery].combinesInvoices && step.channel === delivery && !installmentFor(next, stepId) ? companionsOf(next) : [];
   const combinedWith =
     companions.length > 0 ? [invoice.invoiceId, ...companions.map((companion) => companion.invoice.invoiceId)] : undefined;
   const sent = { at, to: address, messageId, combinedWith };
@@ -94,7 +92,7 @@ export function sendReminderInMemory(
     tone: step.tone,
     formal,
     companions: companions.map((companion) =>
-      recordReminderSent(companion.invoice, companion.stepId, { ...sent, channel: 'email', tone: companion.tone }),
+      recordReminderSent(companion.invoice, companion.stepId, { ...sent, channel: delivery, tone: companion.tone }),
     ),
   };
 }
@@ -157,7 +155,7 @@ export function closeInvoiceInMemory(
   reason: string,
   now: Date,
   reachability: Reachability,
-): { invoice: Invoice; thankYou: 'email' | 'sms' | undefined } {
+): { invoice: Invoice; thankYou: MessageChannelId | undefined } {
   if (invoice.closedAt) return { invoice, thankYou: undefined };
   const at = now.toISOString();
   if (!thankYouDue(invoice)) return { invoice: recordClosed(invoice, at, reason), thankYou: undefined };
@@ -165,7 +163,7 @@ export function closeInvoiceInMemory(
   if (route.kind === 'skip') {
     return { invoice: recordClosed(recordThankYouSkipped(invoice, at, route.reason), at, reason), thankYou: undefined };
   }
-  const to = (route.channel === 'sms' ? invoice.customer.phone : invoice.customer.email) ?? '';
+  const to = messageChannels[route.channel].address(invoice.customer) ?? '';
   const thanked = recordThankYouSent(invoice, { at, channel: route.channel, to });
   return { invoice: recordClosed(thanked, at, reason), thankYou: route.channel };
 }

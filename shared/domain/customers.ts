@@ -1,9 +1,10 @@
 import type { RiskAssessment } from '#domain/risk.ts';
+import { type MessageChannelId, messageChannelIds, messageChannelOf, messageChannels } from './channels.ts';
 import { localDate } from './holds.ts';
 import { balanceMinor, type Customer, type Invoice, isSettled, type TimelineEvent } from './invoice.ts';
 import { sumMinor } from './money.ts';
 import type { InvoiceHistory } from './risk.ts';
-import type { Channel } from './send-window.ts';
+import { type Channel, customerFacing } from './send-window.ts';
 
 /**
  * Customer master data: the contacts, time zone, locale, segment and country (whose public
@@ -14,13 +15,11 @@ import type { Channel } from './send-window.ts';
 
 export type ContactDetails = Omit<Customer, 'customerId'>;
 
-export interface ChannelConsent {
-  readonly email: boolean;
-  readonly sms: boolean;
-}
+/** Whether the customer agreed to be reached on each message channel. */
+export type ChannelConsent = { readonly [channel in MessageChannelId]: boolean };
 
-export const preferredChannels = ['email', 'sms'] as const;
-export type PreferredChannel = (typeof preferredChannels)[number];
+export const preferredChannels = messageChannelIds;
+export type PreferredChannel = MessageChannelId;
 
 /** The ERP's contacts: everyone it sends us is reachable on both channels until told otherwise. */
 export const defaultConsent: ChannelConsent = { email: true, sms: true };
@@ -31,7 +30,7 @@ export const defaultConsent: ChannelConsent = { email: true, sms: true };
  * address from the ERP is reachable again.
  */
 export interface Suppression {
-  readonly channel: 'email' | 'sms';
+  readonly channel: MessageChannelId;
   readonly address: string;
   readonly reason: SuppressionReason;
   readonly at: string;
@@ -49,14 +48,14 @@ export interface Reachability {
 
 export const openReachability: Reachability = { consent: defaultConsent, suppressions: [] };
 
-export function sameAddress(channel: 'email' | 'sms', a: string, b: string): boolean {
-  return channel === 'email' ? a.trim().toLowerCase() === b.trim().toLowerCase() : a.trim() === b.trim();
+export function sameAddress(channel: MessageChannelId, a: string, b: string): boolean {
+  return messageChannels[channel].sameAddress(a, b);
 }
 
 /** The suppression that stops `address` on `channel`, if any. */
 export function suppressionOf(
   reachability: Pick<Reachability, 'suppressions'>,
-  channel: 'email' | 'sms',
+  channel: MessageChannelId,
   address: string | undefined,
 ): Suppression | undefined {
   if (!address) return undefined;
@@ -65,37 +64,38 @@ export function suppressionOf(
 
 export type ChannelChoice =
   /** Send by this channel (its address may still be missing: the step is then skipped as such). */
-  | { readonly kind: 'channel'; readonly channel: 'email' | 'sms' }
+  | { readonly kind: 'channel'; readonly channel: MessageChannelId }
   /** No channel may carry it: a collector takes over. `blockedBy` when the wanted one was suppressed. */
   | { readonly kind: 'none'; readonly blockedBy: Suppression | undefined };
 
 /**
- * The channel a message the policy wants on `wanted` goes by: that one when the customer allows
- * it and its address is not suppressed, else the other one when it is allowed and has an address.
+ * The channel a message the policy wants on `wanted` goes by: the customer's preferred one when
+ * it is allowed and has an address; else `wanted` when the customer allows it and its address is
+ * not suppressed; else the first other channel of the registry that is allowed and has an address.
  */
 export function chooseChannel(
-  wanted: 'email' | 'sms',
+  wanted: MessageChannelId,
   customer: Customer,
   reachability: Reachability,
   options: { readonly followPreference?: boolean } = {},
 ): ChannelChoice {
-  const other = wanted === 'sms' ? 'email' : 'sms';
-  const addressOf = (channel: 'email' | 'sms') => (channel === 'sms' ? customer.phone : customer.email);
-  const allowed = (channel: 'email' | 'sms') => reachability.consent[channel] && !suppressionOf(reachability, channel, addressOf(channel));
-  const prefersOther = (options.followPreference ?? true) && reachability.preferredChannel === other;
-  if (prefersOther && allowed(other) && addressOf(other)) return { kind: 'channel', channel: other };
+  const addressOf = (channel: MessageChannelId) => messageChannels[channel].address(customer);
+  const allowed = (channel: MessageChannelId) => reachability.consent[channel] && !suppressionOf(reachability, channel, addressOf(channel));
+  const preferred = (options.followPreference ?? true) ? reachability.preferredChannel : undefined;
+  if (preferred && preferred !== wanted && allowed(preferred) && addressOf(preferred)) return { kind: 'channel', channel: preferred };
   if (allowed(wanted)) return { kind: 'channel', channel: wanted };
-  if (allowed(other) && addressOf(other)) return { kind: 'channel', channel: other };
+  const other = messageChannelIds.find((channel) => channel !== wanted && allowed(channel) && addressOf(channel));
+  if (other) return { kind: 'channel', channel: other };
   return { kind: 'none', blockedBy: suppressionOf(reachability, wanted, addressOf(wanted)) };
 }
 
 /**
- * The channel a message step goes by: its own, or the customer's preferred one, or the other one
+ * The channel a message step goes by: its own, or the customer's preferred one, or another one
  * when its own cannot reach them. A formal notice is an email unless email is impossible: it
  * does not follow the preference.
  */
-export function chooseMessageChannel(step: 'email' | 'sms' | 'notice', customer: Customer, reachability: Reachability): ChannelChoice {
-  return chooseChannel(step === 'sms' ? 'sms' : 'email', customer, reachability, { followPreference: step !== 'notice' });
+export function chooseMessageChannel(step: Channel, customer: Customer, reachability: Reachability): ChannelChoice {
+  return chooseChannel(messageChannelOf(step) ?? 'email', customer, reachability, { followPreference: step !== 'notice' });
 }
 
 /**
@@ -104,7 +104,7 @@ export function chooseMessageChannel(step: 'email' | 'sms' | 'notice', customer:
  * those to a collector), keep the policy's channel.
  */
 export function deliveryChannel(channel: Channel, customer: Customer, reachability: Reachability | undefined): Channel {
-  if (!reachability || (channel !== 'email' && channel !== 'sms' && channel !== 'notice')) return channel;
+  if (!reachability || !customerFacing(channel)) return channel;
   const choice = chooseMessageChannel(channel, customer, reachability);
   if (choice.kind === 'none') return channel;
   return channel === 'notice' && choice.channel === 'email' ? 'notice' : choice.channel;
@@ -284,13 +284,13 @@ export function applyCustomerUpdate(
   if (preferred && !consent[preferred]) {
     return {
       kind: 'invalid',
-      errors: [{ path: 'preferredChannel', message: `the customer has not consented to ${preferred === 'sms' ? 'SMS' : 'email'}` }],
+      errors: [{ path: 'preferredChannel', message: `the customer has not consented to ${messageChannels[preferred].label}` }],
     };
   }
   const at = now.toISOString();
   const settings = {
     ...(update.policyId !== undefined ? { policyId: update.policyId } : {}),
-    consent: { email: consent.email, sms: consent.sms },
+    consent: Object.fromEntries(messageChannelIds.map((channel) => [channel, consent[channel]])) as unknown as ChannelConsent,
     ...(preferred !== undefined ? { preferredChannel: preferred } : {}),
   };
   if (!existing) {

@@ -1,4 +1,5 @@
 import { addDays, daysBetween, isIsoDate, localDateAt, zonedInstant } from './calendar.ts';
+import { type MessageChannelId, messageChannelOf } from './channels.ts';
 import { deliveryChannel, type Reachability } from './customers.ts';
 import type { Hold } from './hold-types.ts';
 import { activeHolds, installmentsCovered, pendingPlanRequests } from './holds.ts';
@@ -14,7 +15,7 @@ import { type Channel, type ClosedDays, customerFacing, plannedSendInstant } fro
  * where the last one left off.
  */
 export type PlannedAction =
-  | { readonly type: 'send_email' | 'send_sms'; readonly stepId: string; readonly dueAt: string }
+  | { readonly type: SendActionType; readonly stepId: string; readonly dueAt: string }
   | { readonly type: 'open_task'; readonly stepId: string; readonly reason: TaskReason; readonly dueAt: string }
   | {
       readonly type: 'sleep';
@@ -173,7 +174,20 @@ function actionFor(entry: ScheduledStep): PlannedAction {
   const dueAt = entry.dueAt.toISOString();
   const reason = taskReasons[entry.step.channel];
   if (reason) return { type: 'open_task', stepId: entry.step.stepId, reason, dueAt };
-  return { type: entry.channel === 'sms' ? 'send_sms' : 'send_email', stepId: entry.step.stepId, dueAt };
+  return { type: sendActionFor(entry.channel), stepId: entry.step.stepId, dueAt };
+}
+
+/** `send_email`, `send_sms`…: the planner's action for a message by one channel of the registry. */
+export type SendActionType = `send_${MessageChannelId}`;
+
+/** The send action for a step's delivery channel (a notice goes as an email). */
+export function sendActionFor(channel: Channel): SendActionType {
+  return `send_${messageChannelOf(channel) ?? 'email'}`;
+}
+
+/** Whether the planner says to send a message now (by any channel). */
+export function isSendAction(action: PlannedAction): action is Extract<PlannedAction, { type: SendActionType }> {
+  return action.type.startsWith('send_');
 }
 
 /** Each broken promise hands the invoice to a collector once. */
@@ -334,7 +348,7 @@ function followUpFor(policy: Policy, stepId: string): PolicyStep | undefined {
     stepId,
     offsetDays: base?.offsetDays ?? 0,
     // A formal notice is a one-time act: its follow-ups are reminders in the same tone.
-    channel: base?.channel === 'sms' ? 'sms' : 'email',
+    channel: messageChannelOf(base?.channel ?? 'email') ?? 'email',
     tone: base?.tone ?? 'firm',
     ...(base?.template ? { template: base.template } : {}),
   };
@@ -362,7 +376,7 @@ function followUpStep(
   if (today <= invoice.dueDate) return undefined;
   const base = schedule.filter((entry) => customerFacing(entry.step.channel) && entry.dueAt.getTime() <= now.getTime()).at(-1);
   // The channel followUpFor gives the follow-up of `base`, moved by the customer's channels.
-  const channel = deliveryChannel(base?.step.channel === 'sms' ? 'sms' : 'email', invoice.customer, reachability);
+  const channel = deliveryChannel(messageChannelOf(base?.step.channel ?? 'email') ?? 'email', invoice.customer, reachability);
   const make = (date: string, dueAt: Date): ScheduledStep | undefined => {
     const stepId = followUpStepId(base?.step.stepId, date);
     const step = followUpFor(policy, stepId);
@@ -444,7 +458,7 @@ function planInstallments(
   const rules = policy.sendRules;
   // Installment reminders are emails, unless the customer is reached by text.
   const channel = deliveryChannel('email', invoice.customer, reachability);
-  const send = channel === 'sms' ? 'send_sms' : 'send_email';
+  const send = sendActionFor(channel);
   const installments = plan.paymentPlan?.installments ?? [];
   const covered = installmentsCovered(invoice, plan);
   const reminders = installments

@@ -11,6 +11,7 @@
  * one inside a repeated hour is its first occurrence, exactly as the planner's due instants do.
  */
 import { addDays, localDateAt, zonedInstant } from './calendar.ts';
+import { messageChannelOf, messageChannels } from './channels.ts';
 
 export type Channel = 'email' | 'sms' | 'task' | 'notice' | 'agency' | 'write_off';
 
@@ -55,7 +56,7 @@ const weekMs = 7 * dayMs;
 const searchDays = 92;
 
 export function customerFacing(channel: Channel): boolean {
-  return channel === 'email' || channel === 'sms' || channel === 'notice';
+  return messageChannelOf(channel) !== undefined;
 }
 
 /**
@@ -220,7 +221,9 @@ function hoursFor(channel: Channel, rules: SendRules): MinuteWindow {
   const rulesError = checkSendRules(rules);
   if (rulesError) throw new Error(rulesError);
   const business = minutesOf(rules.businessHours);
-  if (channel !== 'sms') return business;
+  const messageChannel = messageChannelOf(channel);
+  // A notice keeps business hours whatever carries it; texts keep the policy's SMS hours too.
+  if (channel === 'notice' || !messageChannel || messageChannels[messageChannel].hours !== 'texts') return business;
   // checkSendRules has ruled out an empty intersection.
   return intersect(business, minutesOf(rules.smsHours)) ?? business;
 }

@@ -1,3 +1,4 @@
+import { type MessageChannelId, messageChannels } from './channels.ts';
 import { chooseChannel, type Reachability, type Suppression, type SuppressionReason } from './customers.ts';
 import { balanceMinor, type Customer, type Invoice, type StepRecord, withEvent } from './invoice.ts';
 import { supersededSteps } from './planner.ts';
@@ -79,8 +80,8 @@ export function recordReminderSkipped(invoice: Invoice, stepId: string, at: stri
 }
 
 /** Why no channel was left for a message that wanted `wanted`: the suppression that blocked it, or the missing consent. */
-export function noChannelReason(wanted: 'email' | 'sms', suppressed: Suppression | undefined): string {
-  return suppressed ? suppressedReason[suppressed.reason] : wanted === 'sms' ? 'no_sms_consent' : 'no_email_consent';
+export function noChannelReason(wanted: MessageChannelId, suppressed: Suppression | undefined): string {
+  return suppressed ? suppressedReason[suppressed.reason] : messageChannels[wanted].noConsent;
 }
 
 const suppressedReason: Record<SuppressionReason, string> = {
@@ -116,13 +117,17 @@ export function thankYouDue(invoice: Invoice): boolean {
 export function thankYouChoice(
   customer: Customer,
   reach: Reachability,
-): { kind: 'send'; channel: 'email' | 'sms' } | { kind: 'skip'; reason: string } {
-  const choice = chooseChannel('email', customer, reach);
+): { kind: 'send'; channel: MessageChannelId } | { kind: 'skip'; reason: string } {
+  const email = messageChannels.email;
+  const choice = chooseChannel(email.id, customer, reach);
   if (choice.kind === 'none') {
     const blocked = choice.blockedBy;
-    return { kind: 'skip', reason: blocked ? suppressedReason[blocked.reason] : customer.email ? 'no_email_consent' : 'no_email_address' };
+    return {
+      kind: 'skip',
+      reason: blocked ? suppressedReason[blocked.reason] : email.address(customer) ? email.noConsent : email.missingAddress,
+    };
   }
-  if (choice.channel === 'email' && !customer.email) return { kind: 'skip', reason: 'no_email_address' };
+  if (!messageChannels[choice.channel].address(customer)) return { kind: 'skip', reason: messageChannels[choice.channel].missingAddress };
   return { kind: 'send', channel: choice.channel };
 }
 
@@ -130,7 +135,7 @@ export function recordThankYouSent(
   invoice: Invoice,
   sent: {
     readonly at: string;
-    readonly channel: 'email' | 'sms';
+    readonly channel: MessageChannelId;
     readonly to: string;
     readonly messageId?: string;
     readonly claimId?: string;

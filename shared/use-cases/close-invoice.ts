@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type MessageChannelId, messageChannels } from '#domain/channels.ts';
 import { openReachability } from '#domain/customers.ts';
 import { type Invoice, withEvent } from '#domain/invoice.ts';
 import {
@@ -66,7 +67,7 @@ export async function closeInvoice(deps: CloseDeps, invoiceId: string, reason: s
 async function thankYouRoute(
   deps: CloseDeps,
   invoice: Invoice,
-): Promise<{ kind: 'send'; channel: 'email' | 'sms' } | { kind: 'skip'; reason: string }> {
+): Promise<{ kind: 'send'; channel: MessageChannelId } | { kind: 'skip'; reason: string }> {
   const customer = invoice.customer;
   let reach = deps.customers ? await deps.customers.reachability(customer.customerId) : openReachability;
   if (!deps.texter) reach = { ...reach, consent: { ...reach.consent, sms: false } };
@@ -79,7 +80,23 @@ async function thankYouRoute(
   return choice;
 }
 
-async function sendThankYou(deps: CloseDeps, invoiceId: string, channel: 'email' | 'sms'): Promise<void> {
+/** How each message channel renders a thank-you and hands it over (the send use case has the same for reminders). */
+const thankYouComposers: Readonly<
+  Record<MessageChannelId, (deps: CloseDeps, invoice: Invoice, to: string) => (() => Promise<{ messageId: string }>) | undefined>
+> = {
+  email: (deps, invoice, to) => {
+    const message = renderThankYou(invoice, deps.creditor);
+    return () => deps.mailer.send({ ...message, to, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP });
+  },
+  sms: (deps, invoice, to) => {
+    const texter = deps.texter;
+    if (!texter) return undefined;
+    const text = renderThankYouText(invoice, deps.creditor);
+    return () => texter.send({ to, text, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP });
+  },
+};
+
+async function sendThankYou(deps: CloseDeps, invoiceId: string, wanted: MessageChannelId): Promise<void> {
   const claimId = randomUUID();
   let claimedNow = false;
   const claimed = await mutateInvoice(deps.store, invoiceId, (invoice) => {
@@ -88,18 +105,15 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string, channel: 'email'
     return setStep(invoice, THANK_YOU_STEP, { state: 'claimed', at: deps.clock.now().toISOString(), claimId });
   });
   if (!claimedNow) return;
-  const texter = deps.texter;
-  const byText = channel === 'sms' && texter !== undefined;
-  const to = (byText ? claimed.customer.phone : claimed.customer.email) ?? '';
+  // A channel without its port here (no texter) falls back to email, as thankYouRoute allows.
+  const composed = thankYouComposers[wanted](deps, claimed, messageChannels[wanted].address(claimed.customer) ?? '');
+  const channel: MessageChannelId = composed ? wanted : 'email';
+  const to = messageChannels[channel].address(claimed.customer) ?? '';
+  const send = composed ?? thankYouComposers.email(deps, claimed, to);
   let messageId: string;
   try {
-    if (byText) {
-      const text = renderThankYouText(claimed, deps.creditor);
-      ({ messageId } = await texter.send({ to, text, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
-    } else {
-      const message = renderThankYou(claimed, deps.creditor);
-      ({ messageId } = await deps.mailer.send({ ...message, to, invoiceIds: [invoiceId], step: THANK_YOU_STEP }));
-    }
+    if (!send) throw new Error('unreachable: email always composes');
+    ({ messageId } = await send());
   } catch (error) {
     if (error instanceof MailRejectedError || error instanceof TextRejectedError)
       await releaseClaim(deps, invoiceId, THANK_YOU_STEP, claimId);
@@ -107,6 +121,6 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string, channel: 'email'
   }
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
     if (invoice.steps[THANK_YOU_STEP]?.claimId !== claimId) return null;
-    return recordThankYouSent(invoice, { at: deps.clock.now().toISOString(), channel: byText ? 'sms' : 'email', to, messageId, claimId });
+    return recordThankYouSent(invoice, { at: deps.clock.now().toISOString(), channel, to, messageId, claimId });
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type MessageChannelId, messageChannelOf, messageChannels } from '#domain/channels.ts';
 import {
   chooseMessageChannel,
   deliveryChannel,
@@ -9,7 +10,7 @@ import {
 } from '#domain/customers.ts';
 import { type Invoice, withEvent } from '#domain/invoice.ts';
 import { preferencesUrl } from '#domain/pay-link.ts';
-import { NO_CHANNEL, planNextAction, resolveStep } from '#domain/planner.ts';
+import { isSendAction, NO_CHANNEL, planNextAction, resolveStep } from '#domain/planner.ts';
 import { policyFor, type Tone } from '#domain/policy.ts';
 import { customerFacing } from '#domain/send-window.ts';
 import {
@@ -78,7 +79,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     if (reservation && deps.ledger) await deps.ledger.release(reservation.customerId, claimId);
   };
   let outcome = 'not_due' as SendOutcome;
-  let delivery = 'email' as 'email' | 'sms';
+  let delivery = 'email' as MessageChannelId;
   const afterClaim = await mutateInvoice(deps.store, invoiceId, (invoice) => {
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -102,16 +103,16 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     }
     const policy = policyFor(invoice);
     const action = planNextAction(invoice, policy, now, ledgerSends, reach);
-    if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) {
+    if (!isSendAction(action) || action.stepId !== stepId) {
       outcome = 'not_due';
       return null;
     }
     const next = skipSuperseded(invoice, policy, stepId, at, reach);
     // A channel the customer opted out of (or whose address bounced, complained or replied
-    // STOP) moves the message to the other one, if allowed.
-    const stepChannel = resolveStep(policy, stepId)?.channel;
-    const wanted: 'email' | 'sms' = stepChannel === 'sms' ? 'sms' : 'email';
-    const choice = chooseMessageChannel(stepChannel === 'sms' || stepChannel === 'notice' ? stepChannel : 'email', invoice.customer, reach);
+    // STOP) moves the message to another one, if allowed.
+    const stepChannel = resolveStep(policy, stepId)?.channel ?? 'email';
+    const wanted = messageChannelOf(stepChannel) ?? 'email';
+    const choice = chooseMessageChannel(stepChannel, invoice.customer, reach);
     if (choice.kind === 'none') {
       outcome = 'no_consent';
       const suppressed = choice.blockedBy;
@@ -119,10 +120,9 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
       return recordReminderSkipped(next, stepId, at, NO_CHANNEL, noChannelReason(wanted, suppressed));
     }
     delivery = choice.channel;
-    const address = delivery === 'sms' ? invoice.customer.phone : invoice.customer.email;
-    if (!address) {
+    if (!messageChannels[delivery].address(invoice.customer)) {
       outcome = 'no_address';
-      const reason = delivery === 'sms' ? 'no_phone_number' : 'no_email_address';
+      const reason = messageChannels[delivery].missingAddress;
       return recordReminderSkipped(next, stepId, at, reason, reason);
     }
     outcome = 'sent';
@@ -139,13 +139,12 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   if (!step) throw new Error(`Step ${stepId} is not in policy ${claimed.policy.policyId}@${claimed.policy.version}`);
   // Escalation (a broken promise, an unanswered call) already moved the invoice to a firmer tier.
   const tone = step.tone;
-  const isText = delivery === 'sms';
-  const to = (isText ? claimed.customer.phone : claimed.customer.email) ?? '';
+  const to = messageChannels[delivery].address(claimed.customer) ?? '';
   let messageId: string;
   let send: () => Promise<{ messageId: string }>;
-  // Other invoices of the customer due for an email now go in the same message.
+  // Other invoices of the customer due now go in the same message, on a channel that allows it.
   const companions =
-    delivery === 'email' && step.channel === 'email' && !installmentFor(claimed, stepId)
+    messageChannels[delivery].combinesInvoices && step.channel === delivery && !installmentFor(claimed, stepId)
       ? await claimCompanions(deps, claimed, claimId, ledgerSends, reach)
       : [];
   const releaseAll = async () => {
@@ -155,32 +154,15 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   };
   const invoiceIds = [invoiceId, ...companions.map((companion) => companion.invoice.invoiceId)];
   try {
-    const payUrl = await deps.links.payUrl(invoiceId, claimed.dueDate, deps.clock.now());
-    if (isText) {
-      const smsUrl = deps.links.shortUrl ? await deps.links.shortUrl(invoiceId, claimed.dueDate, deps.clock.now()) : payUrl;
-      // An installment reminder by text names the installment's amount and date, not the whole balance.
-      const installment = installmentFor(claimed, stepId);
-      const due = installment ? { amountMinor: installment.amountMinor, dueDate: installment.dueDate } : undefined;
-      const text = renderText(claimed, tone, smsUrl, deps.creditor, due);
-      send = () => deps.texter.send({ to, text, invoiceIds, step: stepId });
-    } else if (companions.length > 0) {
-      const entries = [{ invoice: claimed, tone }, ...companions.map(({ invoice, tone }) => ({ invoice, tone }))];
-      const links = await Promise.all(
-        entries.map(({ invoice }) => deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now())),
-      );
-      const message = renderCombinedReminder(
-        entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
-        deps.clock.now(),
-        deps.creditor,
-      );
-      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
-    } else {
-      const installment = installmentFor(claimed, stepId);
-      const message = installment
-        ? renderInstallmentReminder(claimed, installment, payUrl, deps.creditor)
-        : renderReminder(claimed, tone, payUrl, { formal: step.channel === 'notice', now: deps.clock.now(), creditor: deps.creditor });
-      send = () => deps.mailer.send({ ...message, to, invoiceIds, step: stepId, unsubscribeUrl: preferencesUrl(payUrl) });
-    }
+    send = await composers[delivery](deps, {
+      invoice: claimed,
+      stepId,
+      tone,
+      formal: step.channel === 'notice',
+      to,
+      invoiceIds,
+      companions,
+    });
   } catch (error) {
     // Nothing reached the provider: release the claims so a retry can send.
     await releaseAll();
@@ -202,9 +184,59 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     });
   // The channel it actually went by (a notice stays a notice when it went by email).
   await recordSent(invoiceId, stepId, tone, step.channel === 'notice' && delivery === 'email' ? 'notice' : delivery);
-  for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, 'email');
+  for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, delivery);
   return 'sent';
 }
+
+/** One reminder to hand over: the lead invoice (claimed), its step and tone, and the invoices the message covers. */
+interface Reminder {
+  readonly invoice: Invoice;
+  readonly stepId: string;
+  readonly tone: Tone;
+  /** A formal notice (a letter-style message). */
+  readonly formal: boolean;
+  readonly to: string;
+  readonly invoiceIds: readonly string[];
+  readonly companions: readonly Companion[];
+}
+
+/**
+ * The send use case's half of the channel registry (domain/channels.ts): how each channel renders
+ * a reminder and which port hands it over. Each returns the hand-over, to run once the rendering
+ * (and the links it needs) succeeded.
+ */
+const composers: Readonly<Record<MessageChannelId, (deps: SendDeps, reminder: Reminder) => Promise<() => Promise<{ messageId: string }>>>> =
+  {
+    sms: async (deps, { invoice, stepId, tone, to, invoiceIds }) => {
+      const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now());
+      const smsUrl = deps.links.shortUrl ? await deps.links.shortUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now()) : payUrl;
+      // An installment reminder by text names the installment's amount and date, not the whole balance.
+      const installment = installmentFor(invoice, stepId);
+      const due = installment ? { amountMinor: installment.amountMinor, dueDate: installment.dueDate } : undefined;
+      const text = renderText(invoice, tone, smsUrl, deps.creditor, due);
+      return () => deps.texter.send({ to, text, invoiceIds: [...invoiceIds], step: stepId });
+    },
+    email: async (deps, { invoice, stepId, tone, formal, to, invoiceIds, companions }) => {
+      const now = deps.clock.now();
+      const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, now);
+      const headers = { to, invoiceIds: [...invoiceIds], step: stepId, unsubscribeUrl: preferencesUrl(payUrl) };
+      if (companions.length > 0) {
+        const entries = [{ invoice, tone }, ...companions.map((companion) => ({ invoice: companion.invoice, tone: companion.tone }))];
+        const links = await Promise.all(entries.map((entry) => deps.links.payUrl(entry.invoice.invoiceId, entry.invoice.dueDate, now)));
+        const message = renderCombinedReminder(
+          entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
+          now,
+          deps.creditor,
+        );
+        return () => deps.mailer.send({ ...message, ...headers });
+      }
+      const installment = installmentFor(invoice, stepId);
+      const message = installment
+        ? renderInstallmentReminder(invoice, installment, payUrl, deps.creditor)
+        : renderReminder(invoice, tone, payUrl, { formal, now, creditor: deps.creditor });
+      return () => deps.mailer.send({ ...message, ...headers });
+    },
+  };
 
 /**
  * The customer's consent and suppressed addresses, with the carrier's opt-out list asked for the
@@ -332,7 +364,7 @@ async function reserveUnderCap(
     const { sends, version } = await recentSends(deps.ledger, customerId);
     const now = deps.clock.now();
     const action = planNextAction(invoice, policyFor(invoice), now, sends, reach);
-    if ((action.type !== 'send_email' && action.type !== 'send_sms') || action.stepId !== stepId) return 'not_due';
+    if (!isSendAction(action) || action.stepId !== stepId) return 'not_due';
     const entry = { at: now.toISOString(), invoiceId, stepId, entryId };
     if (await deps.ledger.reserve(customerId, entry, version, new Date(now.getTime() - LEDGER_KEEP_MS))) {
       return { customerId, sendsBefore: sends };
