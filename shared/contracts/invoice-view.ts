@@ -1,3 +1,4 @@
+import { messageChannelOf } from '#domain/channels.ts';
 import { chooseMessageChannel, type Reachability } from '#domain/customers.ts';
 import { installmentsCovered } from '#domain/holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, type TimelineEvent } from '#domain/invoice.ts';
@@ -29,8 +30,9 @@ export function nextActionView(invoice: Invoice, now: Date, context?: CustomerCo
   const action = planNextAction(invoice, policy, now, context?.recentSends, context?.reachability);
   const typeOf = (stepId: string): NextActionView['type'] => {
     const channel = findStep(policy, stepId)?.channel ?? (stepId.startsWith('plan.') ? 'email' : undefined);
-    if (channel !== 'sms' && channel !== 'email' && channel !== 'notice') return 'task';
-    if (!context) return channel === 'sms' ? 'sms' : 'email';
+    const messageChannel = channel && messageChannelOf(channel);
+    if (!channel || !messageChannel) return 'task';
+    if (!context) return messageChannel;
     // A message no channel can carry goes to a collector instead.
     const choice = chooseMessageChannel(channel, invoice.customer, context.reachability);
     return choice.kind === 'channel' ? choice.channel : 'task';
