@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { ARTIFACTS, axeSource, CHROMIUM, chromiumFlags, viewports } from '../support/browser.ts';
 import { payLinkOf } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
@@ -19,7 +19,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
     let context: BrowserContext;
     let profile: string;
 
-    before(async () => {
+    beforeAll(async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
       profile = mkdtempSync(join(tmpdir(), 'dunwell-chromium-'));
@@ -33,7 +33,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
         bypassCSP: true,
       });
     });
-    after(async () => {
+    afterAll(async () => {
       await context?.close();
       await server?.stop();
       rmSync(profile, { recursive: true, force: true });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { parseArguments } from '../../simulator/arguments.ts';
 import { reportHtml } from '../../simulator/html-report.ts';
 import { runSimulation } from '../../simulator/simulation.ts';
@@ -62,19 +62,19 @@ const axeViolations = async (page: Page) => {
 let dir: string;
 let report: string;
 
-before(() => {
+beforeAll(() => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'dunwell-simulator-report-'));
   report = writeReport(dir);
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 for (const [device, viewport] of Object.entries(viewports)) {
   describe(`simulator report on a ${device}`, () => {
     let context: BrowserContext;
     let profile: string;
 
-    before(async () => {
+    beforeAll(async () => {
       profile = mkdtempSync(join(tmpdir(), 'dunwell-chromium-'));
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
@@ -86,7 +86,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
         bypassCSP: true,
       });
     });
-    after(async () => {
+    afterAll(async () => {
       await context?.close();
       rmSync(profile, { recursive: true, force: true });
     });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /** The HTTP contract of ../shared/API.md, against the running local pipeline. */
 describe('invoice API contract', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const problemPaths = (body: { errors?: { path: string }[] }) => (body.errors ?? []).map((error) => error.path).sort();
 

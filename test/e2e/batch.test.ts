@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { apiInvoiceExample } from '../support/invoices.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -15,10 +15,10 @@ type Result = {
 /** `POST /v1/invoices:batch` of ../shared/API.md, over HTTP against the running local pipeline. */
 describe('invoice batch upsert', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   /** One customer per invoice, so reminders are not combined or capped across them. */
   const item = (id: string, overrides: Record<string, unknown> = {}) =>

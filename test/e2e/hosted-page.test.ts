@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'vitest';
 import { formTokenOf, payLinkOf, postForm } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 

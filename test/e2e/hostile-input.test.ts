@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { payLinkOf } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -8,10 +8,10 @@ type Problem = { status: number; type?: string; errors?: { path: string; message
 /** Hostile and nonsensical input over HTTP: each is a 400 naming the field, and nothing is stored. */
 describe('hostile and nonsensical input', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const customer = (overrides: Record<string, unknown>) => ({ ...invoiceBody().customer, ...overrides });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { decodeParquet } from '#adapters/lake-parquet.ts';
 import { INVOICE_EVENTS_TABLE, invoiceEventColumns } from '#contracts/lake.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
@@ -44,10 +44,10 @@ function lakeTimeline(rows: readonly LakeRow[], invoiceId: string): string[][] {
 
 describe('the finance lake on the local runtime', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   test('every timeline event lands once, in compacted Parquet files partitioned by UTC day', async () => {
     await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId: 'INV-LAKE-1' }));

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /** `GET /v1/invoices` and `GET /v1/customers` over HTTP on the running local pipeline. */
 describe('lists', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     // Sunday 1 November 2026, 00:00 UTC.
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const statusOrder = ['open', 'on_hold', 'escalated', 'paid', 'written_off', 'void'];
   const paths = (body: { errors: { path: string }[] }) => body.errors.map((error) => error.path);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   DescribeExecutionCommand,
@@ -10,6 +9,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:dunwell-invoice-dunning';
@@ -29,7 +29,7 @@ describe('the local AWS endpoint answers what a developer inspects', () => {
   const history = async (): Promise<HistoryEvent[]> => (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
   const at = (event: HistoryEvent | undefined) => event?.timestamp?.toISOString();
 
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     const config = {
       endpoint: server.awsEndpoint,
@@ -43,7 +43,7 @@ describe('the local AWS endpoint answers what a developer inspects', () => {
     // The start goes through the start buffer: an advance by nothing returns once it has parked.
     await server.advance({ days: 0 });
   });
-  after(async () => {
+  afterAll(async () => {
     for (const client of [sfn, scheduler, sqs]) client?.destroy();
     await server.stop();
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { LocalServer } from '../support/local-server.ts';
 
 interface RawResponse {
@@ -16,11 +16,11 @@ interface RawResponse {
 describe('local controls answer loopback host names and same-origin requests only', () => {
   let server: LocalServer;
   let port: string;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     port = new URL(server.url).port;
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   /** One request over the loopback connection, with exactly the headers given (Host included). */
   const send = (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<RawResponse> =>
@@ -173,10 +173,10 @@ describe('local controls answer loopback host names and same-origin requests onl
 
 describe('the SES inbox answers loopback host names only', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const inbox = (host: string, path = '/store'): Promise<number> =>
     new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { RuntimeMetrics } from '#local/metrics.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -18,7 +18,7 @@ describe('GET /_local/metrics', () => {
     return body;
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z', env: { DUNWELL_LOCAL_METRICS: '1' } });
     await server.token();
     start = await metrics();
@@ -27,7 +27,7 @@ describe('GET /_local/metrics', () => {
     await server.advance({ to: '2026-12-05T00:00:00Z' });
     end = await metrics();
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   test('nothing of the pipeline before the first invoice', () => {
     assert.equal(start.stepFunctions.executions, 0);

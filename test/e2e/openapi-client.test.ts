@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import createClient from 'openapi-fetch';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { paths } from '#contracts/openapi-types.gen.ts';
 import { LocalServer } from '../support/local-server.ts';
 
@@ -12,12 +12,12 @@ import { LocalServer } from '../support/local-server.ts';
 describe('a typed client generated from the OpenAPI document', () => {
   let server: LocalServer;
   let client: ReturnType<typeof createClient<paths>>;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     const token = await server.token();
     client = createClient<paths>({ baseUrl: server.url, headers: { authorization: `Bearer ${token}` } });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   test('ingests an invoice, reads it, pays it in full and sees it paid and closed', async () => {
     const created = await client.POST('/v1/invoices', {

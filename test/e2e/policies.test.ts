@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /** Cadence policies as data: versioned, validated, pinned by the invoices that use them. */
 describe('policies', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-02T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const smsFirst = (mailOffset: number) => ({
     name: 'SMS first',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { formTokenOf, payLinkOf, postForm } from '../support/hosted-page.ts';
 import { type ApiResponse, invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -49,10 +49,10 @@ const eventsOf = (invoice: { timeline: TimelineEvent[] }, type: string) => invoi
 
 describe('races on the API: ten at once, never a 500', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const invoice = async (invoiceId: string) => {
     const response = await server.api('GET', `/v1/invoices/${invoiceId}`);
@@ -422,7 +422,7 @@ describe('races after the first sends: hosted page, tasks, suppressions', () => 
   const mailed = ['INV-R-WEB-DSP', 'INV-R-WEB-PRM', 'INV-R-WEB-PLN', 'INV-R-SUP'];
   const called = ['INV-R-TASK', 'INV-R-TASK-MIXED'];
 
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-02T00:00:00Z' });
     assert.equal((await server.api('PUT', '/v1/policies/race-mail', mailFirst)).status, 201);
     assert.equal((await server.api('PUT', '/v1/policies/race-call', callFirst)).status, 201);
@@ -436,7 +436,7 @@ describe('races after the first sends: hosted page, tasks, suppressions', () => 
     }
     await server.advance({ to: '2026-11-02T09:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const invoice = async (invoiceId: string) => (await server.api('GET', `/v1/invoices/${invoiceId}`)).body;
 

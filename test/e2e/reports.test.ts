@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { apiInvoiceExample } from '../support/invoices.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -22,7 +22,7 @@ const ledger = [
 describe('finance reports over HTTP', () => {
   let server: LocalServer;
 
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     for (const [index, invoice] of ledger.entries()) {
       const customer = { ...apiInvoiceExample.customer, customerId: `C-R${index + 1}`, email: `ap${index + 1}@acme.example` };
@@ -48,7 +48,7 @@ describe('finance reports over HTTP', () => {
     await server.advance({ to: '2027-01-02T00:00:00Z' });
     assert.equal((await server.local('POST', '/_local/exports/flush')).status, 200);
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const bucket = (amount: string, invoices: number, share: number | null) => ({ amount, invoices, share });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { formTokenOf, payLinkOf, postForm } from '../support/hosted-page.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 interface Driver {
@@ -12,11 +12,11 @@ interface Driver {
 /** Written-off and voided invoices in a customer's risk, through the HTTP API of the running local pipeline. */
 describe('customer risk: written off and void', () => {
   let server: LocalServer;
-  before(async () => {
+  beforeAll(async () => {
     // Monday 5 January 2026.
     server = await LocalServer.start({ clockStart: '2026-01-05T00:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   const contact = (customerId: string) => ({
     customerId,

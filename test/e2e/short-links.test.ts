@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { smsSegments } from '#presentation/reminder-message.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -12,7 +12,7 @@ describe('short links in SMS', () => {
   let short: string;
   const INVOICE = 'INV-SL-1';
 
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     const policy = await server.api('PUT', '/v1/policies/texts-first', {
       name: 'Texts first',
@@ -32,7 +32,7 @@ describe('short links in SMS', () => {
     assert.equal(created.status, 201);
     await server.advance({ to: '2026-12-05T09:00:00Z' });
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   test('the text carries a short /p/ link and is one segment; the email after it keeps the long link', async () => {
     const sent = await server.outbox(INVOICE);

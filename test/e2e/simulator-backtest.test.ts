@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { defaultPolicy } from '#domain/policy.ts';
 import { simulatePolicy } from '../../simulator/engine.ts';
 import { type History, readHistory } from '../../simulator/history.ts';
@@ -69,7 +69,7 @@ describe('the simulator replays a real run of the local pipeline', () => {
   let history: History;
   let exportsDir: string;
 
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-02T07:00:00Z' });
     const api = async (method: string, path: string, body?: unknown) => {
       const answer = await server.api(method, path, body);
@@ -125,7 +125,7 @@ describe('the simulator replays a real run of the local pipeline', () => {
     exportsDir = join(server.dataDir, 'exports');
     history = await readHistory(exportsDir);
   });
-  after(() => server.stop());
+  afterAll(() => server.stop());
 
   /** What the real run did, from its own lake: reminders, tasks and messages. */
   const lakeRows = async () => {

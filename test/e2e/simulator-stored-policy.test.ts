@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { LocalServer } from '../support/local-server.ts';
 
 const main = join(import.meta.dirname, '../../simulator/main.ts');
@@ -26,11 +26,11 @@ async function simulate(...argv: string[]): Promise<{ status: number; stdout: st
 describe('simulator: --api=<url> --policy=<stored id>', () => {
   let server: LocalServer;
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     server = await LocalServer.start({ clockStart: '2026-11-02T00:00:00Z' });
     dir = mkdtempSync(join(tmpdir(), 'simulator-stored-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   });

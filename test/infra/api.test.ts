@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { describe, test } from 'vitest';
 import { INVOICES_BATCH_ACTION, routes, Scope } from '#contracts/routes.ts';
 import { cfnText, functionLogicalId, importedValue, onlyResourceOf, resourcesOf, synthDunwell } from './synth.ts';
 

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
+import { afterAll, describe, test } from 'vitest';
 import { FunctionName } from '#contracts/functions.ts';
 import { type BundledFolder, bundledFolders, HOLIDAY_CALENDAR_FILES, REPORT_QUERY_FILES } from '../../infra/constructs/bundled-folders.ts';
 import { DunwellFunction, PROJECT_ROOT } from '../../infra/constructs/dunwell-function.ts';
@@ -55,7 +55,7 @@ describe('folders copied into function bundles', () => {
 
   test('CDK bundling puts the holiday calendars beside index.mjs, where #domain/holidays.ts looks for them', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'dunwell-bundle-'));
-    after(() => rmSync(outdir, { recursive: true, force: true }));
+    afterAll(() => rmSync(outdir, { recursive: true, force: true }));
     const app = new App({ outdir });
     const stack = new Stack(app, 'BundleProbe');
     new DunwellFunction(stack, 'Advance', {

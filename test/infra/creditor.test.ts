@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { EnvName } from '#contracts/env.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import { functionLogicalId, resourcesOf, synthDunwell, variablesOfResource } from './synth.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { EnvName } from '#contracts/env.ts';
 import { type Access, FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
 import { checkCatalogueEntry } from '../../infra/constructs/function-catalogue.ts';

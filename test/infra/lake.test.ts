@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { encodeParquet } from '#adapters/lake-parquet.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, type InvoiceEventRow, invoiceEventColumns, partitionPrefix } from '#contracts/lake.ts';
@@ -574,7 +574,7 @@ describe('QuickSight SQL on a small lake', () => {
     row(credited, -30, 'credit_note.applied', { amount_minor: 10_000, balance_minor: 30_000 }),
   ];
 
-  before(async () => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dunwell-lake-'));
     const byDay = Map.groupBy(rows, (r) => String(r.at).slice(0, 10));
     for (const [dt, dayRows] of byDay) {
@@ -605,7 +605,7 @@ describe('QuickSight SQL on a small lake', () => {
     connection.closeSync();
     instance.closeSync();
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('each query returns exactly the columns its data set declares, in order', () => {
     for (const definition of quicksightDataSets) {

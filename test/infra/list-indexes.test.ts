@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { FunctionName } from '#contracts/functions.ts';
 import { LISTING_ATTRIBUTE } from '#contracts/table-indexes.ts';
 import { cfnText, grantsOfRole, importedValue, onlyResourceOf, resourcesOf, roleOfFunction, synthDunwell } from './synth.ts';

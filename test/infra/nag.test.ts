@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { describe, test } from 'vitest';
 import { synthDunwell } from './synth.ts';
 
 // Synthesizing already runs the AwsSolutions plugin: an unacknowledged error would have thrown here.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { describe, test } from 'vitest';
 import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contracts/email-events.ts';
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { describe, test } from 'vitest';
 import { DUNNING_STATE_MACHINE_FILE, dunningDefinitionSubstitutions, type FunctionName } from '#contracts/functions.ts';
 import { cfnText, functionLogicalId, grantsOfRole, resourcesOf, synthDunwell } from './synth.ts';
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -13,6 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { SchedulerTimers } from '#adapters/scheduler-timers.ts';
 import { LocalRuntime } from '#local/runtime.ts';
 
@@ -22,8 +22,8 @@ import { LocalRuntime } from '#local/runtime.ts';
  */
 describe('local AWS endpoint', () => {
   const runtime = new LocalRuntime({ clockStart: new Date('2026-11-01T00:00:00Z'), sesPort: 0 });
-  before(() => runtime.start('http://127.0.0.1:9'));
-  after(() => runtime.stop());
+  beforeAll(() => runtime.start('http://127.0.0.1:9'));
+  afterAll(() => runtime.stop());
 
   test('SNS Publish to a phone number lands in the SMS outbox at virtual time', async () => {
     const result = await new SNSClient({}).send(new PublishCommand({ PhoneNumber: '+4915123456789', Message: 'Invoice INV-1 is due' }));

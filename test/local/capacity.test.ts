@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { CapacityMeter, failedWriteUnits, itemBytes, type TableShape, writeUnits } from '#local/capacity.ts';
 
 /** The AWS rules the cost benchmark prices DynamoDB by (infra/local/capacity.ts). */

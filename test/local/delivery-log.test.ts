@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { DeliveryLog } from '#local/delivery-log.ts';
 
 type Item = { readonly target: string; readonly n: number };
 
 describe('the local delivery log (accepted asynchronous deliveries)', () => {
   let folder: string;
-  before(() => {
+  beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'dunwell-deliveries-'));
   });
-  after(() => rmSync(folder, { recursive: true, force: true }));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   test('what was accepted and not done is pending again after a reload, in order; done entries are not', () => {
     const file = join(folder, 'reload.jsonl');

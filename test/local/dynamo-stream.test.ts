@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { LocalDynamoStream } from '#local/dynamo-stream.ts';
 import { testTable } from '../support/dynalite.ts';
 
@@ -47,12 +47,12 @@ async function put(url: string, item: Record<string, unknown>, condition?: { exp
 }
 
 describe('the local DynamoDB stream', () => {
-  before(async () => {
+  beforeAll(async () => {
     direct = await table.start();
     dynamoUrl = String(await direct.config.endpoint?.().then((endpoint) => `http://${endpoint.hostname}:${endpoint.port}`));
     folder = mkdtempSync(join(tmpdir(), 'dunwell-stream-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await table.stop();
     rmSync(folder, { recursive: true, force: true });
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { SendTaskFailureCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { composeFunction } from '#adapters/compose.ts';
 import { executionName } from '#domain/executions.ts';
 import { LocalGateway } from '#local/gateway.ts';
@@ -18,13 +18,13 @@ describe('reconcile on the local runtime', () => {
   let base = '';
   let token = '';
 
-  before(async () => {
+  beforeAll(async () => {
     const port = await gateway.listen(0);
     base = `http://127.0.0.1:${port}`;
     await runtime.start(base);
     token = await gateway.issueToken();
   });
-  after(async () => {
+  afterAll(async () => {
     await gateway.close();
     await runtime.stop();
   });

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { LocalScheduler } from '#local/scheduler.ts';
 import { testTable } from '../support/dynalite.ts';
 
 const table = testTable('dunwell-scheduler');
 let scheduler: LocalScheduler;
 
-before(async () => {
+beforeAll(async () => {
   const documents = DynamoDBDocumentClient.from(await table.start());
   scheduler = new LocalScheduler(documents, `${table.tableName}-local`);
 });
-after(() => table.stop());
+afterAll(() => table.stop());
 
 const at = (iso: string) => Date.parse(iso);
 const schedule = (name: string, when: string) => ({

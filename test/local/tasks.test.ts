@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { composeFunction } from '#adapters/compose.ts';
 import { SnsTexter, snsClient } from '#adapters/sns-texter.ts';
 import { LocalGateway } from '#local/gateway.ts';
@@ -20,13 +20,13 @@ describe('collector tasks on the local runtime', () => {
   let base = '';
   let token = '';
 
-  before(async () => {
+  beforeAll(async () => {
     const port = await gateway.listen(0);
     base = `http://127.0.0.1:${port}`;
     await runtime.start(base);
     token = await gateway.issueToken();
   });
-  after(async () => {
+  afterAll(async () => {
     await gateway.close();
     await runtime.stop();
   });

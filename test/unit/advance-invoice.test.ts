@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
 import { MAX_STEP_FAILURES, RETRY_DELAYS_MS, retryAt } from '#domain/planner.ts';
 import { MailRejectedError } from '#ports/mailer.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { tiersOncePerCustomer } from '#use-cases/customers.ts';
 import { FakeCustomerDirectory } from '../support/fakes.ts';
 import { newInvoice } from '../support/invoices.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { addDays, isIsoDate, isTimeZone, localDateAt, zonedInstant, zoneOffsetMs } from '#domain/calendar.ts';
 
 const iso = (date: Date) => date.toISOString();

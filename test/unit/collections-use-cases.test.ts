@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { nextHoldId } from '#domain/holds.ts';
 import { recordPayment } from '#domain/invoice.ts';
 import { agreePaymentPlan } from '#use-cases/agree-payment-plan.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { type HttpEvent, httpHandler, json } from '#adapters/http.ts';
 import { type CustomerProfile, defaultConsent } from '#domain/customers.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { DynamoCustomerLedger } from '#adapters/dynamo-customer-ledger.ts';
 import { DynamoCustomerStore } from '#adapters/dynamo-customer-store.ts';
 import { DynamoInvoiceStore } from '#adapters/dynamo-invoice-store.ts';
@@ -627,7 +627,7 @@ describe('DynamoCustomerStore on dynalite', () => {
   let unprocessedRounds = 0;
   const clock = new SettableClock('2026-11-05T10:00:00Z');
 
-  before(async () => {
+  beforeAll(async () => {
     const client = await table.start();
     const plain = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
     // Counts the BatchGetItem rounds and the ones that came back with keys unprocessed.
@@ -647,7 +647,7 @@ describe('DynamoCustomerStore on dynalite', () => {
     invoices = new DynamoInvoiceStore(documents, tableName, clock);
     store = new DynamoCustomerStore(documents, tableName, clock, { backoffMs: () => 1 });
   });
-  after(() => table.stop());
+  afterAll(() => table.stop());
 
   test('a profile is created once and replaced only at the version it was read at', async () => {
     const change = applyCustomerUpdate(undefined, 'C-1', { contacts, policyId: 'gentle' }, now);

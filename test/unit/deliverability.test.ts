@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
 import { applyFeedback, type EmailFeedback } from '#domain/deliverability.ts';
 import { startPaymentPlan } from '#domain/holds.ts';

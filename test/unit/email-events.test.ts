@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { emailFeedbackOf, sesEmailEventSchema } from '#contracts/email-events.ts';
 import { sesEvent } from '#local/ses-feedback.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { decodeParquet, encodeParquet } from '#adapters/lake-parquet.ts';
 import { type InvoiceEventRow, invoiceEventColumns } from '#contracts/lake.ts';
 import { invoiceEventRows } from '#contracts/lake-rows.ts';

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
 import { getTimezone } from 'countries-and-timezones';
+import { describe, test } from 'vitest';
 import { FIRST_YEAR, LAST_YEAR } from '#contracts/input-rules.ts';
 import { defaultCountryFor, HOLIDAY_YEARS, isCountryCode, isSubdivisionCode, publicHoliday } from '#domain/holidays.ts';
 import {

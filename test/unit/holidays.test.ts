@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { defaultCountryFor, HOLIDAY_YEARS, holidayPlace, isCountryCode, isSubdivisionCode, publicHoliday } from '#domain/holidays.ts';
 
 describe('publicHoliday', () => {

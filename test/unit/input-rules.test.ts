@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { z } from 'zod';
 import { fieldErrors, invoiceDateErrors, invoiceRequestSchema, lineSumIssues } from '#contracts/api.ts';
 import { customerRequestSchema } from '#contracts/customer-api.ts';

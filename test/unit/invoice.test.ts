@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { balanceMinor, dunningStarted, type Invoice, recordPayment, type StepRecord, upsertInvoice } from '#domain/invoice.ts';
 import { MAX_AMOUNT_MINOR } from '#domain/money.ts';
 import { invoiceInput, newInvoice } from '../support/invoices.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
 import { executionKey, executionKeyOfName, executionName, timerName } from '#domain/executions.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { DynamoCustomerStore } from '#adapters/dynamo-customer-store.ts';
 import { DynamoInvoiceStore } from '#adapters/dynamo-invoice-store.ts';
 import { fieldErrors } from '#contracts/api.ts';
@@ -220,12 +220,12 @@ describe('list indexes on dynalite', () => {
   let invoices: DynamoInvoiceStore;
   let customers: DynamoCustomerStore;
 
-  before(async () => {
+  beforeAll(async () => {
     documents = DynamoDBDocumentClient.from(await table.start(), { marshallOptions: { removeUndefinedValues: true } });
     invoices = new DynamoInvoiceStore(documents, table.tableName, clock);
     customers = new DynamoCustomerStore(documents, table.tableName, clock);
   });
-  after(() => table.stop());
+  afterAll(() => table.stop());
 
   const listIds = async (query: Parameters<DynamoInvoiceStore['list']>[0]) => {
     const page = await invoices.list(query);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { describe, test } from 'vitest';
 import { displayAmount, formatAmount, isCurrency, MAX_AMOUNT_MINOR, minorDigits, parseAmount, sumMinor } from '#domain/money.ts';
 
 function parsed(text: string, currency: string): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { lintOpenApiDocument, OPENAPI_TYPES_FILE, openApiTypes } from '../../scripts/openapi-document.ts';
 
 /** What client generators need from GET /v1/openapi.json: CI fails here when the document or its types drift. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { disputeReasons } from '#domain/hold-types.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { displayAmount } from '#domain/money.ts';

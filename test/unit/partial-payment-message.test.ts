@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { type Invoice, recordPayment, withEvent } from '#domain/invoice.ts';
 import { parseKeyring } from '#domain/pay-link.ts';
 import { tones } from '#domain/policy.ts';

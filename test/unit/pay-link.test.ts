@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { type Keyring, parseKeyring, signPayLink, verifyPayLink } from '#domain/pay-link.ts';
 
 const k0 = 'k0-old-secret-0123456789abcdef';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { makePromise, releaseHold, reviewHolds, startPaymentPlan } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { pendingPlanRequest, requestPaymentPlan } from '#domain/plan-requests.ts';

@@ -6,8 +6,8 @@
  * themselves, not by asking the planner's own helpers, wherever that can be done simply.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { describe, test } from 'vitest';
 import { addDays } from '#domain/calendar.ts';
 import { deliveryChannel, type Reachability, type Suppression } from '#domain/customers.ts';
 import type { Hold, HoldReason, Installment } from '#domain/hold-types.ts';
@@ -35,10 +35,12 @@ import {
 import {
   brokenPromiseTaskKey,
   installmentStepId,
+  isSendAction,
   NO_CHANNEL_TASK_KEY,
   type PlannedAction,
   planNextAction,
   resolveStep,
+  type SendActionType,
   scheduleSteps,
   stepSettled,
   supersededSteps,
@@ -544,10 +546,10 @@ function reviewed(scenario: Scenario): Scenario {
 // Checks shared by the single-plan properties and the lifecycle
 // ---------------------------------------------------------------------------------------
 
-type Message = Extract<PlannedAction, { type: 'send_email' | 'send_sms' }>;
+type Message = Extract<PlannedAction, { type: SendActionType }>;
 
 function isMessage(action: PlannedAction): action is Message {
-  return action.type === 'send_email' || action.type === 'send_sms';
+  return isSendAction(action);
 }
 
 /**
@@ -628,7 +630,8 @@ function assertInsideAllowedHours(scenario: Scenario, action: PlannedAction): vo
     const channel = channelOf(invoice, policy, action.stepId, scenario.reachability);
     assert.ok(channel, `unknown step ${action.stepId}`);
     // The action matches its step's channel: an SMS step is not e-mailed outside the SMS hours.
-    check(action.type === (channel === 'sms' ? 'send_sms' : 'send_email'), () => `wrong channel: ${describeCase(scenario, action)}`);
+    const expected = channel === 'sms' ? 'send_sms' : channel === 'letter' ? 'send_letter' : 'send_email';
+    check(action.type === expected, () => `wrong channel: ${describeCase(scenario, action)}`);
     check(isAllowedInstant(now, channel, timeZone, rules), () => `outside ${channel} hours: ${describeCase(scenario, action)}`);
     const today = wallClock(now.getTime(), timeZone).date;
     check(!closedOn(invoice, policy, today), () => `on a public holiday or closed date (${today}): ${describeCase(scenario, action)}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { describe, test } from 'vitest';
 import { makePromise, reviewHolds } from '#domain/holds.ts';
 import type { Invoice, InvoiceStatus, StepOutcome, StepRecord } from '#domain/invoice.ts';
 import {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, test } from 'vitest';
 import { ACTIVE_SHARDS } from '#adapters/dynamo-invoice-store.ts';
 import { DynamoOpenInvoices } from '#adapters/dynamo-open-invoices.ts';
 import { SqsDunningStarts } from '#adapters/messaging.ts';
@@ -229,7 +229,9 @@ const OTHER_REGIONS = { bucket: 100, refillPerSecond: 2 };
 const monthEnd = (index: number) => (index % 100 < 92 ? 'running' : index % 100 < 97 ? 'failed' : 'absent');
 
 describe('the daily reconcile at 500,000 open invoices', () => {
-  test('most running: every other one requested exactly once, none running requested, within 15 minutes (us-east-1, 500 ms a listing page)', async (t) => {
+  test('most running: every other one requested exactly once, none running requested, within 15 minutes (us-east-1, 500 ms a listing page)', async ({
+    annotate,
+  }) => {
     const run = await reconcileModel({
       invoices: 500_000,
       state: monthEnd,
@@ -238,7 +240,7 @@ describe('the daily reconcile at 500,000 open invoices', () => {
       latencies: { listMs: 500, queryMs: 100, sendMs: 20 },
     });
     assertCovered(run);
-    t.diagnostic(
+    await annotate(
       `covered in ${run.seconds.toFixed(1)} s of virtual time: ${run.report.requested} requested, ${run.report.running} running left alone`,
     );
     assert.equal(run.report.open, 500_000);
@@ -250,7 +252,9 @@ describe('the daily reconcile at 500,000 open invoices', () => {
     assert.ok(run.seconds <= FIFTEEN_MINUTES);
   });
 
-  test('the same where ListExecutions refills at 2 a second, with fast pages: the pacer keeps to it, never throttled', async (t) => {
+  test('the same where ListExecutions refills at 2 a second, with fast pages: the pacer keeps to it, never throttled', async ({
+    annotate,
+  }) => {
     const run = await reconcileModel({
       invoices: 500_000,
       state: monthEnd,
@@ -259,7 +263,7 @@ describe('the daily reconcile at 500,000 open invoices', () => {
       latencies: { listMs: 50, queryMs: 50, sendMs: 10 },
     });
     assertCovered(run);
-    t.diagnostic(
+    await annotate(
       `covered in ${run.seconds.toFixed(1)} s of virtual time: ${run.report.requested} requested, ${run.report.running} running left alone`,
     );
     // 100 pages from the pacer's bucket, the other 361 at 2 a second (less what refilled meanwhile): ~180 s.
@@ -267,7 +271,7 @@ describe('the daily reconcile at 500,000 open invoices', () => {
     assert.ok(run.seconds <= pacingBound + 10 && run.seconds >= pacingBound - 10, `done in ${run.seconds} s, about ${pacingBound} s`);
   });
 
-  test('slow pages: at 1.5 s a listing page it still fits in 15 minutes', async (t) => {
+  test('slow pages: at 1.5 s a listing page it still fits in 15 minutes', async ({ annotate }) => {
     const run = await reconcileModel({
       invoices: 500_000,
       state: monthEnd,
@@ -276,13 +280,13 @@ describe('the daily reconcile at 500,000 open invoices', () => {
       latencies: { listMs: 1_500, queryMs: 300, sendMs: 50 },
     });
     assertCovered(run);
-    t.diagnostic(
+    await annotate(
       `covered in ${run.seconds.toFixed(1)} s of virtual time: ${run.report.requested} requested, ${run.report.running} running left alone`,
     );
     assert.ok(run.seconds <= FIFTEEN_MINUTES, `done in ${run.seconds} s`);
   });
 
-  test('none running (every execution failed or lost): all 500,000 requested once, in about a minute', async (t) => {
+  test('none running (every execution failed or lost): all 500,000 requested once, in about a minute', async ({ annotate }) => {
     const run = await reconcileModel({
       invoices: 500_000,
       state: (index) => (index % 2 === 0 ? 'failed' : 'absent'),
@@ -291,7 +295,7 @@ describe('the daily reconcile at 500,000 open invoices', () => {
       latencies: { listMs: 500, queryMs: 100, sendMs: 20 },
     });
     assertCovered(run);
-    t.diagnostic(
+    await annotate(
       `covered in ${run.seconds.toFixed(1)} s of virtual time: ${run.report.requested} requested, ${run.report.running} running left alone`,
     );
     assert.equal(run.account.sendCalls.count, 50_000);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, test } from 'vitest';
 import { ACTIVE_SHARDS } from '#adapters/dynamo-invoice-store.ts';
 import { DynamoOpenInvoices } from '#adapters/dynamo-open-invoices.ts';
 import { SqsDunningStarts } from '#adapters/messaging.ts';

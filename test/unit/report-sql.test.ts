@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { encodeParquet } from '#adapters/lake-parquet.ts';
 import { INVOICE_EVENTS_TABLE, type InvoiceEventRow, invoiceEventColumns, partitionPrefix } from '#contracts/lake.ts';
 import {
@@ -225,7 +225,7 @@ const lake = new LakeSql();
 let dir = '';
 let emptyDir = '';
 
-before(() => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dunwell-report-sql-'));
   emptyDir = mkdtempSync(join(tmpdir(), 'dunwell-report-sql-empty-'));
   // Rows written a second time, in another file of their partition: a retried batch and a backfill.
@@ -235,7 +235,7 @@ before(() => {
   });
 });
 
-after(async () => {
+afterAll(async () => {
   await lake.close();
   rmSync(dir, { recursive: true, force: true });
   rmSync(emptyDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import type { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { describe, test } from 'vitest';
 import { mailbox, SesMailer } from '#adapters/ses-mailer.ts';
 
 /** An SES client that records the one command it is sent. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { DynamoShortLinkStore } from '#adapters/dynamo-short-links.ts';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
 import type { Invoice } from '#domain/invoice.ts';
@@ -238,12 +238,12 @@ describe('DynamoShortLinkStore on dynalite', () => {
   let documents: DynamoDBDocumentClient;
   let store: DynamoShortLinkStore;
 
-  before(async () => {
+  beforeAll(async () => {
     const client = await table.start();
     documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     store = new DynamoShortLinkStore(documents, tableName);
   });
-  after(() => table.stop());
+  afterAll(() => table.stop());
 
   test('a link is written once under SHORTLINK#<code>, with the table TTL a month past its expiry, and read back whole', async () => {
     const link = mintShortLink(keyring, 'INV-2026-0001', expiresAt);

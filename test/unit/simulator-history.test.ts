@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { encodeParquet } from '#adapters/lake-parquet.ts';
 import { eventId, invoiceEventColumns } from '#contracts/lake.ts';
 import { customerTerms, type TimelineEvent } from '#domain/invoice.ts';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { withEvent } from '#domain/invoice.ts';
 import { parseAmount } from '#domain/money.ts';
 import { defaultPolicy } from '#domain/policy.ts';

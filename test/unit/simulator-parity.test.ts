@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { openReachability } from '#domain/customers.ts';
 import { type Invoice, recordPayment, upsertInvoice } from '#domain/invoice.ts';
 import { type PlannedAction, planNextAction } from '#domain/planner.ts';

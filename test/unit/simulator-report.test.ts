@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { withEvent } from '#domain/invoice.ts';
 import { defaultPolicy } from '#domain/policy.ts';
 import { parseArguments, UsageError } from '../../simulator/arguments.ts';
@@ -27,7 +27,7 @@ describe('simulator: KPI arithmetic on a hand-checked portfolio', () => {
     invoice('D', 20_000, '2027-02-01', '2027-02-15'), // 200.00 issued before the period: AR at the start
     invoice('E', 40_000, '2027-04-20', '2027-05-20'), // 400.00 open, current at `to`
   ];
-  const counts = { email: 10, sms: 3, thankYouEmail: 1, thankYouSms: 0, tasks: 2 };
+  const counts = { email: 10, sms: 3, letter: 0, thankYouEmail: 1, thankYouSms: 0, tasks: 2 };
   const kpis = policyKpis(portfolio, counts, period, defaultSendPrices);
 
   test('dso = arEnd ÷ sales × N', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { type PolicyRequest, policyView, toPolicy } from '#contracts/policy-api.ts';
 import { defaultPolicy, type Policy } from '#domain/policy.ts';
 import { loadPolicies, type NamedPolicy, parseCommandLine, UsageError } from '../../simulator/arguments.ts';

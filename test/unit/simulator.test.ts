@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { upsertInvoice } from '#domain/invoice.ts';
 import { planNextAction } from '#domain/planner.ts';
 import { defaultPolicy, type Policy } from '#domain/policy.ts';

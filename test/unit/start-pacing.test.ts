@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import {
   DEFAULT_START_RATE_PER_SECOND,
   START_BATCH_SIZE,

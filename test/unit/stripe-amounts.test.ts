@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { fromStripeAmount, STRIPE_MAX_AMOUNT, toStripeAmount } from '#adapters/stripe-amounts.ts';
 
 /** Stripe's currency rules, one case per section of https://docs.stripe.com/currencies. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import { PaymentAmountError, STRIPE_API_VERSION, StripeApiError, StripeCheckoutProvider, stripeForm } from '#adapters/stripe-payments.ts';
 import type { CheckoutRequest } from '#ports/payments.ts';
 import { parseStripeForm, StripeSandbox } from '../../infra/local/stripe-sandbox.ts';
@@ -48,7 +48,7 @@ async function fakeStripe(replies: ({ status: number; body: unknown; headers?: R
     response.end(JSON.stringify(reply.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  after(() => {
+  afterAll(() => {
     server.closeAllConnections();
     server.close();
   });
@@ -166,7 +166,7 @@ describe('StripeCheckoutProvider', () => {
       gatewayUrl: () => 'http://gateway.test',
     });
     const url = await sandbox.listen();
-    after(() => sandbox.close());
+    afterAll(() => sandbox.close());
     const checkout = await new StripeCheckoutProvider(secrets, SECRET_ID, url, fast).createCheckout(request);
     assert.match(checkout.sessionId, /^cs_test_/);
     assert.equal(checkout.url, `http://gateway.test/_sandbox/checkout/${checkout.sessionId}`);

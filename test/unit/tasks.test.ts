@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { taskCompletionSchema } from '#contracts/task-api.ts';
 import { type Invoice, recordPayment } from '#domain/invoice.ts';
 import { type CollectorTask, collectorMessage, type TaskCompletion, taskKindFor, taskOutcomes } from '#domain/tasks.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { Invoice } from '#domain/invoice.ts';
 import { parseKeyring, signPayLink } from '#domain/pay-link.ts';
 import { tones } from '#domain/policy.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { DynamoCustomerStore } from '#adapters/dynamo-customer-store.ts';
 import { DynamoInvoiceScan } from '#adapters/dynamo-invoice-scan.ts';
 import { DynamoInvoiceStore, TIMELINE_CHUNK } from '#adapters/dynamo-invoice-store.ts';
@@ -18,11 +18,11 @@ let documents: DynamoDBDocumentClient;
 let store: DynamoInvoiceStore;
 const clock = new SettableClock(new Date('2026-11-01T10:00:00Z'));
 
-before(async () => {
+beforeAll(async () => {
   documents = DynamoDBDocumentClient.from(await table.start(), { marshallOptions: { removeUndefinedValues: true } });
   store = new DynamoInvoiceStore(documents, table.tableName, clock);
 });
-after(() => table.stop());
+afterAll(() => table.stop());
 
 const noted = (invoice: Invoice, n: number): Invoice =>
   withEvent(invoice, { at: `2026-11-02T10:${String(n % 60).padStart(2, '0')}:00Z`, type: 'note.added', note: `event ${n}` });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { describe, test } from 'vitest';
 import { DUNNING_STATE_MACHINE_FILE, dunningDefinitionSubstitutions } from '#contracts/functions.ts';
 
 /**

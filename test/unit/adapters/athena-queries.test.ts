@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -9,12 +8,13 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { AthenaQueries } from '#adapters/athena-queries.ts';
 import { answered, commandNames, inputsOf } from '../../support/aws-mocks.ts';
 
 const athena = mockClient(AthenaClient);
 beforeEach(() => athena.reset());
-after(() => athena.restore());
+afterAll(() => athena.restore());
 
 const state = (State: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED', StateChangeReason?: string) => ({
   QueryExecution: { Status: { State, ...(StateChangeReason ? { StateChangeReason } : {}) } },

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { DynamoCustomerLedger } from '#adapters/dynamo-customer-ledger.ts';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import type { LedgerEntry } from '#ports/customer-ledger.ts';
@@ -10,7 +10,7 @@ import { answered, commandNames, inputsOf } from '../../support/aws-mocks.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const ledger = () => new DynamoCustomerLedger(documentClient(), table);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { DynamoCustomerStore } from '#adapters/dynamo-customer-store.ts';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { customerListing } from '#contracts/listing.ts';
@@ -14,7 +14,7 @@ import { newInvoice } from '../../support/invoices.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const store = () => new DynamoCustomerStore(documentClient(), table, new SettableClock('2026-11-05T00:00:00Z'), { backoffMs: () => 0 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { DynamoInvoiceScan } from '#adapters/dynamo-invoice-scan.ts';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import type { Invoice } from '#domain/invoice.ts';
@@ -10,7 +10,7 @@ import { newInvoice } from '../../support/invoices.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const scan = (startKey?: Record<string, unknown>) => ({

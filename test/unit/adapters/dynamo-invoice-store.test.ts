@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { DynamoInvoiceStore, documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { invoiceListing } from '#contracts/listing.ts';
 import type { Invoice } from '#domain/invoice.ts';
@@ -13,7 +13,7 @@ import { newInvoice } from '../../support/invoices.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const now = new Date('2026-11-05T12:00:00Z');

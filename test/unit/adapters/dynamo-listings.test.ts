@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { queryListings } from '#adapters/dynamo-listings.ts';
 import { ListIndex } from '#contracts/table-indexes.ts';
@@ -9,7 +9,7 @@ import { inputsOf } from '../../support/aws-mocks.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const base = { index: ListIndex.collection, partition: 'INVOICES#open' };

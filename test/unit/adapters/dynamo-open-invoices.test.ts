@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { ACTIVE_SHARDS, documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { DynamoOpenInvoices } from '#adapters/dynamo-open-invoices.ts';
 import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const query = (shard: number, startKey?: Record<string, unknown>) => ({

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { DynamoProcessedEvents } from '#adapters/dynamo-processed-events.ts';
 import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const events = () => new DynamoProcessedEvents(documentClient(), table, 'STRIPE_EVENT');

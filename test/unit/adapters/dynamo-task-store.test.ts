@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { documentClient } from '#adapters/dynamo-invoice-store.ts';
 import { DynamoTaskStore } from '#adapters/dynamo-task-store.ts';
 import type { CollectorTask } from '#domain/tasks.ts';
@@ -11,7 +11,7 @@ import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
-after(() => ddb.restore());
+afterAll(() => ddb.restore());
 
 const table = 'dunwell';
 const store = () => new DynamoTaskStore(documentClient(), table);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { QueueDoesNotExist, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { EventBridgeCollectorNotifier, EventBridgeDomainEvents, SqsDunningStarts } from '#adapters/messaging.ts';
 import type { CollectorMessage } from '#domain/tasks.ts';
 import { answered, inputsOf } from '../../support/aws-mocks.ts';
@@ -13,7 +13,7 @@ beforeEach(() => {
   sqs.reset();
   events.reset();
 });
-after(() => {
+afterAll(() => {
   sqs.restore();
   events.restore();
 });

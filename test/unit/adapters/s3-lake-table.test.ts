@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { decodeParquet, encodeParquet } from '#adapters/lake-parquet.ts';
 import { invoiceEventsTable, S3LakeTable, s3Client } from '#adapters/s3-lake-table.ts';
 import type { InvoiceEventRow, LakeColumn } from '#contracts/lake.ts';
@@ -9,7 +9,7 @@ import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
-after(() => s3.restore());
+afterAll(() => s3.restore());
 
 const bucket = 'dunwell-lake';
 const columns: readonly LakeColumn[] = [

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -11,12 +10,13 @@ import {
   ValidationException,
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { SchedulerTimers, schedulerClient } from '#adapters/scheduler-timers.ts';
 import { answered, commandNames, inputsOf } from '../../support/aws-mocks.ts';
 
 const scheduler = mockClient(SchedulerClient);
 beforeEach(() => scheduler.reset());
-after(() => scheduler.restore());
+afterAll(() => scheduler.restore());
 
 const target = { arn: 'arn:aws:lambda:eu-central-1:111122223333:function:advance', roleArn: 'arn:aws:iam::111122223333:role/scheduler' };
 const timers = () => new SchedulerTimers(schedulerClient(), { groupName: 'dunwell-timers', target });

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, test, vi } from 'vitest';
 import { SecretsManagerSource } from '#adapters/secrets-manager.ts';
 import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 const secrets = mockClient(SecretsManagerClient);
 beforeEach(() => secrets.reset());
-afterEach(() => mock.timers.reset());
-after(() => secrets.restore());
+afterEach(() => {
+  vi.useRealTimers();
+});
+afterAll(() => secrets.restore());
 
 describe('SecretsManagerSource.read', () => {
   test('GetSecretValue by id, returning the string value', async () => {
@@ -18,15 +20,15 @@ describe('SecretsManagerSource.read', () => {
   });
 
   test('cached per id for five minutes, then read again (rotation is picked up)', async () => {
-    mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
     secrets.on(GetSecretValueCommand, { SecretId: 'a' }).resolvesOnce({ SecretString: 'a-1' }).resolves({ SecretString: 'a-2' });
     secrets.on(GetSecretValueCommand, { SecretId: 'b' }).resolves({ SecretString: 'b-1' });
     const source = new SecretsManagerSource(new SecretsManagerClient({}));
     assert.equal(await source.read('a'), 'a-1');
     assert.equal(await source.read('b'), 'b-1');
-    mock.timers.tick(299_999);
+    vi.advanceTimersByTime(299_999);
     assert.equal(await source.read('a'), 'a-1');
-    mock.timers.tick(1);
+    vi.advanceTimersByTime(1);
     assert.equal(await source.read('a'), 'a-2');
     assert.deepEqual(inputsOf(secrets.commandCalls(GetSecretValueCommand)), [{ SecretId: 'a' }, { SecretId: 'b' }, { SecretId: 'a' }]);
   });

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { MessageRejected, SESv2Client, SendEmailCommand, SendingPausedException, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { SesMailer, sesClient } from '#adapters/ses-mailer.ts';
 import { MailRejectedError } from '#ports/mailer.ts';
 import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 // The wire contract of SesMailer: the exact SendEmail request and how SES's answers map to the
-// Mailer port. node:test and node:assert for now; aws-sdk-client-mock-vitest (installed) brings
-// `toHaveReceivedCommandWith` and friends once the project moves to vitest, and is not used yet.
+// Mailer port. Run by vitest, asserted with node:assert; aws-sdk-client-mock-vitest (installed)
+// brings `toHaveReceivedCommandWith` and friends, and is not used yet.
 
 const ses = mockClient(SESv2Client);
 beforeEach(() => ses.reset());
-after(() => ses.restore());
+afterAll(() => ses.restore());
 
 const config = { fromAddress: 'billing@acme.example', fromName: 'Acme Supplies Ltd', configurationSet: 'dunwell-events' };
 const message = {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import {
   ExecutionAlreadyExists,
   ExecutionLimitExceeded,
@@ -13,13 +12,14 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { StepFunctionsRunningExecutions, StepFunctionsWorkflow } from '#adapters/sfn-workflow.ts';
 import { Pacer } from '#domain/pacing.ts';
 import { answered, commandNames, inputsOf } from '../../support/aws-mocks.ts';
 
 const sfn = mockClient(SFNClient);
 beforeEach(() => sfn.reset());
-after(() => sfn.restore());
+afterAll(() => sfn.restore());
 
 const machine = 'arn:aws:states:eu-central-1:111122223333:stateMachine:dunning';
 const workflow = () => new StepFunctionsWorkflow(new SFNClient({}), machine);

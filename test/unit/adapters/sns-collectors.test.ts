@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import { NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { SnsCollectorNotifier } from '#adapters/sns-collectors.ts';
 import type { CollectorMessage } from '#domain/tasks.ts';
 import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 const sns = mockClient(SNSClient);
 beforeEach(() => sns.reset());
-after(() => sns.restore());
+afterAll(() => sns.restore());
 
 const topic = 'arn:aws:sns:eu-central-1:111122223333:dunwell-collectors';
 const string = (value: string) => ({ DataType: 'String', StringValue: value });

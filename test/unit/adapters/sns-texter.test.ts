@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, test } from 'node:test';
 import {
   CheckIfPhoneNumberIsOptedOutCommand,
   InvalidParameterException,
@@ -9,13 +8,14 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { SnsTexter, snsClient } from '#adapters/sns-texter.ts';
 import { TextRejectedError } from '#ports/texter.ts';
 import { answered, inputsOf } from '../../support/aws-mocks.ts';
 
 const sns = mockClient(SNSClient);
 beforeEach(() => sns.reset());
-after(() => sns.restore());
+afterAll(() => sns.restore());
 
 const text = {
   to: '+4915123456789',
