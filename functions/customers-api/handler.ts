@@ -60,9 +60,13 @@ async function releaseSuppression(event: HttpEvent) {
   return json(200, { lifted: outcome.lifted, customer: customerView(standing) });
 }
 
-export const handler = httpHandler({
-  'GET /v1/customers': list,
-  'PUT /v1/customers/{customerId}': put,
-  'GET /v1/customers/{customerId}': get,
-  'POST /v1/customers/{customerId}/suppressions/release': releaseSuppression,
-});
+export const handler = httpHandler(
+  {
+    'GET /v1/customers': list,
+    'PUT /v1/customers/{customerId}': put,
+    'GET /v1/customers/{customerId}': get,
+    'POST /v1/customers/{customerId}/suppressions/release': releaseSuppression,
+  },
+  undefined,
+  app.telemetry,
+);

@@ -1,17 +1,13 @@
 import * as z from 'zod';
-import { DynamoInvoiceScan } from '#adapters/dynamo-invoice-scan.ts';
-import { documentClient } from '#adapters/dynamo-invoice-store.ts';
-import { readEnvironment } from '#adapters/environment.ts';
-import { jsonLogger } from '#adapters/log.ts';
-import { invoiceEventsTable } from '#adapters/s3-lake-table.ts';
-import { EnvName } from '#contracts/env.ts';
-import { functionEnvironment } from '#contracts/functions.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { invoiceEvents } from '#adapters/compose-lake.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
+import { scheduledHandler } from '#adapters/handlers.ts';
 import { backfillInvoices } from '#use-cases/export-events.ts';
 
-const env = readEnvironment(functionEnvironment['export-backfill']);
-const log = jsonLogger('export-backfill');
-const lake = invoiceEventsTable(env[EnvName.exportBucketName]);
-const scan = new DynamoInvoiceScan(documentClient(), env[EnvName.tableName]);
+const app = functionContext('export-backfill');
+const lake = invoiceEvents(app);
+const scan = tableAdapters(app).invoiceScan();
 
 const request = z
   .strictObject({
@@ -26,12 +22,12 @@ const request = z
  * the lake. Idempotent: files are named after the segment, and the partitions it touched are
  * compacted to one row per event, whatever the stream or an earlier run already wrote.
  */
-export const handler = async (event: unknown) => {
+export const handler = scheduledHandler(app.telemetry, async (event) => {
   const parsed = request.safeParse(event ?? {});
   if (!parsed.success) throw new Error(`export-backfill: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   const segment = parsed.data.segment ?? 0;
   const totalSegments = parsed.data.totalSegments ?? 1;
   const result = await backfillInvoices(scan.invoices(segment, totalSegments), lake, `${segment}of${totalSegments}`);
-  log.info('backfilled the lake', { segment, totalSegments, ...result });
+  app.log.info('backfilled the lake', { segment, totalSegments, ...result });
   return result;
-};
+});

@@ -1,16 +1,12 @@
 import * as z from 'zod';
-import { processClock } from '#adapters/clock.ts';
-import { readEnvironment } from '#adapters/environment.ts';
-import { jsonLogger } from '#adapters/log.ts';
-import { invoiceEventsTable } from '#adapters/s3-lake-table.ts';
-import { EnvName } from '#contracts/env.ts';
-import { functionEnvironment } from '#contracts/functions.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { invoiceEvents } from '#adapters/compose-lake.ts';
+import { scheduledHandler } from '#adapters/handlers.ts';
 import { isIsoDate } from '#domain/calendar.ts';
 import { compactPartition } from '#use-cases/export-events.ts';
 
-const env = readEnvironment(functionEnvironment['export-compact']);
-const log = jsonLogger('export-compact');
-const lake = invoiceEventsTable(env[EnvName.exportBucketName]);
+const app = functionContext('export-compact');
+const lake = invoiceEvents(app);
 
 const request = z.strictObject({
   /** Partitions to compact; default yesterday's and today's (UTC), which the stream writes to. */
@@ -18,16 +14,16 @@ const request = z.strictObject({
 });
 
 /** Daily (Scheduler cron): each partition's files merged into one, one row per event. */
-export const handler = async (event: unknown) => {
+export const handler = scheduledHandler(app.telemetry, async (event) => {
   const parsed = request.safeParse(event ?? {});
   if (!parsed.success) throw new Error(`export-compact: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-  const today = processClock.now();
+  const today = app.clock.now();
   const dates = parsed.data.dates ?? [new Date(today.getTime() - 86_400_000), today].map((day) => day.toISOString().slice(0, 10));
   const results = [];
   for (const dt of dates) {
     const result = await compactPartition(lake, dt);
     results.push({ dt, ...result });
-    if (result.merged > 0) log.info('compacted partition', { dt, ...result });
+    if (result.merged > 0) app.log.info('compacted partition', { dt, ...result });
   }
   return { partitions: results };
-};
+});

@@ -36,6 +36,7 @@ import {
 } from '#contracts/api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
 import { decodeInvoiceCursor, dueRange, encodeInvoiceCursor, invoiceListItem, invoiceListQuerySchema } from '#contracts/list-api.ts';
+import { MetricName } from '#contracts/metrics.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
 import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
 import { parseChildId } from '#domain/child-ids.ts';
@@ -208,6 +209,7 @@ async function postPayment(event: HttpEvent) {
   const outcome = await receivePayment(deps, invoiceId, input);
   if (outcome.kind === 'conflict') throw problems.conflict(outcome.reason);
   if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
+  if (outcome.kind === 'recorded') app.telemetry.count(MetricName.paymentsRecorded);
   const body = { paymentId: outcome.payment.paymentId, invoice: await view(outcome.invoice) };
   return json(outcome.kind === 'recorded' ? 201 : 200, body);
 }
@@ -236,6 +238,7 @@ async function postDispute(event: HttpEvent) {
   await loadInvoice(invoiceId);
   const { outcome, disputeId } = await openInvoiceDispute(deps, invoiceId, request, 'refuse');
   const invoice = changed(invoiceId, outcome);
+  app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { disputeId, invoice: await view(invoice) }, { location: `/v1/disputes/${disputeId}` });
 }
 
@@ -262,6 +265,7 @@ async function postPromise(event: HttpEvent) {
   if (typeof amount === 'object') throw problems.validation([amount]);
   const { outcome, promiseId } = await promiseToPay(deps, invoiceId, request.promisedDate, amount);
   const invoice = changed(invoiceId, outcome);
+  app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { promiseId, invoice: await view(invoice) });
 }
 
@@ -272,6 +276,7 @@ async function postHold(event: HttpEvent) {
   const until = request.until ? new Date(request.until).toISOString() : null;
   const { outcome, holdId } = await holdInvoice(deps, invoiceId, { until, note: request.note, reason: request.reason });
   const invoice = changed(invoiceId, outcome);
+  app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { holdId, invoice: await view(invoice) });
 }
 
@@ -288,6 +293,7 @@ async function postPaymentPlan(event: HttpEvent) {
   if (errors.length > 0) throw problems.validation(errors);
   const { outcome, planId } = await agreePaymentPlan(deps, invoiceId, installments);
   const invoice = changed(invoiceId, outcome);
+  app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { planId, invoice: await view(invoice) });
 }
 
@@ -353,4 +359,5 @@ export const handler = httpHandler(
     'GET /v1/openapi.json': async () => json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' }),
   },
   { store: table.idempotencyStore(), clock: app.clock },
+  app.telemetry,
 );

@@ -4,6 +4,7 @@ import { domainEvents } from '#adapters/compose-messaging.ts';
 import { paymentProvider } from '#adapters/compose-payments.ts';
 import { secretSource } from '#adapters/compose-sending.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
+import { appendCorrelation } from '#adapters/correlation.ts';
 import { bodyText, type HttpEvent, type HttpResult, httpHandler } from '#adapters/http.ts';
 import { PaymentAmountError } from '#adapters/stripe-payments.ts';
 import { addDays } from '#domain/calendar.ts';
@@ -82,6 +83,7 @@ async function resolve(event: HttpEvent): Promise<{ token: string; invoice: Invo
   const keys = await keyring();
   const check = verifyPayLink(keys, token, app.clock.now());
   if (!check.ok) return check.reason === 'expired' ? problemPage(410, browserReader(event), 'linkExpired') : notValid(event);
+  appendCorrelation({ invoiceId: check.invoiceId });
   const invoice = await store.get(check.invoiceId);
   return invoice ? { token, invoice, keys } : notValid(event);
 }
@@ -399,14 +401,18 @@ async function savePreferences(event: HttpEvent): Promise<HttpResult> {
   return { statusCode: 303, headers: { ...securityHeaders, location: `/preferences/${resolved.token}?saved=1` }, body: '' };
 }
 
-export const handler = httpHandler({
-  'GET /pay/{token}': showPage,
-  'GET /p/{code}': followShortLink,
-  'POST /pay/{token}/dispute': postDispute,
-  'POST /pay/{token}/promise': postPromise,
-  'POST /pay/{token}/checkout': postCheckout,
-  'POST /pay/{token}/plan-request': postPlanRequest,
-  'GET /pay/{token}/invoice': showInvoice,
-  'GET /preferences/{token}': showPreferences,
-  'POST /preferences/{token}': savePreferences,
-});
+export const handler = httpHandler(
+  {
+    'GET /pay/{token}': showPage,
+    'GET /p/{code}': followShortLink,
+    'POST /pay/{token}/dispute': postDispute,
+    'POST /pay/{token}/promise': postPromise,
+    'POST /pay/{token}/checkout': postCheckout,
+    'POST /pay/{token}/plan-request': postPlanRequest,
+    'GET /pay/{token}/invoice': showInvoice,
+    'GET /preferences/{token}': showPreferences,
+    'POST /preferences/{token}': savePreferences,
+  },
+  undefined,
+  app.telemetry,
+);

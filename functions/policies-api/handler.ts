@@ -38,8 +38,12 @@ async function listPolicies() {
   return json(200, (await policies.list()).map(policyView));
 }
 
-export const handler = httpHandler({
-  'PUT /v1/policies/{policyId}': putPolicy,
-  'GET /v1/policies/{policyId}': getPolicy,
-  'GET /v1/policies': listPolicies,
-});
+export const handler = httpHandler(
+  {
+    'PUT /v1/policies/{policyId}': putPolicy,
+    'GET /v1/policies/{policyId}': getPolicy,
+    'GET /v1/policies': listPolicies,
+  },
+  undefined,
+  app.telemetry,
+);

@@ -1,10 +1,8 @@
-import { AthenaClient } from '@aws-sdk/client-athena';
 import * as z from 'zod';
-import { AthenaQueries } from '#adapters/athena-queries.ts';
-import { readEnvironment } from '#adapters/environment.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { reportQueries } from '#adapters/compose-lake.ts';
 import { type HttpEvent, httpHandler, json, parseQuery } from '#adapters/http.ts';
 import { EnvName } from '#contracts/env.ts';
-import { functionEnvironment } from '#contracts/functions.ts';
 import { boundReportSql, type ReportName, type ReportParameter } from '#contracts/report-queries.ts';
 import {
   agingReport,
@@ -15,12 +13,9 @@ import {
   type ReportQueryString,
 } from '#domain/finance-reports.ts';
 
-const env = readEnvironment(functionEnvironment['reports-api']);
-const reportingTimeZone = env[EnvName.reportingTimeZone];
-const athena = new AthenaQueries(new AthenaClient({}), {
-  workGroup: env[EnvName.athenaWorkGroup],
-  database: env[EnvName.lakeDatabase],
-});
+const app = functionContext('reports-api');
+const reportingTimeZone = app.need(EnvName.reportingTimeZone);
+const athena = reportQueries(app);
 
 /** A query string checked by the report's own rules, every bad or unknown parameter named. */
 function reportQuery(check: (query: ReportQueryString) => FieldProblem[]) {
@@ -51,7 +46,11 @@ async function kpis(event: HttpEvent) {
   return json(200, kpiReport(sums, recovery, request));
 }
 
-export const handler = httpHandler({
-  'GET /v1/reports/aging': aging,
-  'GET /v1/reports/kpis': kpis,
-});
+export const handler = httpHandler(
+  {
+    'GET /v1/reports/aging': aging,
+    'GET /v1/reports/kpis': kpis,
+  },
+  undefined,
+  app.telemetry,
+);

@@ -3,10 +3,12 @@ import { functionContext } from '#adapters/compose-context.ts';
 import { domainEvents } from '#adapters/compose-messaging.ts';
 import { secretSource } from '#adapters/compose-sending.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
+import { appendCorrelation } from '#adapters/correlation.ts';
 import { type HttpEvent, type HttpResult, httpHandler, json, MAX_BODY_BYTES } from '#adapters/http.ts';
 import { readPaymentSecret } from '#adapters/payment-secret.ts';
 import { fromStripeAmount } from '#adapters/stripe-amounts.ts';
 import { verifyStripeSignature } from '#adapters/stripe-signature.ts';
+import { MetricName } from '#contracts/metrics.ts';
 import { pauseForUnmatchedCash } from '#use-cases/place-hold.ts';
 import { receivePayment } from '#use-cases/receive-payment.ts';
 
@@ -46,11 +48,16 @@ const completedSession = z.object({
 const answer = (status: number, outcome: string) => json(status, { received: status < 300, outcome });
 
 /**
- * Logged (at error) whenever Stripe took the money and Dunwell recorded nothing: a metric filter
- * on this function's log group counts these lines and alarms the engineer on call
- * (infra/constructs/operations-alarms.ts matches this exact text).
+ * Logged (at error) whenever Stripe took the money and Dunwell recorded nothing, with what a
+ * person needs to book or refund it; each one also counts `paymentNotRecorded`, the metric the
+ * card-payment-not-recorded alarm reads (infra/constructs/operations-alarms.ts).
  */
 const PAYMENT_NOT_RECORDED = 'paid checkout not recorded; apply it by hand';
+
+function paymentNotRecorded(detail: Record<string, unknown>): void {
+  app.log.error(PAYMENT_NOT_RECORDED, detail);
+  app.telemetry.count(MetricName.paymentNotRecorded);
+}
 
 async function receive(event: HttpEvent): Promise<HttpResult> {
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
@@ -90,17 +97,18 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
   if (s.payment_status !== 'paid') return answer(200, 'ignored: not paid yet');
   const invoiceId = s.metadata?.invoiceId ?? s.client_reference_id ?? undefined;
   if (!invoiceId) return answer(200, 'ignored: not a Dunwell checkout');
+  appendCorrelation({ invoiceId });
   const invoice = await deps.store.get(invoiceId);
   const currency = s.currency?.toUpperCase();
   if (!invoice || !currency || currency !== invoice.currency || s.amount_total === null) {
     const reason = invoice ? 'the currency or amount does not match the invoice' : 'no such invoice';
-    app.log.error(PAYMENT_NOT_RECORDED, { reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, currency });
+    paymentNotRecorded({ reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, currency });
     if (invoice) await pauseForUnmatchedCash(deps, invoiceId, `Stripe checkout ${s.id}`, reason);
     return answer(200, 'unmatched');
   }
   const amountMinor = fromStripeAmount(s.amount_total, currency);
   if (amountMinor === undefined || amountMinor <= 0) {
-    app.log.error(PAYMENT_NOT_RECORDED, {
+    paymentNotRecorded({
       reason: 'the amount does not map to minor units',
       eventId: stripeEvent.id,
       sessionId: s.id,
@@ -121,12 +129,13 @@ async function applyCheckout(stripeEvent: z.infer<typeof eventSchema>): Promise<
   if (outcome.kind === 'conflict' || outcome.kind === 'invalid') {
     // Money that arrived but cannot be recorded: a person looks at it while dunning pauses.
     const reason = outcome.kind === 'conflict' ? outcome.reason : outcome.message;
-    app.log.error(PAYMENT_NOT_RECORDED, { reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, paymentId });
+    paymentNotRecorded({ reason, eventId: stripeEvent.id, sessionId: s.id, invoiceId, paymentId });
     await pauseForUnmatchedCash(deps, invoiceId, `Stripe checkout ${s.id}`, reason);
     return answer(200, outcome.kind);
   }
+  if (outcome.kind === 'recorded') app.telemetry.count(MetricName.paymentsRecorded);
   app.log.info('card payment recorded', { eventId: stripeEvent.id, invoiceId, paymentId, outcome: outcome.kind });
   return answer(200, outcome.kind);
 }
 
-export const handler = httpHandler({ 'POST /webhooks/stripe': receive });
+export const handler = httpHandler({ 'POST /webhooks/stripe': receive }, undefined, app.telemetry);

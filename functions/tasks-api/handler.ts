@@ -81,4 +81,5 @@ export const handler = httpHandler(
     'POST /v1/tasks/{taskId}/complete': completeTask,
   },
   { store: table.idempotencyStore(), clock: app.clock },
+  app.telemetry,
 );

@@ -163,6 +163,9 @@ function variableValue(variable: EnvName, r: CatalogueResources): string {
     // Each of the START_POLLERS consumers (the event source's maximum concurrency) paces at its share.
     case EnvName.startRatePerConsumer:
       return String(startRatePerConsumer(r.startRatePerSecond, START_POLLERS));
+    // Not provisioned on AWS yet (the local runtime has one): no catalogue entry may ask for it.
+    case EnvName.lettersBucketName:
+      throw new Error(`${EnvName.lettersBucketName}: the CDK app does not provision a letters bucket yet`);
   }
 }
 

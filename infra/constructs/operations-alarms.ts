@@ -1,15 +1,15 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, MetricName, SERVICE_DIMENSION } from '#contracts/metrics.ts';
 
 export interface OperationsAlarmsProps {
   readonly namePrefix: string;
@@ -19,10 +19,10 @@ export interface OperationsAlarmsProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly startBuffer: IQueue;
   readonly dunning: StateMachine;
-  /** The stripe-webhook function's log group: counted for card payments Stripe took and Dunwell did not record. */
-  readonly stripeWebhookLogs: ILogGroup;
-  /** The advance function's log group (it sends the reminders): counted for reminders that may have been missed. */
-  readonly advanceLogs: ILogGroup;
+  /** The stripe-webhook function's deployed name: its `paymentNotRecorded` metric counts card payments Stripe took and Dunwell did not record. */
+  readonly stripeWebhookFunctionName: string;
+  /** The advance function's deployed name (it sends the reminders): its `remindersUnconfirmed` metric counts reminders that may have been missed. */
+  readonly advanceFunctionName: string;
   /** The finance lake's stream projector (export-events) and its daily compaction (export-compact). */
   readonly lakeProjector: IFunction;
   readonly lakeCompaction: IFunction;
@@ -37,21 +37,12 @@ export interface OperationsAlarmsProps {
 export const LAKE_PROJECTOR_MAX_LAG = Duration.hours(1);
 
 /**
- * Exact phrases of error lines that need a person, matched as CloudWatch Logs filter terms (an
- * exact phrase anywhere in the event, so the Lambda runtime's line prefix does not matter).
- * The first is logged by functions/stripe-webhook; the second (REMINDER_OUTCOME_UNKNOWN in
- * shared/domain/steps.ts) by the send and plan use cases. Tests prove both still match the lines really logged
- * (test/infra/alarms.test.ts for the reminder, test/e2e/payments.test.ts for the webhook).
- */
-export const PAYMENT_NOT_RECORDED_PHRASE = 'paid checkout not recorded';
-export const REMINDER_OUTCOME_UNKNOWN_PHRASE = 'reminder outcome unknown';
-
-/**
  * The few signals that mean an invoice is not being dunned: something in a dead-letter
- * queue, a failed execution, or a start buffer that stopped draining; and the two log lines
- * that mean money or a reminder needs a person: a paid checkout that was not recorded, and a
- * reminder whose sending is unknown (recorded unconfirmed, never re-sent). And for the
- * finance lake: a projector falling behind the table stream, and a compaction that failed.
+ * queue, a failed execution, or a start buffer that stopped draining; and the two facts that
+ * mean money or a reminder needs a person, counted by the functions as EMF metrics
+ * (shared/contracts/metrics.ts): a paid checkout that was not recorded, and a reminder whose
+ * sending is unknown (recorded unconfirmed, never re-sent). And for the finance lake: a
+ * projector falling behind the table stream, and a compaction that failed.
  */
 export class OperationsAlarms extends Construct {
   readonly topic: Topic;
@@ -105,25 +96,26 @@ export class OperationsAlarms extends Construct {
       props.dunning.metricFailed({ period: Duration.minutes(15) }),
       1,
     );
-    // Metric filters count the lines (a metric per stage); one line is worth a look.
-    const countLines = (id: string, logGroup: ILogGroup, phrase: string, metricName: string) =>
-      new MetricFilter(this, `${id}-filter`, {
-        logGroup,
-        filterPattern: FilterPattern.allTerms(phrase),
-        metricNamespace: `Dunwell/${props.namePrefix}`,
+    // The functions' own counts (EMF lines in their logs, one metric set per function: the
+    // `service` dimension is its deployed name, so stages sharing an account stay apart); one is worth a look.
+    const counted = (metricName: string, functionName: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
         metricName,
-        metricValue: '1',
-      }).metric({ period: Duration.minutes(5), statistic: 'Sum' });
+        dimensionsMap: { [SERVICE_DIMENSION]: functionName },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      });
     alarm(
       'card-payment-not-recorded',
-      'Stripe took a card payment that Dunwell could not record (no matching invoice, currency or amount, or the invoice was already closed). Book or refund it by hand: the stripe-webhook log line names the session and the invoice.',
-      countLines('card-payment-not-recorded', props.stripeWebhookLogs, PAYMENT_NOT_RECORDED_PHRASE, 'CardPaymentsNotRecorded'),
+      'Stripe took a card payment that Dunwell could not record (no matching invoice, currency or amount, or the invoice was already closed). Book or refund it by hand: the stripe-webhook log line "paid checkout not recorded" names the session and the invoice.',
+      counted(MetricName.paymentNotRecorded, props.stripeWebhookFunctionName),
       1,
     );
     alarm(
       'reminder-outcome-unknown',
-      'A reminder was claimed by an attempt that did not finish; it is recorded unconfirmed and will not be re-sent, so the debtor may have missed it. Check the advance function log line and the invoice timeline.',
-      countLines('reminder-outcome-unknown', props.advanceLogs, REMINDER_OUTCOME_UNKNOWN_PHRASE, 'RemindersOutcomeUnknown'),
+      'A reminder was claimed by an attempt that did not finish; it is recorded unconfirmed and will not be re-sent, so the debtor may have missed it. Check the advance function log line "reminder outcome unknown" and the invoice timeline.',
+      counted(MetricName.remindersUnconfirmed, props.advanceFunctionName),
       1,
     );
     alarm(

@@ -1,19 +1,23 @@
 import { EnvName } from '#contracts/env.ts';
 import { type FunctionName, functionEnvironment } from '#contracts/functions.ts';
+import type { Logger } from '#ports/logger.ts';
 import { processClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
-import { jsonLogger } from './log.ts';
+import { type Telemetry, telemetryFor } from './telemetry.ts';
 
 /**
  * What every function starts from, once per cold start: its environment (checked against its
- * catalogue entry), the clock and the logger. The adapters are built from it by the
- * `compose-*.ts` modules, one per adapter family, so a bundle holds only the families (and SDK
- * clients) its handler imports.
+ * catalogue entry), the clock, and its telemetry (Powertools logger, metrics and tracer, named
+ * after the function). The adapters are built from it by the `compose-*.ts` modules, one per
+ * adapter family, so a bundle holds only the families (and SDK clients) its handler imports;
+ * they trace every SDK client they create (`telemetry.traced`).
  */
 export interface FunctionContext {
   readonly name: FunctionName;
   readonly clock: typeof processClock;
-  readonly log: ReturnType<typeof jsonLogger>;
+  /** The Logger port, over `telemetry.logger`. */
+  readonly log: Logger;
+  readonly telemetry: Telemetry;
   /** A catalogue variable; fails loudly when the function's catalogue entry does not give it one. */
   need(variable: EnvName): string;
   /** A variable the function may run without (the wake target of timers). */
@@ -32,10 +36,12 @@ export function functionContext(name: FunctionName): FunctionContext {
     if (value === undefined) throw new Error(`${name} has no ${variable} in its catalogue entry`);
     return value;
   };
+  const telemetry = telemetryFor(name);
   return {
     name,
     clock: processClock,
-    log: jsonLogger(name),
+    log: telemetry.log,
+    telemetry,
     need,
     optional: (variable) => env[variable],
     creditor: () => ({ name: need(EnvName.creditorName), contact: need(EnvName.creditorContact) }),

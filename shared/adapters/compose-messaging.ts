@@ -10,15 +10,17 @@ import { SnsCollectorNotifier } from './sns-collectors.ts';
 // functions its handler calls (the SDK client packages are free of side effects).
 
 /** Invoices whose dunning is to start, on the start buffer. */
-export const dunningStarts = (app: FunctionContext) => new SqsDunningStarts(new SQSClient({}), app.need(EnvName.startQueueUrl));
+export const dunningStarts = (app: FunctionContext) =>
+  new SqsDunningStarts(app.telemetry.traced(new SQSClient({})), app.need(EnvName.startQueueUrl));
 
 /** Domain events on the bus. */
 export const domainEvents = (app: FunctionContext) =>
-  new EventBridgeDomainEvents(new EventBridgeClient({}), app.need(EnvName.eventBusName));
+  new EventBridgeDomainEvents(app.telemetry.traced(new EventBridgeClient({})), app.need(EnvName.eventBusName));
 
 /** New collector tasks as events on the domain bus, for notify-collectors to publish (see EventBridgeCollectorNotifier). */
 export const collectorEvents = (app: FunctionContext) =>
-  new EventBridgeCollectorNotifier(new EventBridgeClient({}), app.need(EnvName.eventBusName));
+  new EventBridgeCollectorNotifier(app.telemetry.traced(new EventBridgeClient({})), app.need(EnvName.eventBusName));
 
 /** The collectors topic; delivery is at least once, so the SDK's own retries are welcome here. */
-export const collectorTopic = (app: FunctionContext) => new SnsCollectorNotifier(new SNSClient({}), app.need(EnvName.collectorsTopicArn));
+export const collectorTopic = (app: FunctionContext) =>
+  new SnsCollectorNotifier(app.telemetry.traced(new SNSClient({})), app.need(EnvName.collectorsTopicArn));

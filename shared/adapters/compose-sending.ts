@@ -9,17 +9,17 @@ import { SnsTexter, snsClient } from './sns-texter.ts';
 
 /** Reminder email through SES, from the configured sender. */
 export const mailer = (app: FunctionContext) =>
-  new SesMailer(sesClient(), {
+  new SesMailer(app.telemetry.traced(sesClient()), {
     fromAddress: app.need(EnvName.senderEmail),
     fromName: app.optional(EnvName.creditorName),
     configurationSet: app.need(EnvName.sesConfigurationSet),
   });
 
 /** Reminder SMS through SNS. */
-export const texter = (_app: FunctionContext) => new SnsTexter(snsClient());
+export const texter = (app: FunctionContext) => new SnsTexter(app.telemetry.traced(snsClient()));
 
 /** Secrets Manager, cached per warm container (see SecretsManagerSource). */
-export const secretSource = (_app: FunctionContext) => new SecretsManagerSource(new SecretsManagerClient({}));
+export const secretSource = (app: FunctionContext) => new SecretsManagerSource(app.telemetry.traced(new SecretsManagerClient({})));
 
 /** Signed pay links; SMS get short ones, stored in the table (`tableAdapters(app).shortLinkStore()`). */
 export const payLinks = (app: FunctionContext, shortLinks: ShortLinkStore) =>

@@ -3,6 +3,7 @@ import type { FunctionContext } from './compose-context.ts';
 import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
 import { DynamoCustomerStore } from './dynamo-customer-store.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
+import { DynamoInvoiceScan } from './dynamo-invoice-scan.ts';
 import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
 import { DynamoOpenInvoices } from './dynamo-open-invoices.ts';
 import { DynamoPolicyStore } from './dynamo-policy-store.ts';
@@ -10,9 +11,9 @@ import { DynamoProcessedEvents } from './dynamo-processed-events.ts';
 import { DynamoShortLinkStore } from './dynamo-short-links.ts';
 import { DynamoTaskStore } from './dynamo-task-store.ts';
 
-/** The stores on the one DynamoDB table, sharing one document client. */
+/** The stores on the one DynamoDB table, sharing one document client (traced: it shares its DynamoDB client's middleware stack). */
 export function tableAdapters(app: FunctionContext) {
-  const documents = documentClient();
+  const documents = app.telemetry.traced(documentClient());
   const table = () => app.need(EnvName.tableName);
   return {
     invoiceStore: () => new DynamoInvoiceStore(documents, table(), app.clock),
@@ -26,6 +27,8 @@ export function tableAdapters(app: FunctionContext) {
     taskStore: () => new DynamoTaskStore(documents, table()),
     /** Short pay links (`/p/<code>`) by code. */
     shortLinkStore: () => new DynamoShortLinkStore(documents, table()),
+    /** Every invoice in the table, one segment of a parallel scan at a time (the lake's backfill). */
+    invoiceScan: () => new DynamoInvoiceScan(documents, table()),
     /** Stripe events already handled (webhook de-duplication). */
     processedStripeEvents: () => new DynamoProcessedEvents(documents, table(), 'STRIPE_EVENT'),
   };

@@ -8,7 +8,8 @@ import { SchedulerTimers, schedulerClient } from './scheduler-timers.ts';
 import { StepFunctionsRunningExecutions, StepFunctionsWorkflow } from './sfn-workflow.ts';
 
 /** The dunning state machine: starts executions and answers task tokens. */
-export const workflow = (app: FunctionContext) => new StepFunctionsWorkflow(new SFNClient({}), app.need(EnvName.stateMachineArn));
+export const workflow = (app: FunctionContext) =>
+  new StepFunctionsWorkflow(app.telemetry.traced(new SFNClient({})), app.need(EnvName.stateMachineArn));
 
 /**
  * The machine's running executions, paced at the reconciler's share of ListExecutions; a page
@@ -17,7 +18,7 @@ export const workflow = (app: FunctionContext) => new StepFunctionsWorkflow(new 
  */
 export const runningExecutions = (app: FunctionContext) =>
   new StepFunctionsRunningExecutions(
-    new SFNClient({ maxAttempts: 8 }),
+    app.telemetry.traced(new SFNClient({ maxAttempts: 8 })),
     app.need(EnvName.stateMachineArn),
     new Pacer({
       ratePerSecond: RECONCILE_LIST_RATE_PER_SECOND,
@@ -28,14 +29,14 @@ export const runningExecutions = (app: FunctionContext) =>
   );
 
 /** For functions that only answer task tokens: they need no state machine ARN. */
-export const taskResponder = (_app: FunctionContext) =>
-  new StepFunctionsWorkflow(new SFNClient({}), 'arn:aws:states:::stateMachine:unused');
+export const taskResponder = (app: FunctionContext) =>
+  new StepFunctionsWorkflow(app.telemetry.traced(new SFNClient({})), 'arn:aws:states:::stateMachine:unused');
 
 /** Timers; the wake target is included for the functions whose catalogue entry names it (advance). */
 export function timers(app: FunctionContext) {
   const arn = app.optional(EnvName.wakeFunctionArn);
   const roleArn = app.optional(EnvName.schedulerRoleArn);
-  return new SchedulerTimers(schedulerClient(), {
+  return new SchedulerTimers(app.telemetry.traced(schedulerClient()), {
     groupName: app.need(EnvName.scheduleGroup),
     target: arn && roleArn ? { arn, roleArn } : undefined,
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import middy from '@middy/core';
+import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
+import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { type FieldError, fieldErrors } from '#contracts/field-errors.ts';
@@ -7,7 +8,8 @@ import { canonicalJson } from '#domain/canonical-json.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { IdempotencyStore } from '#ports/idempotency-store.ts';
 import { ConcurrentChangeError } from '#use-cases/concurrent-writes.ts';
-import { jsonLogger } from './log.ts';
+import { correlated, withTelemetry } from './handlers.ts';
+import { type Telemetry, telemetryFor } from './telemetry.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string; headers: Record<string, string> };
@@ -122,28 +124,28 @@ export function pathParameter(event: HttpEvent, name: string, schema: z.ZodStrin
   return result.data;
 }
 
-const log = jsonLogger('http');
-
 /** Maps any error to problem+json; unexpected ones are logged and hidden from the caller. */
-const problemMapper: middy.MiddlewareObj<HttpEvent, HttpResult> = {
-  onError: (request) => {
-    const error = request.error;
-    const problem = problemFor(error);
-    if (problem) {
-      request.response = problemResult(problem);
-      return;
-    }
-    log.error('unhandled error', { routeKey: request.event.routeKey, error: String(error), stack: (error as Error)?.stack });
-    request.response = problemResult(
-      new ProblemError(
-        500,
-        'internal',
-        'Internal error',
-        'Something went wrong on our side; it is safe to retry with the same Idempotency-Key',
-      ),
-    );
-  },
-};
+function problemMapper(log: Telemetry['log']): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      const problem = problemFor(error);
+      if (problem) {
+        request.response = problemResult(problem);
+        return;
+      }
+      log.error('unhandled error', { routeKey: request.event.routeKey, error: String(error), stack: (error as Error)?.stack });
+      request.response = problemResult(
+        new ProblemError(
+          500,
+          'internal',
+          'Internal error',
+          'Something went wrong on our side; it is safe to retry with the same Idempotency-Key',
+        ),
+      );
+    },
+  };
+}
 
 const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters');
 
@@ -179,6 +181,8 @@ function idempotency(deps: { store: IdempotencyStore; clock: Clock }): middy.Mid
         .digest('hex');
       const claim = await deps.store.claim(scope, parsed.data, fingerprint, deps.clock.now());
       if (claim.state === 'replay') {
+        // An early response skips the after middleware: flush the metrics and keys Powertools holds now.
+        await cleanupMiddlewares(request);
         return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };
       }
       if (claim.state === 'mismatch') {
@@ -219,17 +223,36 @@ export function principal(event: HttpEvent): string {
 export type Route = (event: HttpEvent) => Promise<HttpResult>;
 
 /**
- * One handler for an API function: dispatch on the API Gateway route key, with the shared
- * idempotency and problem-mapping middleware.
+ * The HTTP style (handlers.ts has the others): one handler for an API function, dispatching on
+ * the API Gateway route key, with the shared idempotency and problem-mapping middleware after
+ * the Powertools middleware every style has. Correlated by the API's request id and the
+ * `{invoiceId}` of the path, if any. `telemetry` is the function's (`app.telemetry`).
  */
-export function httpHandler(routes: Record<string, Route>, deps?: { store: IdempotencyStore; clock: Clock }) {
-  const handler = middy<HttpEvent, HttpResult>(async (event: HttpEvent) => {
+export function httpHandler(
+  routes: Record<string, Route>,
+  deps?: { store: IdempotencyStore; clock: Clock },
+  telemetry: Telemetry = telemetryFor('http'),
+) {
+  const handler = withTelemetry<HttpEvent, HttpResult>(telemetry, async (event: HttpEvent) => {
     const route = routes[event.routeKey];
     if (!route) throw problems.notFound(`No route for ${event.routeKey}`);
     return route(event);
   });
-  // middy runs onError middlewares in reverse order of `use`: the mapper first, then idempotency.
+  // middy runs onError middlewares in reverse order of `use`: the mapper first, then idempotency,
+  // then the Powertools ones (which so see the mapped response).
   if (deps) handler.use(idempotency(deps));
-  handler.use(problemMapper);
-  return handler;
+  handler.use(problemMapper(telemetry.log));
+  return correlated(handler, (event) => ({
+    apiRequestId: event.requestContext?.requestId,
+    invoiceId: safeDecode(event.pathParameters?.invoiceId),
+  }));
+}
+
+function safeDecode(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -6,6 +6,7 @@ import { type CloseDeps, closeInvoice } from './close-invoice.ts';
 import { type OpenTaskDeps, openCollectorTask } from './open-collector-task.ts';
 import { type PlanDeps, planInvoice } from './plan-invoice.ts';
 import { type FailureDeps, recordSendFailure } from './record-send-failure.ts';
+import { emptyReminderTally, type ReminderTally } from './reminder-tally.ts';
 import { type SendDeps, sendReminder } from './send-reminder.ts';
 
 /**
@@ -40,14 +41,23 @@ export interface AdvanceResult {
  */
 export const MAX_ACTIONS_PER_WAKE = 10;
 
-export async function advanceInvoice(deps: AdvanceDeps, invoiceId: string, taskToken: string): Promise<AdvanceResult> {
-  return advanceWith({ ...deps, store: new RememberingInvoiceStore(deps.store) }, invoiceId, taskToken);
+/**
+ * `tally` (optional) counts the reminders sent, failed and recorded unconfirmed as they happen,
+ * also when the wake-up then fails: the caller reads it in any case.
+ */
+export async function advanceInvoice(
+  deps: AdvanceDeps,
+  invoiceId: string,
+  taskToken: string,
+  tally: ReminderTally = emptyReminderTally(),
+): Promise<AdvanceResult> {
+  return advanceWith({ ...deps, store: new RememberingInvoiceStore(deps.store) }, invoiceId, taskToken, tally);
 }
 
-async function advanceWith(deps: AdvanceDeps, invoiceId: string, taskToken: string): Promise<AdvanceResult> {
+async function advanceWith(deps: AdvanceDeps, invoiceId: string, taskToken: string, tally: ReminderTally): Promise<AdvanceResult> {
   const actions: string[] = [];
   for (let round = 0; round < MAX_ACTIONS_PER_WAKE; round++) {
-    const action = await planInvoice(deps, invoiceId);
+    const action = await planInvoice(deps, invoiceId, tally);
     switch (action.type) {
       case 'sleep': {
         const armed = await armTimer(deps, { invoiceId, until: action.until, planVersion: action.version, taskToken });
@@ -61,11 +71,23 @@ async function advanceWith(deps: AdvanceDeps, invoiceId: string, taskToken: stri
         return { outcome: 'closed', actions };
       case 'send_email':
       case 'send_sms':
-        await attempt(deps, invoiceId, action.stepId, () => sendReminder(deps, invoiceId, action.stepId));
+      case 'send_letter':
+        await attempt(deps, invoiceId, action.stepId, tally, async () => {
+          const outcome = await sendReminder(deps, invoiceId, action.stepId);
+          if (outcome === 'sent') tally.sent += 1;
+          else if (outcome === 'unconfirmed') tally.unconfirmed += 1;
+        });
         actions.push(`${action.type} ${action.stepId}`);
         break;
       case 'open_task':
-        await attempt(deps, invoiceId, action.stepId, () => openCollectorTask(deps, invoiceId, action.stepId, action.reason));
+        await attempt(
+          deps,
+          invoiceId,
+          action.stepId,
+          tally,
+          () => openCollectorTask(deps, invoiceId, action.stepId, action.reason),
+          'task',
+        );
         actions.push(`open_task ${action.stepId}`);
         break;
     }
@@ -76,14 +98,24 @@ async function advanceWith(deps: AdvanceDeps, invoiceId: string, taskToken: stri
 }
 
 /** Runs one send or task; a failure is recorded against its step for the planner to retry later. */
-async function attempt(deps: AdvanceDeps, invoiceId: string, stepId: string, act: () => Promise<unknown>): Promise<void> {
+async function attempt(
+  deps: AdvanceDeps,
+  invoiceId: string,
+  stepId: string,
+  tally: ReminderTally,
+  act: () => Promise<unknown>,
+  kind: 'reminder' | 'task' = 'reminder',
+): Promise<void> {
   try {
     await act();
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error('reminder or task failed; recorded for a later retry', { invoiceId, stepId, error: name, cause: message });
-    await recordSendFailure(deps, invoiceId, stepId, name, message);
+    const recorded = await recordSendFailure(deps, invoiceId, stepId, name, message);
+    // Unconfirmed counts for tasks too, as the reminder-outcome-unknown alarm always did; failed only for reminders.
+    if (recorded === 'unconfirmed') tally.unconfirmed += 1;
+    else if (recorded === 'failed' && kind === 'reminder') tally.failed += 1;
   }
 }
 

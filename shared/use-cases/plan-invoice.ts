@@ -9,6 +9,7 @@ import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { Logger } from '#ports/logger.ts';
 import { mutateInvoice } from './invoice-writes.ts';
+import type { ReminderTally } from './reminder-tally.ts';
 
 export interface PlanDeps {
   readonly store: InvoiceStore;
@@ -33,7 +34,8 @@ export const LEDGER_KEEP_MS = 8 * 86_400_000;
 
 export type WorkflowAction = PlannedAction & { readonly version: number };
 
-export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<WorkflowAction> {
+/** `tally` (optional) counts the steps found dead mid-send, recorded unconfirmed here. */
+export async function planInvoice(deps: PlanDeps, invoiceId: string, tally?: Pick<ReminderTally, 'unconfirmed'>): Promise<WorkflowAction> {
   // Reported once the write went through (the closure may run again on a fresh read).
   let unconfirmed: string[] = [];
   const invoice = await mutateInvoice(deps.store, invoiceId, (current) => {
@@ -53,6 +55,7 @@ export async function planInvoice(deps: PlanDeps, invoiceId: string): Promise<Wo
     return next === current ? null : next;
   });
   for (const stepId of unconfirmed) deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId });
+  if (tally) tally.unconfirmed += unconfirmed.length;
   return { ...(await planForCustomer(deps, invoice)), version: invoice.version };
 }
 

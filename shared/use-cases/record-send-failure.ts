@@ -13,15 +13,25 @@ export interface FailureDeps {
   readonly log?: Logger | undefined;
 }
 
+/** What was recorded: a failed attempt, an unconfirmed step (it may have reached the provider), or nothing (the step had moved on). */
+export type FailureRecord = 'failed' | 'unconfirmed' | 'unchanged';
+
 /** A send or task failed: recorded against its step. The planner retries it a few times, after a delay each, then gives up on it. */
-export async function recordSendFailure(deps: FailureDeps, invoiceId: string, stepId: string, error: string, cause: string): Promise<void> {
+export async function recordSendFailure(
+  deps: FailureDeps,
+  invoiceId: string,
+  stepId: string,
+  error: string,
+  cause: string,
+): Promise<FailureRecord> {
   // Reported once the write went through (the closure may run again on a fresh read).
-  let unconfirmed = false;
+  let recorded = 'unchanged' as FailureRecord;
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
     const at = deps.clock.now().toISOString();
     const record = invoice.steps[stepId];
-    unconfirmed = record?.state === 'claimed';
+    recorded = 'unchanged';
     if (record && record.state !== 'failed' && record.state !== 'claimed') return null;
+    recorded = record?.state === 'claimed' ? 'unconfirmed' : 'failed';
     if (record?.state === 'claimed') {
       return withEvent(setStep(invoice, stepId, { state: 'unconfirmed', at, claimId: record.claimId }), {
         at,
@@ -39,5 +49,6 @@ export async function recordSendFailure(deps: FailureDeps, invoiceId: string, st
       final: failures >= MAX_STEP_FAILURES,
     });
   });
-  if (unconfirmed) deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId, error, cause });
+  if (recorded === 'unconfirmed') deps.log?.error(REMINDER_OUTCOME_UNKNOWN, { invoiceId, stepId, error, cause });
+  return recorded;
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { before, describe, mock, test } from 'node:test';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { jsonLogger } from '#adapters/log.ts';
+import { beforeAll, describe, test } from 'vitest';
 import { SignedPayLinks } from '#adapters/pay-links.ts';
+import { METRICS_NAMESPACE, MetricName } from '#contracts/metrics.ts';
+import { MailRejectedError } from '#ports/mailer.ts';
 import { advanceInvoice } from '#use-cases/advance-invoice.ts';
-import { PAYMENT_NOT_RECORDED_PHRASE, REMINDER_OUTCOME_UNKNOWN_PHRASE } from '../../infra/constructs/operations-alarms.ts';
+import { emptyReminderTally } from '#use-cases/reminder-tally.ts';
 import {
   FakeSecrets,
   FakeTimers,
@@ -12,53 +13,27 @@ import {
   InMemoryInvoiceStore,
   InMemoryTaskStore,
   RecordingCollectors,
+  RecordingLog,
   RecordingMailer,
   RecordingTexter,
   SettableClock,
 } from '../support/fakes.ts';
 import { berlinSchedule, newInvoice } from '../support/invoices.ts';
-import { type CfnResource, cfnText, resourcesOf, synthDunwell } from './synth.ts';
+import { type CfnResource, resourcesOf, synthDunwell } from './synth.ts';
 
 /**
- * CloudWatch Logs term patterns ("Terms can be words, exact phrases, or numeric values"): every
- * quoted phrase or bare word must appear in the event. Enough for the patterns used here; JSON
- * and space-delimited patterns are refused so a change of style is noticed.
+ * The alarms that need a person read the functions' own EMF metrics (namespace `Dunwell`,
+ * dimension `service` = the deployed function name), not log lines: the metric names are the
+ * ones the handlers count (shared/contracts/metrics.ts).
  */
-function termPatternMatches(pattern: string, event: string): boolean {
-  assert.ok(!/^\s*[{[]/.test(pattern), `not a term pattern: ${pattern}`);
-  const terms = [...pattern.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] ?? m[2] ?? '').replace(/\\"/g, '"'));
-  assert.ok(terms.length > 0);
-  return terms.every((term) => event.includes(term));
-}
-
-/** The same JSON line as the Lambda Node runtime writes it in its default text format. */
-const asLambdaWritesIt = (line: string) => `2026-11-30T08:00:00.000Z\t2f1c0a4e-0000-4000-8000-000000000000\tERROR\t${line}`;
-
-describe('operations alarms on log lines', () => {
+describe('operations alarms on the functions’ EMF metrics', () => {
   let stateless: Template;
-  let filters: Record<string, CfnResource>;
   let alarms: Record<string, CfnResource>;
-  before(() => {
+  beforeAll(() => {
     stateless = synthDunwell().templates.stateless;
-    filters = resourcesOf(stateless, 'AWS::Logs::MetricFilter');
     alarms = resourcesOf(stateless, 'AWS::CloudWatch::Alarm');
   });
 
-  const logGroupOf = (functionName: string) => {
-    const match = Object.entries(resourcesOf(stateless, 'AWS::Logs::LogGroup')).find(
-      ([, group]) => group.Properties?.LogGroupName === `/aws/lambda/dunwell-dev-${functionName}`,
-    );
-    assert.ok(match, `a log group for ${functionName}`);
-    return match[0];
-  };
-  const filterOn = (functionName: string) => {
-    const group = logGroupOf(functionName);
-    const found = Object.values(filters).filter((filter) => cfnText(filter.Properties?.LogGroupName) === cfnText({ Ref: group }));
-    assert.equal(found.length, 1, `one metric filter on the ${functionName} log group`);
-    return found[0] as CfnResource;
-  };
-  const transformation = (filter: CfnResource) =>
-    (filter.Properties?.MetricTransformations as { MetricNamespace: string; MetricName: string; MetricValue: string }[] | undefined)?.[0];
   const alarmOn = (metricName: string) => {
     const found = Object.values(alarms).filter((alarm) => alarm.Properties?.MetricName === metricName);
     assert.equal(found.length, 1, `one alarm on ${metricName}`);
@@ -71,80 +46,84 @@ describe('operations alarms on log lines', () => {
     assert.equal(topics.length, 1);
     return { Ref: topics[0]?.[0] };
   };
+  /** The deployed name of a catalogue function, as the template names it (and Lambda sets AWS_LAMBDA_FUNCTION_NAME). */
+  const deployedName = (name: string) => {
+    const names = Object.values(resourcesOf(stateless, 'AWS::Lambda::Function')).map((fn) => fn.Properties?.FunctionName);
+    assert.ok(names.includes(`dunwell-dev-${name}`), `a function named dunwell-dev-${name}`);
+    return `dunwell-dev-${name}`;
+  };
 
-  test('a paid checkout that is not recorded: counted on the stripe-webhook log group, alarmed at the first one', () => {
-    const filter = filterOn('stripe-webhook');
-    assert.equal(filter.Properties?.FilterPattern, `"${PAYMENT_NOT_RECORDED_PHRASE}"`);
-    assert.deepEqual(transformation(filter), {
-      MetricNamespace: 'Dunwell/dunwell-dev',
-      MetricName: 'CardPaymentsNotRecorded',
-      MetricValue: '1',
-    });
-    const alarm = alarmOn('CardPaymentsNotRecorded');
+  test('no metric filters on log phrases are left', () => {
+    assert.deepEqual(Object.keys(resourcesOf(stateless, 'AWS::Logs::MetricFilter')), []);
+  });
+
+  test('a paid checkout that is not recorded: stripe-webhook’s paymentNotRecorded, alarmed at the first one', () => {
+    const alarm = alarmOn(MetricName.paymentNotRecorded);
     assert.equal(alarm.AlarmName, 'dunwell-dev-card-payment-not-recorded');
-    assert.equal(alarm.Namespace, 'Dunwell/dunwell-dev');
+    assert.equal(alarm.Namespace, METRICS_NAMESPACE);
+    assert.equal(alarm.Namespace, 'Dunwell');
+    assert.deepEqual(alarm.Dimensions, [{ Name: 'service', Value: deployedName('stripe-webhook') }]);
     assert.equal(alarm.Statistic, 'Sum');
     assert.equal(alarm.Period, 300);
     assert.equal(alarm.Threshold, 1);
     assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
     assert.equal(alarm.EvaluationPeriods, 1);
-    assert.equal(alarm.TreatMissingData, 'notBreaching', 'no lines is healthy, not missing data');
+    assert.equal(alarm.TreatMissingData, 'notBreaching', 'no count is healthy, not missing data');
     assert.deepEqual(alarm.AlarmActions, [topicRef()]);
   });
 
-  test('a reminder whose outcome is unknown: counted on the advance log group, alarmed at the first one', () => {
-    const filter = filterOn('advance');
-    assert.equal(filter.Properties?.FilterPattern, `"${REMINDER_OUTCOME_UNKNOWN_PHRASE}"`);
-    assert.deepEqual(transformation(filter), {
-      MetricNamespace: 'Dunwell/dunwell-dev',
-      MetricName: 'RemindersOutcomeUnknown',
-      MetricValue: '1',
-    });
-    const alarm = alarmOn('RemindersOutcomeUnknown');
+  test('a reminder whose outcome is unknown: advance’s remindersUnconfirmed, alarmed at the first one', () => {
+    const alarm = alarmOn(MetricName.remindersUnconfirmed);
     assert.equal(alarm.AlarmName, 'dunwell-dev-reminder-outcome-unknown');
+    assert.equal(alarm.Namespace, 'Dunwell');
+    assert.deepEqual(alarm.Dimensions, [{ Name: 'service', Value: deployedName('advance') }]);
+    assert.equal(alarm.Statistic, 'Sum');
+    assert.equal(alarm.Period, 300);
     assert.equal(alarm.Threshold, 1);
     assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
     assert.equal(alarm.TreatMissingData, 'notBreaching');
     assert.deepEqual(alarm.AlarmActions, [topicRef()]);
   });
 
-  test('the reminder filter matches the line the advance function really logs through the JSON logger', async () => {
-    // A send whose provider call failed in a way that may have delivered it: recorded unconfirmed, and said so.
-    const store = new InMemoryInvoiceStore();
-    store.seed(newInvoice());
-    const mailer = new RecordingMailer();
-    const deps = {
-      store,
-      clock: new SettableClock(berlinSchedule['pre-3']),
-      mailer,
-      texter: new RecordingTexter(),
-      links: new SignedPayLinks(
-        new FakeSecrets({ 'link-secret': JSON.stringify({ current: 'k1', k1: 'test-link-key-0123456789abcdef' }) }),
-        'link-secret',
-        'https://pay.dunwell.example/',
-      ),
-      tasks: new InMemoryTaskStore(),
-      collectors: new RecordingCollectors(),
-      timers: new FakeTimers(),
-      workflow: new FakeWorkflow(),
-      log: jsonLogger('advance'),
+  test('what the advance handler counts: a send that may have reached the provider is one unconfirmed reminder (and still logged for a person)', async () => {
+    const world = () => {
+      const store = new InMemoryInvoiceStore();
+      store.seed(newInvoice());
+      return {
+        store,
+        clock: new SettableClock(berlinSchedule['pre-3']),
+        mailer: new RecordingMailer(),
+        texter: new RecordingTexter(),
+        links: new SignedPayLinks(
+          new FakeSecrets({ 'link-secret': JSON.stringify({ current: 'k1', k1: 'test-link-key-0123456789abcdef' }) }),
+          'link-secret',
+          'https://pay.dunwell.example/',
+        ),
+        tasks: new InMemoryTaskStore(),
+        collectors: new RecordingCollectors(),
+        timers: new FakeTimers(),
+        workflow: new FakeWorkflow(),
+        log: new RecordingLog(),
+      };
     };
-    mailer.failNext(new Error('socket hang up'));
-    const written = mock.method(console, 'error', () => undefined);
-    try {
-      await advanceInvoice(deps, 'INV-2026-0001', 'token-1');
-    } finally {
-      written.mock.restore();
-    }
-    assert.equal((await store.get('INV-2026-0001'))?.steps['pre-3']?.state, 'unconfirmed');
-    const lines = written.mock.calls.map((call) => String(call.arguments[0]));
-    const pattern = filterOn('advance').Properties?.FilterPattern as string;
-    const matching = lines.filter((line) => termPatternMatches(pattern, asLambdaWritesIt(line)));
-    assert.equal(matching.length, 1, `exactly the one line matches:\n${lines.join('\n')}`);
-    const parsed = JSON.parse(matching[0] ?? '{}') as Record<string, unknown>;
-    assert.equal(parsed.level, 'error');
-    assert.equal(parsed.component, 'advance');
-    assert.equal(parsed.stepId, 'pre-3');
-    assert.equal(termPatternMatches(pattern, JSON.stringify({ level: 'info', message: 'reminder sent' })), false);
+    const lost = world();
+    lost.mailer.failNext(new Error('socket hang up'));
+    const tally = emptyReminderTally();
+    await advanceInvoice(lost, 'INV-2026-0001', 'token-1', tally);
+    assert.equal((await lost.store.get('INV-2026-0001'))?.steps['pre-3']?.state, 'unconfirmed');
+    assert.deepEqual(tally, { sent: 0, failed: 0, unconfirmed: 1 });
+    const logged = lost.log.entries.filter((entry) => entry.level === 'error' && entry.message.startsWith('reminder outcome unknown'));
+    assert.equal(logged.length, 1);
+
+    const refused = world();
+    refused.mailer.failNext(new MailRejectedError('throttled'));
+    const refusedTally = emptyReminderTally();
+    await advanceInvoice(refused, 'INV-2026-0001', 'token-1', refusedTally);
+    assert.deepEqual(refusedTally, { sent: 0, failed: 1, unconfirmed: 0 }, 'refused by the provider: failed, retried later');
+
+    const sent = world();
+    const sentTally = emptyReminderTally();
+    await advanceInvoice(sent, 'INV-2026-0001', 'token-1', sentTally);
+    assert.deepEqual(sentTally, { sent: 1, failed: 0, unconfirmed: 0 });
   });
 });
