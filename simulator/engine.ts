@@ -50,6 +50,8 @@ export interface RunCounts {
   /** Reminder messages, by the channel they went by (a formal notice by email is an email). */
   email: number;
   sms: number;
+  /** Letters posted (not in the messages KPI, which counts email and SMS as kpis.sql does). */
+  letter: number;
   thankYouEmail: number;
   thankYouSms: number;
   tasks: number;
@@ -107,7 +109,7 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
   const startMs = Date.parse(`${options.start}T00:00:00Z`);
   const endMs = startMs + options.days * DAY_MS;
   const endDay = dayOf(endMs);
-  const counts: RunCounts = { email: 0, sms: 0, thankYouEmail: 0, thankYouSms: 0, tasks: 0 };
+  const counts: RunCounts = { email: 0, sms: 0, letter: 0, thankYouEmail: 0, thankYouSms: 0, tasks: 0 };
   /** Replayed events the invoice refused under this policy (a task it never opened, a hold already ended), by type. */
   const notApplied: Record<string, string[]> = {};
   const ledger = new Map<string, number[]>();
@@ -245,7 +247,11 @@ export function simulatePolicy(portfolio: readonly SimulatedInvoice[], policy: P
           sends.push(nowMs);
           ledger.set(customerId, sends);
           track.invoice = invoice;
-          const contact: Contact = { kind: result.channel, tone: result.tone, formal: result.formal };
+          // ASSUMPTION: a letter moves a customer as a formal notice by email does (no separate parameter yet).
+          const contact: Contact =
+            result.channel === 'letter'
+              ? { kind: 'email', tone: result.tone, formal: true }
+              : { kind: result.channel, tone: result.tone, formal: result.formal };
           contacted(track, contact, nowMs);
           for (const companion of result.companions) {
             const other = others.find((candidate) => candidate.invoice.invoiceId === companion.invoiceId);

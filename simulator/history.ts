@@ -291,6 +291,7 @@ function customerOf(terms: CustomerTerms): Customer {
     name: terms.customerId,
     ...(terms.hasEmail ? { email: `${terms.customerId}@history.invalid` } : {}),
     ...(terms.hasPhone ? { phone: '+10000000000' } : {}),
+    ...(terms.hasPostalAddress ? { postalAddress: `${terms.customerId}, address not in the lake` } : {}),
     timeZone: terms.timeZone,
     locale: terms.locale,
     ...(terms.segment ? { segment: terms.segment } : {}),

@@ -89,7 +89,10 @@ export function kpiRows(invoices: readonly Invoice[], period: Period): ReportRow
       if (event.type === 'promise.kept') kept++;
       if (event.type === 'promise.broken') broken++;
       if (event.type === 'invoice.paid') paidEvent = true;
-      if (event.type === 'reminder.sent') (event.channel === 'sms' ? texts : emails).add(event.messageId ?? event);
+      // As kpis.sql: email (a notice by email included) and SMS; letters are not messages here.
+      if (event.type === 'reminder.sent' && event.channel === 'sms') texts.add(event.messageId ?? event);
+      else if (event.type === 'reminder.sent' && (event.channel === 'email' || event.channel === 'notice'))
+        emails.add(event.messageId ?? event);
     }
     if (issuedInPeriod && disputedByEnd) disputed++;
     if (paidEvent && lastPayment !== '') {

@@ -109,7 +109,16 @@ function held(invoice: Invoice, outcome: HoldOutcome): ReplayOutcome {
 /** The invoice as the ERP sent it again: the terms the lake row shows after the change, the customer the event names. */
 function updatedInput(invoice: Invoice, history: HistoryEvent): InvoiceInput {
   const terms = history.event.customer as
-    | { timeZone: string; locale: string; segment?: string; country?: string; subdivision?: string; hasEmail: boolean; hasPhone: boolean }
+    | {
+        timeZone: string;
+        locale: string;
+        segment?: string;
+        country?: string;
+        subdivision?: string;
+        hasEmail: boolean;
+        hasPhone: boolean;
+        hasPostalAddress?: boolean;
+      }
     | undefined;
   const customer = terms
     ? {
@@ -117,6 +126,7 @@ function updatedInput(invoice: Invoice, history: HistoryEvent): InvoiceInput {
         name: invoice.customer.name,
         ...(invoice.customer.email && terms.hasEmail ? { email: invoice.customer.email } : {}),
         ...(invoice.customer.phone && terms.hasPhone ? { phone: invoice.customer.phone } : {}),
+        ...(invoice.customer.postalAddress && terms.hasPostalAddress ? { postalAddress: invoice.customer.postalAddress } : {}),
         timeZone: terms.timeZone,
         locale: terms.locale,
         ...(terms.segment ? { segment: terms.segment } : {}),

@@ -88,6 +88,8 @@ const SES_CONFIGURATION_SET = 'dunwell-local';
 const SCHEDULES_FIRED_TOGETHER = 16;
 const MAX_DELIVERIES = 5;
 const EXPORT_BUCKET = 'dunwell-local-exports';
+/** Where letters go for print and post: a folder of the data directory. */
+const LETTERS_BUCKET = 'dunwell-local-letters';
 const ATHENA_WORKGROUP = 'dunwell-local-finance';
 const LAKE_DATABASE = 'dunwell_local';
 /** Stream records per projector invocation, as the event source mapping's batch size on AWS. */
@@ -154,6 +156,8 @@ export class LocalRuntime {
   private readonly lakeSql = new LakeSql();
   /** The lake bucket's folder: `<dataDir>/exports`, or a temporary folder for an in-memory runtime. */
   readonly exportsDir: string;
+  /** The letters bucket's folder (the print-and-post outbox): `<dataDir>/letters`, or a temporary folder. */
+  readonly lettersDir: string;
   private readonly temporaryExports: boolean;
   private exporting: Promise<unknown> = Promise.resolve();
   private exportTimer: NodeJS.Timeout | undefined;
@@ -162,6 +166,7 @@ export class LocalRuntime {
     this.options = options;
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     this.temporaryExports = !options.dataDir;
+    this.lettersDir = options.dataDir ? join(options.dataDir, 'letters') : mkdtempSync(join(tmpdir(), 'dunwell-letters-'));
     this.exportsDir = options.dataDir ? join(options.dataDir, 'exports') : mkdtempSync(join(tmpdir(), 'dunwell-exports-'));
     this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
     this.outbox = new Outbox(this.file('outbox.jsonl'));
@@ -273,7 +278,7 @@ export class LocalRuntime {
         return messageId;
       },
       sendEmail: (request, authorization) => this.sendEmail(request, authorization),
-      buckets: new LocalS3Buckets({ [EXPORT_BUCKET]: this.exportsDir }),
+      buckets: new LocalS3Buckets({ [EXPORT_BUCKET]: this.exportsDir, [LETTERS_BUCKET]: this.lettersDir }),
       athena: new LocalAthena(this.lakeSql, this.exportsDir, ATHENA_WORKGROUP),
     });
     const awsUrl = await this.endpoint.listen(this.options.awsPort ?? 0);
@@ -310,6 +315,7 @@ export class LocalRuntime {
       [EnvName.collectorsTopicArn]: LOCAL_COLLECTORS_TOPIC_ARN,
       [EnvName.paymentSecretId]: PAYMENT_SECRET_ID,
       [EnvName.exportBucketName]: EXPORT_BUCKET,
+      [EnvName.lettersBucketName]: LETTERS_BUCKET,
       [EnvName.athenaWorkGroup]: ATHENA_WORKGROUP,
       [EnvName.lakeDatabase]: LAKE_DATABASE,
       [EnvName.reportingTimeZone]: this.options.reportingTimeZone || 'UTC',
@@ -446,7 +452,10 @@ export class LocalRuntime {
     await this.stream?.close();
     await new Promise((done) => this.dynamo?.close(done));
     await this.lakeSql.close();
-    if (this.temporaryExports) rmSync(this.exportsDir, { recursive: true, force: true });
+    if (this.temporaryExports) {
+      rmSync(this.exportsDir, { recursive: true, force: true });
+      rmSync(this.lettersDir, { recursive: true, force: true });
+    }
   }
 
   private file(name: string): string | undefined {

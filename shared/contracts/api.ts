@@ -43,6 +43,8 @@ export const customerFieldsSchema = z.strictObject({
     .string()
     .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like "+4915123456789"')
     .optional(),
+  /** Where letters go (a `letter` step): the address lines as printed on the envelope. */
+  postalAddress: multiLineText(300).optional(),
   timeZone: z
     .string()
     .max(64)

@@ -23,6 +23,12 @@ export const EnvName = {
   creditorContact: 'DUNWELL_CREDITOR_CONTACT',
   /** The finance lake's bucket: Parquet tables under `<table>/dt=YYYY-MM-DD/`. */
   exportBucketName: 'DUNWELL_EXPORT_BUCKET_NAME',
+  /**
+   * The bucket a print-and-post service collects letters from (`<date>/<id>.html` and `.json`).
+   * Locally a folder of the data directory; not provisioned by the CDK app yet, and a deployment
+   * without it fails a `letter` step, saying so.
+   */
+  lettersBucketName: 'DUNWELL_LETTERS_BUCKET_NAME',
   /** Athena workgroup the reports run in (results location and encryption enforced there). */
   athenaWorkGroup: 'DUNWELL_ATHENA_WORKGROUP',
   /** Glue database of the lake tables (`dunwell_<stage>`). */

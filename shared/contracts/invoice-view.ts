@@ -8,7 +8,7 @@ import { findStep, policyFor } from '#domain/policy.ts';
 import { daysPastDue } from '#domain/risk.ts';
 
 export interface NextActionView {
-  readonly type: 'email' | 'sms' | 'task' | 'close' | 'await_payment' | 'hold' | 'grace';
+  readonly type: 'email' | 'sms' | 'letter' | 'task' | 'close' | 'await_payment' | 'hold' | 'grace';
   readonly at: string | null;
   readonly stepId?: string;
 }
@@ -40,6 +40,7 @@ export function nextActionView(invoice: Invoice, now: Date, context?: CustomerCo
   switch (action.type) {
     case 'send_email':
     case 'send_sms':
+    case 'send_letter':
     case 'open_task':
       return { type: typeOf(action.stepId), at: now.toISOString(), stepId: action.stepId };
     case 'close':

@@ -651,7 +651,7 @@ export interface components {
     /** @description What the planner does next, as of the last change of the invoice; null once its lifecycle has closed */
     NextAction: null | {
       /** @enum {unknown} */
-      type: 'email' | 'sms' | 'task' | 'close' | 'await_payment' | 'hold' | 'grace';
+      type: 'email' | 'sms' | 'letter' | 'task' | 'close' | 'await_payment' | 'hold' | 'grace';
       /** Format: date-time */
       at: string | null;
       stepId?: string;
@@ -894,6 +894,8 @@ export interface operations {
             /** Format: email */
             email?: string;
             phone?: string;
+            /** @description Text of at most 300 characters, not blank; line breaks and tabs allowed, no other control character */
+            postalAddress?: string & (unknown & unknown);
             timeZone?: string;
             /** @default en-US */
             locale?: string;
@@ -1027,6 +1029,8 @@ export interface operations {
               /** Format: email */
               email?: string;
               phone?: string;
+              /** @description Text of at most 300 characters, not blank; line breaks and tabs allowed, no other control character */
+              postalAddress?: string & (unknown & unknown);
               timeZone?: string;
               /** @default en-US */
               locale?: string;
@@ -2417,7 +2421,7 @@ export interface operations {
               stepId: string;
               offsetDays: number;
               /** @enum {string} */
-              channel: 'email' | 'sms' | 'task' | 'notice' | 'agency' | 'write_off';
+              channel: 'email' | 'sms' | 'letter' | 'task' | 'notice' | 'agency' | 'write_off';
               /** @enum {string} */
               tone: 'friendly' | 'firm' | 'final';
               /** @description One line of at most 100 characters, not blank, without control characters (CR, LF, TAB, NUL, ESC, DEL, C1, U+2028/2029) */
@@ -2663,6 +2667,8 @@ export interface operations {
           /** Format: email */
           email?: string;
           phone?: string;
+          /** @description Text of at most 300 characters, not blank; line breaks and tabs allowed, no other control character */
+          postalAddress?: string & (unknown & unknown);
           timeZone?: string;
           /** @default en-US */
           locale?: string;

@@ -441,7 +441,7 @@ export function openApiDocument() {
               type: 'object',
               required: ['type', 'at'],
               properties: {
-                type: { enum: ['email', 'sms', 'task', 'close', 'await_payment', 'hold', 'grace'] },
+                type: { enum: ['email', 'sms', 'letter', 'task', 'close', 'await_payment', 'hold', 'grace'] },
                 at: { type: ['string', 'null'], format: 'date-time' },
                 stepId: { type: 'string' },
               },

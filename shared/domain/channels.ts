@@ -7,8 +7,12 @@ import type { Customer } from './invoice.ts';
  * and the sender of each are the send use case's (shared/use-cases/send-reminder.ts). The order
  * is the order a message falls back through them.
  */
-export const messageChannelIds = ['email', 'sms'] as const;
+export const messageChannelIds = ['email', 'sms', 'letter'] as const;
 export type MessageChannelId = (typeof messageChannelIds)[number];
+
+/** The channels a customer gives or withholds consent for; a letter needs none (it is how formal notice is given). */
+export const consentChannelIds = ['email', 'sms'] as const;
+export type ConsentChannelId = (typeof consentChannelIds)[number];
 
 export interface MessageChannel {
   readonly id: MessageChannelId;
@@ -26,6 +30,10 @@ export interface MessageChannel {
   readonly noConsent: string;
   /** Whether one message may carry the reminders of several invoices of the customer due at once. */
   readonly combinesInvoices: boolean;
+  /** Where the customer's consent for it is recorded; none: it needs none. */
+  readonly consentKey: ConsentChannelId | undefined;
+  /** Whether a step asking for another channel may fall back to this one (a letter costs postage: only when asked for). */
+  readonly fallback: boolean;
 }
 
 export const messageChannels: Readonly<Record<MessageChannelId, MessageChannel>> = {
@@ -38,6 +46,8 @@ export const messageChannels: Readonly<Record<MessageChannelId, MessageChannel>>
     missingAddress: 'no_email_address',
     noConsent: 'no_email_consent',
     combinesInvoices: true,
+    consentKey: 'email',
+    fallback: true,
   },
   sms: {
     id: 'sms',
@@ -48,6 +58,20 @@ export const messageChannels: Readonly<Record<MessageChannelId, MessageChannel>>
     missingAddress: 'no_phone_number',
     noConsent: 'no_sms_consent',
     combinesInvoices: false,
+    consentKey: 'sms',
+    fallback: true,
+  },
+  letter: {
+    id: 'letter',
+    label: 'letter',
+    address: (customer) => customer.postalAddress,
+    sameAddress: (a, b) => a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase(),
+    hours: 'business',
+    missingAddress: 'no_postal_address',
+    noConsent: 'no_letter_consent',
+    combinesInvoices: false,
+    consentKey: undefined,
+    fallback: false,
   },
 };
 

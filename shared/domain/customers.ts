@@ -1,5 +1,12 @@
 import type { RiskAssessment } from '#domain/risk.ts';
-import { type MessageChannelId, messageChannelIds, messageChannelOf, messageChannels } from './channels.ts';
+import {
+  type ConsentChannelId,
+  consentChannelIds,
+  type MessageChannelId,
+  messageChannelIds,
+  messageChannelOf,
+  messageChannels,
+} from './channels.ts';
 import { localDate } from './holds.ts';
 import { balanceMinor, type Customer, type Invoice, isSettled, type TimelineEvent } from './invoice.ts';
 import { sumMinor } from './money.ts';
@@ -16,10 +23,10 @@ import { type Channel, customerFacing } from './send-window.ts';
 export type ContactDetails = Omit<Customer, 'customerId'>;
 
 /** Whether the customer agreed to be reached on each message channel. */
-export type ChannelConsent = { readonly [channel in MessageChannelId]: boolean };
+export type ChannelConsent = { readonly [channel in ConsentChannelId]: boolean };
 
-export const preferredChannels = messageChannelIds;
-export type PreferredChannel = MessageChannelId;
+export const preferredChannels = consentChannelIds;
+export type PreferredChannel = ConsentChannelId;
 
 /** The ERP's contacts: everyone it sends us is reachable on both channels until told otherwise. */
 export const defaultConsent: ChannelConsent = { email: true, sms: true };
@@ -80,11 +87,17 @@ export function chooseChannel(
   options: { readonly followPreference?: boolean } = {},
 ): ChannelChoice {
   const addressOf = (channel: MessageChannelId) => messageChannels[channel].address(customer);
-  const allowed = (channel: MessageChannelId) => reachability.consent[channel] && !suppressionOf(reachability, channel, addressOf(channel));
+  const consented = (channel: MessageChannelId) => {
+    const key = messageChannels[channel].consentKey;
+    return key === undefined || reachability.consent[key];
+  };
+  const allowed = (channel: MessageChannelId) => consented(channel) && !suppressionOf(reachability, channel, addressOf(channel));
   const preferred = (options.followPreference ?? true) ? reachability.preferredChannel : undefined;
   if (preferred && preferred !== wanted && allowed(preferred) && addressOf(preferred)) return { kind: 'channel', channel: preferred };
   if (allowed(wanted)) return { kind: 'channel', channel: wanted };
-  const other = messageChannelIds.find((channel) => channel !== wanted && allowed(channel) && addressOf(channel));
+  const other = messageChannelIds.find(
+    (channel) => channel !== wanted && messageChannels[channel].fallback && allowed(channel) && addressOf(channel),
+  );
   if (other) return { kind: 'channel', channel: other };
   return { kind: 'none', blockedBy: suppressionOf(reachability, wanted, addressOf(wanted)) };
 }
@@ -128,7 +141,7 @@ export interface CustomerProfile extends Customer {
   readonly version: number;
 }
 
-const contactFields = ['name', 'email', 'phone', 'timeZone', 'locale', 'segment', 'country', 'subdivision'] as const;
+const contactFields = ['name', 'email', 'phone', 'postalAddress', 'timeZone', 'locale', 'segment', 'country', 'subdivision'] as const;
 
 export function contactsOf(customer: Customer | CustomerProfile): ContactDetails {
   const contacts: Record<string, string> = {};
@@ -290,7 +303,7 @@ export function applyCustomerUpdate(
   const at = now.toISOString();
   const settings = {
     ...(update.policyId !== undefined ? { policyId: update.policyId } : {}),
-    consent: Object.fromEntries(messageChannelIds.map((channel) => [channel, consent[channel]])) as unknown as ChannelConsent,
+    consent: Object.fromEntries(consentChannelIds.map((channel) => [channel, consent[channel]])) as unknown as ChannelConsent,
     ...(preferred !== undefined ? { preferredChannel: preferred } : {}),
   };
   if (!existing) {

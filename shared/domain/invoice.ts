@@ -10,6 +10,8 @@ export interface Customer {
   readonly name: string;
   readonly email?: string | undefined;
   readonly phone?: string | undefined;
+  /** Where letters go: the lines of the postal address as printed on an envelope. */
+  readonly postalAddress?: string | undefined;
   readonly timeZone: string;
   readonly locale: string;
   readonly segment?: string | undefined;
@@ -279,6 +281,7 @@ export interface CustomerTerms {
   readonly subdivision?: string | undefined;
   readonly hasEmail: boolean;
   readonly hasPhone: boolean;
+  readonly hasPostalAddress?: boolean | undefined;
 }
 
 export function customerTerms(customer: Customer): CustomerTerms {
@@ -292,6 +295,7 @@ export function customerTerms(customer: Customer): CustomerTerms {
     subdivision,
     hasEmail: Boolean(customer.email),
     hasPhone: Boolean(customer.phone),
+    ...(customer.postalAddress ? { hasPostalAddress: true } : {}),
   });
 }
 
@@ -303,7 +307,18 @@ function changedFields(existing: Invoice, input: InvoiceInput): string[] {
     if (existing[field] !== input[field]) changed.push(field);
   }
   if (!sameLines(existing.lines, input.lines)) changed.push('lines');
-  const customerFields = ['customerId', 'name', 'email', 'phone', 'timeZone', 'locale', 'segment', 'country', 'subdivision'] as const;
+  const customerFields = [
+    'customerId',
+    'name',
+    'email',
+    'phone',
+    'postalAddress',
+    'timeZone',
+    'locale',
+    'segment',
+    'country',
+    'subdivision',
+  ] as const;
   for (const field of customerFields) {
     if (existing.customer[field] !== input.customer[field]) changed.push(`customer.${field}`);
   }

@@ -16,7 +16,7 @@ export const defaultHoldRules: HoldRules = { promiseGraceDays: 2, disputeGraceDa
 
 export type Tone = 'friendly' | 'firm' | 'final';
 export const tones: readonly Tone[] = ['friendly', 'firm', 'final'];
-export const channels: readonly Channel[] = ['email', 'sms', 'task', 'notice', 'agency', 'write_off'];
+export const channels: readonly Channel[] = ['email', 'sms', 'letter', 'task', 'notice', 'agency', 'write_off'];
 
 export interface StepConditions {
   /** Only when the balance is at least this much (compared only for an invoice in the same currency). */

@@ -13,7 +13,7 @@
 import { addDays, localDateAt, zonedInstant } from './calendar.ts';
 import { messageChannelOf, messageChannels } from './channels.ts';
 
-export type Channel = 'email' | 'sms' | 'task' | 'notice' | 'agency' | 'write_off';
+export type Channel = 'email' | 'sms' | 'letter' | 'task' | 'notice' | 'agency' | 'write_off';
 
 /** A daily window in local wall-clock time, "HH:MM", half-open: `start` is inside, `end` is not. */
 export interface DailyHours {

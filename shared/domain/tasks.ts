@@ -314,7 +314,6 @@ type Effect =
 
 /** What an outcome does to the invoice (pure); `task.completed` is appended by the caller. */
 export function applyOutcome(invoice: Invoice, task: CollectorTask, completion: TaskCompletion, now: Date): Effect {
-  const holdsOf = (reason: string) => (invoice.holds ?? []).filter((hold) => hold.reason === reason).length;
   switch (completion.outcome) {
     case 'promise_obtained': {
       let amountMinor: number | undefined;

@@ -88,6 +88,8 @@ const thankYouComposers: Readonly<
     const message = renderThankYou(invoice, deps.creditor);
     return () => deps.mailer.send({ ...message, to, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP });
   },
+  // A thank-you never goes by letter (the registry does not fall back to letters).
+  letter: () => undefined,
   sms: (deps, invoice, to) => {
     const texter = deps.texter;
     if (!texter) return undefined;

@@ -27,10 +27,12 @@ import type { Clock } from '#ports/clock.ts';
 import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
 import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
+import type { LetterPost } from '#ports/letters.ts';
 import type { Logger } from '#ports/logger.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import type { PayLinks } from '#ports/pay-links.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
+import { renderLetter } from '#presentation/letter.ts';
 import {
   type Creditor,
   renderCombinedReminder,
@@ -47,6 +49,8 @@ export interface SendDeps {
   readonly clock: Clock;
   readonly mailer: Mailer;
   readonly texter: Texter;
+  /** Print and post, for `letter` steps; without it a letter step fails (and is retried, then given up) saying so. */
+  readonly letters?: LetterPost | undefined;
   readonly links: PayLinks;
   /** Who is asking for the money: named in every message; without it messages carry no sign-off. */
   readonly creditor?: Creditor | undefined;
@@ -215,6 +219,13 @@ const composers: Readonly<Record<MessageChannelId, (deps: SendDeps, reminder: Re
       const due = installment ? { amountMinor: installment.amountMinor, dueDate: installment.dueDate } : undefined;
       const text = renderText(invoice, tone, smsUrl, deps.creditor, due);
       return () => deps.texter.send({ to, text, invoiceIds: [...invoiceIds], step: stepId });
+    },
+    letter: async (deps, { invoice, stepId, tone, to, invoiceIds }) => {
+      const letters = deps.letters;
+      if (!letters) throw new Error(`Step ${stepId}: a letter, and this deployment has no print-and-post port (letters bucket) configured`);
+      const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now());
+      const letter = renderLetter(invoice, tone, payUrl, { now: deps.clock.now(), creditor: deps.creditor });
+      return () => letters.post({ to, subject: letter.subject, html: letter.html, invoiceIds: [...invoiceIds], step: stepId });
     },
     email: async (deps, { invoice, stepId, tone, formal, to, invoiceIds, companions }) => {
       const now = deps.clock.now();
