@@ -1,5 +1,3 @@
-import type { Customer } from './invoice.ts';
-
 /**
  * The channels a message reaches a customer by: one entry each. Choosing a channel
  * (customers.ts), its sending hours (send-window.ts), consent and suppressed addresses, and what
@@ -14,12 +12,19 @@ export type MessageChannelId = (typeof messageChannelIds)[number];
 export const consentChannelIds = ['email', 'sms'] as const;
 export type ConsentChannelId = (typeof consentChannelIds)[number];
 
+/** The contacts a channel reads its address from (a Customer has them all). */
+export interface ChannelContacts {
+  readonly email?: string | undefined;
+  readonly phone?: string | undefined;
+  readonly postalAddress?: string | undefined;
+}
+
 export interface MessageChannel {
   readonly id: MessageChannelId;
   /** How the channel reads in a sentence ("SMS"). */
   readonly label: string;
   /** The customer's address on it; undefined: the channel cannot reach them. */
-  address(customer: Customer): string | undefined;
+  address(customer: ChannelContacts): string | undefined;
   /** Whether two addresses are one (a suppression names an address, not a customer). */
   sameAddress(a: string, b: string): boolean;
   /** The local hours it may be used in: business hours, or business hours within the policy's SMS hours. */
