@@ -285,7 +285,7 @@ function completionOf(event: TimelineEvent, events: readonly TimelineEvent[], cu
 }
 
 /** The customer as the planner saw them; addresses are not in the lake, so a placeholder stands for each one there was. */
-function customerOf(terms: CustomerTerms): Customer {
+export function customerOf(terms: CustomerTerms): Customer {
   return {
     customerId: terms.customerId,
     name: terms.customerId,

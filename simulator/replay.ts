@@ -10,10 +10,10 @@ import {
   startPaymentPlan,
   voidInvoice,
 } from '#domain/holds.ts';
-import { type Invoice, type InvoiceInput, recordPayment, upsertInvoice, withEvent } from '#domain/invoice.ts';
+import { type CustomerTerms, type Invoice, type InvoiceInput, recordPayment, upsertInvoice, withEvent } from '#domain/invoice.ts';
 import { policyFor } from '#domain/policy.ts';
 import { applyOutcome, type CollectorTask } from '#domain/tasks.ts';
-import type { HistoryEvent } from './history.ts';
+import { customerOf, type HistoryEvent } from './history.ts';
 
 export type ReplayOutcome =
   | { readonly kind: 'changed'; readonly invoice: Invoice }
@@ -108,32 +108,9 @@ function held(invoice: Invoice, outcome: HoldOutcome): ReplayOutcome {
 
 /** The invoice as the ERP sent it again: the terms the lake row shows after the change, the customer the event names. */
 function updatedInput(invoice: Invoice, history: HistoryEvent): InvoiceInput {
-  const terms = history.event.customer as
-    | {
-        timeZone: string;
-        locale: string;
-        segment?: string;
-        country?: string;
-        subdivision?: string;
-        hasEmail: boolean;
-        hasPhone: boolean;
-        hasPostalAddress?: boolean;
-      }
-    | undefined;
-  const customer = terms
-    ? {
-        customerId: invoice.customer.customerId,
-        name: invoice.customer.name,
-        ...(invoice.customer.email && terms.hasEmail ? { email: invoice.customer.email } : {}),
-        ...(invoice.customer.phone && terms.hasPhone ? { phone: invoice.customer.phone } : {}),
-        ...(invoice.customer.postalAddress && terms.hasPostalAddress ? { postalAddress: invoice.customer.postalAddress } : {}),
-        timeZone: terms.timeZone,
-        locale: terms.locale,
-        ...(terms.segment ? { segment: terms.segment } : {}),
-        ...(terms.country ? { country: terms.country } : {}),
-        ...(terms.subdivision ? { subdivision: terms.subdivision } : {}),
-      }
-    : invoice.customer;
+  // The customer as the lake shows them after the change, placeholders as on arrival (readHistory).
+  const terms = history.event.customer as CustomerTerms | undefined;
+  const customer = terms ? customerOf(terms) : invoice.customer;
   return {
     invoiceId: invoice.invoiceId,
     customer,
