@@ -76,7 +76,7 @@ function importMs(modulePath: string, nodeOptions: string): number {
 
 /** Placeholder values for every catalogue variable (a URL, a rate, else an ARN): handlers read their environment at import. */
 const functionEnvironmentValues: Record<string, string> = Object.fromEntries(
-  [...new Set(Object.values(functionEnvironment).flat())].map((name) => [
+  [...new Set(Object.values(FunctionName).flatMap(functionEnvironment))].map((name) => [
     name,
     name.includes('URL') ? 'https://example.com/' : name.includes('RATE') ? '50' : `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
   ]),

@@ -22,7 +22,8 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
   const stateful = new DunwellStatefulStack(app, `${config.namePrefix}-stateful`, {
     env,
     config,
-    description: 'Dunwell data and credentials: invoice table, finance lake, their key, pay-link keyring, ERP user pool (retained)',
+    description:
+      'Dunwell data and credentials: invoice table, finance lake, letters, their key, pay-link keyring, ERP user pool (retained)',
   });
   const stateless = new DunwellStatelessStack(app, `${config.namePrefix}-stateless`, {
     env,
@@ -35,6 +36,7 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
     userPool: stateful.erpTokens.userPool,
     erpClient: stateful.erpTokens.erpClient,
     lake: stateful.lake,
+    letters: stateful.letters,
   });
 
   Tags.of(app).add('project', 'dunwell');

@@ -2,20 +2,12 @@ import * as z from 'zod';
 import { functionContext } from '#adapters/compose-context.ts';
 import { reportQueries } from '#adapters/compose-lake.ts';
 import { type HttpEvent, httpHandler, json, parseQuery } from '#adapters/http.ts';
-import { EnvName } from '#contracts/env.ts';
-import { boundReportSql, type ReportName, type ReportParameter } from '#contracts/report-queries.ts';
-import {
-  agingReport,
-  agingRequestProblems,
-  type FieldProblem,
-  kpiReport,
-  kpiRequestProblems,
-  type ReportQueryString,
-} from '#domain/finance-reports.ts';
+import { EnvName } from '#contracts/functions.ts';
+import { agingRequestProblems, type FieldProblem, kpiRequestProblems, type ReportQueryString } from '#domain/finance-reports.ts';
+import { reportAging, reportKpis } from '#use-cases/finance-reports.ts';
 
 const app = functionContext('reports-api');
-const reportingTimeZone = app.need(EnvName.reportingTimeZone);
-const athena = reportQueries(app);
+const deps = { queries: reportQueries(app), reportingTimeZone: app.need(EnvName.reportingTimeZone) };
 
 /** A query string checked by the report's own rules, every bad or unknown parameter named. */
 function reportQuery(check: (query: ReportQueryString) => FieldProblem[]) {
@@ -27,23 +19,18 @@ function reportQuery(check: (query: ReportQueryString) => FieldProblem[]) {
 const agingQuery = reportQuery(agingRequestProblems);
 const kpiQuery = reportQuery(kpiRequestProblems);
 
-function run(name: ReportName, values: Readonly<Partial<Record<ReportParameter, string>>>) {
-  return athena.run(boundReportSql(name, reportingTimeZone, values));
-}
-
 /** `GET /v1/reports/aging?asOf=&currency=`: receivables at the end of that day, from the lake's history. */
 async function aging(event: HttpEvent) {
   const query = parseQuery(event, agingQuery);
   const request = { asOf: String(query.asOf), currency: String(query.currency) };
-  return json(200, agingReport(await run('aging', request), request));
+  return json(200, await reportAging(deps, request));
 }
 
 /** `GET /v1/reports/kpis?from=&to=&currency=`: DSO, CEI and the rest over the period (API.md). */
 async function kpis(event: HttpEvent) {
   const query = parseQuery(event, kpiQuery);
   const request = { from: String(query.from), to: String(query.to), currency: String(query.currency) };
-  const [sums, recovery] = await Promise.all([run('kpis', request), run('recovery-by-step', request)]);
-  return json(200, kpiReport(sums, recovery, request));
+  return json(200, await reportKpis(deps, request));
 }
 
 export const handler = httpHandler(

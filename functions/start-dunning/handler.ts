@@ -3,7 +3,7 @@ import { functionContext } from '#adapters/compose-context.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { workflow } from '#adapters/compose-workflow.ts';
 import { sqsHandler } from '#adapters/handlers.ts';
-import { EnvName } from '#contracts/env.ts';
+import { EnvName } from '#contracts/functions.ts';
 import { MetricName } from '#contracts/metrics.ts';
 import { parseStartRatePerConsumer, startPacerBurst } from '#contracts/start-pacing.ts';
 import { Pacer } from '#domain/pacing.ts';

@@ -5,8 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { EnvName } from '#contracts/env.ts';
-import type { FunctionName } from '#contracts/functions.ts';
+import type { EnvName, FunctionName } from '#contracts/functions.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
 /** The repository root: bundling entries, the lock file and the ASL files are found from here. */

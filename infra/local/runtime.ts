@@ -10,9 +10,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { installClock } from '#adapters/clock.ts';
 import { InvoiceHeader } from '#contracts/email-events.ts';
-import { EnvName, STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
 import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
-import { DUNNING_STATE_MACHINE_FILE, type FunctionName } from '#contracts/functions.ts';
+import { DUNNING_STATE_MACHINE_FILE, EnvName, type FunctionName, STRIPE_API_URL_VARIABLE } from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, PARTITION_COLUMN } from '#contracts/lake.ts';
 import { DEFAULT_START_RATE_PER_SECOND } from '#contracts/start-pacing.ts';
 import { COMPACTED_FILE } from '#use-cases/export-events.ts';
@@ -284,21 +283,8 @@ export class LocalRuntime {
     const awsUrl = await this.endpoint.listen(this.options.awsPort ?? 0);
     this.awsUrl = awsUrl;
 
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL: awsUrl,
-      AWS_ENDPOINT_URL_DYNAMODB: streamUrl,
-      AWS_ENDPOINT_URL_S3: awsUrl,
-      AWS_ENDPOINT_URL_ATHENA: awsUrl,
-      AWS_ENDPOINT_URL_SFN: awsUrl,
-      AWS_ENDPOINT_URL_SCHEDULER: awsUrl,
-      AWS_ENDPOINT_URL_SQS: awsUrl,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
-      AWS_ENDPOINT_URL_SNS: awsUrl,
-      AWS_ENDPOINT_URL_SESV2: awsUrl,
+    // The local value of every catalogue variable: a new resource's variable must get one here.
+    const catalogueValues = {
       [EnvName.tableName]: TABLE_NAME,
       [EnvName.stateMachineArn]: this.stepFunctions.stateMachineArn,
       [EnvName.startQueueUrl]: `${awsUrl}/${LOCAL_ACCOUNT}/${START_QUEUE}`,
@@ -320,6 +306,23 @@ export class LocalRuntime {
       [EnvName.lakeDatabase]: LAKE_DATABASE,
       [EnvName.reportingTimeZone]: this.options.reportingTimeZone || 'UTC',
       [EnvName.startRatePerConsumer]: String(this.options.startRatePerSecond ?? DEFAULT_START_RATE_PER_SECOND),
+    } satisfies Record<EnvName, string>;
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL: awsUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: streamUrl,
+      AWS_ENDPOINT_URL_S3: awsUrl,
+      AWS_ENDPOINT_URL_ATHENA: awsUrl,
+      AWS_ENDPOINT_URL_SFN: awsUrl,
+      AWS_ENDPOINT_URL_SCHEDULER: awsUrl,
+      AWS_ENDPOINT_URL_SQS: awsUrl,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
+      AWS_ENDPOINT_URL_SNS: awsUrl,
+      AWS_ENDPOINT_URL_SESV2: awsUrl,
+      ...catalogueValues,
       // Endpoint configuration for the Stripe SDK, like AWS_ENDPOINT_URL_* for the AWS SDKs.
       [STRIPE_API_URL_VARIABLE]: stripeUrl,
     });

@@ -9,6 +9,7 @@ import type { DeployConfig } from '../config.ts';
 import { ErpTokenIssuer } from '../constructs/erp-token-issuer.ts';
 import { FinanceLake, lakeDatabaseName } from '../constructs/finance-lake.ts';
 import { FinanceQuickSight } from '../constructs/finance-quicksight.ts';
+import { LettersBucket } from '../constructs/letters-bucket.ts';
 import { acknowledgeNag } from '../constructs/nag.ts';
 
 /**
@@ -22,7 +23,7 @@ export interface DunwellStatefulStackProps extends StackProps {
 }
 
 /**
- * What must survive a redeploy: the invoice table, the finance export bucket and the key
+ * What must survive a redeploy: the invoice table, the finance export and letters buckets and the key
  * that encrypts them, the keyring that signs outstanding pay links, and the user pool that
  * holds the ERP's client credentials. Those are retained when the stack is deleted.
  * The lake's catalog (Glue tables, Athena workgroup, QuickSight data sets) lives here too:
@@ -37,6 +38,8 @@ export class DunwellStatefulStack extends Stack {
   readonly lake: FinanceLake;
   /** QuickSight data source and data sets; only when the config names a QuickSight principal. */
   readonly quicksight: FinanceQuickSight | undefined;
+  /** The print-and-post outbox of formal notices. */
+  readonly letters: LettersBucket;
   readonly linkSecret: Secret;
   readonly erpTokens: ErpTokenIssuer;
 
@@ -141,6 +144,8 @@ export class DunwellStatefulStack extends Stack {
         })
       : undefined;
 
+    this.letters = new LettersBucket(this, 'Letters', { dataKey: this.dataKey, accessLogs });
+
     // A keyring {"current": kid, kid: key}: rotation adds a kid and keeps the old one while links live.
     // Replacing it would invalidate every pay link already sent, hence here and retained.
     this.linkSecret = new Secret(this, 'LinkSigningKeys', {
@@ -170,6 +175,10 @@ export class DunwellStatefulStack extends Stack {
       description: 'ERP client id; read its secret with aws cognito-idp describe-user-pool-client',
     });
     new CfnOutput(this, 'UserPoolId', { value: this.erpTokens.userPool.userPoolId });
+    new CfnOutput(this, 'LettersBucket', {
+      value: this.letters.bucket.bucketName,
+      description: 'Letters to print and post (<date>/<id>.html, envelope .json): give your print-and-post service read access',
+    });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.lake.workGroupName, description: 'Run the finance named queries here' });
     new CfnOutput(this, 'LakeDatabase', { value: this.lake.databaseName, description: 'Glue database of the finance lake tables' });
   }

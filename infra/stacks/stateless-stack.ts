@@ -10,15 +10,30 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contracts/email-events.ts';
 import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
-import { FunctionName } from '#contracts/functions.ts';
+import { FunctionName, Setting } from '#contracts/functions.ts';
 import type { DeployConfig } from '../config.ts';
 import { bundledFolders } from '../constructs/bundled-folders.ts';
+import {
+  collectorsResource,
+  emailResource,
+  eventBusResource,
+  lakeResource,
+  linkSecretResource,
+  paymentSecretResource,
+  smsResource,
+  startQueueResource,
+  tableResource,
+  timersResource,
+  workflowResource,
+} from '../constructs/catalogue-bindings.ts';
+import type { CatalogueResources } from '../constructs/catalogue-resource.ts';
 import { DunningWorkflow } from '../constructs/dunning-workflow.ts';
 import { DunwellFunction } from '../constructs/dunwell-function.ts';
 import type { FinanceLake } from '../constructs/finance-lake.ts';
-import { bindCatalogueEntry, type CatalogueResources } from '../constructs/function-catalogue.ts';
+import { bindCatalogueEntry, type CatalogueSettings } from '../constructs/function-catalogue.ts';
 import { InvoiceApi } from '../constructs/invoice-api.ts';
 import { DailyLakeCompaction, DailyReconcile, InvoiceTimers } from '../constructs/invoice-timers.ts';
+import type { LettersBucket } from '../constructs/letters-bucket.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { deadLetterQueue, encryptedQueue } from '../constructs/queues.ts';
 import { ReminderEmail } from '../constructs/reminder-email.ts';
@@ -35,6 +50,8 @@ export interface DunwellStatelessStackProps extends StackProps {
   readonly erpClient: IUserPoolClient;
   /** The finance lake (bucket, Glue tables, Athena workgroup) the exporters write and the reports query. */
   readonly lake: FinanceLake;
+  /** Where the advance function posts letters for print-and-post. */
+  readonly letters: LettersBucket;
 }
 
 /** Per-function sizing; everything else about a function comes from the catalogue. */
@@ -190,27 +207,26 @@ export class DunwellStatelessStack extends Stack {
     });
 
     const resources: CatalogueResources = {
-      table: props.table,
-      tableIndexNames: props.tableIndexNames,
-      tableKey: props.dataKey,
-      startQueue: this.startBuffer,
-      domainEvents: this.domainEvents,
-      workflow: this.workflow,
-      timers: this.timers,
-      wakeFunction: functionNamed(FunctionName.wake),
-      email: this.email,
-      linkSecret: props.linkSecret,
+      table: tableResource({ table: props.table, indexNames: props.tableIndexNames, key: props.dataKey, streamFailures }),
+      startQueue: startQueueResource(this.startBuffer),
+      events: eventBusResource(this.domainEvents),
+      states: workflowResource(this.workflow, config.startRatePerSecond),
+      scheduler: timersResource(this.timers, functionNamed(FunctionName.wake)),
+      ses: emailResource(this.email),
+      linkSecret: linkSecretResource(props.linkSecret),
       // Created and rotated by the operator (it holds Stripe's keys): imported, never owned.
-      paymentSecret: Secret.fromSecretNameV2(this, 'PaymentSecret', config.paymentSecretName),
-      publicBaseUrl: config.publicBaseUrl ?? this.api.url,
-      creditor: { name: config.creditorName, contact: config.creditorContact },
-      collectorTasks: this.collectorTasks,
-      lake: props.lake,
-      streamFailures,
-      reportingTimeZone: config.reportingTimeZone,
-      startRatePerSecond: config.startRatePerSecond,
+      paymentSecret: paymentSecretResource(Secret.fromSecretNameV2(this, 'PaymentSecret', config.paymentSecretName)),
+      collectors: collectorsResource(this.collectorTasks),
+      sms: smsResource,
+      lake: lakeResource(props.lake, config.reportingTimeZone),
+      letters: props.letters,
     };
-    for (const fn of functions.values()) bindCatalogueEntry(fn, resources);
+    const settings: CatalogueSettings = {
+      [Setting.publicBaseUrl]: config.publicBaseUrl ?? this.api.url,
+      [Setting.creditorName]: config.creditorName,
+      [Setting.creditorContact]: config.creditorContact,
+    };
+    for (const fn of functions.values()) bindCatalogueEntry(fn, resources, settings);
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       namePrefix,

@@ -1,5 +1,4 @@
-import { EnvName } from '#contracts/env.ts';
-import { type FunctionName, functionEnvironment } from '#contracts/functions.ts';
+import { EnvName, type FunctionName, functionEnvironment } from '#contracts/functions.ts';
 import type { Logger } from '#ports/logger.ts';
 import { processClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
@@ -30,7 +29,7 @@ export interface FunctionContext {
 }
 
 export function functionContext(name: FunctionName): FunctionContext {
-  const env = readEnvironment(functionEnvironment[name]) as Partial<Record<EnvName, string>>;
+  const env = readEnvironment(functionEnvironment(name)) as Partial<Record<EnvName, string>>;
   const need = (variable: EnvName): string => {
     const value = env[variable];
     if (value === undefined) throw new Error(`${name} has no ${variable} in its catalogue entry`);

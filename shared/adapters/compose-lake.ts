@@ -1,5 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { EnvName } from '#contracts/env.ts';
+import { EnvName } from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, invoiceEventColumns } from '#contracts/lake.ts';
 import { AthenaQueries } from './athena-queries.ts';
 import type { FunctionContext } from './compose-context.ts';

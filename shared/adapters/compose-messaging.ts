@@ -1,7 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EnvName } from '#contracts/env.ts';
+import { EnvName } from '#contracts/functions.ts';
 import type { FunctionContext } from './compose-context.ts';
 import { EventBridgeCollectorNotifier, EventBridgeDomainEvents, SqsDunningStarts } from './messaging.ts';
 import { SnsCollectorNotifier } from './sns-collectors.ts';

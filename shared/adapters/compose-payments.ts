@@ -1,4 +1,4 @@
-import { STRIPE_API_URL_VARIABLE } from '#contracts/env.ts';
+import { STRIPE_API_URL_VARIABLE } from '#contracts/functions.ts';
 import type { FunctionContext } from './compose-context.ts';
 import { secretSource } from './compose-sending.ts';
 import { StripeCheckoutProvider } from './stripe-payments.ts';

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { EnvName } from '#contracts/env.ts';
+import { EnvName } from '#contracts/functions.ts';
 import type { ShortLinkStore } from '#ports/short-links.ts';
 import type { FunctionContext } from './compose-context.ts';
 import { SignedPayLinks } from './pay-links.ts';

@@ -1,4 +1,4 @@
-import { EnvName } from '#contracts/env.ts';
+import { EnvName } from '#contracts/functions.ts';
 import type { FunctionContext } from './compose-context.ts';
 import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
 import { DynamoCustomerStore } from './dynamo-customer-store.ts';

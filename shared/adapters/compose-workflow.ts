@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { EnvName } from '#contracts/env.ts';
+import { EnvName } from '#contracts/functions.ts';
 import { RECONCILE_LIST_BURST, RECONCILE_LIST_RATE_PER_SECOND } from '#contracts/reconcile-pacing.ts';
 import { Pacer } from '#domain/pacing.ts';
 import type { FunctionContext } from './compose-context.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { EnvName } from '#contracts/env.ts';
+import type { EnvName } from '#contracts/functions.ts';
 
 /**
  * Reads the named environment variables once, at cold start, and fails loudly naming every

@@ -1,4 +1,50 @@
-import { EnvName } from './env.ts';
+/**
+ * Environment variable names shared by the infrastructure (which sets them) and the
+ * functions (which parse them once at cold start). One list, so the two never drift.
+ */
+export const EnvName = {
+  tableName: 'DUNWELL_TABLE_NAME',
+  stateMachineArn: 'DUNWELL_STATE_MACHINE_ARN',
+  startQueueUrl: 'DUNWELL_START_QUEUE_URL',
+  eventBusName: 'DUNWELL_EVENT_BUS_NAME',
+  scheduleGroup: 'DUNWELL_SCHEDULE_GROUP',
+  schedulerRoleArn: 'DUNWELL_SCHEDULER_ROLE_ARN',
+  wakeFunctionArn: 'DUNWELL_WAKE_FUNCTION_ARN',
+  senderEmail: 'DUNWELL_SENDER_EMAIL',
+  sesConfigurationSet: 'DUNWELL_SES_CONFIGURATION_SET',
+  publicBaseUrl: 'DUNWELL_PUBLIC_BASE_URL',
+  linkSecretId: 'DUNWELL_LINK_SECRET_ID',
+  collectorsTopicArn: 'DUNWELL_COLLECTORS_TOPIC_ARN',
+  /** Secrets Manager secret `{"apiKey", "webhookSecret"}` of the payment provider (Stripe). */
+  paymentSecretId: 'DUNWELL_PAYMENT_SECRET_ID',
+  /** Who is asking for the money: named on the hosted pages, in every message and as the From display name. */
+  creditorName: 'DUNWELL_CREDITOR_NAME',
+  /** Where customers ask questions: an email address, a phone number or an https:// URL. */
+  creditorContact: 'DUNWELL_CREDITOR_CONTACT',
+  /** The finance lake's bucket: Parquet tables under `<table>/dt=YYYY-MM-DD/`. */
+  exportBucketName: 'DUNWELL_EXPORT_BUCKET_NAME',
+  /** The bucket a print-and-post service collects letters from (`<date>/<id>.html` and `.json`). */
+  lettersBucketName: 'DUNWELL_LETTERS_BUCKET_NAME',
+  /** Athena workgroup the reports run in (results location and encryption enforced there). */
+  athenaWorkGroup: 'DUNWELL_ATHENA_WORKGROUP',
+  /** Glue database of the lake tables (`dunwell_<stage>`). */
+  lakeDatabase: 'DUNWELL_LAKE_DATABASE',
+  /** IANA zone whose calendar days the reports count in (config `reportingTimeZone`, default UTC). */
+  reportingTimeZone: 'DUNWELL_REPORTING_TIME_ZONE',
+  /**
+   * StartExecution calls per second this consumer of the start buffer may make: the config's
+   * `startRatePerSecond` over the event source's concurrent consumers (shared/contracts/start-pacing.ts).
+   */
+  startRatePerConsumer: 'DUNWELL_START_RATE_PER_CONSUMER',
+} as const;
+
+export type EnvName = (typeof EnvName)[keyof typeof EnvName];
+
+/**
+ * Optional endpoint override for the Stripe API (like AWS_ENDPOINT_URL_*): unset on AWS, so the
+ * pay page talks to api.stripe.com; the local runtime points it at its Stripe-compatible sandbox.
+ */
+export const STRIPE_API_URL_VARIABLE = 'DUNWELL_STRIPE_API_URL';
 
 /**
  * The catalogue of Lambda functions: one folder under `functions/` each, with the
@@ -35,47 +81,6 @@ export const FunctionName = {
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
-/** What each function needs, expressed as the environment variables it reads. */
-export const functionEnvironment: Record<FunctionName, readonly EnvName[]> = {
-  'invoices-api': [EnvName.tableName, EnvName.startQueueUrl, EnvName.eventBusName],
-  'pay-page': [
-    EnvName.tableName,
-    EnvName.linkSecretId,
-    EnvName.eventBusName,
-    EnvName.paymentSecretId,
-    EnvName.publicBaseUrl,
-    EnvName.creditorName,
-    EnvName.creditorContact,
-  ],
-  'start-dunning': [EnvName.tableName, EnvName.stateMachineArn, EnvName.startRatePerConsumer],
-  advance: [
-    EnvName.tableName,
-    EnvName.senderEmail,
-    EnvName.sesConfigurationSet,
-    EnvName.publicBaseUrl,
-    EnvName.linkSecretId,
-    EnvName.creditorName,
-    EnvName.creditorContact,
-    EnvName.eventBusName,
-    EnvName.scheduleGroup,
-    EnvName.schedulerRoleArn,
-    EnvName.wakeFunctionArn,
-  ],
-  wake: [EnvName.tableName],
-  signal: [EnvName.tableName, EnvName.scheduleGroup],
-  reconcile: [EnvName.tableName, EnvName.stateMachineArn, EnvName.startQueueUrl],
-  'notify-collectors': [EnvName.collectorsTopicArn],
-  'tasks-api': [EnvName.tableName, EnvName.eventBusName],
-  'policies-api': [EnvName.tableName],
-  'customers-api': [EnvName.tableName],
-  'stripe-webhook': [EnvName.tableName, EnvName.eventBusName, EnvName.paymentSecretId],
-  'email-feedback': [EnvName.tableName, EnvName.eventBusName],
-  'export-events': [EnvName.exportBucketName],
-  'export-compact': [EnvName.exportBucketName],
-  'export-backfill': [EnvName.tableName, EnvName.exportBucketName],
-  'reports-api': [EnvName.athenaWorkGroup, EnvName.lakeDatabase, EnvName.reportingTimeZone],
-};
-
 /**
  * Substitutions used by `statemachines/invoice-dunning.asl.json`: each `${Key}` there is
  * the ARN of the named function.
@@ -86,34 +91,56 @@ export const dunningDefinitionSubstitutions = {
 
 export const DUNNING_STATE_MACHINE_FILE = 'statemachines/invoice-dunning.asl.json';
 
-/** The access each function needs beyond its environment; infra grants exactly these. */
-export type Access =
-  | 'table:read'
-  | 'table:readWrite'
-  | 'startQueue:send'
-  | 'startQueue:consume'
-  | 'events:put'
-  | 'states:start'
-  /** List the dunning state machine's executions (the reconciler: which are running). */
-  | 'states:list'
-  | 'states:taskResponse'
-  | 'scheduler:manage'
-  | 'ses:send'
-  | 'linkSecret:read'
-  /** Read the payment provider's secret (API key, webhook signing secret). */
-  | 'paymentSecret:read'
-  /** Publish to the collectors SNS topic (collector tasks). */
-  | 'collectors:publish'
-  /** Send SMS through SNS to phone numbers (no topic). */
-  | 'sms:publish'
-  /** Read the table's change stream (the projector's event source). */
-  | 'table:stream'
+/**
+ * Each access a function can be granted, with the variables that name what it reaches: the one
+ * declaration both come from. Infra grants the access and sets these variables together (a
+ * resource construct gives their values), the functions read exactly these; the resource of an
+ * access is the part before the colon. Adding a resource is: its variable above, its accesses
+ * here, a construct that implements them (infra/constructs/catalogue-resource.ts), an adapter.
+ */
+export const accessVariables = {
+  'table:read': [EnvName.tableName],
+  'table:readWrite': [EnvName.tableName],
   /** Read every item of the table (Scan), for the lake backfill only. */
-  | 'table:scan'
+  'table:scan': [EnvName.tableName],
+  /** Read the table's change stream (the projector's event source): no variable, the mapping delivers. */
+  'table:stream': [],
+  'startQueue:send': [EnvName.startQueueUrl],
+  /** The start buffer as an event source: no variable, the mapping delivers. */
+  'startQueue:consume': [],
+  'events:put': [EnvName.eventBusName],
+  // Whoever starts executions is paced: the rate comes with the grant.
+  'states:start': [EnvName.stateMachineArn, EnvName.startRatePerConsumer],
+  /** List the dunning state machine's executions (the reconciler: which are running). */
+  'states:list': [EnvName.stateMachineArn],
+  'states:taskResponse': [],
+  'scheduler:manage': [EnvName.scheduleGroup, EnvName.schedulerRoleArn, EnvName.wakeFunctionArn],
+  'ses:send': [EnvName.senderEmail, EnvName.sesConfigurationSet],
+  'linkSecret:read': [EnvName.linkSecretId],
+  /** Read the payment provider's secret (API key, webhook signing secret). */
+  'paymentSecret:read': [EnvName.paymentSecretId],
+  /** Publish to the collectors SNS topic (collector tasks). */
+  'collectors:publish': [EnvName.collectorsTopicArn],
+  /** Send SMS through SNS to phone numbers (no topic, so no variable). */
+  'sms:publish': [],
   /** Write, list, read and delete Parquet objects of the lake bucket. */
-  | 'lake:readWrite'
+  'lake:readWrite': [EnvName.exportBucketName],
   /** Run the report queries in the Athena workgroup over the lake's Glue tables. */
-  | 'lake:query';
+  'lake:query': [EnvName.athenaWorkGroup, EnvName.lakeDatabase, EnvName.reportingTimeZone],
+  /** Put letters (HTML and envelope JSON) into the print-and-post bucket; nothing is read back. */
+  'letters:write': [EnvName.lettersBucketName],
+} as const satisfies Record<string, readonly EnvName[]>;
+
+/** The access each function needs; infra grants exactly these. */
+export type Access = keyof typeof accessVariables;
+
+/** Plain values a function is given (no resource, so no access goes with them). */
+export const Setting = {
+  publicBaseUrl: EnvName.publicBaseUrl,
+  creditorName: EnvName.creditorName,
+  creditorContact: EnvName.creditorContact,
+} as const;
+export type Setting = (typeof Setting)[keyof typeof Setting];
 
 export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'invoices-api': ['table:readWrite', 'startQueue:send', 'events:put'],
@@ -124,9 +151,18 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start'],
   // Reminders and the thank-you by email or text (pay links signed with the link key), new
   // collector tasks as events (a texter may not publish to topics: notify-collectors does), the
-  // timer that wakes it; it resumes its own task when the lifecycle closes or the invoice changed
+  // timer that wakes it, formal notices as letters to the print-and-post bucket; it resumes its own task when the lifecycle closes or the invoice changed
   // while it was planning.
-  advance: ['table:readWrite', 'ses:send', 'sms:publish', 'linkSecret:read', 'events:put', 'scheduler:manage', 'states:taskResponse'],
+  advance: [
+    'table:readWrite',
+    'ses:send',
+    'sms:publish',
+    'letters:write',
+    'linkSecret:read',
+    'events:put',
+    'scheduler:manage',
+    'states:taskResponse',
+  ],
   wake: ['table:readWrite', 'states:taskResponse'],
   signal: ['table:readWrite', 'scheduler:manage', 'states:taskResponse'],
   // Reads the active index, lists the running executions, requests starts for the others.
@@ -145,3 +181,15 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'export-backfill': ['table:scan', 'lake:readWrite'],
   'reports-api': ['lake:query'],
 };
+
+/** The plain settings each function reads besides what its access brings. */
+export const functionSettings: Partial<Record<FunctionName, readonly Setting[]>> = {
+  'pay-page': [Setting.publicBaseUrl, Setting.creditorName, Setting.creditorContact],
+  advance: [Setting.publicBaseUrl, Setting.creditorName, Setting.creditorContact],
+};
+
+/** Every variable a function reads: those of its access, then its settings (each once). */
+export function functionEnvironment(name: FunctionName): readonly EnvName[] {
+  const fromAccess = functionAccess[name].flatMap((access): readonly EnvName[] => accessVariables[access]);
+  return [...new Set([...fromAccess, ...(functionSettings[name] ?? [])])];
+}

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { EnvName } from '#contracts/env.ts';
-import { FunctionName } from '#contracts/functions.ts';
+import { EnvName, FunctionName } from '#contracts/functions.ts';
 import { functionLogicalId, resourcesOf, synthDunwell, variablesOfResource } from './synth.ts';
 
 const speaking = [FunctionName.payPage, FunctionName.advance] as const;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { EnvName } from '#contracts/env.ts';
-import { type Access, FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
-import { checkCatalogueEntry } from '../../infra/constructs/function-catalogue.ts';
+import { type Access, EnvName, FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
+import type { CatalogueResources } from '../../infra/constructs/catalogue-resource.ts';
+import type { DunwellFunction } from '../../infra/constructs/dunwell-function.ts';
+import { bindCatalogueEntry } from '../../infra/constructs/function-catalogue.ts';
 import {
   type CfnResource,
   cfnText,
@@ -94,6 +95,7 @@ const actionsFor: Record<Access, readonly string[]> = {
     'sqs:GetQueueUrl',
   ],
   'table:scan': ['dynamodb:Scan', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey'],
+  'letters:write': ['s3:PutObject', 'kms:GenerateDataKey'],
   'lake:readWrite': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt', 'kms:GenerateDataKey'],
   'lake:query': [
     'athena:StartQueryExecution',
@@ -152,7 +154,7 @@ describe('every catalogue function', () => {
 
     test(`${name}: gets exactly its catalogue variables`, () => {
       const names = Object.keys(variablesOf(name)).filter((variable) => variable !== 'NODE_OPTIONS');
-      assert.deepEqual(names.sort(), [...functionEnvironment[name]].sort());
+      assert.deepEqual(names.sort(), [...functionEnvironment(name)].sort());
     });
 
     test(`${name}: is granted exactly what its access list allows`, () => {
@@ -177,8 +179,17 @@ describe('every catalogue function', () => {
     });
   }
 
-  test('the catalogue pairs every variable with the access it needs', () => {
-    for (const name of catalogue) assert.doesNotThrow(() => checkCatalogueEntry(name), name);
+  test('binding refuses a resource that does not name what its access hands out', () => {
+    const set: string[] = [];
+    const fn = { name: FunctionName.advance, setVariable: (variable: string) => set.push(variable) } as unknown as DunwellFunction;
+    const resource = { variables: {}, grant: () => {} };
+    const resources = new Proxy({}, { get: () => resource }) as CatalogueResources;
+    const settings = { [EnvName.publicBaseUrl]: 'https://pay.example', [EnvName.creditorName]: 'A', [EnvName.creditorContact]: 'a@b.c' };
+    assert.throws(
+      () => bindCatalogueEntry(fn, resources, settings),
+      /advance: the table resource gives no value for DUNWELL_TABLE_NAME \(table:readWrite\)/,
+    );
+    assert.deepEqual(set, [], 'nothing is set when a value is missing');
   });
 });
 
@@ -412,7 +423,7 @@ describe('variable values', () => {
     assert.equal(armTimer[EnvName.scheduleGroup], 'dunwell-dev-invoice-timers');
     assert.deepEqual(armTimer[EnvName.wakeFunctionArn], { 'Fn::GetAtt': [functionLogicalId(template, FunctionName.wake), 'Arn'] });
     assert.match(cfnText(variablesOf(FunctionName.startDunning)[EnvName.stateMachineArn]), /:stateMachine:dunwell-dev-invoice-dunning"/);
-    for (const name of catalogue.filter((fn) => functionEnvironment[fn].includes(EnvName.linkSecretId))) {
+    for (const name of catalogue.filter((fn) => functionEnvironment(fn).includes(EnvName.linkSecretId))) {
       assert.deepEqual(
         importedValue(stateful, variablesOf(name)[EnvName.linkSecretId]),
         { Ref: linkSecretId },

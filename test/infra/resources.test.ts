@@ -112,6 +112,42 @@ describe('stateful data', () => {
   });
 });
 
+describe('letters for print-and-post', () => {
+  const [lettersId] = Object.keys(resourcesOf(stateful, 'AWS::S3::Bucket')).filter((id) => id.startsWith('Letters'));
+  const letters = lettersId ? resourcesOf(stateful, 'AWS::S3::Bucket')[lettersId] : undefined;
+
+  test('a stateful bucket: the data key, no public access, TLS only, versioned, access-logged, retained', () => {
+    assert.ok(lettersId && letters);
+    assert.equal(letters.DeletionPolicy, 'Retain');
+    const props = letters.Properties ?? {};
+    assert.match(cfnText(props.BucketEncryption), /"KMSMasterKeyID":\{"Fn::GetAtt":\["DataKey\w*","Arn"\]\},"SSEAlgorithm":"aws:kms"/);
+    assert.deepEqual(props.VersioningConfiguration, { Status: 'Enabled' });
+    assert.equal((props.LoggingConfiguration as { LogFilePrefix: string }).LogFilePrefix, 'letters/');
+    assert.equal(Object.values(props.PublicAccessBlockConfiguration as object).every(Boolean), true);
+    assert.ok(sslOnlyPolicyFor(stateful, 'AWS::S3::BucketPolicy', 'Bucket', lettersId), 'denies non-TLS requests');
+  });
+
+  test('formal notices are kept seven years, archived after 90 days', () => {
+    const [rule] = (letters?.Properties?.LifecycleConfiguration as { Rules: Record<string, unknown>[] } | undefined)?.Rules ?? [];
+    assert.equal(rule?.ExpirationInDays, 2555);
+    assert.deepEqual(rule?.Transitions, [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }]);
+  });
+
+  test('only advance is told the bucket, and may only put letters into it', () => {
+    const told = Object.values(FunctionName).filter((name) =>
+      cfnText(resourcesOf(stateless)[functionLogicalId(stateless, name)]?.Properties?.Environment).includes('DUNWELL_LETTERS_BUCKET_NAME'),
+    );
+    assert.deepEqual(told, [FunctionName.advance]);
+    const lettersStatements = Object.values(resourcesOf(stateless, 'AWS::IAM::Policy'))
+      .flatMap((policy) => statementsOf(policy))
+      .filter((statement) => cfnText(statement.Resource).includes(lettersId ?? '?'));
+    assert.deepEqual(
+      lettersStatements.map((statement) => statement.Action),
+      ['s3:PutObject'],
+    );
+  });
+});
+
 describe('queues', () => {
   test('every queue is encrypted and denies non-TLS access', () => {
     for (const [id, queue] of Object.entries(queues)) {

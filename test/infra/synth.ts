@@ -13,6 +13,7 @@ export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly DependsOn?: string | string[];
+  readonly DeletionPolicy?: string;
 }
 
 /**

@@ -1,0 +1,24 @@
+import { boundReportSql, type ReportName, type ReportParameter } from '#contracts/report-queries.ts';
+import { type AgingReport, type AgingRequest, agingReport, type KpiReport, type KpiRequest, kpiReport } from '#domain/finance-reports.ts';
+import type { ReportQueryRunner } from '#ports/report-queries.ts';
+
+export interface ReportDeps {
+  readonly queries: ReportQueryRunner;
+  /** The IANA zone whose calendar days the reports count in. */
+  readonly reportingTimeZone: string;
+}
+
+function run(deps: ReportDeps, name: ReportName, values: Readonly<Partial<Record<ReportParameter, string>>>) {
+  return deps.queries.run(boundReportSql(name, deps.reportingTimeZone, values));
+}
+
+/** Receivables at the end of `asOf`, by age bucket, from the lake's history (API.md "Reports"). */
+export async function reportAging(deps: ReportDeps, request: AgingRequest): Promise<AgingReport> {
+  return agingReport(await run(deps, 'aging', request), request);
+}
+
+/** DSO, CEI and the rest over a period, exactly as GET /v1/reports/kpis defines them. */
+export async function reportKpis(deps: ReportDeps, request: KpiRequest): Promise<KpiReport> {
+  const [sums, recovery] = await Promise.all([run(deps, 'kpis', request), run(deps, 'recovery-by-step', request)]);
+  return kpiReport(sums, recovery, request);
+}
