@@ -182,7 +182,8 @@ export class LocalStepFunctions {
         taskResourceLocalHandlers: this.taskHandlers(execution) as unknown as Record<string, (input: unknown) => Promise<never>>,
         retryIntervalOverrides: this.noRetryWaits(),
       },
-      context: { Task: { Token: TOKEN_PLACEHOLDER } },
+      // As on AWS, the context object names the execution (the advance function logs it as executionId).
+      context: { Task: { Token: TOKEN_PLACEHOLDER }, Execution: { Id: arn, Name: name } },
       noThrowOnAbort: true,
     });
     execution.abort = run.abort;

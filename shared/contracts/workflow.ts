@@ -5,7 +5,7 @@ import * as z from 'zod';
 const invoiceId = z.string().min(1);
 
 /** The Advance task's payload: the invoice and the task token it parks the execution on. */
-export const advanceTaskSchema = z.object({ invoiceId, taskToken: z.string().min(1) });
+export const advanceTaskSchema = z.object({ invoiceId, taskToken: z.string().min(1), executionId: z.string().min(1).optional() });
 
 /** The Scheduler timer's payload, delivered to the wake function. */
 export const wakeEventSchema = z.object({ invoiceId, sleepId: z.string().min(1) });

@@ -125,6 +125,26 @@ describe('a handler’s logs and metrics (Powertools)', () => {
   });
 });
 
+describe('a Step Functions task’s logs', () => {
+  test('carry the invoiceId and the executionId the state machine passes ($$.Execution.Id)', async () => {
+    const { taskHandler } = await import('#adapters/handlers.ts');
+    const { telemetryFor } = await import('#adapters/telemetry.ts');
+    const telemetry = telemetryFor('advance');
+    const task = taskHandler(telemetry, async () => {
+      telemetry.log.info('planned');
+      return 'parked';
+    });
+    const execution = 'arn:aws:states:eu-central-1:111122223333:execution:dunwell-test-invoice-dunning:INV-7';
+    const payload = { invoiceId: 'INV-7', taskToken: 'token', executionId: execution };
+    const { result, lines } = await invoke(task as never, payload as never, 'req-3');
+    assert.equal(result, 'parked');
+    const log = lines.find((line) => line.message === 'planned') ?? {};
+    assert.equal(log.invoiceId, 'INV-7');
+    assert.equal(log.executionId, execution);
+    assert.equal(log.function_request_id, 'req-3');
+  });
+});
+
 describe('tracing outside Lambda', () => {
   test('the Tracer is off and leaves SDK clients as they are: no X-Ray daemon is ever called', async () => {
     const { telemetryFor } = await import('#adapters/telemetry.ts');

@@ -29,6 +29,7 @@ const machine = new StateMachine(definition);
 
 const INVOICE = 'INV-2026-0001';
 const TOKEN = 'test-token';
+const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:dunwell-dev-invoice-dunning:INV-2026-0001';
 
 type Payload = Record<string, unknown>;
 /** One invocation of the advance function and what its task then resumes with (or the error it fails with). */
@@ -81,7 +82,7 @@ async function run(advance: Handler, stateMachine = machine) {
         },
         retryIntervalOverrides: { Advance: 0 },
       },
-      context: { Task: { Token: TOKEN } },
+      context: { Task: { Token: TOKEN }, Execution: { Id: EXECUTION } },
     },
   );
   let output: unknown;
@@ -116,9 +117,9 @@ describe('invoice-dunning.asl.json', () => {
     assert.deepEqual(result.path, ['Advance', 'Advance', 'Advance', 'Closed']);
     assert.deepEqual(result.retries, []);
     assert.deepEqual(result.calls, [
-      { invoiceId: INVOICE, taskToken: TOKEN },
-      { invoiceId: INVOICE, taskToken: TOKEN },
-      { invoiceId: INVOICE, taskToken: TOKEN },
+      { invoiceId: INVOICE, taskToken: TOKEN, executionId: EXECUTION },
+      { invoiceId: INVOICE, taskToken: TOKEN, executionId: EXECUTION },
+      { invoiceId: INVOICE, taskToken: TOKEN, executionId: EXECUTION },
     ]);
     assert.equal(result.output?.invoiceId, INVOICE);
     assert.equal((result.output?.closed as { Error?: string } | undefined)?.Error, 'Dunwell.LifecycleClosed');
