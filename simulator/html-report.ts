@@ -1,5 +1,5 @@
+import { groupedBarChart, legend, lineChart, type SeriesStyle, seriesStyle } from '#presentation/charts.ts';
 import { escapeHtml } from '#presentation/html.ts';
-import { groupedBarChart, legend, lineChart, type SeriesStyle, seriesStyle } from './report-charts.ts';
 import { KPI_ROWS, reportTitle, type SimulationReport } from './simulation.ts';
 
 /**

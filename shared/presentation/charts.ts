@@ -1,9 +1,9 @@
 import { escapeHtml } from '#presentation/html.ts';
 
 /**
- * Static inline SVG charts for the HTML report: no script, no fonts, no network. Each chart is an
+ * Static inline SVG charts for the simulator's HTML report and the console: no script, no fonts, no network. Each chart is an
  * `<svg role="img">` named by its `<title>`, scales with its container (viewBox, width 100 %),
- * and is never the only place the numbers are: the report puts a table beside each.
+ * and is never the only place the numbers are: the page puts a table or text beside each.
  * Every text that reaches the markup goes through escapeHtml.
  */
 
@@ -189,4 +189,96 @@ export function legend(entries: readonly { readonly name: string; readonly style
     })
     .join('');
   return `<ul class="legend">${items}</ul>`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Console charts: thin wrappers that fix the shape each console page needs
+// ---------------------------------------------------------------------------------------
+
+/** One bar: its category label and its value (for money, integer minor units). */
+export interface Bar {
+  readonly label: string;
+  readonly value: number;
+}
+
+/** Receivables of one currency by aging bucket (current, 1–30 … 90+): one bar per bucket, in bucket order. */
+export function agingChart(options: {
+  readonly id: string;
+  readonly title: string;
+  readonly buckets: readonly Bar[];
+  readonly yLabel: (value: number) => string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+}): string {
+  return singleSeriesBars(options, options.buckets);
+}
+
+/** Cash collected per week, one bar per week (values in minor units of one currency). */
+export function weeklyCashChart(options: {
+  readonly id: string;
+  readonly title: string;
+  readonly weeks: readonly Bar[];
+  readonly yLabel: (value: number) => string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+}): string {
+  return singleSeriesBars(options, options.weeks);
+}
+
+function singleSeriesBars(
+  options: {
+    readonly id: string;
+    readonly title: string;
+    readonly yLabel: (value: number) => string;
+    readonly xTitle: string;
+    readonly yTitle: string;
+  },
+  bars: readonly Bar[],
+): string {
+  return groupedBarChart({
+    id: options.id,
+    title: options.title,
+    categories: bars.map((bar) => bar.label),
+    series: [{ name: options.title, values: bars.map((bar) => bar.value) }],
+    yLabel: options.yLabel,
+    xTitle: options.xTitle,
+    yTitle: options.yTitle,
+  });
+}
+
+const SPARK_WIDTH = 120;
+const SPARK_HEIGHT = 32;
+const SPARK_PAD = 3;
+
+/**
+ * A KPI's trend as a small line without axes (12 monthly values, oldest first; null leaves a
+ * gap), the last value marked. The title says what it shows in words ("DSO over 12 months:
+ * 41 to 38 days"); the tile beside it carries the number itself.
+ */
+export function sparkline(options: { readonly id: string; readonly title: string; readonly values: readonly (number | null)[] }): string {
+  const known = options.values.filter((value): value is number => value !== null);
+  // Scaled to the values' own range: a trend is about change, not distance from zero.
+  const low = known.length ? Math.min(...known) : 0;
+  const high = Math.max(low + 1e-9, ...known);
+  const count = options.values.length;
+  const x = (index: number) =>
+    SPARK_PAD + (count <= 1 ? (SPARK_WIDTH - 2 * SPARK_PAD) / 2 : (index / (count - 1)) * (SPARK_WIDTH - 2 * SPARK_PAD));
+  const y = (value: number) => SPARK_PAD + (1 - (value - low) / (high - low)) * (SPARK_HEIGHT - 2 * SPARK_PAD);
+  let path = '';
+  let pen = 'M';
+  let last = '';
+  options.values.forEach((value, index) => {
+    if (value === null) {
+      pen = 'M';
+      return;
+    }
+    path += `${pen}${fixed(x(index))} ${fixed(y(value))}`;
+    pen = 'L';
+    last = `<circle cx="${fixed(x(index))}" cy="${fixed(y(value))}" r="2.5" fill="${PALETTE[0]?.colour}"/>`;
+  });
+  const line = path ? `<path d="${path}" fill="none" stroke="${PALETTE[0]?.colour}" stroke-width="2" stroke-linejoin="round"/>` : '';
+  return (
+    `<svg class="sparkline" role="img" aria-labelledby="${escapeHtml(options.id)}-title" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" ` +
+    `width="${SPARK_WIDTH}" height="${SPARK_HEIGHT}"><title id="${escapeHtml(options.id)}-title">${escapeHtml(options.title)}</title>${line}${last}</svg>`
+  );
 }
