@@ -1,0 +1,155 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnManagedLoginBranding,
+  FeaturePlan,
+  ManagedLoginVersion,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
+  type UserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { CONSOLE_GROUPS, type ConsoleRole } from '#contracts/console-roles.ts';
+import { acknowledgeNag } from './nag.ts';
+
+export interface ConsoleUsersProps {
+  readonly namePrefix: string;
+  /** Cognito managed-login domain prefix; unique in the region across all AWS accounts, and not the ERP pool's. */
+  readonly domainPrefix: string;
+  /** The console's OAuth callback URL(s), e.g. https://<api>/console/auth/callback. */
+  readonly callbackUrls: readonly string[];
+  /** Where Cognito's /logout may send people back to, e.g. https://<api>/console/signed-out. */
+  readonly logoutUrls: readonly string[];
+}
+
+/** What each group is for; the precedence puts finance first for anyone in both. */
+const GROUPS: Readonly<Record<ConsoleRole, { precedence: number; description: string }>> = {
+  finance: { precedence: 0, description: 'Finance leads: everything in the console, including policies, voids and write-offs' },
+  collector: { precedence: 1, description: 'Collectors: holds, promises, disputes, payment plans and tasks' },
+};
+
+/**
+ * The people who use the console (finance leads and collectors): a user pool apart from the
+ * ERP's machine-client pool, so a person can never hold an API scope and an ERP credential
+ * can never open the console. Sign-in is Cognito managed login (password + TOTP), reached by a
+ * public app client with the authorization code grant and PKCE; the console keeps its own
+ * sealed session cookie, keyed by `sessionSecret`.
+ *
+ * People are retained: deleting the pool would lock every finance lead out and lose their MFA
+ * enrolment; a released domain prefix could be claimed by another account.
+ */
+export class ConsoleUsers extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly domain: UserPoolDomain;
+  readonly groups: Readonly<Record<ConsoleRole, UserPoolGroup>>;
+  /** Keyring {"current": kid, kid: key} that seals console session and sign-in cookies. */
+  readonly sessionSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: ConsoleUsersProps) {
+    super(scope, id);
+
+    this.userPool = new UserPool(this, 'People', {
+      userPoolName: `${props.namePrefix}-console-users`,
+      // An administrator invites each person; nobody can sign themselves up for a finance console.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      // TOTP only: managed login enrols it at first sign-in; SMS would need an origination identity and is phishable.
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      // Plus: threat protection blocks risky and credential-stuffed sign-ins, which matter for
+      // people who can void invoices; it is priced per monthly active user, a handful here.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const groups = {} as Record<ConsoleRole, UserPoolGroup>;
+    for (const role of CONSOLE_GROUPS) {
+      groups[role] = this.userPool.addGroup(`Group-${role}`, { groupName: role, ...GROUPS[role] });
+    }
+    this.groups = groups;
+
+    this.client = this.userPool.addClient('ConsoleClient', {
+      userPoolClientName: 'console',
+      // Public client: the console's callback proves possession with PKCE, so no secret to keep or rotate.
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [...props.callbackUrls],
+        logoutUrls: [...props.logoutUrls],
+      },
+      // SRP never sends the password; no plain-password or custom flows. An explicit list, as an empty one means Cognito's defaults.
+      authFlows: { userSrp: true },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      // The console reads the ID token once, at sign-in, then relies on its own 8-hour session.
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(8),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    });
+
+    this.domain = this.userPool.addDomain('ManagedLogin', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // Managed login serves an app client only once a style is assigned to it; Cognito's default style will do.
+    const branding = new CfnManagedLoginBranding(this, 'ManagedLoginStyle', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+
+    // The pool's own removal policy does not reach its children; CloudFormation would delete them.
+    for (const child of [this.client, this.domain, ...Object.values(groups)]) child.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    branding.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    // Same keyring shape as the pay-link keys: rotation adds a kid and keeps the previous one for
+    // one session lifetime (8 hours), so nobody is signed out by a rotation.
+    this.sessionSecret = new Secret(this, 'SessionKeys', {
+      description: 'Keyring that seals console session and sign-in cookies',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ current: 'k1' }),
+        generateStringKey: 'k1',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.sessionSecret,
+      'SMG4',
+      'Rotation must add a key id and keep the previous key for one session lifetime (8 hours); Secrets Manager single-value rotation would sign everyone out, so the keyring is rotated by a runbook.',
+    );
+  }
+
+  /** Base URL of managed login: /oauth2/authorize, /oauth2/token and /logout live under it. */
+  get domainUrl(): string {
+    return this.domain.baseUrl();
+  }
+}
