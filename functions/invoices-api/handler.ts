@@ -17,7 +17,6 @@ import {
   creditNoteRequestSchema,
   disputeRequestSchema,
   disputeResolutionSchema,
-  type FieldError,
   fieldErrors,
   holdRequestSchema,
   type InvoiceRequest,
@@ -25,13 +24,11 @@ import {
   invoiceBatchEnvelopeSchema,
   invoiceDateErrors,
   invoiceRequestSchema,
-  optionalMinor,
   paymentPlanRequestSchema,
   paymentRequestSchema,
   promiseRequestSchema,
   replanRequestSchema,
   toInvoiceInput,
-  toPaymentInput,
   voidRequestSchema,
 } from '#contracts/api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
@@ -39,19 +36,24 @@ import { decodeInvoiceCursor, dueRange, encodeInvoiceCursor, invoiceListItem, in
 import { MetricName } from '#contracts/metrics.ts';
 import { openApiDocument } from '#contracts/openapi.ts';
 import { INVOICES_BATCH_ACTION } from '#contracts/routes.ts';
-import { parseChildId } from '#domain/child-ids.ts';
-import { applyCreditNote, type HoldOutcome, releaseHold, resolveDispute, voidInvoice } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
-import { policyFor } from '#domain/policy.ts';
-import { agreePaymentPlan } from '#use-cases/agree-payment-plan.ts';
 import { claimedId, ingestBatch } from '#use-cases/ingest-batch.ts';
 import { type IngestDeps, ingestInvoice, UnknownPolicyError } from '#use-cases/ingest-invoice.ts';
-import { changeInvoice } from '#use-cases/invoice-writes.ts';
-import { openInvoiceDispute } from '#use-cases/open-dispute.ts';
-import { holdInvoice } from '#use-cases/place-hold.ts';
-import { promiseToPay } from '#use-cases/promise-to-pay.ts';
-import { receivePayment } from '#use-cases/receive-payment.ts';
-import { replanInvoice } from '#use-cases/replan-invoice.ts';
+import {
+  type ActionDone,
+  type ActionResult,
+  agreeInvoicePaymentPlan,
+  applyInvoiceCreditNote,
+  openDispute,
+  placeHold,
+  recordPayment,
+  recordPromise,
+  releaseInvoiceHold,
+  replan,
+  resolveInvoiceDispute,
+  unknownDisputeId,
+  voidInvoiceAction,
+} from '#use-cases/invoice-actions.ts';
 
 const app = functionContext('invoices-api');
 const table = tableAdapters(app);
@@ -199,145 +201,85 @@ async function listInvoices(event: HttpEvent) {
   });
 }
 
+/** The problem an invoice action's failed result stands for. */
+function problemOf(result: Exclude<ActionResult, { kind: 'done' }>): ProblemError {
+  if (result.kind === 'not_found') return problems.notFound(result.detail);
+  if (result.kind === 'conflict') return problems.conflict(result.detail, result.errors);
+  return problems.validation(result.errors);
+}
+
+/** An invoice action's result as HTTP: the done result, or its problem thrown. */
+function answer<T extends object>(result: ActionResult<T>): ActionDone<T> {
+  if (result.kind !== 'done') throw problemOf(result);
+  return result;
+}
+
 async function postPayment(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, paymentRequestSchema);
-  const invoice = await store.get(invoiceId);
-  if (!invoice) throw problems.notFound(`Invoice ${invoiceId} does not exist`);
-  const input = toPaymentInput(request, invoice.currency, deps.clock.now());
-  if ('path' in input) throw problems.validation([input]);
-  const outcome = await receivePayment(deps, invoiceId, input);
-  if (outcome.kind === 'conflict') throw problems.conflict(outcome.reason);
-  if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
-  if (outcome.kind === 'recorded') app.telemetry.count(MetricName.paymentsRecorded);
-  const body = { paymentId: outcome.payment.paymentId, invoice: await view(outcome.invoice) };
-  return json(outcome.kind === 'recorded' ? 201 : 200, body);
-}
-
-async function loadInvoice(invoiceId: string): Promise<Invoice> {
-  const invoice = await store.get(invoiceId);
-  if (!invoice) throw problems.notFound(`Invoice ${invoiceId} does not exist`);
-  return invoice;
-}
-
-/** A collections action's outcome as HTTP: problems for conflicts and bad fields. */
-function changed(invoiceId: string, outcome: HoldOutcome): Invoice {
-  if (outcome.kind === 'conflict') throw problems.conflict(`Invoice ${invoiceId}: ${outcome.reason}`);
-  if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
-  return outcome.invoice;
-}
-
-/** Runs a collections action on the invoice and maps its outcome. */
-async function act(invoiceId: string, change: (invoice: Invoice, now: Date) => HoldOutcome) {
-  return changed(invoiceId, await changeInvoice(deps, invoiceId, change));
+  const done = answer(await recordPayment(deps, invoiceId, parseBody(event, paymentRequestSchema)));
+  if (done.created) app.telemetry.count(MetricName.paymentsRecorded);
+  return json(done.created ? 201 : 200, { paymentId: done.paymentId, invoice: await view(done.invoice) });
 }
 
 async function postDispute(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, disputeRequestSchema);
-  await loadInvoice(invoiceId);
-  const { outcome, disputeId } = await openInvoiceDispute(deps, invoiceId, request, 'refuse');
-  const invoice = changed(invoiceId, outcome);
+  const { disputeId, invoice } = answer(await openDispute(deps, invoiceId, parseBody(event, disputeRequestSchema)));
   app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { disputeId, invoice: await view(invoice) }, { location: `/v1/disputes/${disputeId}` });
 }
 
 async function postDisputeResolution(event: HttpEvent) {
   const disputeId = event.pathParameters?.disputeId ?? '';
-  const parsedId = parseChildId(disputeId);
-  if (parsedId?.kind !== 'DSP') throw problems.notFound(`Dispute ${disputeId} does not exist`);
-  const request = parseBody(event, disputeResolutionSchema);
-  const existing = await store.get(parsedId.invoiceId);
-  if (!existing?.holds?.some((hold) => hold.holdId === disputeId)) throw problems.notFound(`Dispute ${disputeId} does not exist`);
-  const credit = optionalMinor(request.creditAmount, existing.currency, 'creditAmount');
-  if (typeof credit === 'object') throw problems.validation([credit]);
-  const invoice = await act(parsedId.invoiceId, (current, now) =>
-    resolveDispute(current, disputeId, request.outcome, credit, now, policyFor(current).holdRules),
-  );
-  return json(200, { disputeId, outcome: request.outcome, invoice: await view(invoice) });
+  // An id that cannot be a dispute's is a 404 before the body is read.
+  const unknown = unknownDisputeId(disputeId);
+  if (unknown) throw problemOf(unknown);
+  const done = answer(await resolveInvoiceDispute(deps, disputeId, parseBody(event, disputeResolutionSchema)));
+  return json(200, { disputeId, outcome: done.outcome, invoice: await view(done.invoice) });
 }
 
 async function postPromise(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, promiseRequestSchema);
-  const existing = await loadInvoice(invoiceId);
-  const amount = optionalMinor(request.amount, existing.currency, 'amount');
-  if (typeof amount === 'object') throw problems.validation([amount]);
-  const { outcome, promiseId } = await promiseToPay(deps, invoiceId, request.promisedDate, amount);
-  const invoice = changed(invoiceId, outcome);
+  const { promiseId, invoice } = answer(await recordPromise(deps, invoiceId, parseBody(event, promiseRequestSchema)));
   app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { promiseId, invoice: await view(invoice) });
 }
 
 async function postHold(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, holdRequestSchema);
-  await loadInvoice(invoiceId);
-  const until = request.until ? new Date(request.until).toISOString() : null;
-  const { outcome, holdId } = await holdInvoice(deps, invoiceId, { until, note: request.note, reason: request.reason });
-  const invoice = changed(invoiceId, outcome);
+  const { holdId, invoice } = answer(await placeHold(deps, invoiceId, parseBody(event, holdRequestSchema)));
   app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { holdId, invoice: await view(invoice) });
 }
 
 async function postPaymentPlan(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, paymentPlanRequestSchema);
-  const existing = await loadInvoice(invoiceId);
-  const errors: FieldError[] = [];
-  const installments = request.installments.map((installment, index) => {
-    const amount = optionalMinor(installment.amount, existing.currency, `installments.${index}.amount`);
-    if (typeof amount === 'object') errors.push(amount);
-    return { dueDate: installment.dueDate, amountMinor: typeof amount === 'number' ? amount : 0 };
-  });
-  if (errors.length > 0) throw problems.validation(errors);
-  const { outcome, planId } = await agreePaymentPlan(deps, invoiceId, installments);
-  const invoice = changed(invoiceId, outcome);
+  const { planId, invoice } = answer(await agreeInvoicePaymentPlan(deps, invoiceId, parseBody(event, paymentPlanRequestSchema)));
   app.telemetry.count(MetricName.holdsPlaced);
   return json(201, { planId, invoice: await view(invoice) });
 }
 
 async function postHoldRelease(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const holdId = event.pathParameters?.holdId ?? '';
-  await loadInvoice(invoiceId);
-  const invoice = await act(invoiceId, (current, now) => releaseHold(current, holdId, now));
+  const { holdId, invoice } = answer(await releaseInvoiceHold(deps, invoiceId, event.pathParameters?.holdId ?? ''));
   return json(200, { holdId, invoice: await view(invoice) });
 }
 
 async function postCreditNote(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, creditNoteRequestSchema);
-  const existing = await loadInvoice(invoiceId);
-  const amount = optionalMinor(request.amount, existing.currency, 'amount');
-  if (typeof amount === 'object' || amount === undefined) throw problems.validation([amount ?? { path: 'amount', message: 'is required' }]);
-  // Decided on the read the write is made at: of two requests applying one credit note at once, one is the repeat.
-  let repeated = false;
-  const invoice = await act(invoiceId, (current, now) => {
-    repeated = current.creditNotes?.[request.creditNoteId] !== undefined;
-    return applyCreditNote(current, request.creditNoteId, amount, request.reason, now);
-  });
-  return json(repeated ? 200 : 201, { creditNoteId: request.creditNoteId, invoice: await view(invoice) });
+  const done = answer(await applyInvoiceCreditNote(deps, invoiceId, parseBody(event, creditNoteRequestSchema)));
+  return json(done.created ? 201 : 200, { creditNoteId: done.creditNoteId, invoice: await view(done.invoice) });
 }
 
 async function postVoid(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, voidRequestSchema);
-  await loadInvoice(invoiceId);
-  const invoice = await act(invoiceId, (current, now) => voidInvoice(current, request.reason, now));
+  const { invoice } = answer(await voidInvoiceAction(deps, invoiceId, parseBody(event, voidRequestSchema)));
   return json(200, await view(invoice));
 }
 
 async function postReplan(event: HttpEvent) {
   const invoiceId = pathParameter(event, 'invoiceId', idSchema);
-  const request = parseBody(event, replanRequestSchema);
-  const outcome = await replanInvoice(deps, invoiceId, request.policyId).catch((error: unknown) => {
-    if (error instanceof Error && error.name === 'InvoiceNotFoundError') throw problems.notFound(`Invoice ${invoiceId} does not exist`);
-    throw error;
-  });
-  if (outcome.kind === 'conflict') throw problems.conflict(`Invoice ${invoiceId}: ${outcome.reason}`);
-  if (outcome.kind === 'invalid') throw problems.validation([{ path: outcome.path, message: outcome.message }]);
-  return json(200, await view(outcome.invoice));
+  const { invoice } = answer(await replan(deps, invoiceId, parseBody(event, replanRequestSchema)));
+  return json(200, await view(invoice));
 }
 
 export const handler = httpHandler(
