@@ -3,10 +3,7 @@ import { domainEvents } from '#adapters/compose-messaging.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
 import { fieldErrors } from '#contracts/field-errors.ts';
-import { invoiceView } from '#contracts/invoice-view.ts';
-import { taskCompletionSchema, taskIdSchema, taskListQuerySchema } from '#contracts/task-api.ts';
-import type { Invoice } from '#domain/invoice.ts';
-import type { CollectorTask } from '#domain/tasks.ts';
+import { taskCompletionSchema, taskIdSchema, taskListQuerySchema, taskView } from '#contracts/task-api.ts';
 import { InvalidCursorError } from '#ports/task-store.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
 import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
@@ -16,12 +13,6 @@ const table = tableAdapters(app);
 const store = table.invoiceStore();
 const tasks = table.taskStore();
 const deps = { store, tasks, clock: app.clock, events: domainEvents(app), log: app.log };
-
-/** A task in the API's words (`stepId`, as in policies), with its invoice as it is now: status, balance, whole timeline. */
-function taskView(task: CollectorTask, invoice: Invoice | undefined, now: Date) {
-  const { stepKey, ...rest } = task;
-  return { ...rest, stepId: stepKey, invoice: invoice ? invoiceView(invoice, now) : null };
-}
 
 async function listTasks(event: HttpEvent) {
   const parsed = taskListQuerySchema.safeParse(event.queryStringParameters ?? {});

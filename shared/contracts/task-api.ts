@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { disputeReasons } from '#domain/hold-types.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import type { CollectorTask } from '#domain/tasks.ts';
 import { decimalAmount, idSchema, isoDate, multiLineText } from './input-rules.ts';
+import { invoiceView } from './invoice-view.ts';
 
 /** Request schemas of the collector worklist (`/v1/tasks`): apart from the invoice schemas, which tasks-api does not need. */
 
@@ -34,3 +37,9 @@ export const taskCompletionSchema = z.strictObject({
   disputeReason: z.enum(disputeReasons, { message: `must be one of ${disputeReasons.join(', ')}` }).optional(),
 });
 export type TaskCompletionRequest = z.infer<typeof taskCompletionSchema>;
+
+/** A task in the API's words (`stepId`, as in policies), with its invoice as it is now: status, balance, whole timeline. */
+export function taskView(task: CollectorTask, invoice: Invoice | undefined, now: Date) {
+  const { stepKey, ...rest } = task;
+  return { ...rest, stepId: stepKey, invoice: invoice ? invoiceView(invoice, now) : null };
+}
