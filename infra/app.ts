@@ -37,6 +37,7 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
     erpClient: stateful.erpTokens.erpClient,
     lake: stateful.lake,
     letters: stateful.letters,
+    consoleUsers: stateful.consoleUsers,
   });
 
   Tags.of(app).add('project', 'dunwell');

@@ -75,6 +75,10 @@ const deployConfigSchema = z
     alarmEmail: optional(z.email()),
     /** Cognito hosted domain prefix (globally unique per region); defaults to `<namePrefix>-<account id>`. */
     authDomainPrefix: optional(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and dashes')),
+    /** Managed-login domain prefix of the console's people (globally unique per region); defaults to `<namePrefix>-people-<account id>`. */
+    consoleDomainPrefix: optional(
+      z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and dashes'),
+    ),
     /** Whose calendar days the reports count in (API.md "Reports"); UTC by default. */
     reportingTimeZone: optional(ianaTimeZone),
     /**
@@ -142,6 +146,7 @@ export interface DeployConfig {
   /** Name of the payment provider's secret (imported by name, see the stateless stack). */
   readonly paymentSecretName: string;
   readonly authDomainPrefix: string | undefined;
+  readonly consoleDomainPrefix: string | undefined;
   /** IANA zone of the reporting calendar (reports, named queries, QuickSight data sets). */
   readonly reportingTimeZone: string;
   /** Set → QuickSight data source and data sets owned by this principal; undefined → no QuickSight at all. */
@@ -198,6 +203,7 @@ export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = pro
     alarmEmail: config.alarmEmail,
     paymentSecretName: config.paymentSecretName ?? `dunwell/${config.stage}/stripe`,
     authDomainPrefix: config.authDomainPrefix,
+    consoleDomainPrefix: config.consoleDomainPrefix,
     reportingTimeZone: config.reportingTimeZone ?? 'UTC',
     quicksight: config.quicksight,
     startRatePerSecond: config.startRatePerSecond ?? defaultStartRate(startExecutionRefill(config)),

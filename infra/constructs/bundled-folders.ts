@@ -38,6 +38,7 @@ export const bundledFolders: Record<FunctionName, readonly BundledFolder[]> = {
   [FunctionName.stripeWebhook]: [HOLIDAY_CALENDAR_FILES],
   [FunctionName.emailFeedback]: [HOLIDAY_CALENDAR_FILES],
   [FunctionName.exportEvents]: [],
+  [FunctionName.console]: [HOLIDAY_CALENDAR_FILES, REPORT_QUERY_FILES],
   [FunctionName.exportCompact]: [],
   [FunctionName.exportBackfill]: [HOLIDAY_CALENDAR_FILES],
   [FunctionName.reportsApi]: [REPORT_QUERY_FILES],

@@ -150,8 +150,12 @@ const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /v1/openapi.json': 'the public API description carries no invoice data.',
 };
 
+/** Every console route: people sign in with Cognito and carry a sealed session cookie instead of an ERP token. */
+const CONSOLE_ROUTE_REASON =
+  'a console page for people, who carry a sealed, expiring session cookie from Cognito managed login rather than an ERP token; the console function refuses any request without a valid session (sign-in pages aside), and any POST without its CSRF token from the console origin.';
+
 function publicRouteReason(route: Route): string {
-  const reason = PUBLIC_ROUTE_REASONS[`${route.method} ${route.path}`];
+  const reason = route.function === 'console' ? CONSOLE_ROUTE_REASON : PUBLIC_ROUTE_REASONS[`${route.method} ${route.path}`];
   if (!reason) throw new Error(`Public route ${route.method} ${route.path} has no documented reason in invoice-api.ts`);
   return reason;
 }

@@ -166,6 +166,8 @@ export class LocalGateway {
       rawQueryString: url.search.slice(1),
       headers,
       ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+      // As API Gateway's payload 2.0: the Cookie header also as one `name=value` entry per cookie.
+      ...(headers.cookie ? { cookies: headers.cookie.split(/;\s*/).filter(Boolean) } : {}),
       ...(Object.keys(match.parameters).length > 0 ? { pathParameters: match.parameters } : {}),
       requestContext: {
         accountId: 'local',
@@ -191,10 +193,15 @@ export class LocalGateway {
     const result = (await this.runtime.host.invoke(match.route.function, event)) as {
       statusCode: number;
       headers?: Record<string, string>;
+      cookies?: string[];
       body?: string;
       isBase64Encoded?: boolean;
     };
-    response.writeHead(result.statusCode, result.headers ?? {});
+    // Payload 2.0 returns cookies apart from the headers: one Set-Cookie header each.
+    response.writeHead(result.statusCode, {
+      ...(result.headers ?? {}),
+      ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
+    });
     response.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
   }
 
@@ -223,6 +230,7 @@ export class LocalGateway {
       sesInbox: this.runtime.sesUrl,
       outbox: '/_local/outbox',
       health: '/_local/health',
+      console: '/console/sign-in',
     };
     const aws = { endpoint: this.runtime.awsUrl, stateMachineArn: this.runtime.stateMachineArn, cli: this.runtime.awsCliExample() };
     const accept = String(request.headers.accept ?? '');
@@ -245,6 +253,11 @@ export class LocalGateway {
 <body>
 <h1>Dunwell (local)</h1>
 <p>Virtual clock: <code>${escapeHtml(this.runtime.clock.now().toISOString())}</code></p>
+<h2>Console</h2>
+<ul>
+${item('/console/dev-sign-in?role=finance', 'Sign in as a finance lead', 'dashboard, receivables, policies')}
+${item('/console/dev-sign-in?role=collector', 'Sign in as a collector', 'the worklist and the invoices behind it')}
+</ul>
 <h2>API</h2>
 <ul>
 ${item(links.apiReference, 'API reference', 'the HTTP contract (docs/API.md)')}

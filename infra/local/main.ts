@@ -106,6 +106,10 @@ console.log(
     component: 'local',
     message: 'Dunwell is running',
     api: `http://${host}:${port}`,
+    // One click signs in as a finance lead or a collector (no password: the local runtime only).
+    console: `http://${host}:${port}/console/sign-in`,
+    consoleFinance: `http://${host}:${port}/console/dev-sign-in?role=finance`,
+    consoleCollector: `http://${host}:${port}/console/dev-sign-in?role=collector`,
     sesInbox: runtime.sesUrl,
     // Every emulated AWS service (Step Functions, Scheduler, SQS…) for `aws --endpoint-url`; the command works as pasted.
     awsEndpoint: runtime.awsUrl,

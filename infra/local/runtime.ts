@@ -11,7 +11,13 @@ import dynalite from 'dynalite';
 import { installClock } from '#adapters/clock.ts';
 import { InvoiceHeader } from '#contracts/email-events.ts';
 import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
-import { DUNNING_STATE_MACHINE_FILE, EnvName, type FunctionName, STRIPE_API_URL_VARIABLE } from '#contracts/functions.ts';
+import {
+  CONSOLE_DEV_SIGN_IN_VARIABLE,
+  DUNNING_STATE_MACHINE_FILE,
+  EnvName,
+  type FunctionName,
+  STRIPE_API_URL_VARIABLE,
+} from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, PARTITION_COLUMN } from '#contracts/lake.ts';
 import { DEFAULT_START_RATE_PER_SECOND } from '#contracts/start-pacing.ts';
 import { COMPACTED_FILE } from '#use-cases/export-events.ts';
@@ -89,6 +95,7 @@ const MAX_DELIVERIES = 5;
 const EXPORT_BUCKET = 'dunwell-local-exports';
 /** Where letters go for print and post: a folder of the data directory. */
 const LETTERS_BUCKET = 'dunwell-local-letters';
+const CONSOLE_SESSION_SECRET_ID = 'dunwell/console-sessions';
 const ATHENA_WORKGROUP = 'dunwell-local-finance';
 const LAKE_DATABASE = 'dunwell_local';
 /** Stream records per projector invocation, as the event source mapping's batch size on AWS. */
@@ -306,6 +313,11 @@ export class LocalRuntime {
       [EnvName.lakeDatabase]: LAKE_DATABASE,
       [EnvName.reportingTimeZone]: this.options.reportingTimeZone || 'UTC',
       [EnvName.startRatePerConsumer]: String(this.options.startRatePerSecond ?? DEFAULT_START_RATE_PER_SECOND),
+      // No Cognito here: the console offers the dev sign-in instead (CONSOLE_DEV_SIGN_IN_VARIABLE).
+      [EnvName.consoleUserPoolId]: `${LOCAL_REGION}_local`,
+      [EnvName.consoleClientId]: 'local-console',
+      [EnvName.consoleSignInUrl]: `${publicBaseUrl}/console/sign-in`,
+      [EnvName.consoleSessionSecretId]: CONSOLE_SESSION_SECRET_ID,
     } satisfies Record<EnvName, string>;
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
@@ -325,6 +337,7 @@ export class LocalRuntime {
       ...catalogueValues,
       // Endpoint configuration for the Stripe SDK, like AWS_ENDPOINT_URL_* for the AWS SDKs.
       [STRIPE_API_URL_VARIABLE]: stripeUrl,
+      [CONSOLE_DEV_SIGN_IN_VARIABLE]: 'on',
     });
 
     const scheduler = new LocalScheduler(DynamoDBDocumentClient.from(client), LOCAL_TABLE_NAME, () => this.clock.now());
@@ -603,10 +616,15 @@ export class LocalRuntime {
     });
   }
 
-  /** Secrets Manager: the pay-link keyring and the payment secret, generated at first boot and kept in the data folder. */
+  /** Secrets Manager: the pay-link and console-session keyrings and the payment secret, generated at first boot and kept in the data folder. */
   private readSecret(secretId: string): string {
     if (secretId === LINK_SECRET_ID) {
       return this.persistedSecret('secrets.json', () => JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') }));
+    }
+    if (secretId === CONSOLE_SESSION_SECRET_ID) {
+      return this.persistedSecret('console-session-keys.json', () =>
+        JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') }),
+      );
     }
     if (secretId === PAYMENT_SECRET_ID) {
       return this.persistedSecret('payment-secret.json', () =>

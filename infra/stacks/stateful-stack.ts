@@ -6,6 +6,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LISTING_ATTRIBUTE, listIndexes } from '#contracts/table-indexes.ts';
 import type { DeployConfig } from '../config.ts';
+import { ConsoleUsers } from '../constructs/console-users.ts';
 import { ErpTokenIssuer } from '../constructs/erp-token-issuer.ts';
 import { FinanceLake, lakeDatabaseName } from '../constructs/finance-lake.ts';
 import { FinanceQuickSight } from '../constructs/finance-quicksight.ts';
@@ -42,6 +43,8 @@ export class DunwellStatefulStack extends Stack {
   readonly letters: LettersBucket;
   readonly linkSecret: Secret;
   readonly erpTokens: ErpTokenIssuer;
+  /** The console's people (finance leads, collectors): their own pool, groups and session keyring. */
+  readonly consoleUsers: ConsoleUsers;
 
   constructor(scope: Construct, id: string, props: DunwellStatefulStackProps) {
     super(scope, id, props);
@@ -169,12 +172,21 @@ export class DunwellStatefulStack extends Stack {
       authDomainPrefix: authDomainPrefix ?? `${namePrefix}-${this.account}`,
     });
 
+    this.consoleUsers = new ConsoleUsers(this, 'ConsoleUsers', {
+      namePrefix,
+      domainPrefix: props.config.consoleDomainPrefix ?? `${namePrefix}-people-${this.account}`,
+    });
+
     new CfnOutput(this, 'TokenUrl', { value: this.erpTokens.tokenUrl, description: 'OAuth2 token endpoint (client credentials)' });
     new CfnOutput(this, 'ErpClientId', {
       value: this.erpTokens.erpClient.userPoolClientId,
       description: 'ERP client id; read its secret with aws cognito-idp describe-user-pool-client',
     });
     new CfnOutput(this, 'UserPoolId', { value: this.erpTokens.userPool.userPoolId });
+    new CfnOutput(this, 'ConsoleUserPoolId', {
+      value: this.consoleUsers.userPool.userPoolId,
+      description: 'Invite people with aws cognito-idp admin-create-user, then admin-add-user-to-group finance or collector',
+    });
     new CfnOutput(this, 'LettersBucket', {
       value: this.letters.bucket.bucketName,
       description: 'Letters to print and post (<date>/<id>.html, envelope .json): give your print-and-post service read access',

@@ -27,6 +27,7 @@ import {
   workflowResource,
 } from '../constructs/catalogue-bindings.ts';
 import type { CatalogueResources } from '../constructs/catalogue-resource.ts';
+import { ConsoleSignIn, type ConsoleUsers } from '../constructs/console-users.ts';
 import { DunningWorkflow } from '../constructs/dunning-workflow.ts';
 import { DunwellFunction } from '../constructs/dunwell-function.ts';
 import type { FinanceLake } from '../constructs/finance-lake.ts';
@@ -52,6 +53,8 @@ export interface DunwellStatelessStackProps extends StackProps {
   readonly lake: FinanceLake;
   /** Where the advance function posts letters for print-and-post. */
   readonly letters: LettersBucket;
+  /** The console's people: the stateless stack adds the app client that calls the console back. */
+  readonly consoleUsers: ConsoleUsers;
 }
 
 /** Per-function sizing; everything else about a function comes from the catalogue. */
@@ -206,6 +209,7 @@ export class DunwellStatelessStack extends Stack {
       ],
     });
 
+    const publicBaseUrl = (config.publicBaseUrl ?? this.api.url).replace(/\/+$/, '');
     const resources: CatalogueResources = {
       table: tableResource({ table: props.table, indexNames: props.tableIndexNames, key: props.dataKey, streamFailures }),
       startQueue: startQueueResource(this.startBuffer),
@@ -220,9 +224,10 @@ export class DunwellStatelessStack extends Stack {
       sms: smsResource,
       lake: lakeResource(props.lake, config.reportingTimeZone),
       letters: props.letters,
+      console: new ConsoleSignIn(this, 'ConsoleSignIn', { users: props.consoleUsers, consoleUrl: `${publicBaseUrl}/console` }),
     };
     const settings: CatalogueSettings = {
-      [Setting.publicBaseUrl]: config.publicBaseUrl ?? this.api.url,
+      [Setting.publicBaseUrl]: publicBaseUrl,
       [Setting.creditorName]: config.creditorName,
       [Setting.creditorContact]: config.creditorContact,
     };
@@ -250,6 +255,7 @@ export class DunwellStatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Dunwell API' });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${publicBaseUrl}/console`, description: 'The console for finance leads and collectors' });
     new CfnOutput(this, 'SenderIdentity', {
       value: this.email.identity.emailIdentityName,
       description: config.senderDomain ? 'Verified by the DKIM CNAME records below' : 'Verified by the link SES mails to this address',

@@ -36,6 +36,14 @@ export const EnvName = {
    * `startRatePerSecond` over the event source's concurrent consumers (shared/contracts/start-pacing.ts).
    */
   startRatePerConsumer: 'DUNWELL_START_RATE_PER_CONSUMER',
+  /** The console's people: the Cognito user pool (ID tokens are verified against it). */
+  consoleUserPoolId: 'DUNWELL_CONSOLE_USER_POOL_ID',
+  /** The console's public app client (authorization code + PKCE). */
+  consoleClientId: 'DUNWELL_CONSOLE_CLIENT_ID',
+  /** Base URL of Cognito managed login (`/oauth2/authorize`, `/oauth2/token`, `/logout` under it). */
+  consoleSignInUrl: 'DUNWELL_CONSOLE_SIGN_IN_URL',
+  /** Secrets Manager keyring `{"current": kid, kid: key}` sealing console session cookies. */
+  consoleSessionSecretId: 'DUNWELL_CONSOLE_SESSION_SECRET_ID',
 } as const;
 
 export type EnvName = (typeof EnvName)[keyof typeof EnvName];
@@ -45,6 +53,12 @@ export type EnvName = (typeof EnvName)[keyof typeof EnvName];
  * pay page talks to api.stripe.com; the local runtime points it at its Stripe-compatible sandbox.
  */
 export const STRIPE_API_URL_VARIABLE = 'DUNWELL_STRIPE_API_URL';
+
+/**
+ * Set (to `on`) by the local runtime only: the console offers a password-free sign-in per role.
+ * The CDK app never sets it (a test checks the template), and the console refuses it over https.
+ */
+export const CONSOLE_DEV_SIGN_IN_VARIABLE = 'DUNWELL_CONSOLE_DEV_SIGN_IN';
 
 /**
  * The catalogue of Lambda functions: one folder under `functions/` each, with the
@@ -77,6 +91,8 @@ export const FunctionName = {
   /** Writes the history of invoices already in the table into the lake (run by hand, idempotent). */
   exportBackfill: 'export-backfill',
   reportsApi: 'reports-api',
+  /** The people's console under /console: finance leads and collectors, signed in through Cognito. */
+  console: 'console',
 } as const;
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -129,6 +145,8 @@ export const accessVariables = {
   'lake:query': [EnvName.athenaWorkGroup, EnvName.lakeDatabase, EnvName.reportingTimeZone],
   /** Put letters (HTML and envelope JSON) into the print-and-post bucket; nothing is read back. */
   'letters:write': [EnvName.lettersBucketName],
+  /** Sign people in to the console (Cognito managed login) and seal their sessions with the keyring. */
+  'console:signIn': [EnvName.consoleUserPoolId, EnvName.consoleClientId, EnvName.consoleSignInUrl, EnvName.consoleSessionSecretId],
 } as const satisfies Record<string, readonly EnvName[]>;
 
 /** The access each function needs; infra grants exactly these. */
@@ -180,12 +198,17 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'export-compact': ['lake:readWrite'],
   'export-backfill': ['table:scan', 'lake:readWrite'],
   'reports-api': ['lake:query'],
+  // What finance and collectors do over HTTP today, from pages: reads and collections actions on
+  // invoices and tasks (signals on the bus), re-plans (a start request), the reports over the lake.
+  console: ['table:readWrite', 'events:put', 'startQueue:send', 'lake:query', 'console:signIn'],
 };
 
 /** The plain settings each function reads besides what its access brings. */
 export const functionSettings: Partial<Record<FunctionName, readonly Setting[]>> = {
   'pay-page': [Setting.publicBaseUrl, Setting.creditorName, Setting.creditorContact],
   advance: [Setting.publicBaseUrl, Setting.creditorName, Setting.creditorContact],
+  // Its own origin: redirect URIs, and the origin a console POST must come from.
+  console: [Setting.publicBaseUrl],
 };
 
 /** Every variable a function reads: those of its access, then its settings (each once). */

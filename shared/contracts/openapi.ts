@@ -235,7 +235,8 @@ const page = (item: Record<string, unknown>) => ({
 /** The OpenAPI 3.1 document served at GET /v1/openapi.json, generated from the route table and zod schemas. */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
+  // The console's pages are HTML for people behind a session, not API operations for clients.
+  for (const route of routes.filter((each) => each.function !== 'console')) {
     const key = `${route.method} ${route.path}`;
     const path = publishedPaths[key] ?? route.path;
     const body = requestBodies[key];

@@ -87,4 +87,36 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/preferences/{token}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/preferences/{token}', function: 'pay-page', scopes: null },
   { method: 'POST', path: '/webhooks/stripe', function: 'stripe-webhook', scopes: null },
+  ...consoleRoutes(),
 ];
+
+/**
+ * The console's pages (#presentation/console/context.ts consolePaths): public to API Gateway,
+ * because people carry a session cookie, not an ERP token; the console function checks the
+ * sealed session (and, on a POST, its CSRF token and origin) before anything else.
+ */
+function consoleRoutes(): Route[] {
+  const get = ['/console', '/console/assets/console.css', '/console/sign-in', '/console/sign-in/start', '/console/callback'];
+  const pages = [
+    '/console/dev-sign-in',
+    '/console/invoices',
+    '/console/invoices/{invoiceId}',
+    '/console/invoices/{invoiceId}/messages/{messageId}',
+    '/console/tasks',
+    '/console/tasks/{taskId}',
+    '/console/customers',
+    '/console/customers/{customerId}',
+    '/console/policies',
+    '/console/policies/{policyId}',
+  ];
+  const post = [
+    '/console/sign-out',
+    '/console/invoices/{invoiceId}/{action}',
+    '/console/tasks/{taskId}/complete',
+    '/console/policies/{policyId}',
+  ];
+  return [
+    ...[...get, ...pages].map((path): Route => ({ method: 'GET', path, function: 'console', scopes: null })),
+    ...post.map((path): Route => ({ method: 'POST', path, function: 'console', scopes: null })),
+  ];
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, test } from 'vitest';
 import { INVOICES_BATCH_ACTION, routes, Scope } from '#contracts/routes.ts';
-import { cfnText, functionLogicalId, importedValue, onlyResourceOf, resourcesOf, synthDunwell } from './synth.ts';
+import { cfnText, functionLogicalId, importedValue, resourceNamed, resourcesOf, synthDunwell } from './synth.ts';
 
 const { templates } = synthDunwell();
 const api = templates.stateless;
@@ -81,19 +81,32 @@ describe('HTTP API routes follow the routes contract', () => {
 });
 
 describe('OAuth2 client credentials through Cognito', () => {
-  const poolId = onlyResourceOf(stateful, 'AWS::Cognito::UserPool');
-  const clientId = onlyResourceOf(stateful, 'AWS::Cognito::UserPoolClient');
+  const poolId = resourceNamed(stateful, 'AWS::Cognito::UserPool', 'ErpAuth');
+  const clientId = resourceNamed(stateful, 'AWS::Cognito::UserPoolClient', 'ErpAuth');
 
-  test('the user pool, resource server, ERP client and domain live in the stateful stack only', () => {
-    for (const type of [
-      'AWS::Cognito::UserPool',
-      'AWS::Cognito::UserPoolResourceServer',
-      'AWS::Cognito::UserPoolClient',
-      'AWS::Cognito::UserPoolDomain',
-    ]) {
-      stateful.resourceCountIs(type, 1);
-      api.resourceCountIs(type, 0);
+  test('the ERP user pool, resource server, ERP client and domain live in the stateful stack only', () => {
+    for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain']) {
+      assert.ok(resourceNamed(stateful, type, 'ErpAuth'), type);
     }
+    stateful.resourceCountIs('AWS::Cognito::UserPoolResourceServer', 1);
+    api.resourceCountIs('AWS::Cognito::UserPoolResourceServer', 0);
+    // The stateless stack holds exactly one client (the console's, on the people's pool), never a pool or a domain.
+    api.resourceCountIs('AWS::Cognito::UserPool', 0);
+    api.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+    const clients = Object.values(resourcesOf(api, 'AWS::Cognito::UserPoolClient'));
+    assert.equal(clients.length, 1);
+    assert.match(cfnText(importedValue(stateful, clients[0]?.Properties?.UserPoolId)), /ConsoleUsersPeople/);
+  });
+
+  test("the console's people are a pool apart from the ERP's: its own groups, managed login domain and a public PKCE client", () => {
+    const people = resourceNamed(stateful, 'AWS::Cognito::UserPool', 'ConsoleUsersPeople');
+    assert.notEqual(people, poolId);
+    const groups = Object.values(resourcesOf(stateful, 'AWS::Cognito::UserPoolGroup')).map((group) => group.Properties?.GroupName);
+    assert.deepEqual(groups.sort(), ['collector', 'finance']);
+    const [client] = Object.values(resourcesOf(api, 'AWS::Cognito::UserPoolClient'));
+    assert.deepEqual(client?.Properties?.AllowedOAuthFlows, ['code']);
+    assert.equal(client?.Properties?.GenerateSecret, false);
+    assert.match(cfnText(client?.Properties?.CallbackURLs), /\/console\/callback/);
   });
 
   test('the JWT authorizer trusts the stateful user pool and its ERP client only', () => {

@@ -4,10 +4,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, test } from 'vitest';
 import { CONSOLE_GROUPS } from '#contracts/console-roles.ts';
-import { ConsoleUsers } from '../../infra/constructs/console-users.ts';
+import { ConsoleSignIn, ConsoleUsers } from '../../infra/constructs/console-users.ts';
 
-const callbackUrls = ['https://console.example.com/console/auth/callback'];
-const logoutUrls = ['https://console.example.com/console/signed-out'];
+const callbackUrls = ['https://console.example.com/console/callback'];
+const logoutUrls = ['https://console.example.com/console/sign-in'];
 
 function build() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -15,13 +15,12 @@ function build() {
   const users = new ConsoleUsers(stack, 'Console', {
     namePrefix: 'dunwell-test',
     domainPrefix: 'dunwell-test-people',
-    callbackUrls,
-    logoutUrls,
   });
-  return { app, stack, users, template: Template.fromStack(stack) };
+  const signIn = new ConsoleSignIn(stack, 'ConsoleSignIn', { users, consoleUrl: 'https://console.example.com/console' });
+  return { app, stack, users, signIn, template: Template.fromStack(stack) };
 }
 
-const { app, stack, users, template } = build();
+const { app, stack, users, signIn, template } = build();
 
 describe('ConsoleUsers', () => {
   test('the pool is for invited people: no self sign-up, email sign-in, TOTP required, strong passwords, retained', () => {
@@ -77,7 +76,7 @@ describe('ConsoleUsers', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'dunwell-test-people', ManagedLoginVersion: 2 });
     template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
       UseCognitoProvidedValues: true,
-      ClientId: { Ref: stack.getLogicalId(users.client.node.defaultChild as never) },
+      ClientId: { Ref: stack.getLogicalId(signIn.client.node.defaultChild as never) },
     });
     // The domain's Ref is its prefix: https://dunwell-test-people.auth.eu-west-1.amazoncognito.com once deployed.
     assert.deepEqual(stack.resolve(users.domainUrl), {
@@ -97,8 +96,8 @@ describe('ConsoleUsers', () => {
     });
   });
 
-  test('the client, domain and groups are retained with the pool', () => {
-    for (const type of ['AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolGroup']) {
+  test("the domain and groups are retained with the pool (the client is replaceable: it holds no one's data)", () => {
+    for (const type of ['AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolGroup']) {
       for (const resource of Object.values(template.findResources(type))) assert.equal(resource.DeletionPolicy, 'Retain', type);
     }
   });

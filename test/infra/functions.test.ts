@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { type Access, EnvName, FunctionName, functionAccess, functionEnvironment } from '#contracts/functions.ts';
+import {
+  type Access,
+  CONSOLE_DEV_SIGN_IN_VARIABLE,
+  EnvName,
+  FunctionName,
+  functionAccess,
+  functionEnvironment,
+} from '#contracts/functions.ts';
 import type { CatalogueResources } from '../../infra/constructs/catalogue-resource.ts';
 import type { DunwellFunction } from '../../infra/constructs/dunwell-function.ts';
 import { bindCatalogueEntry } from '../../infra/constructs/function-catalogue.ts';
@@ -11,7 +18,7 @@ import {
   type Grant,
   grantsOfRole,
   importedValue,
-  onlyResourceOf,
+  resourceNamed,
   resourcesOf,
   roleOfFunction,
   statementsOf,
@@ -22,7 +29,7 @@ import {
 const { templates } = synthDunwell();
 const template = templates.stateless;
 const { stateful } = templates;
-const linkSecretId = onlyResourceOf(stateful, 'AWS::SecretsManager::Secret');
+const linkSecretId = resourceNamed(stateful, 'AWS::SecretsManager::Secret', 'LinkSigningKeys');
 const resources = resourcesOf(template);
 const catalogue = Object.values(FunctionName);
 
@@ -96,6 +103,7 @@ const actionsFor: Record<Access, readonly string[]> = {
   ],
   'table:scan': ['dynamodb:Scan', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey'],
   'letters:write': ['s3:PutObject', 'kms:GenerateDataKey'],
+  'console:signIn': ['secretsmanager:GetSecretValue'],
   'lake:readWrite': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt', 'kms:GenerateDataKey'],
   'lake:query': [
     'athena:StartQueryExecution',
@@ -178,6 +186,11 @@ describe('every catalogue function', () => {
       assert.deepEqual(wildcards, []);
     });
   }
+
+  test('no deployed function offers the password-free console sign-in (the local runtime only)', () => {
+    for (const name of catalogue) assert.equal(variablesOf(name)[CONSOLE_DEV_SIGN_IN_VARIABLE], undefined, name);
+    assert.doesNotMatch(JSON.stringify(template.toJSON()), new RegExp(CONSOLE_DEV_SIGN_IN_VARIABLE));
+  });
 
   test('binding refuses a resource that does not name what its access hands out', () => {
     const set: string[] = [];
@@ -299,6 +312,12 @@ describe('least privilege, spelled out', () => {
     grant.resource !== null &&
     'Fn::ImportValue' in grant.resource &&
     cfnText(importedValue(stateful, grant.resource)) === cfnText({ Ref: linkSecretId });
+  const sessionSecretId = resourceNamed(stateful, 'AWS::SecretsManager::Secret', 'ConsoleUsersSessionKeys');
+  const isSessionKeyring = (grant: Grant) =>
+    typeof grant.resource === 'object' &&
+    grant.resource !== null &&
+    'Fn::ImportValue' in grant.resource &&
+    cfnText(importedValue(stateful, grant.resource)) === cfnText({ Ref: sessionSecretId });
   /** The imported payment secret: its partial ARN (by name) plus exactly Secrets Manager's six-character suffix. */
   const isPaymentSecret = (grant: Grant) => /:secret:dunwell\/dev\/stripe-\?\?\?\?\?\?"/.test(cfnText(grant.resource));
 
@@ -320,13 +339,20 @@ describe('least privilege, spelled out', () => {
     ]);
   });
 
-  test('secret reads name the stateful keyring or the payment secret, and nothing else', () => {
+  test('only the console reads the console session keyring', () => {
+    assert.deepEqual(
+      catalogue.filter((name) => secretReads(name).some(isSessionKeyring)),
+      [FunctionName.console],
+    );
+  });
+
+  test('secret reads name a stateful keyring or the payment secret, and nothing else', () => {
     for (const name of functionsWithAction('secretsmanager:GetSecretValue')) {
       const reads = secretReads(name);
       assert.ok(reads.length > 0);
       for (const grant of reads) {
         assert.equal(grant.action, 'secretsmanager:GetSecretValue');
-        assert.ok(isKeyring(grant) || isPaymentSecret(grant), `${name} reads ${cfnText(grant.resource)}`);
+        assert.ok(isKeyring(grant) || isSessionKeyring(grant) || isPaymentSecret(grant), `${name} reads ${cfnText(grant.resource)}`);
       }
       assert.equal(reads.filter(isKeyring).length, functionAccess[name].includes('linkSecret:read') ? 1 : 0, name);
       assert.equal(reads.filter(isPaymentSecret).length, functionAccess[name].includes('paymentSecret:read') ? 1 : 0, name);

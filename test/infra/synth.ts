@@ -116,5 +116,12 @@ export function onlyResourceOf(template: Template, type: string): string {
   return ids[0] as string;
 }
 
+/** The logical id of the one resource of a type whose id starts with `prefix` (the construct that made it). */
+export function resourceNamed(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(resourcesOf(template, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`Expected one ${type} named ${prefix}…, found ${ids.length}`);
+  return ids[0] as string;
+}
+
 /** Renders a CloudFormation value as text, so tests can match `Ref`s and literals alike. */
 export const cfnText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));

@@ -18,7 +18,11 @@ export interface ConsoleContext {
  * the two cannot drift apart. Ids are percent-encoded here; the pages escape the result.
  */
 export const consolePaths = {
-  home: '/console/',
+  home: '/console',
+  signIn: '/console/sign-in',
+  signInStart: '/console/sign-in/start',
+  callback: '/console/callback',
+  devSignIn: (role: ConsoleRole) => `/console/dev-sign-in?role=${role}`,
   signOut: '/console/sign-out',
   stylesheet: '/console/assets/console.css',
   invoices: '/console/invoices',

@@ -1,0 +1,539 @@
+import type * as z from 'zod';
+import { systemClock } from '#adapters/clock.ts';
+import { functionContext } from '#adapters/compose-context.ts';
+import { reportQueries } from '#adapters/compose-lake.ts';
+import { domainEvents, dunningStarts } from '#adapters/compose-messaging.ts';
+import { secretSource } from '#adapters/compose-sending.ts';
+import { tableAdapters } from '#adapters/compose-table.ts';
+import { type ConsoleRequest, consolePage, errorPage, html, seeOther } from '#adapters/console-http.ts';
+import { clearSessionCookie, type Keyring, parseSessionKeyring, readCookie, sessionCookie } from '#adapters/console-session.ts';
+import {
+  beginSignIn,
+  clearSignInCookie,
+  cognitoIdTokenVerifier,
+  completeSignIn,
+  devSession,
+  SignInError,
+  signInCookieName,
+  signOutUrl,
+} from '#adapters/console-sign-in.ts';
+import { type HttpEvent, type HttpResult, httpHandler, problems } from '#adapters/http.ts';
+import {
+  creditNoteRequestSchema,
+  disputeRequestSchema,
+  type FieldError,
+  fieldErrors,
+  holdRequestSchema,
+  idSchema,
+  paymentPlanRequestSchema,
+  promiseRequestSchema,
+  replanRequestSchema,
+  voidRequestSchema,
+} from '#contracts/api.ts';
+import { type ConsoleAction, consoleRoleSchema } from '#contracts/console-roles.ts';
+import { customerView } from '#contracts/customer-api.ts';
+import { CONSOLE_DEV_SIGN_IN_VARIABLE, EnvName } from '#contracts/functions.ts';
+import { invoiceView } from '#contracts/invoice-view.ts';
+import { dueRange, invoiceListItem } from '#contracts/list-api.ts';
+import { invoiceListStatusOrder } from '#contracts/listing.ts';
+import { MetricName } from '#contracts/metrics.ts';
+import { policyView } from '#contracts/policy-api.ts';
+import { taskCompletionSchema, taskView } from '#contracts/task-api.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import { consolePaths } from '#presentation/console/context.ts';
+import { CONSOLE_CSS, consoleStylesheetHeaders } from '#presentation/console/layout.ts';
+import { renderCustomer } from '#presentation/console/pages/customer.ts';
+import { renderDashboard } from '#presentation/console/pages/dashboard.ts';
+import { type InvoiceAction, invoiceActions, renderInvoice } from '#presentation/console/pages/invoice.ts';
+import { type InvoiceListItem, type InvoiceListQuery, invoiceSortColumns, renderInvoices } from '#presentation/console/pages/invoices.ts';
+import { renderPolicies } from '#presentation/console/pages/policies.ts';
+import { renderSignIn } from '#presentation/console/pages/sign-in.ts';
+import { renderTask } from '#presentation/console/pages/task.ts';
+import { renderWorklist } from '#presentation/console/pages/worklist.ts';
+import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
+import { dashboardFigures } from '#use-cases/console-dashboard.ts';
+import { describeCustomer } from '#use-cases/customers.ts';
+import { reportAging, reportKpis } from '#use-cases/finance-reports.ts';
+import {
+  type ActionResult,
+  agreeInvoicePaymentPlan,
+  applyInvoiceCreditNote,
+  openDispute,
+  placeHold,
+  recordPromise,
+  releaseInvoiceHold,
+  replan,
+  voidInvoiceAction,
+} from '#use-cases/invoice-actions.ts';
+import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
+
+const app = functionContext('console');
+const table = tableAdapters(app);
+const store = table.invoiceStore();
+const tasks = table.taskStore();
+const customers = table.customerStore();
+const policies = table.policyStore();
+const clock = app.clock;
+const events = domainEvents(app);
+const actionDeps = { store, clock, events, policies, customers, starts: dunningStarts(app), log: app.log };
+const taskDeps = { store, tasks, clock, events, log: app.log };
+const reportDeps = { queries: reportQueries(app), reportingTimeZone: app.need(EnvName.reportingTimeZone) };
+
+const baseUrl = app.publicBaseUrl();
+/** Over https the cookies are `__Host-` and Secure; the local runtime serves plain http on loopback. */
+const secure = baseUrl.startsWith('https://');
+/** Password-free sign-in per role: the local runtime only, never over https. */
+const devSignIn = process.env[CONSOLE_DEV_SIGN_IN_VARIABLE] === 'on' && !secure;
+const signIn = {
+  domainUrl: app.need(EnvName.consoleSignInUrl),
+  clientId: app.need(EnvName.consoleClientId),
+  redirectUri: `${baseUrl}${consolePaths.callback}`,
+};
+const verifyIdToken = cognitoIdTokenVerifier(app.need(EnvName.consoleUserPoolId), signIn.clientId);
+const secrets = secretSource(app);
+const sessionSecretId = app.need(EnvName.consoleSessionSecretId);
+const keyring = async (): Promise<Keyring> => parseSessionKeyring(await secrets.read(sessionSecretId));
+
+const gate = { keyring, sessionClock: systemClock, clock, baseUrl, secure, log: app.log };
+const page = (handle: (event: HttpEvent, request: ConsoleRequest) => Promise<HttpResult>, action?: ConsoleAction) =>
+  consolePage(gate, handle, action);
+
+// ---------------------------------------------------------------------------------------
+// Sign-in
+// ---------------------------------------------------------------------------------------
+
+async function signInPage(): Promise<HttpResult> {
+  const devSignIns = devSignIn ? consoleRoleSchema.options.map((role) => ({ role, href: consolePaths.devSignIn(role) })) : undefined;
+  return html(200, renderSignIn({ signInUrl: consolePaths.signInStart, devSignIns }));
+}
+
+/** Starts managed login: PKCE verifier, state and nonce kept in a short sealed cookie, then off to Cognito. */
+async function startSignIn(): Promise<HttpResult> {
+  const begun = beginSignIn({ ...signIn, now: systemClock.now(), keys: await keyring(), secure });
+  return {
+    statusCode: 302,
+    headers: { location: begun.authorizeUrl, 'cache-control': 'no-store' },
+    body: '',
+    cookies: [begun.stateCookie],
+  };
+}
+
+async function callback(event: HttpEvent): Promise<HttpResult> {
+  const keys = await keyring();
+  const now = systemClock.now();
+  try {
+    const session = await completeSignIn({
+      ...signIn,
+      query: event.queryStringParameters ?? {},
+      stateCookieValue: readCookie(event.cookies ?? event.headers?.cookie, signInCookieName(secure)),
+      fetch,
+      verifyIdToken,
+      now,
+      keys,
+    });
+    app.log.info('console sign-in', { subject: session.subject, role: session.role });
+    return seeOther(consolePaths.home, [clearSignInCookie(secure), sessionCookie(keys, session, now, secure)]);
+  } catch (error) {
+    if (!(error instanceof SignInError)) throw error;
+    app.log.warn('console sign-in refused', { reason: error.reason });
+    return errorPage(error.reason === 'no_console_role' ? 403 : 400, 'Sign-in failed', error.message);
+  }
+}
+
+async function devSignInRoute(event: HttpEvent): Promise<HttpResult> {
+  if (!devSignIn) return errorPage(404, 'Not found', 'Password-free sign-in exists only on the local runtime.');
+  const role = consoleRoleSchema.safeParse(event.queryStringParameters?.role);
+  if (!role.success) return errorPage(400, 'Unknown role', 'Choose finance or collector.');
+  const now = systemClock.now();
+  return seeOther(consolePaths.home, [sessionCookie(await keyring(), devSession(role.data, now), now, secure)]);
+}
+
+const signOut = page(async () => {
+  const location = devSignIn
+    ? consolePaths.signIn
+    : signOutUrl({ domainUrl: signIn.domainUrl, clientId: signIn.clientId, logoutUri: `${baseUrl}${consolePaths.signIn}` });
+  return { ...seeOther(location), cookies: [clearSessionCookie(secure)] };
+});
+
+// ---------------------------------------------------------------------------------------
+// Dashboard
+// ---------------------------------------------------------------------------------------
+
+const dashboard = page(async (_event, { ctx }) => {
+  const open = await store.list({ status: undefined, customerId: undefined, due: {}, limit: 500, after: undefined });
+  const view = await dashboardFigures(
+    {
+      aging: (request) => reportAging(reportDeps, request),
+      kpis: (request) => reportKpis(reportDeps, request),
+      openTasks: async () => (await listCollectorTasks(taskDeps, { status: 'open', limit: 200 })).items.map((item) => item.task),
+      pausedInvoices: () => pausedInvoices(),
+    },
+    { currencies: currenciesOf(open.items.map((listing) => listing.currency)), today: reportingDay(ctx.now) },
+  );
+  return html(200, renderDashboard(view, ctx));
+});
+
+const reportingDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: reportDeps.reportingTimeZone,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+/** Today as the reports count days: a calendar date of the reporting zone. */
+const reportingDay = (now: Date) => reportingDate.format(now);
+
+const currenciesOf = (codes: readonly string[]) => [...new Set(codes)].sort();
+
+/** Invoices paused by a hold, whole (the listing does not say why): the first 100, for "unmatched cash". */
+async function pausedInvoices(): Promise<Invoice[]> {
+  const page = await store.list({ status: 'on_hold', customerId: undefined, due: {}, limit: 100, after: undefined });
+  const loaded = await Promise.all(page.items.map((listing) => store.get(listing.invoiceId)));
+  return loaded.filter((invoice): invoice is Invoice => invoice !== undefined);
+}
+
+// ---------------------------------------------------------------------------------------
+// Receivables
+// ---------------------------------------------------------------------------------------
+
+const listStatuses = new Set<string>(invoiceListStatusOrder);
+
+function listQuery(event: HttpEvent): InvoiceListQuery {
+  const q = event.queryStringParameters ?? {};
+  const pick = (name: string, max = 100) => {
+    const value = q[name]?.trim();
+    return value ? value.slice(0, max) : undefined;
+  };
+  const sort = pick('sort');
+  return {
+    status: listStatuses.has(pick('status') ?? '') ? pick('status') : undefined,
+    overdue: pick('overdue') === 'true' || pick('overdue') === 'false' ? (pick('overdue') as 'true' | 'false') : undefined,
+    bucket: pick('bucket'),
+    customerId: pick('customerId'),
+    tier: pick('tier'),
+    currency: pick('currency', 3)?.toUpperCase(),
+    q: pick('q'),
+    sort: (invoiceSortColumns as readonly string[]).includes(sort ?? '') ? (sort as InvoiceListQuery['sort']) : undefined,
+    order: pick('order') === 'desc' ? 'desc' : pick('order') === 'asc' ? 'asc' : undefined,
+    cursor: pick('cursor', 1000),
+  };
+}
+
+const BUCKETS: Readonly<Record<string, (days: number) => boolean>> = {
+  current: (days) => days <= 0,
+  '1-30': (days) => days >= 1 && days <= 30,
+  '31-60': (days) => days >= 31 && days <= 60,
+  '61-90': (days) => days >= 61 && days <= 90,
+  '90+': (days) => days > 90,
+};
+
+/**
+ * One page of the list index (status, customer and due date are the index's own filters), then
+ * the other filters, the search and the sort within that page of up to 500 invoices.
+ */
+const invoices = page(async (event, { ctx }) => {
+  const query = listQuery(event);
+  let after: unknown;
+  if (query.cursor) {
+    try {
+      after = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+    } catch {
+      return errorPage(400, 'Bad page link', 'This page link is not one the list handed out; start from the first page.');
+    }
+  }
+  const listed = await store.list({
+    status: query.status as Parameters<typeof store.list>[0]['status'],
+    customerId: query.customerId,
+    due: dueRange({ overdue: query.overdue, dueBefore: undefined }, ctx.now.toISOString().slice(0, 10)),
+    limit: 500,
+    after: after as Parameters<typeof store.list>[0]['after'],
+  });
+  let items: InvoiceListItem[] = listed.items.map((listing) => invoiceListItem(listing, ctx.now));
+  const matchesBucket = query.bucket ? BUCKETS[query.bucket] : undefined;
+  if (matchesBucket) items = items.filter((item) => matchesBucket(item.daysPastDue));
+  if (query.tier) items = items.filter((item) => String(item.tier) === query.tier);
+  if (query.currency) items = items.filter((item) => item.currency === query.currency);
+  if (query.q) {
+    const needle = query.q.toLowerCase();
+    items = items.filter((item) =>
+      [item.invoiceId, item.customerId, item.customerName].some((text) => text.toLowerCase().includes(needle)),
+    );
+  }
+  if (query.sort) items = sortItems(items, query.sort, query.order ?? 'asc');
+  const next = listed.next ? Buffer.from(JSON.stringify(listed.next)).toString('base64url') : undefined;
+  return html(200, renderInvoices({ items, query, next, currencies: currenciesOf(listed.items.map((l) => l.currency)) }, ctx));
+});
+
+function sortItems(items: InvoiceListItem[], column: NonNullable<InvoiceListQuery['sort']>, order: 'asc' | 'desc'): InvoiceListItem[] {
+  const value = (item: InvoiceListItem): string | number => {
+    if (column === 'balance') return Number(item.balance);
+    if (column === 'daysPastDue') return item.daysPastDue;
+    return String(item[column]);
+  };
+  const sign = order === 'desc' ? -1 : 1;
+  return [...items].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    return sign * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)));
+  });
+}
+
+async function loadInvoice(event: HttpEvent): Promise<Invoice> {
+  const invoiceId = idSchema.safeParse(decode(event.pathParameters?.invoiceId));
+  if (!invoiceId.success) throw problems.notFound('No such invoice');
+  const invoice = await store.get(invoiceId.data);
+  if (!invoice) throw problems.notFound(`Invoice ${invoiceId.data} does not exist`);
+  return invoice;
+}
+
+function decode(text: string | undefined): string {
+  try {
+    return decodeURIComponent(text ?? '');
+  } catch {
+    return '';
+  }
+}
+
+async function invoicePageView(invoice: Invoice, now: Date) {
+  const [listed, openTasks] = await Promise.all([
+    policies.list(),
+    listCollectorTasks(taskDeps, { status: 'open', invoiceId: invoice.invoiceId, limit: 50 }),
+  ]);
+  const writeOff = openTasks.items.find((item) => item.task.kind === 'write_off_proposal');
+  return {
+    invoice: invoiceView(invoice, now),
+    policies: listed.map((policy) => ({ policyId: policy.policyId, name: policy.name })),
+    writeOffTaskId: writeOff?.task.taskId,
+  };
+}
+
+const invoicePage = page(async (event, { ctx }) => {
+  const invoice = await loadInvoice(event);
+  const done = invoiceActions.find((action) => action === event.queryStringParameters?.done);
+  return html(200, renderInvoice({ ...(await invoicePageView(invoice, ctx.now)), done }, ctx));
+});
+
+/** The API body the form stands for: dotted names nest (`installments.0.amount`), empty fields are left out. */
+function formBody(form: Readonly<Record<string, string>>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(form)) {
+    const value = raw.trim();
+    if (name === 'csrf' || value === '') continue;
+    const path = name.split('.');
+    let target: Record<string, unknown> = body;
+    for (const [index, key] of path.slice(0, -1).entries()) {
+      const nextIsIndex = /^\d+$/.test(path[index + 1] ?? '');
+      target[key] ??= nextIsIndex ? [] : {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[path.at(-1) as string] = value;
+  }
+  for (const [key, value] of Object.entries(body)) if (Array.isArray(value)) body[key] = value.filter((row) => row !== undefined);
+  return body;
+}
+
+type Parsed<S extends z.ZodType> = { ok: true; value: z.infer<S> } | { ok: false; errors: FieldError[] };
+
+function parseForm<S extends z.ZodType>(schema: S, body: Record<string, unknown>): Parsed<S> {
+  const parsed = schema.safeParse(body);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+const actionPermission: Readonly<Record<InvoiceAction, ConsoleAction>> = {
+  hold: 'invoice.hold',
+  release: 'invoice.release',
+  promise: 'invoice.promise',
+  dispute: 'invoice.dispute',
+  'payment-plan': 'invoice.paymentPlan',
+  'credit-note': 'invoice.creditNote',
+  void: 'invoice.void',
+  replan: 'invoice.replan',
+  'write-off': 'invoice.approveWriteOff',
+};
+
+/** The API action behind each form: the same schema, the same use case (shared/use-cases/invoice-actions.ts). */
+async function perform(
+  action: InvoiceAction,
+  invoiceId: string,
+  form: Readonly<Record<string, string>>,
+): Promise<ActionResult | Parsed<z.ZodType>> {
+  const body = formBody(form);
+  switch (action) {
+    case 'hold': {
+      // A datetime-local field has no zone: the console reads it as UTC, and says so beside the field.
+      if (typeof body.until === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(body.until)) body.until = `${body.until}:00Z`;
+      const parsed = parseForm(holdRequestSchema, body);
+      return parsed.ok ? placeHold(actionDeps, invoiceId, parsed.value) : parsed;
+    }
+    case 'release':
+      return releaseInvoiceHold(actionDeps, invoiceId, String(body.holdId ?? ''));
+    case 'promise': {
+      const parsed = parseForm(promiseRequestSchema, body);
+      return parsed.ok ? recordPromise(actionDeps, invoiceId, parsed.value) : parsed;
+    }
+    case 'dispute': {
+      const parsed = parseForm(disputeRequestSchema, body);
+      return parsed.ok ? openDispute(actionDeps, invoiceId, parsed.value) : parsed;
+    }
+    case 'payment-plan': {
+      const parsed = parseForm(paymentPlanRequestSchema, body);
+      return parsed.ok ? agreeInvoicePaymentPlan(actionDeps, invoiceId, parsed.value) : parsed;
+    }
+    case 'credit-note': {
+      const parsed = parseForm(creditNoteRequestSchema, body);
+      return parsed.ok ? applyInvoiceCreditNote(actionDeps, invoiceId, parsed.value) : parsed;
+    }
+    case 'void': {
+      const parsed = parseForm(voidRequestSchema, body);
+      return parsed.ok ? voidInvoiceAction(actionDeps, invoiceId, parsed.value) : parsed;
+    }
+    case 'replan': {
+      const parsed = parseForm(replanRequestSchema, body);
+      return parsed.ok ? replan(actionDeps, invoiceId, parsed.value) : parsed;
+    }
+    case 'write-off': {
+      const taskId = String(body.taskId ?? '');
+      const note = typeof body.note === 'string' ? body.note : undefined;
+      try {
+        const outcome = await completeCollectorTask(taskDeps, taskId, { outcome: 'approved', ...(note ? { note } : {}) });
+        if (outcome.kind === 'invalid') return { ok: false, errors: [...outcome.errors] };
+        if (outcome.kind === 'conflict') return { kind: 'conflict', detail: `Task ${taskId}: ${outcome.reason}` };
+        return { ok: true, value: undefined };
+      } catch (error) {
+        if (error instanceof TaskNotFoundError) return { kind: 'not_found', detail: error.message };
+        throw error;
+      }
+    }
+  }
+}
+
+/** The actions that pause dunning, counted as the API counts them (EMF `holdsPlaced`). */
+const PAUSING_ACTIONS: ReadonlySet<InvoiceAction> = new Set(['hold', 'promise', 'dispute', 'payment-plan']);
+
+/** `POST /console/invoices/{id}/{action}`: the role check per action, then post/redirect/get or the form again with its errors. */
+async function postInvoiceAction(event: HttpEvent): Promise<HttpResult> {
+  const action = invoiceActions.find((candidate) => candidate === event.pathParameters?.action);
+  if (!action) return errorPage(404, 'Not found', 'No such invoice action.');
+  return page(async (_event, { ctx, form }) => {
+    const invoice = await loadInvoice(event);
+    const result = await perform(action, invoice.invoiceId, form);
+    const errors: FieldError[] | undefined =
+      'ok' in result
+        ? result.ok
+          ? undefined
+          : result.errors
+        : result.kind === 'invalid'
+          ? result.errors
+          : result.kind === 'conflict'
+            ? (result.errors ?? [{ path: '(body)', message: result.detail }])
+            : result.kind === 'not_found'
+              ? [{ path: '(body)', message: result.detail }]
+              : undefined;
+    if (!errors) {
+      app.log.info('console action', { invoiceId: invoice.invoiceId, action, role: ctx.role });
+      if (PAUSING_ACTIONS.has(action)) app.telemetry.count(MetricName.holdsPlaced);
+      return seeOther(`${consolePaths.invoice(invoice.invoiceId)}?done=${action}`);
+    }
+    const current = (await store.get(invoice.invoiceId)) ?? invoice;
+    const values = Object.fromEntries(Object.entries(form).filter(([name]) => name !== 'csrf'));
+    return html(400, renderInvoice({ ...(await invoicePageView(current, ctx.now)), failed: { action, errors, values } }, ctx));
+  }, actionPermission[action])(event);
+}
+
+// ---------------------------------------------------------------------------------------
+// Worklist
+// ---------------------------------------------------------------------------------------
+
+const worklist = page(async (event, { ctx }) => {
+  const after = event.queryStringParameters?.after?.slice(0, 600) || undefined;
+  const reason = event.queryStringParameters?.reason;
+  const listed = await listCollectorTasks(taskDeps, { status: 'open', limit: 50, ...(after ? { after } : {}) });
+  const all = listed.items.map((item) => taskView(item.task, item.invoice, ctx.now));
+  const shown = reason ? all.filter((task) => task.reason === reason) : all;
+  return html(200, renderWorklist({ tasks: shown, next: listed.next }, ctx));
+});
+
+async function taskPageView(taskId: string, now: Date) {
+  const task = await tasks.get(taskId);
+  if (!task) throw problems.notFound(`Task ${taskId} does not exist`);
+  const invoice = await store.get(task.invoiceId);
+  const [standing, linked] = await Promise.all([
+    describeCustomer({ customers, clock }, task.customerId),
+    customers.linkedInvoices(task.customerId),
+  ]);
+  const history = (linked.length > 0 ? linked : invoice ? [invoice] : []).map((each) => invoiceView(each, now));
+  return { task: taskView(task, invoice, now), customer: standing ? customerView(standing) : undefined, history };
+}
+
+const taskPage = page(async (event, { ctx }) => {
+  const view = await taskPageView(decode(event.pathParameters?.taskId), ctx.now);
+  return html(200, renderTask({ ...view, done: event.queryStringParameters?.done === 'complete' }, ctx));
+});
+
+const completeTask = page(async (event, { ctx, form }) => {
+  const taskId = decode(event.pathParameters?.taskId);
+  const parsed = parseForm(taskCompletionSchema, formBody(form));
+  let errors: FieldError[] | undefined;
+  if (!parsed.ok) errors = parsed.errors;
+  else {
+    try {
+      const outcome = await completeCollectorTask(taskDeps, taskId, parsed.value);
+      if (outcome.kind === 'invalid') errors = [...outcome.errors];
+      if (outcome.kind === 'conflict') errors = [{ path: '(body)', message: outcome.reason }];
+    } catch (error) {
+      if (error instanceof TaskNotFoundError) throw problems.notFound(error.message);
+      throw error;
+    }
+  }
+  if (!errors) {
+    app.log.info('console task completed', { taskId, role: ctx.role });
+    return seeOther(`${consolePaths.task(taskId)}?done=complete`);
+  }
+  const values = Object.fromEntries(Object.entries(form).filter(([name]) => name !== 'csrf'));
+  return html(400, renderTask({ ...(await taskPageView(taskId, ctx.now)), failed: { errors, values } }, ctx));
+}, 'task.complete');
+
+// ---------------------------------------------------------------------------------------
+// Customers and policies
+// ---------------------------------------------------------------------------------------
+
+const customerPage = page(async (event, { ctx }) => {
+  const customerId = decode(event.pathParameters?.customerId);
+  const standing = await describeCustomer({ customers, clock }, customerId);
+  if (!standing) throw problems.notFound(`Customer ${customerId} has no profile and no invoices`);
+  const listed = await store.list({ status: undefined, customerId, due: {}, limit: 500, after: undefined });
+  const openInvoices = listed.items.filter((listing) => ['open', 'on_hold', 'escalated'].includes(listing.status));
+  return html(
+    200,
+    renderCustomer({ customer: customerView(standing), openInvoices: openInvoices.map((l) => invoiceListItem(l, ctx.now)) }, ctx),
+  );
+});
+
+const policiesPage = page(async (_event, { ctx }) => {
+  return html(200, renderPolicies({ policies: (await policies.list()).map(policyView) }, ctx));
+});
+
+async function stylesheet(): Promise<HttpResult> {
+  return { statusCode: 200, headers: { ...consoleStylesheetHeaders }, body: CONSOLE_CSS };
+}
+
+export const handler = httpHandler(
+  {
+    'GET /console': dashboard,
+    'GET /console/assets/console.css': stylesheet,
+    'GET /console/sign-in': signInPage,
+    'GET /console/sign-in/start': startSignIn,
+    'GET /console/callback': callback,
+    'GET /console/dev-sign-in': devSignInRoute,
+    'POST /console/sign-out': signOut,
+    'GET /console/invoices': invoices,
+    'GET /console/invoices/{invoiceId}': invoicePage,
+    'POST /console/invoices/{invoiceId}/{action}': postInvoiceAction,
+    'GET /console/tasks': worklist,
+    'GET /console/tasks/{taskId}': taskPage,
+    'POST /console/tasks/{taskId}/complete': completeTask,
+    'GET /console/customers/{customerId}': customerPage,
+    'GET /console/policies': policiesPage,
+  },
+  undefined,
+  app.telemetry,
+);

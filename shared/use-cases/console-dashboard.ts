@@ -1,0 +1,99 @@
+import type { AgingReport, AgingRequest, KpiReport, KpiRequest } from '#domain/finance-reports.ts';
+import type { Invoice } from '#domain/invoice.ts';
+import type { CollectorTask } from '#domain/tasks.ts';
+
+/** Where the dashboard's figures come from: the finance reports (GET /v1/reports/*) and the work lists, never a second computation. */
+export interface DashboardSources {
+  readonly aging: (request: AgingRequest) => Promise<AgingReport>;
+  readonly kpis: (request: KpiRequest) => Promise<KpiReport>;
+  readonly openTasks: () => Promise<readonly CollectorTask[]>;
+  /** Invoices paused by a hold, whole: the listing does not say which hold. */
+  readonly pausedInvoices: () => Promise<readonly Invoice[]>;
+}
+
+export interface DashboardRequest {
+  /** The currencies owed in: one aging chart, one set of KPI tiles and one cash chart each. */
+  readonly currencies: readonly string[];
+  /** Today, as a calendar date of the reporting zone (YYYY-MM-DD). */
+  readonly today: string;
+}
+
+/** How many weeks of cash the dashboard charts (the current week, to today, included). */
+export const DASHBOARD_WEEKS = 8;
+/** Months of KPI trend (the current month, to today, included). */
+export const DASHBOARD_MONTHS = 12;
+
+export interface DashboardFigures {
+  readonly aging: readonly AgingReport[];
+  readonly kpis: readonly { readonly current: KpiReport; readonly months: readonly KpiReport[] }[];
+  readonly cash: readonly {
+    readonly currency: string;
+    readonly weeks: readonly { readonly weekOf: string; readonly collected: string }[];
+  }[];
+  readonly attention: { readonly openTasks: number; readonly brokenPromises: number; readonly unmatchedCash: number };
+}
+
+const day = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The calendar months ending with today's, oldest first: [first day, last day or today]. */
+export function trailingMonths(today: string, count: number): [string, string][] {
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const months: [string, string][] = [];
+  for (let back = count - 1; back >= 0; back--) {
+    const start = new Date(Date.UTC(year, month - 1 - back, 1));
+    const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
+    const from = start.toISOString().slice(0, 10);
+    const to = end.toISOString().slice(0, 10);
+    months.push([from, to > today ? today : to]);
+  }
+  return months;
+}
+
+/** The ISO weeks (Monday to Sunday) ending with today's, oldest first: [Monday, Sunday or today]. */
+export function trailingWeeks(today: string, count: number): [string, string][] {
+  const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
+  const monday = day(today, -weekday);
+  const weeks: [string, string][] = [];
+  for (let back = count - 1; back >= 0; back--) {
+    const from = day(monday, -7 * back);
+    const to = day(from, 6);
+    weeks.push([from, to > today ? today : to]);
+  }
+  return weeks;
+}
+
+/**
+ * The dashboard: aging today, the KPIs of each of the last 12 months (the last is the month so
+ * far: the tiles), cash collected per week, and what needs a person. Every figure is one of the
+ * reports API's own reports over a period, so the console and the API can never disagree.
+ */
+export async function dashboardFigures(sources: DashboardSources, request: DashboardRequest): Promise<DashboardFigures> {
+  const { today, currencies } = request;
+  const months = trailingMonths(today, DASHBOARD_MONTHS);
+  const weeks = trailingWeeks(today, DASHBOARD_WEEKS);
+  const perCurrency = await Promise.all(
+    currencies.map(async (currency) => {
+      const [aging, monthly, weekly] = await Promise.all([
+        sources.aging({ asOf: today, currency }),
+        Promise.all(months.map(([from, to]) => sources.kpis({ from, to, currency }))),
+        Promise.all(weeks.map(([from, to]) => sources.kpis({ from, to, currency }))),
+      ]);
+      return { aging, monthly, weekly, currency };
+    }),
+  );
+  const [tasks, paused] = await Promise.all([sources.openTasks(), sources.pausedInvoices()]);
+  return {
+    aging: perCurrency.map((each) => each.aging),
+    kpis: perCurrency.map((each) => ({ current: each.monthly.at(-1) as KpiReport, months: each.monthly })),
+    cash: perCurrency.map((each) => ({
+      currency: each.currency,
+      weeks: each.weekly.map((report) => ({ weekOf: report.from, collected: report.collected })),
+    })),
+    attention: {
+      openTasks: tasks.length,
+      brokenPromises: tasks.filter((task) => task.reason === 'broken_promise').length,
+      unmatchedCash: paused.filter((invoice) => invoice.holds?.some((hold) => hold.reason === 'unmatched_cash' && hold.status === 'active'))
+        .length,
+    },
+  };
+}

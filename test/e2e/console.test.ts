@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { ConsoleClient } from '../support/console-client.ts';
+import { invoiceBody, LocalServer } from '../support/local-server.ts';
+
+/**
+ * The console on the running local pipeline, over HTTP as a browser without script would use
+ * it: sign-in per role, the pages, the forms with their CSRF token, and what each role may do.
+ * Three invoices of one customer whose promises broke give a collector three tasks to work.
+ */
+describe('the console', () => {
+  let server: LocalServer;
+  const invoices = ['INV-CON-1', 'INV-CON-2', 'INV-CON-3'];
+
+  beforeAll(async () => {
+    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+    for (const invoiceId of invoices) {
+      assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }))).status, 201);
+    }
+    await server.advance({ to: '2026-12-02T10:00:00Z' });
+    for (const invoiceId of invoices) {
+      assert.equal((await server.api('POST', `/v1/invoices/${invoiceId}/promises`, { promisedDate: '2026-12-05' })).status, 201);
+    }
+    await server.advance({ to: '2026-12-08T08:00:00Z' });
+    assert.equal((await server.local('POST', '/_local/exports/flush')).status, 200);
+  });
+  afterAll(() => server.stop());
+
+  test('without a session every page sends the person to sign in; the local sign-in page offers one click per role', async () => {
+    const anonymous = new ConsoleClient(server.url);
+    for (const path of ['/console', '/console/invoices', '/console/tasks', '/console/invoices/INV-CON-1']) {
+      const answer = await anonymous.get(path);
+      assert.equal(answer.status, 303, path);
+      assert.equal(answer.location, '/console/sign-in', path);
+    }
+    const signIn = await anonymous.get('/console/sign-in');
+    assert.equal(signIn.status, 200);
+    assert.match(signIn.html, /href="\/console\/dev-sign-in\?role=finance"/);
+    assert.match(signIn.html, /href="\/console\/dev-sign-in\?role=collector"/);
+    const forged = await anonymous.post('/console/invoices/INV-CON-1/hold', { note: 'x' }, { csrf: 'guess' });
+    assert.equal(forged.status, 303, 'a post without a session goes to sign-in, changing nothing');
+  });
+
+  test('the session cookie is HttpOnly and SameSite, and a tampered one is refused', async () => {
+    const collector = new ConsoleClient(server.url);
+    const answer = await collector.get('/console/dev-sign-in?role=collector');
+    assert.equal(answer.status, 303);
+    assert.equal(answer.location, '/console');
+    const [cookie = ''] = answer.setCookies;
+    assert.match(cookie, /^dunwell-session=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+    const tampered = await fetch(`${server.url}/console`, {
+      redirect: 'manual',
+      headers: { cookie: cookie.split(';')[0]?.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A')) ?? '' },
+    });
+    assert.equal(tampered.status, 303);
+  });
+
+  test("a collector's day: the worklist, three tasks worked, an invoice paused — and no finance actions", async () => {
+    const collector = await ConsoleClient.signIn(server.url, 'collector');
+    const worklist = await collector.get('/console/tasks');
+    assert.equal(worklist.status, 200);
+    const taskIds = [
+      ...new Set([...worklist.html.matchAll(/href="\/console\/tasks\/([^"?]+)"/g)].map((match) => decodeURIComponent(match[1] ?? ''))),
+    ];
+    assert.equal(taskIds.length, 3, worklist.html);
+    assert.doesNotMatch(worklist.html, /href="\/console\/policies"/, 'no Policies for a collector');
+
+    const outcomes: Record<string, string>[] = [
+      { outcome: 'no_answer' },
+      { outcome: 'promise_obtained', promisedDate: '2026-12-15' },
+      { outcome: 'other', note: 'Left a voicemail' },
+    ];
+    for (const [index, taskId] of taskIds.entries()) {
+      const page = await collector.get(`/console/tasks/${encodeURIComponent(taskId)}`);
+      assert.equal(page.status, 200);
+      const done = await collector.post(`/console/tasks/${encodeURIComponent(taskId)}/complete`, outcomes[index] ?? {});
+      assert.equal(done.status, 303, done.html);
+      assert.equal(done.location, `/console/tasks/${encodeURIComponent(taskId)}?done=complete`);
+    }
+    const completed = await server.api('GET', '/v1/tasks?status=completed');
+    assert.deepEqual(completed.body.map((task: { outcome?: string }) => task.outcome).sort(), ['no_answer', 'other', 'promise_obtained']);
+    const promised = await server.api(
+      'GET',
+      `/v1/invoices/${encodeURIComponent(completed.body.find((task: { outcome?: string }) => task.outcome === 'promise_obtained').invoiceId)}`,
+    );
+    assert.equal(promised.body.status, 'on_hold', 'the promise obtained by phone pauses dunning');
+
+    await collector.get('/console/invoices/INV-CON-3');
+    const paused = await collector.post('/console/invoices/INV-CON-3/hold', {
+      note: 'Customer asked for a week',
+      until: '2026-12-15T09:00',
+    });
+    assert.equal(paused.status, 303, paused.html);
+    assert.equal(paused.location, '/console/invoices/INV-CON-3?done=hold');
+    const held = await server.api('GET', '/v1/invoices/INV-CON-3');
+    assert.equal(held.body.status, 'on_hold');
+    assert.deepEqual(held.body.nextAction, { type: 'hold', at: '2026-12-15T09:00:00.000Z' });
+
+    const page = await collector.get('/console/invoices/INV-CON-1');
+    assert.doesNotMatch(page.html, /action="\/console\/invoices\/INV-CON-1\/void"/, 'no void form for a collector');
+    const voided = await collector.post('/console/invoices/INV-CON-1/void', { reason: 'trying' });
+    assert.equal(voided.status, 403);
+    assert.equal((await server.api('GET', '/v1/invoices/INV-CON-1')).body.status !== 'void', true);
+  });
+
+  test('a form without its token, or from another origin, changes nothing', async () => {
+    const finance = await ConsoleClient.signIn(server.url, 'finance');
+    await finance.get('/console/invoices/INV-CON-2');
+    const before = (await server.api('GET', '/v1/invoices/INV-CON-2')).body.timeline.length;
+    const noToken = await finance.post('/console/invoices/INV-CON-2/hold', { note: 'no token' }, { csrf: null });
+    assert.equal(noToken.status, 403);
+    const crossSite = await finance.post('/console/invoices/INV-CON-2/hold', { note: 'cross site' }, { origin: 'https://evil.example' });
+    assert.equal(crossSite.status, 403);
+    assert.equal((await server.api('GET', '/v1/invoices/INV-CON-2')).body.timeline.length, before);
+  });
+
+  test("a finance lead's day: the dashboard from the reports, the receivables searched, a bad form shown again with its errors", async () => {
+    const finance = await ConsoleClient.signIn(server.url, 'finance');
+    const dashboard = await finance.get('/console');
+    assert.equal(dashboard.status, 200, dashboard.html);
+    assert.match(dashboard.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    const aging = await server.api('GET', '/v1/reports/aging?asOf=2026-12-08&currency=EUR');
+    assert.equal(aging.status, 200);
+    assert.ok(dashboard.html.includes('role="img"'), 'charts');
+    const total = aging.body.total.amount as string;
+    assert.ok(
+      dashboard.html.includes(total.replace('.', ',')) || dashboard.html.includes(total) || dashboard.html.includes('3,750.00'),
+      'the aging total of the reports API',
+    );
+    assert.match(dashboard.html, /href="\/console\/policies"/, 'finance sees Policies');
+
+    const searched = await finance.get('/console/invoices?q=CON-2');
+    assert.equal(searched.status, 200);
+    assert.match(searched.html, /INV-CON-2/);
+    assert.doesNotMatch(searched.html, /INV-CON-1/);
+
+    await finance.get('/console/invoices/INV-CON-1');
+    const bad = await finance.post('/console/invoices/INV-CON-1/promise', { promisedDate: '2026-10-01' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.html, /must not be in the past/);
+    assert.match(bad.html, /aria-invalid="true"/);
+
+    const policies = await finance.get('/console/policies');
+    assert.equal(policies.status, 200);
+    assert.match(policies.html, /default/);
+  });
+
+  test('the stylesheet is served with the strict page headers; pages carry a CSP without script', async () => {
+    const css = await fetch(`${server.url}/console/assets/console.css`);
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get('content-type') ?? '', /text\/css/);
+    const finance = await ConsoleClient.signIn(server.url, 'finance');
+    const page = await fetch(`${server.url}/console/invoices`, { headers: { cookie: 'x=y' }, redirect: 'manual' });
+    assert.equal(page.status, 303);
+    const signedIn = await finance.get('/console/invoices');
+    assert.equal(signedIn.status, 200);
+    assert.doesNotMatch(signedIn.html, /<script/);
+  });
+});
