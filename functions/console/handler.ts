@@ -1,16 +1,10 @@
 import type * as z from 'zod';
 import { systemClock } from '#adapters/clock.ts';
-import { functionContext } from '#adapters/compose-context.ts';
-import { reportQueries } from '#adapters/compose-lake.ts';
-import { domainEvents, dunningStarts } from '#adapters/compose-messaging.ts';
-import { secretSource } from '#adapters/compose-sending.ts';
-import { tableAdapters } from '#adapters/compose-table.ts';
-import { type ConsoleRequest, consolePage, errorPage, html, seeOther } from '#adapters/console-http.ts';
-import { clearSessionCookie, type Keyring, parseSessionKeyring, readCookie, sessionCookie } from '#adapters/console-session.ts';
+import { errorPage, html, seeOther } from '#adapters/console-http.ts';
+import { clearSessionCookie, readCookie, sessionCookie } from '#adapters/console-session.ts';
 import {
   beginSignIn,
   clearSignInCookie,
-  cognitoIdTokenVerifier,
   completeSignIn,
   devSession,
   SignInError,
@@ -22,7 +16,6 @@ import {
   creditNoteRequestSchema,
   disputeRequestSchema,
   type FieldError,
-  fieldErrors,
   holdRequestSchema,
   idSchema,
   paymentPlanRequestSchema,
@@ -32,9 +25,8 @@ import {
 } from '#contracts/api.ts';
 import { type ConsoleAction, consoleRoleSchema } from '#contracts/console-roles.ts';
 import { customerView } from '#contracts/customer-api.ts';
-import { CONSOLE_DEV_SIGN_IN_VARIABLE, EnvName } from '#contracts/functions.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
-import { dueRange, invoiceListItem } from '#contracts/list-api.ts';
+import { customerListItem, decodeCustomerCursor, dueRange, encodeCustomerCursor, invoiceListItem } from '#contracts/list-api.ts';
 import { invoiceListStatusOrder } from '#contracts/listing.ts';
 import { MetricName } from '#contracts/metrics.ts';
 import { policyView } from '#contracts/policy-api.ts';
@@ -43,9 +35,11 @@ import type { Invoice } from '#domain/invoice.ts';
 import { consolePaths } from '#presentation/console/context.ts';
 import { CONSOLE_CSS, consoleStylesheetHeaders } from '#presentation/console/layout.ts';
 import { renderCustomer } from '#presentation/console/pages/customer.ts';
+import { renderCustomers } from '#presentation/console/pages/customers.ts';
 import { renderDashboard } from '#presentation/console/pages/dashboard.ts';
 import { type InvoiceAction, invoiceActions, renderInvoice } from '#presentation/console/pages/invoice.ts';
 import { type InvoiceListItem, type InvoiceListQuery, invoiceSortColumns, renderInvoices } from '#presentation/console/pages/invoices.ts';
+import { renderMessage } from '#presentation/console/pages/message.ts';
 import { renderPolicies } from '#presentation/console/pages/policies.ts';
 import { renderSignIn } from '#presentation/console/pages/sign-in.ts';
 import { renderTask } from '#presentation/console/pages/task.ts';
@@ -66,37 +60,26 @@ import {
   voidInvoiceAction,
 } from '#use-cases/invoice-actions.ts';
 import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
-
-const app = functionContext('console');
-const table = tableAdapters(app);
-const store = table.invoiceStore();
-const tasks = table.taskStore();
-const customers = table.customerStore();
-const policies = table.policyStore();
-const clock = app.clock;
-const events = domainEvents(app);
-const actionDeps = { store, clock, events, policies, customers, starts: dunningStarts(app), log: app.log };
-const taskDeps = { store, tasks, clock, events, log: app.log };
-const reportDeps = { queries: reportQueries(app), reportingTimeZone: app.need(EnvName.reportingTimeZone) };
-
-const baseUrl = app.publicBaseUrl();
-/** Over https the cookies are `__Host-` and Secure; the local runtime serves plain http on loopback. */
-const secure = baseUrl.startsWith('https://');
-/** Password-free sign-in per role: the local runtime only, never over https. */
-const devSignIn = process.env[CONSOLE_DEV_SIGN_IN_VARIABLE] === 'on' && !secure;
-const signIn = {
-  domainUrl: app.need(EnvName.consoleSignInUrl),
-  clientId: app.need(EnvName.consoleClientId),
-  redirectUri: `${baseUrl}${consolePaths.callback}`,
-};
-const verifyIdToken = cognitoIdTokenVerifier(app.need(EnvName.consoleUserPoolId), signIn.clientId);
-const secrets = secretSource(app);
-const sessionSecretId = app.need(EnvName.consoleSessionSecretId);
-const keyring = async (): Promise<Keyring> => parseSessionKeyring(await secrets.read(sessionSecretId));
-
-const gate = { keyring, sessionClock: systemClock, clock, baseUrl, secure, log: app.log };
-const page = (handle: (event: HttpEvent, request: ConsoleRequest) => Promise<HttpResult>, action?: ConsoleAction) =>
-  consolePage(gate, handle, action);
+import {
+  actionDeps,
+  app,
+  baseUrl,
+  clock,
+  customers,
+  devSignIn,
+  keyring,
+  page,
+  policies,
+  reportDeps,
+  secure,
+  signIn,
+  store,
+  taskDeps,
+  tasks,
+  verifyIdToken,
+} from './compose.ts';
+import { decode, formBody, type Parsed, parseForm } from './forms.ts';
+import { policyEditPage, postPolicy } from './policy-pages.ts';
 
 // ---------------------------------------------------------------------------------------
 // Sign-in
@@ -285,14 +268,6 @@ async function loadInvoice(event: HttpEvent): Promise<Invoice> {
   return invoice;
 }
 
-function decode(text: string | undefined): string {
-  try {
-    return decodeURIComponent(text ?? '');
-  } catch {
-    return '';
-  }
-}
-
 async function invoicePageView(invoice: Invoice, now: Date) {
   const [listed, openTasks] = await Promise.all([
     policies.list(),
@@ -306,37 +281,23 @@ async function invoicePageView(invoice: Invoice, now: Date) {
   };
 }
 
+/** One sent message of the invoice, by its id on the timeline. */
+const messagePage = page(async (event, { ctx }) => {
+  const invoice = await loadInvoice(event);
+  const messageId = decode(event.pathParameters?.messageId);
+  const view = invoiceView(invoice, ctx.now);
+  const sent = view.timeline.find(
+    (entry) => (entry.type === 'reminder.sent' || entry.type === 'thank_you.sent') && entry.messageId === messageId,
+  );
+  if (!sent) throw problems.notFound(`Invoice ${invoice.invoiceId} has no message ${messageId}`);
+  return html(200, renderMessage({ invoice: view, sent }, ctx));
+});
+
 const invoicePage = page(async (event, { ctx }) => {
   const invoice = await loadInvoice(event);
   const done = invoiceActions.find((action) => action === event.queryStringParameters?.done);
   return html(200, renderInvoice({ ...(await invoicePageView(invoice, ctx.now)), done }, ctx));
 });
-
-/** The API body the form stands for: dotted names nest (`installments.0.amount`), empty fields are left out. */
-function formBody(form: Readonly<Record<string, string>>): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(form)) {
-    const value = raw.trim();
-    if (name === 'csrf' || value === '') continue;
-    const path = name.split('.');
-    let target: Record<string, unknown> = body;
-    for (const [index, key] of path.slice(0, -1).entries()) {
-      const nextIsIndex = /^\d+$/.test(path[index + 1] ?? '');
-      target[key] ??= nextIsIndex ? [] : {};
-      target = target[key] as Record<string, unknown>;
-    }
-    target[path.at(-1) as string] = value;
-  }
-  for (const [key, value] of Object.entries(body)) if (Array.isArray(value)) body[key] = value.filter((row) => row !== undefined);
-  return body;
-}
-
-type Parsed<S extends z.ZodType> = { ok: true; value: z.infer<S> } | { ok: false; errors: FieldError[] };
-
-function parseForm<S extends z.ZodType>(schema: S, body: Record<string, unknown>): Parsed<S> {
-  const parsed = schema.safeParse(body);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
-}
 
 const actionPermission: Readonly<Record<InvoiceAction, ConsoleAction>> = {
   hold: 'invoice.hold',
@@ -508,6 +469,22 @@ const customerPage = page(async (event, { ctx }) => {
   );
 });
 
+/** One page of the customer list index (profiles), optionally of one segment. */
+const customersPage = page(async (event, { ctx }) => {
+  const query = event.queryStringParameters ?? {};
+  const segment = query.segment?.trim().slice(0, 64) || undefined;
+  let after: unknown;
+  if (query.cursor) {
+    const decoded = decodeCustomerCursor({ segment, limit: 100, cursor: query.cursor.slice(0, 1000) });
+    if ('error' in decoded)
+      return errorPage(400, 'Bad page link', 'This page link is not one the list handed out; start from the first page.');
+    after = decoded.position;
+  }
+  const listed = await customers.list({ segment, limit: 100, after: after as Parameters<typeof customers.list>[0]['after'] });
+  const next = listed.next ? encodeCustomerCursor({ segment, limit: 100 }, listed.next) : undefined;
+  return html(200, renderCustomers({ items: listed.items.map(customerListItem), segment, next }, ctx));
+});
+
 const policiesPage = page(async (_event, { ctx }) => {
   return html(200, renderPolicies({ policies: (await policies.list()).map(policyView) }, ctx));
 });
@@ -528,11 +505,15 @@ export const handler = httpHandler(
     'GET /console/invoices': invoices,
     'GET /console/invoices/{invoiceId}': invoicePage,
     'POST /console/invoices/{invoiceId}/{action}': postInvoiceAction,
+    'GET /console/invoices/{invoiceId}/messages/{messageId}': messagePage,
     'GET /console/tasks': worklist,
     'GET /console/tasks/{taskId}': taskPage,
     'POST /console/tasks/{taskId}/complete': completeTask,
+    'GET /console/customers': customersPage,
     'GET /console/customers/{customerId}': customerPage,
     'GET /console/policies': policiesPage,
+    'GET /console/policies/{policyId}': policyEditPage,
+    'POST /console/policies/{policyId}': postPolicy,
   },
   undefined,
   app.telemetry,

@@ -134,11 +134,33 @@ describe('the console', () => {
     assert.match(searched.html, /INV-CON-2/);
     assert.doesNotMatch(searched.html, /INV-CON-1/);
 
-    await finance.get('/console/invoices/INV-CON-1');
+    const invoicePage = await finance.get('/console/invoices/INV-CON-1');
+    const messageLink = /href="(\/console\/invoices\/INV-CON-1\/messages\/[^"]+)"/.exec(invoicePage.html)?.[1];
+    assert.ok(messageLink, 'the reminders sent are listed');
+    const message = await finance.get(messageLink.replaceAll('&amp;', '&'));
+    assert.equal(message.status, 200);
+    assert.match(message.html, /ap@acme\.example/, 'the address it went to');
+    assert.match(message.html, /not archived yet/, 'and, loudly, that its text is not kept');
+    assert.equal((await finance.get('/console/invoices/INV-CON-1/messages/no-such-message')).status, 404);
     const bad = await finance.post('/console/invoices/INV-CON-1/promise', { promisedDate: '2026-10-01' });
     assert.equal(bad.status, 400);
     assert.match(bad.html, /must not be in the past/);
     assert.match(bad.html, /aria-invalid="true"/);
+
+    const profile = {
+      customerId: 'C-CON-9',
+      name: 'Zeta <Holdings> & Co',
+      email: 'ap@zeta.example',
+      timeZone: 'Europe/Berlin',
+      locale: 'de-DE',
+      segment: 'smb',
+    };
+    assert.equal((await server.api('PUT', '/v1/customers/C-CON-9', profile)).status, 201);
+    const customers = await finance.get('/console/customers?segment=smb');
+    assert.equal(customers.status, 200);
+    assert.match(customers.html, /href="\/console\/customers\/C-CON-9">Zeta &lt;Holdings&gt; &amp; Co</, 'listed, linked and escaped');
+    const customer = await finance.get('/console/customers/C-CON-9');
+    assert.equal(customer.status, 200);
 
     const policies = await finance.get('/console/policies');
     assert.equal(policies.status, 200);
