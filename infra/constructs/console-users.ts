@@ -14,13 +14,13 @@ import {
   type UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CONSOLE_GROUPS, type ConsoleRole } from '#contracts/console-roles.ts';
 import { EnvName } from '#contracts/functions.ts';
 import type { CatalogueResource } from './catalogue-resource.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
-import { acknowledgeNag } from './nag.ts';
+import { keyringSecret } from './keyring-secret.ts';
 
 export interface ConsoleUsersProps {
   readonly namePrefix: string;
@@ -102,20 +102,11 @@ export class ConsoleUsers extends Construct {
 
     // Same keyring shape as the pay-link keys: rotation adds a kid and keeps the previous one for
     // one session lifetime (8 hours), so nobody is signed out by a rotation.
-    this.sessionSecret = new Secret(this, 'SessionKeys', {
-      description: 'Keyring that seals console session and sign-in cookies',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ current: 'k1' }),
-        generateStringKey: 'k1',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeNag(
-      this.sessionSecret,
-      'SMG4',
-      'Rotation must add a key id and keep the previous key for one session lifetime (8 hours); Secrets Manager single-value rotation would sign everyone out, so the keyring is rotated by a runbook.',
+    this.sessionSecret = keyringSecret(
+      this,
+      'SessionKeys',
+      'Keyring that seals console session and sign-in cookies',
+      'for one session lifetime (8 hours), so nobody is signed out by a rotation',
     );
   }
 

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LISTING_ATTRIBUTE, listIndexes } from '#contracts/table-indexes.ts';
 import type { DeployConfig } from '../config.ts';
@@ -10,8 +10,8 @@ import { ConsoleUsers } from '../constructs/console-users.ts';
 import { ErpTokenIssuer } from '../constructs/erp-token-issuer.ts';
 import { FinanceLake, lakeDatabaseName } from '../constructs/finance-lake.ts';
 import { FinanceQuickSight } from '../constructs/finance-quicksight.ts';
+import { keyringSecret } from '../constructs/keyring-secret.ts';
 import { LettersBucket } from '../constructs/letters-bucket.ts';
-import { acknowledgeNag } from '../constructs/nag.ts';
 
 /**
  * The single table's first secondary index (active invoices, policies, tasks); the adapters
@@ -151,20 +151,11 @@ export class DunwellStatefulStack extends Stack {
 
     // A keyring {"current": kid, kid: key}: rotation adds a kid and keeps the old one while links live.
     // Replacing it would invalidate every pay link already sent, hence here and retained.
-    this.linkSecret = new Secret(this, 'LinkSigningKeys', {
-      description: 'Keyring that signs and verifies hosted pay links',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ current: 'k1' }),
-        generateStringKey: 'k1',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeNag(
-      this.linkSecret,
-      'SMG4',
-      'Rotation must add a key id and keep the previous key until every link it signed expires (120 days); no rotation function implements that keyring rotation yet, so it is rotated by a runbook.',
+    this.linkSecret = keyringSecret(
+      this,
+      'LinkSigningKeys',
+      'Keyring that signs and verifies hosted pay links',
+      'until every link it signed expires (120 days)',
     );
 
     this.erpTokens = new ErpTokenIssuer(this, 'ErpAuth', {

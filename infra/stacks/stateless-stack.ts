@@ -75,6 +75,9 @@ export const functionSizing: Partial<Record<FunctionName, { timeout: Duration; m
   [FunctionName.exportBackfill]: { timeout: Duration.minutes(15), memorySize: 2048 },
   // Waits for an Athena query behind the HTTP API, which gives up after 30 s.
   [FunctionName.reportsApi]: { timeout: Duration.seconds(29), memorySize: 512 },
+  // Pages behind the HTTP API (30 s): the dashboard waits for its report queries, and "simulate
+  // before publishing" runs the simulator on a sample of the open invoices (one vCPU at 1,769 MB).
+  [FunctionName.console]: { timeout: Duration.seconds(29), memorySize: 1769 },
 };
 
 /**
