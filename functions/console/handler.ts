@@ -23,7 +23,7 @@ import {
   replanRequestSchema,
   voidRequestSchema,
 } from '#contracts/api.ts';
-import { type ConsoleAction, consoleRoleSchema } from '#contracts/console-roles.ts';
+import { consoleRoleSchema } from '#contracts/console-roles.ts';
 import { customerView } from '#contracts/customer-api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
 import { customerListItem, decodeCustomerCursor, dueRange, encodeCustomerCursor, invoiceListItem } from '#contracts/list-api.ts';
@@ -37,7 +37,7 @@ import { CONSOLE_CSS, consoleStylesheetHeaders } from '#presentation/console/lay
 import { renderCustomer } from '#presentation/console/pages/customer.ts';
 import { renderCustomers } from '#presentation/console/pages/customers.ts';
 import { renderDashboard } from '#presentation/console/pages/dashboard.ts';
-import { type InvoiceAction, invoiceActions, renderInvoice } from '#presentation/console/pages/invoice.ts';
+import { type InvoiceAction, invoiceActionPermission, invoiceActions, renderInvoice } from '#presentation/console/pages/invoice.ts';
 import { type InvoiceListItem, type InvoiceListQuery, invoiceSortColumns, renderInvoices } from '#presentation/console/pages/invoices.ts';
 import { renderMessage } from '#presentation/console/pages/message.ts';
 import { renderPolicies } from '#presentation/console/pages/policies.ts';
@@ -299,18 +299,6 @@ const invoicePage = page(async (event, { ctx }) => {
   return html(200, renderInvoice({ ...(await invoicePageView(invoice, ctx.now)), done }, ctx));
 });
 
-const actionPermission: Readonly<Record<InvoiceAction, ConsoleAction>> = {
-  hold: 'invoice.hold',
-  release: 'invoice.release',
-  promise: 'invoice.promise',
-  dispute: 'invoice.dispute',
-  'payment-plan': 'invoice.paymentPlan',
-  'credit-note': 'invoice.creditNote',
-  void: 'invoice.void',
-  replan: 'invoice.replan',
-  'write-off': 'invoice.approveWriteOff',
-};
-
 /** The API action behind each form: the same schema, the same use case (shared/use-cases/invoice-actions.ts). */
 async function perform(
   action: InvoiceAction,
@@ -397,7 +385,7 @@ async function postInvoiceAction(event: HttpEvent): Promise<HttpResult> {
     const current = (await store.get(invoice.invoiceId)) ?? invoice;
     const values = Object.fromEntries(Object.entries(form).filter(([name]) => name !== 'csrf'));
     return html(400, renderInvoice({ ...(await invoicePageView(current, ctx.now)), failed: { action, errors, values } }, ctx));
-  }, actionPermission[action])(event);
+  }, invoiceActionPermission[action])(event);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -70,7 +70,11 @@ export function policyDraft(form: Readonly<Record<string, string>>, days: readon
     }
     if (Object.keys(object).length > 0) body[key] = object;
   };
-  const ticked = days.map((day) => day.trim()).filter((day) => day !== '');
+  // One field per ticked day, as a browser posts the boxes; a comma-joined value (as the form is shown again) reads the same.
+  const ticked = days
+    .flatMap((day) => day.split(','))
+    .map((day) => day.trim())
+    .filter((day) => day !== '');
   if (ticked.length > 0) values[DAYS] = ticked.join(',');
   // The form always carries the hours: no day ticked is then "no send day", which the schema refuses.
   const hoursGiven = field('businessHours.start') !== '' || field('businessHours.end') !== '' || ticked.length > 0;

@@ -7,11 +7,10 @@ import { policyView } from '#contracts/policy-api.ts';
 import { defaultPolicy, type Policy } from '#domain/policy.ts';
 import { type ConsoleContext, consolePaths } from '#presentation/console/context.ts';
 import { type PolicyEditView, renderPolicyEdit } from '#presentation/console/pages/policy-edit.ts';
-import { escapeHtml } from '#presentation/html.ts';
 import { publishPolicy } from '#use-cases/publish-policy.ts';
 import {
   customerBase,
-  MAX_SIMULATED_INVOICES,
+  MAX_LISTED_INVOICES,
   SIMULATED_DAYS,
   SIMULATION_SEED,
   type SimulationBase,
@@ -50,26 +49,21 @@ export const policyEditPage = page(async (event, { ctx }) => {
 
 /** What the simulation ran on, in words, under its heading: a comparison is only as good as its invoices. */
 function basisNote(base: SimulationBase): string {
-  const count = new Intl.NumberFormat('en').format(base.portfolio.length);
+  const count = (n: number) => new Intl.NumberFormat('en').format(n);
+  const simulated = count(base.portfolio.length);
+  const model = `over ${SIMULATED_DAYS} days with the simulator's response model (seed ${SIMULATION_SEED}). Nothing was saved.`;
   if (base.source === 'generated') {
-    return `No invoice is open, so this ran on the simulator's ${count} generated invoices in ${base.currency}, over ${SIMULATED_DAYS} days (seed ${SIMULATION_SEED}).`;
+    return `No invoice is open, so this ran on the simulator's ${simulated} generated invoices in ${base.currency}, ${model}`;
   }
-  const left = base.leftOut > 0 ? ` ${base.leftOut} open invoice(s) in other currencies or owing nothing were left out.` : '';
-  const capped = base.capped ? ` Only the first ${MAX_SIMULATED_INVOICES} open invoices were read.` : '';
+  const of =
+    base.portfolio.length + base.leftOut < base.listed
+      ? `an even sample of ${simulated} of the ${count(base.listed)}${base.capped ? ` first (of more than ${count(MAX_LISTED_INVOICES)})` : ''} open invoices`
+      : `the ${simulated} open invoice(s)`;
+  const left = base.leftOut > 0 ? ` (${count(base.leftOut)} in other currencies or owing nothing left out)` : '';
   return (
-    `Simulated on the ${count} open invoice(s) in ${base.currency} of your customers, each as if issued again from ${SIMULATION_START} ` +
-    `(spread over ${ISSUE_WINDOW_DAYS} days in their order; balance owed, payment terms, starting tier, the customer's zone, contacts and consent kept), ` +
-    `over ${SIMULATED_DAYS} days with the simulator's response model (seed ${SIMULATION_SEED}).${left}${capped} Nothing was saved.`
+    `Simulated on ${of} of your customers in ${base.currency}${left}, each as if issued again from ${SIMULATION_START} ` +
+    `(spread over ${ISSUE_WINDOW_DAYS} days in their order; balance owed, payment terms, starting tier, the customer's zone, contacts and consent kept), ${model}`
   );
-}
-
-/** The page with the simulation's basis said under the simulation's heading (the renderer has no slot for it). */
-function withBasis(page: string, note: string): string {
-  const section = page.indexOf('<section aria-labelledby="simulation-heading">');
-  const headingEnd = section < 0 ? -1 : page.indexOf('</h2>', section);
-  if (headingEnd < 0) return page;
-  const at = headingEnd + '</h2>'.length;
-  return `${page.slice(0, at)}<p class="hint" id="simulation-basis">${escapeHtml(note)}</p>${page.slice(at)}`;
 }
 
 function editView(policyId: string | undefined, current: Policy | undefined): Pick<PolicyEditView, 'policyId' | 'current'> {
@@ -133,5 +127,5 @@ async function simulate(
     loadMs: Math.round(loadedMs),
     totalMs: Math.round(totalMs),
   });
-  return html(200, withBasis(renderPolicyEdit({ ...view, values, simulation }, ctx), basisNote(base)));
+  return html(200, renderPolicyEdit({ ...view, values, simulation, simulationBasis: basisNote(base) }, ctx));
 }

@@ -38,6 +38,8 @@ export interface PolicyEditView {
   readonly published?: boolean | undefined;
   /** The simulator's KPIs (simulator/kpis.ts) for the published version and for the draft, on the same invoices. */
   readonly simulation?: { readonly current: PolicyKpis; readonly draft: PolicyKpis } | undefined;
+  /** What the simulation ran on, in words (shown under its heading): a comparison is only as good as its invoices. */
+  readonly simulationBasis?: string | undefined;
 }
 
 const e = w.policyEdit;
@@ -229,7 +231,7 @@ function tiers(state: FormState): string {
     let rows = `<input type="hidden" name="tiers.${tier - 1}.tier" value="${tier}"><p class="hint">${text(e.tierHint)}</p>`;
     for (let index = 0; index < count; index++) rows += stepRow(tier, index, state, true);
     rows += stepRow(tier, count, state, false);
-    return `<section aria-labelledby="tier-${tier}-heading">${heading(3, e.tier(tier), `tier-${tier}-heading`)}${rows}</section>`;
+    return `<section aria-labelledby="tier-${tier}-heading">${heading(2, e.tier(tier), `tier-${tier}-heading`)}${rows}</section>`;
   }).join('');
 }
 
@@ -283,7 +285,7 @@ export function renderPolicyEdit(view: PolicyEditView, ctx: ConsoleContext): str
     `<button type="submit" name="intent" value="simulate" class="secondary">${text(e.simulate)}</button> ` +
     `<button type="submit" name="intent" value="publish">${text(e.publish)}</button>`;
   const simulation = view.simulation
-    ? `<section aria-labelledby="simulation-heading">${heading(2, e.simulationHeading, 'simulation-heading')}${simulationTable(view.simulation, view.current?.name ?? defaultPolicy.name)}</section>`
+    ? `<section aria-labelledby="simulation-heading">${heading(2, e.simulationHeading, 'simulation-heading')}${view.simulationBasis ? `<p class="hint" id="simulation-basis">${text(view.simulationBasis)}</p>` : ''}${simulationTable(view.simulation, view.current?.name ?? defaultPolicy.name)}</section>`
     : '';
   const body =
     heading(1, title) +
