@@ -141,8 +141,10 @@ export function groupedBarChart(options: {
   readonly yTitle: string;
   /** Bar colours; the policy palette by default. */
   readonly styles?: readonly SeriesStyle[] | undefined;
+  /** The y axis reaches at least this, so all-zero (or tiny) values still get readable, distinct ticks. */
+  readonly minimumTop?: number | undefined;
 }): string {
-  const max = Math.max(0, ...options.series.flatMap((series) => series.values));
+  const max = Math.max(options.minimumTop ?? 0, ...options.series.flatMap((series) => series.values));
   const { top, step } = niceScale(max);
   const groups = Math.max(1, options.categories.length);
   const band = plotWidth / groups;
@@ -209,6 +211,7 @@ export function agingChart(options: {
   readonly yLabel: (value: number) => string;
   readonly xTitle: string;
   readonly yTitle: string;
+  readonly minimumTop?: number | undefined;
 }): string {
   return singleSeriesBars(options, options.buckets);
 }
@@ -221,6 +224,7 @@ export function weeklyCashChart(options: {
   readonly yLabel: (value: number) => string;
   readonly xTitle: string;
   readonly yTitle: string;
+  readonly minimumTop?: number | undefined;
 }): string {
   return singleSeriesBars(options, options.weeks);
 }
@@ -232,10 +236,12 @@ function singleSeriesBars(
     readonly yLabel: (value: number) => string;
     readonly xTitle: string;
     readonly yTitle: string;
+    readonly minimumTop?: number | undefined;
   },
   bars: readonly Bar[],
 ): string {
   return groupedBarChart({
+    minimumTop: options.minimumTop,
     id: options.id,
     title: options.title,
     categories: bars.map((bar) => bar.label),

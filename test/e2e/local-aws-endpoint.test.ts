@@ -224,7 +224,13 @@ describe('the local AWS endpoint answers what a developer inspects', () => {
     assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.match(page.headers.get('content-security-policy') ?? '', /^default-src 'none';.*frame-ancestors 'none'/);
     const html = await page.text();
-    for (const href of ['/_local/docs/API.md', '/v1/openapi.json', server.sesInbox, '/_local/outbox']) {
+    for (const href of [
+      '/_local/docs/API.md',
+      '/v1/openapi.json',
+      server.sesInbox,
+      '/_local/outbox',
+      '/console/dev-sign-in?role=finance',
+    ]) {
       assert.ok(html.includes(`href="${href}"`), `links ${href}`);
     }
     assert.doesNotMatch(html, /<script|https?:\/\/(?!127\.0\.0\.1)/, 'no script, nothing outside this machine');
@@ -239,6 +245,7 @@ describe('the local AWS endpoint answers what a developer inspects', () => {
       sesInbox: server.sesInbox,
       outbox: '/_local/outbox',
       health: '/_local/health',
+      console: '/console/sign-in',
     });
     assert.equal(body.aws.endpoint, server.awsEndpoint);
     assert.equal(body.aws.stateMachineArn, STATE_MACHINE_ARN);

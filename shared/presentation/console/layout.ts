@@ -16,6 +16,7 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;background:#fff}
 a{color:#0b4f8a}
 :focus-visible{outline:3px solid #f5a623;outline-offset:2px}
+input:focus-within{outline:3px solid #f5a623;outline-offset:2px}
 .skip{position:absolute;left:-100vw;top:0;padding:.5rem 1rem;background:#fff;z-index:1}
 .skip:focus{left:.5rem}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding:.5rem 1rem;background:#0b4f8a;color:#fff}

@@ -314,7 +314,11 @@ export const consoleWording = {
       Record<string, string>
     >,
     reasons: {
+      call: 'Scheduled call (policy step)',
       broken_promise: 'Broken promise',
+      broken_payment_plan: 'Broken payment plan',
+      no_channel: 'No channel reaches the customer',
+      payment_plan_request: 'Payment plan requested',
       no_response: 'No response',
       final_notice: 'Final notice',
       high_value: 'High value',

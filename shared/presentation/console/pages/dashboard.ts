@@ -42,6 +42,9 @@ function axisMoney(currency: string): (minor: number) => string {
   return (minor) => format.format(formatAmount(Math.round(minor / scale) * scale, currency) as unknown as number);
 }
 
+/** Money axes reach at least 100 whole units: the compact labels of whole units stay distinct when little or nothing is owed. */
+const axisFloor = (currency: string) => 100 * 10 ** minorDigits(currency);
+
 function agingSection(report: AgingReport, index: number): string {
   const currency = report.currency;
   const title = d.agingChartTitle(currency, report.asOf);
@@ -50,6 +53,7 @@ function agingSection(report: AgingReport, index: number): string {
     title,
     buckets: report.buckets.map((bucket) => ({ label: labelFor(d.buckets, bucket.bucket), value: minorOf(bucket.amount, currency) })),
     yLabel: axisMoney(currency),
+    minimumTop: axisFloor(currency),
     xTitle: d.daysPastDue,
     yTitle: currency,
   });
@@ -123,6 +127,7 @@ function cashSection(cash: WeeklyCash, index: number): string {
     title: d.cashChartTitle(cash.currency),
     weeks: cash.weeks.map((week) => ({ label: week.weekOf.slice(5), value: minorOf(week.collected, cash.currency) })),
     yLabel: axisMoney(cash.currency),
+    minimumTop: axisFloor(cash.currency),
     xTitle: d.weekOf,
     yTitle: cash.currency,
   });

@@ -47,7 +47,7 @@ export type InvoiceAction = (typeof invoiceActions)[number];
  * The permission each form needs, from the one table the handler also checks on every post
  * (shared/contracts/console-roles.ts): hiding a form is no permission check.
  */
-const permissionOf: Readonly<Record<InvoiceAction, ConsoleAction>> = {
+export const invoiceActionPermission: Readonly<Record<InvoiceAction, ConsoleAction>> = {
   hold: 'invoice.hold',
   release: 'invoice.release',
   promise: 'invoice.promise',
@@ -60,7 +60,7 @@ const permissionOf: Readonly<Record<InvoiceAction, ConsoleAction>> = {
 };
 
 export function mayAct(role: ConsoleRole, action: InvoiceAction): boolean {
-  return mayPerform(role, permissionOf[action]);
+  return mayPerform(role, invoiceActionPermission[action]);
 }
 
 export interface InvoicePageView {
