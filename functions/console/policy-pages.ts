@@ -15,7 +15,7 @@ import {
   SIMULATION_SEED,
   type SimulationBase,
   simulatePolicyChange,
-} from '#use-cases/simulate-policy-change.ts';
+} from '../../simulator/policy-change.ts';
 import { ISSUE_WINDOW_DAYS, SIMULATION_START } from '../../simulator/simulation.ts';
 import { app, clock, customers, page, policies, store } from './compose.ts';
 import { decode } from './forms.ts';

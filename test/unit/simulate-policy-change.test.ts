@@ -5,13 +5,7 @@ import { openReachability } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { defaultPolicy, type Policy } from '#domain/policy.ts';
 import type { InvoiceListQuery } from '#ports/invoice-store.ts';
-import {
-  customerBase,
-  evenSample,
-  GENERATED_INVOICES,
-  reissuedPortfolio,
-  simulatePolicyChange,
-} from '#use-cases/simulate-policy-change.ts';
+import { customerBase, evenSample, GENERATED_INVOICES, reissuedPortfolio, simulatePolicyChange } from '../../simulator/policy-change.ts';
 import { portfolioInvoice } from '../support/invoices.ts';
 
 const now = new Date('2026-12-01T00:00:00Z');

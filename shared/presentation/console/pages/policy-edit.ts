@@ -1,7 +1,6 @@
 import type { FieldError } from '#contracts/field-errors.ts';
 import { policyView } from '#contracts/policy-api.ts';
 import { channels, defaultPolicy, MAX_SILENCE_DAYS, MIN_SILENCE_DAYS, tones } from '#domain/policy.ts';
-import type { PolicyKpis } from '../../../../simulator/kpis.ts';
 import { type ConsoleContext, consolePaths } from '../context.ts';
 import { consolePage, csrfField } from '../layout.ts';
 import { consoleWording as w } from '../wording.ts';
@@ -27,6 +26,16 @@ import type { PolicyDetail } from './policies.ts';
  * empty row: filling it in adds a step (no script needed); `….remove` ticked drops a step.
  * `businessHours.days` is posted once per ticked day.
  */
+/** The figures the simulator reports for one policy (simulator/kpis.ts PolicyKpis has this shape). */
+export interface PolicyKpis {
+  readonly dso: number | null;
+  readonly cei: number | null;
+  readonly collectedShare: { readonly '30': number | null; readonly '60': number | null; readonly '90': number | null };
+  readonly messages: { readonly email: number; readonly sms: number };
+  readonly tasks: number;
+  readonly sendCostUsd: number;
+}
+
 export interface PolicyEditView {
   /** Absent for a new policy (the form then asks for its id). */
   readonly policyId?: string | undefined;

@@ -5,11 +5,11 @@ import type { Policy } from '#domain/policy.ts';
 import type { CustomerDirectory } from '#ports/customer-directory.ts';
 import type { InvoiceLister, InvoiceListing, InvoiceStore } from '#ports/invoice-store.ts';
 // The console's "simulate before publishing" runs the simulator's own engine, so the figures are the CLI's.
-import { simulatePolicy } from '../../simulator/engine.ts';
-import { type PolicyKpis, policyKpis } from '../../simulator/kpis.ts';
-import { generatePortfolio, type SimulatedInvoice } from '../../simulator/portfolio.ts';
-import { defaultHoldModel, defaultSendPrices, type Segment, segments } from '../../simulator/response-model.ts';
-import { CURRENCY, ISSUE_WINDOW_DAYS, SIMULATION_START } from '../../simulator/simulation.ts';
+import { simulatePolicy } from './engine.ts';
+import { type PolicyKpis, policyKpis } from './kpis.ts';
+import { generatePortfolio, type SimulatedInvoice } from './portfolio.ts';
+import { defaultHoldModel, defaultSendPrices, type Segment, segments } from './response-model.ts';
+import { CURRENCY, ISSUE_WINDOW_DAYS, SIMULATION_START } from './simulation.ts';
 
 /** The simulated period and seed: fixed, so the same draft on the same invoices always gives the same figures. */
 export const SIMULATED_DAYS = 120;
