@@ -46,7 +46,7 @@ import { renderTask } from '#presentation/console/pages/task.ts';
 import { renderWorklist } from '#presentation/console/pages/worklist.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
 import { dashboardFigures } from '#use-cases/console-dashboard.ts';
-import { describeCustomer } from '#use-cases/customers.ts';
+import { customerRisk, describeCustomer } from '#use-cases/customers.ts';
 import { reportAging, reportKpis } from '#use-cases/finance-reports.ts';
 import {
   type ActionResult,
@@ -398,7 +398,12 @@ const worklist = page(async (event, { ctx }) => {
   const listed = await listCollectorTasks(taskDeps, { status: 'open', limit: 50, ...(after ? { after } : {}) });
   const all = listed.items.map((item) => taskView(item.task, item.invoice, ctx.now));
   const shown = reason ? all.filter((task) => task.reason === reason) : all;
-  return html(200, renderWorklist({ tasks: shown, next: listed.next }, ctx));
+  // Risk orders the worklist after deadline, amount and days past due: one read per customer on the page.
+  const today = ctx.now.toISOString().slice(0, 10);
+  const customerIds = [...new Set(shown.map((task) => task.customerId))];
+  const assessed = await Promise.all(customerIds.map(async (id) => [id, await customerRisk(customers, id, today)] as const));
+  const risk = Object.fromEntries(assessed.map(([id, assessment]) => [id, { score: assessment.score, tier: assessment.tier }]));
+  return html(200, renderWorklist({ tasks: shown, next: listed.next, risk }, ctx));
 });
 
 async function taskPageView(taskId: string, now: Date) {

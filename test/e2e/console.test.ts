@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { consoleWording } from '#presentation/console/wording.ts';
 import { ConsoleClient } from '../support/console-client.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
@@ -8,6 +9,8 @@ import { invoiceBody, LocalServer } from '../support/local-server.ts';
  * it: sign-in per role, the pages, the forms with their CSRF token, and what each role may do.
  * Three invoices of one customer whose promises broke give a collector three tasks to work.
  */
+const riskScore = (score: number, tier: number) => consoleWording.tasks.riskScore(score, tier);
+
 describe('the console', () => {
   let server: LocalServer;
   const invoices = ['INV-CON-1', 'INV-CON-2', 'INV-CON-3'];
@@ -64,6 +67,9 @@ describe('the console', () => {
     ];
     assert.equal(taskIds.length, 3, worklist.html);
     assert.doesNotMatch(worklist.html, /href="\/console\/policies"/, 'no Policies for a collector');
+    const { risk } = (await server.api('GET', '/v1/customers/C-100')).body;
+    assert.ok(risk.score > 0, 'three broken promises weigh on the customer');
+    assert.equal(worklist.html.split(riskScore(risk.score, risk.tier)).length - 1, 3, 'each task shows its customer’s risk');
 
     const outcomes: Record<string, string>[] = [
       { outcome: 'no_answer' },
