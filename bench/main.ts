@@ -1,6 +1,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBundlesBench } from './bundles.bench.ts';
+import { runConsoleBench } from './console.bench.ts';
 import { runCostBench } from './cost.bench.ts';
 import { elapsedMs, printTable } from './figures.ts';
 import { runLakeBench } from './lake.bench.ts';
@@ -15,7 +16,7 @@ import { runSimulatorBench } from './simulator.bench.ts';
 
 const usage = `Usage: npm run bench -- [options]
   --quick               a shorter run (fewer invoices, shorter micro-benchmarks)
-  --only=planner|pipeline|lake|cost|bundles|simulator
+  --only=planner|pipeline|lake|cost|bundles|simulator|console
   --invoices=N          invoices ingested by batch (default 200, quick 50)
   --singles=N           invoices ingested one at a time (default 50, quick 20)
   --batch-size=N        items per batch call, at most 500 (default 500)
@@ -24,7 +25,9 @@ const usage = `Usage: npm run bench -- [options]
   --payment-concurrency=N  payment requests in flight (default 4)
   --planner-ms=N        run time of each micro-benchmark case (default 2000, quick 500)
   --lake-invoices=N     invoices in the generated finance lake (default 100000, quick 10000)
-  --simulator-invoices=N  largest simulated portfolio, after 1000 and 10000 (default 100000, quick 10000)`;
+  --simulator-invoices=N  largest simulated portfolio, after 1000 and 10000 (default 100000, quick 10000)
+  --console-invoices=N  invoices behind the console pages (default 10000, quick 1000)
+  --console-requests=N  timed requests per console page, after one warm-up (default 7)`;
 
 const flags = {
   quick: { type: 'boolean', default: false },
@@ -38,6 +41,8 @@ const flags = {
   'planner-ms': { type: 'string' },
   'lake-invoices': { type: 'string' },
   'simulator-invoices': { type: 'string' },
+  'console-invoices': { type: 'string' },
+  'console-requests': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -68,7 +73,7 @@ function count(name: string, raw: string | undefined, fallback: number, { min = 
 }
 
 const quick = values.quick;
-const sections = ['planner', 'pipeline', 'lake', 'cost', 'bundles', 'simulator'] as const;
+const sections = ['planner', 'pipeline', 'lake', 'cost', 'bundles', 'simulator', 'console'] as const;
 if (values.only !== undefined && !(sections as readonly string[]).includes(values.only)) {
   console.error(`--only must be one of ${sections.join(', ')}\n\n${usage}`);
   process.exit(2);
@@ -84,6 +89,10 @@ const options = {
     paymentConcurrency: count('payment-concurrency', values['payment-concurrency'], 4, { min: 1, max: 64 }),
   },
   lake: { invoices: count('lake-invoices', values['lake-invoices'], quick ? 10_000 : 100_000, { min: 1, max: 2_000_000 }) },
+  console: {
+    invoices: count('console-invoices', values['console-invoices'], quick ? 1_000 : 10_000, { min: 1, max: 200_000 }),
+    requests: count('console-requests', values['console-requests'], 7, { min: 1, max: 1_000 }),
+  },
   simulator: simulatorOptions(
     count('simulator-invoices', values['simulator-invoices'], quick ? 10_000 : 100_000, { min: 1, max: 1_000_000 }),
   ),
@@ -131,6 +140,11 @@ if (runs('bundles')) {
 if (runs('simulator')) {
   const result = await runSimulatorBench(options.simulator, log);
   printTable('Policy simulator (npm run simulate, a fresh process per run)', result.figures);
+  problems = [...problems, ...result.problems];
+}
+if (runs('console')) {
+  const result = await runConsoleBench(options.console, log);
+  printTable('Console pages (local runtime over HTTP, signed in as finance)', result.figures);
   problems = [...problems, ...result.problems];
 }
 console.log(`total ${(elapsedMs(started) / 1000).toFixed(1)} s`);
