@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { ARTIFACTS, axeSource, CHROMIUM, chromiumFlags, viewports } from '../support/browser.ts';
-import { invoiceBody, LocalServer } from '../support/local-server.ts';
+import { brokenPromisesServer } from '../support/console-client.ts';
+import type { LocalServer } from '../support/local-server.ts';
 
 /**
  * Each role's day in the console, in Debian's Chromium on a phone and on a desktop: sign in with
@@ -16,7 +17,6 @@ import { invoiceBody, LocalServer } from '../support/local-server.ts';
  */
 const DOCS = resolve(import.meta.dirname, '../../docs');
 const MAX_PAGE_BYTES = 100 * 1024;
-const invoices = ['INV-CON-1', 'INV-CON-2', 'INV-CON-3'];
 
 interface AxeViolation {
   readonly id: string;
@@ -46,17 +46,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
 
     beforeAll(async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
-      server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
-      for (const invoiceId of invoices) {
-        assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }))).status, 201);
-      }
-      await server.advance({ to: '2026-12-02T10:00:00Z' });
-      for (const invoiceId of invoices) {
-        assert.equal((await server.api('POST', `/v1/invoices/${invoiceId}/promises`, { promisedDate: '2026-12-05' })).status, 201);
-      }
-      // Each promise breaks: three broken-promise tasks for a collector.
-      await server.advance({ to: '2026-12-08T08:00:00Z' });
-      assert.equal((await server.local('POST', '/_local/exports/flush')).status, 200);
+      server = await brokenPromisesServer();
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumFlags });
     });
     afterAll(async () => {

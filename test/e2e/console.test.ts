@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { consoleWording } from '#presentation/console/wording.ts';
-import { ConsoleClient } from '../support/console-client.ts';
-import { invoiceBody, LocalServer } from '../support/local-server.ts';
+import { brokenPromisesServer, ConsoleClient } from '../support/console-client.ts';
+import type { LocalServer } from '../support/local-server.ts';
 
 /**
  * The console on the running local pipeline, over HTTP as a browser without script would use
@@ -13,19 +13,9 @@ const riskScore = (score: number, tier: number) => consoleWording.tasks.riskScor
 
 describe('the console', () => {
   let server: LocalServer;
-  const invoices = ['INV-CON-1', 'INV-CON-2', 'INV-CON-3'];
 
   beforeAll(async () => {
-    server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
-    for (const invoiceId of invoices) {
-      assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }))).status, 201);
-    }
-    await server.advance({ to: '2026-12-02T10:00:00Z' });
-    for (const invoiceId of invoices) {
-      assert.equal((await server.api('POST', `/v1/invoices/${invoiceId}/promises`, { promisedDate: '2026-12-05' })).status, 201);
-    }
-    await server.advance({ to: '2026-12-08T08:00:00Z' });
-    assert.equal((await server.local('POST', '/_local/exports/flush')).status, 200);
+    server = await brokenPromisesServer();
   });
   afterAll(() => server.stop());
 

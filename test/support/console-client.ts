@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import type { ConsoleRole } from '#contracts/console-roles.ts';
+import { invoiceBody, LocalServer } from './local-server.ts';
 
 export interface ConsoleResponse {
   readonly status: number;
@@ -72,4 +74,25 @@ export class ConsoleClient {
     if (token) this.csrf = token;
     return { status: response.status, location: response.headers.get('location'), html, setCookies, headers: response.headers };
   }
+}
+
+/** The console tests' invoices: three of customer C-100, due 2026-12-01. */
+export const CONSOLE_INVOICES = ['INV-CON-1', 'INV-CON-2', 'INV-CON-3'] as const;
+
+/**
+ * A local pipeline with work for both roles: the three invoices, a promise on each that breaks on
+ * 2026-12-08 (three broken-promise tasks for a collector), and the lake flushed for the dashboard.
+ */
+export async function brokenPromisesServer(): Promise<LocalServer> {
+  const server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
+  for (const invoiceId of CONSOLE_INVOICES) {
+    assert.equal((await server.api('POST', '/v1/invoices', invoiceBody({ invoiceId }))).status, 201);
+  }
+  await server.advance({ to: '2026-12-02T10:00:00Z' });
+  for (const invoiceId of CONSOLE_INVOICES) {
+    assert.equal((await server.api('POST', `/v1/invoices/${invoiceId}/promises`, { promisedDate: '2026-12-05' })).status, 201);
+  }
+  await server.advance({ to: '2026-12-08T08:00:00Z' });
+  assert.equal((await server.local('POST', '/_local/exports/flush')).status, 200);
+  return server;
 }
