@@ -248,6 +248,8 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
 
     log(`console: timing ${pages.length} pages, 1 warm-up and ${options.requests} requests each…`);
     const rows: { label: string; median: number; p95: number; kb: number }[] = [];
+    /** The first request of each page: for the dashboard, the one that runs its report queries (later ones reuse them for 60 s). */
+    const firstViews: { label: string; ms: number }[] = [];
     for (const page of pages) {
       const url = `${server.url}${page.path}`;
       const samples: PageSample[] = [];
@@ -258,6 +260,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
           break;
         }
         if (i > 0) samples.push(sample);
+        else firstViews.push({ label: page.label, ms: sample.firstByteMs });
       }
       if (samples.length === 0) continue;
       const firstBytes = samples.map((sample) => sample.firstByteMs);
@@ -285,6 +288,15 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
         ),
       );
     }
+    for (const view of firstViews.filter((each) => each.label.startsWith('dashboard'))) {
+      figures.push(
+        figure(
+          `${view.label}: first view (runs the report queries)`,
+          view.ms,
+          `ms  goal ≤ ${ConsoleGoal.firstByteMs} ms ${mark(view.ms <= ConsoleGoal.firstByteMs)}  (the timed views above reuse its reports for 60 s)`,
+        ),
+      );
+    }
     const slow = rows.filter((row) => row.median > ConsoleGoal.firstByteMs).map((row) => row.label.split(' (')[0]);
     const large = rows.filter((row) => row.kb * 1024 >= ConsoleGoal.pageBytes).map((row) => row.label.split(' (')[0]);
     figures.push(
@@ -293,9 +305,9 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
     );
 
     // Why the dashboard costs what it does: it is built from the reports API's own reports, one
-    // aging and a KPI report (two SQL statements) per month and per week, for each currency.
+    // aging and one KPI statement (kpis.sql; no recovery-by-step) per month and per week, for each currency.
     const currencies = new Set(audiences.map((audience) => audience.currency)).size;
-    const statements = currencies * (1 + 2 * (DASHBOARD_MONTHS + DASHBOARD_WEEKS));
+    const statements = currencies * (1 + DASHBOARD_MONTHS + DASHBOARD_WEEKS);
     const reportMs = async (path: string) => {
       const samples: number[] = [];
       for (let i = 0; i < 4; i++) {
@@ -312,7 +324,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
       figure(
         'dashboard: report SQL statements per view',
         statements,
-        `(${currencies} currencies × (1 aging + 2 × ${DASHBOARD_MONTHS} months + 2 × ${DASHBOARD_WEEKS} weeks))`,
+        `(${currencies} currencies × (1 aging + ${DASHBOARD_MONTHS} months + ${DASHBOARD_WEEKS} weeks))`,
       ),
       figure('… one aging report (GET /v1/reports/aging)', agingMs, 'ms, median of 3 (1 statement)'),
       figure('… one KPI report (GET /v1/reports/kpis)', kpisMs, 'ms, median of 3 (2 statements)'),

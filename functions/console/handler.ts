@@ -47,7 +47,7 @@ import { renderWorklist } from '#presentation/console/pages/worklist.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
 import { dashboardFigures } from '#use-cases/console-dashboard.ts';
 import { customerRisk, describeCustomer } from '#use-cases/customers.ts';
-import { reportAging, reportKpis } from '#use-cases/finance-reports.ts';
+import { reportAging, reportKpiFigures } from '#use-cases/finance-reports.ts';
 import {
   type ActionResult,
   agreeInvoicePaymentPlan,
@@ -146,8 +146,8 @@ const dashboard = page(async (_event, { ctx }) => {
   const open = await store.list({ status: undefined, customerId: undefined, due: {}, limit: 500, after: undefined });
   const view = await dashboardFigures(
     {
-      aging: (request) => reportAging(reportDeps, request),
-      kpis: (request) => reportKpis(reportDeps, request),
+      aging: (request) => recentReport('aging', request, () => reportAging(reportDeps, request)),
+      kpis: (request) => recentReport('kpis', request, () => reportKpiFigures(reportDeps, request)),
       openTasks: async () => (await listCollectorTasks(taskDeps, { status: 'open', limit: 200 })).items.map((item) => item.task),
       pausedInvoices: () => pausedInvoices(),
     },
@@ -155,6 +155,27 @@ const dashboard = page(async (_event, { ctx }) => {
   );
   return html(200, renderDashboard(view, ctx));
 });
+
+/**
+ * The lake changes when the exporter writes a batch (up to every 60 s), so a report younger than
+ * that is as fresh as the lake: per warm container, the dashboard's reports are reused for 60 s
+ * (wall time). The work lists beside them are read live on every request.
+ */
+const REPORT_REUSE_MS = 60_000;
+const recentReports = new Map<string, { readonly at: number; readonly report: Promise<unknown> }>();
+
+function recentReport<R>(kind: string, request: object, run: () => Promise<R>): Promise<R> {
+  const key = `${kind} ${JSON.stringify(request)}`;
+  const now = systemClock.now().getTime();
+  const kept = recentReports.get(key);
+  if (kept && now - kept.at < REPORT_REUSE_MS) return kept.report as Promise<R>;
+  for (const [old, entry] of recentReports) if (now - entry.at >= REPORT_REUSE_MS) recentReports.delete(old);
+  const report = run();
+  recentReports.set(key, { at: now, report });
+  // A failed query is not kept: the next request asks again.
+  report.catch(() => recentReports.delete(key));
+  return report;
+}
 
 const reportingDate = new Intl.DateTimeFormat('en-CA', {
   timeZone: reportDeps.reportingTimeZone,

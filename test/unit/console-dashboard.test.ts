@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'vitest';
+import type { AgingRequest, KpiReport, KpiRequest } from '#domain/finance-reports.ts';
+import { DASHBOARD_MONTHS, DASHBOARD_WEEKS, dashboardFigures, trailingMonths, trailingWeeks } from '#use-cases/console-dashboard.ts';
+import { newInvoice } from '../support/invoices.ts';
+
+const report = (request: KpiRequest) => ({ ...request, collected: `${request.from.slice(5, 7)}.00` }) as unknown as KpiReport;
+
+describe('the console dashboard figures', () => {
+  test('months and weeks end with today: calendar months, ISO weeks from Monday', () => {
+    const months = trailingMonths('2026-12-08', 12);
+    assert.deepEqual(months[0], ['2026-01-01', '2026-01-31']);
+    assert.deepEqual(months.at(-2), ['2026-11-01', '2026-11-30']);
+    assert.deepEqual(months.at(-1), ['2026-12-01', '2026-12-08']);
+    assert.deepEqual(trailingMonths('2027-03-01', 2), [
+      ['2027-02-01', '2027-02-28'],
+      ['2027-03-01', '2027-03-01'],
+    ]);
+    const weeks = trailingWeeks('2026-12-08', 8);
+    assert.deepEqual(weeks.at(-1), ['2026-12-07', '2026-12-08'], '8 December 2026 is a Tuesday');
+    assert.deepEqual(weeks[0], ['2026-10-19', '2026-10-25']);
+  });
+
+  test('one aging and one KPI report per period and currency; the tiles are the month so far; the work counts are live', async () => {
+    const agings: AgingRequest[] = [];
+    const kpis: KpiRequest[] = [];
+    const paused = newInvoice({ invoiceId: 'INV-PAUSED' });
+    const unmatched = {
+      ...paused,
+      holds: [{ holdId: 'HLD.INV-PAUSED.1', reason: 'unmatched_cash', status: 'active', openedAt: '2026-12-01T00:00:00Z', until: null }],
+    } as typeof paused;
+    const figures = await dashboardFigures(
+      {
+        aging: async (request) => {
+          agings.push(request);
+          return { asOf: request.asOf, currency: request.currency, buckets: [], total: { amount: '0.00', invoices: 0 } };
+        },
+        kpis: async (request) => {
+          kpis.push(request);
+          return report(request);
+        },
+        openTasks: async () => [{ reason: 'broken_promise' }, { reason: 'call' }, { reason: 'broken_promise' }] as never,
+        pausedInvoices: async () => [paused, unmatched],
+      },
+      { currencies: ['EUR', 'USD'], today: '2026-12-08' },
+    );
+    assert.deepEqual(
+      agings.map((request) => request.currency),
+      ['EUR', 'USD'],
+    );
+    assert.equal(kpis.length, 2 * (DASHBOARD_MONTHS + DASHBOARD_WEEKS));
+    assert.deepEqual(
+      figures.kpis.map((panel) => [panel.current.currency, panel.current.from, panel.current.to, panel.months.length]),
+      [
+        ['EUR', '2026-12-01', '2026-12-08', 12],
+        ['USD', '2026-12-01', '2026-12-08', 12],
+      ],
+    );
+    assert.deepEqual(figures.cash[0]?.weeks.at(-1), { weekOf: '2026-12-07', collected: '12.00' });
+    assert.deepEqual(figures.attention, { openTasks: 3, brokenPromises: 2, unmatchedCash: 1 });
+  });
+});
