@@ -47,7 +47,7 @@ import { renderWorklist } from '#presentation/console/pages/worklist.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
 import { dashboardFigures } from '#use-cases/console-dashboard.ts';
 import { customerRisk, describeCustomer } from '#use-cases/customers.ts';
-import { reportAging, reportKpiFigures } from '#use-cases/finance-reports.ts';
+import { reportAging, reportKpiFigures, reportKpiSeries } from '#use-cases/finance-reports.ts';
 import {
   type ActionResult,
   agreeInvoicePaymentPlan,
@@ -148,7 +148,9 @@ const dashboard = page(async (_event, { ctx }) => {
     {
       aging: (request) => recentReport('aging', request, () => reportAging(reportDeps, request)),
       kpis: (request) => recentReport('kpis', request, () => reportKpiFigures(reportDeps, request)),
-      openTasks: async () => (await listCollectorTasks(taskDeps, { status: 'open', limit: 200 })).items.map((item) => item.task),
+      kpiSeries: (request) => recentReport('series', request, () => reportKpiSeries(reportDeps, request)),
+      // The tasks themselves, not their invoices: the dashboard only counts them.
+      openTasks: async () => (await tasks.list({ status: 'open', limit: 200 })).tasks,
       pausedInvoices: () => pausedInvoices(),
     },
     { currencies: currenciesOf(open.items.map((listing) => listing.currency)), today: reportingDay(ctx.now) },

@@ -17,6 +17,9 @@ export interface ReportQuery {
   readonly description: string;
   /** Parameter names in the order of the query's `?` placeholders. */
   readonly parameters: readonly ReportParameter[];
+  /** The SQL file when several reports share one (`${Token}`s in it are written in from `tokens`). */
+  readonly file?: string;
+  readonly tokens?: Readonly<Record<string, string>>;
 }
 
 export const reportQueries = [
@@ -39,6 +42,21 @@ export const reportQueries = [
     name: 'dispute-rate-by-reason',
     description: 'Per dispute reason: invoices issued in the period disputed by its end, and their share of those issued',
     parameters: ['from', 'to', 'currency'],
+  },
+  {
+    name: 'kpis-by-month',
+    description:
+      'The sums and counts of kpis.sql per calendar month, from the month of from to the month of asOf: one statement for a trend',
+    parameters: ['asOf', 'from', 'currency'],
+    file: 'kpis-by-period',
+    tokens: { PeriodUnit: 'month', PeriodStep: "INTERVAL '1' MONTH" },
+  },
+  {
+    name: 'kpis-by-week',
+    description: 'The sums and counts of kpis.sql per ISO week (Monday to Sunday), from the week of from to the week of asOf',
+    parameters: ['asOf', 'from', 'currency'],
+    file: 'kpis-by-period',
+    tokens: { PeriodUnit: 'week', PeriodStep: "INTERVAL '7' DAY" },
   },
   {
     name: 'bad-debt-ratio',
@@ -66,7 +84,9 @@ export function reportTemplate(name: ReportName): string {
   let template = templates.get(name);
   if (template === undefined) {
     // Checked first: the name becomes part of a file path.
-    template = readFileSync(new URL(`./reports/${reportQuery(name).name}.sql`, import.meta.url), 'utf8');
+    const query: ReportQuery = reportQuery(name);
+    template = readFileSync(new URL(`./reports/${query.file ?? query.name}.sql`, import.meta.url), 'utf8');
+    for (const [token, value] of Object.entries(query.tokens ?? {})) template = template.replaceAll(`\${${token}}`, value);
     templates.set(name, template);
   }
   return template;

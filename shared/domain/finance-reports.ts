@@ -146,6 +146,49 @@ export function kpiReport(kpis: ReportRows, recovery: ReportRows, request: KpiRe
   };
 }
 
+/**
+ * `kpis-by-period.sql` rows → one KPI report per period, each read by `kpiReport` exactly as a
+ * kpis.sql row (the raw columns are the same), without `recoveryByStep`.
+ */
+export function periodKpiReports(result: ReportRows, currency: string): KpiReport[] {
+  const cells = reader(result, 'kpis-by-period');
+  return result.rows.map((row, index) =>
+    kpiReport({ columns: result.columns, rows: [row] }, NO_ROWS, {
+      from: cells.text(index, 'period_from').slice(0, 10),
+      to: cells.text(index, 'period_to').slice(0, 10),
+      currency,
+    }),
+  );
+}
+
+const NO_ROWS: ReportRows = { columns: [], rows: [] };
+
+/** The raw columns of kpis.sql. */
+const KPI_SUM_COLUMNS = [
+  'sales_minor',
+  'ar_begin_minor',
+  'ar_end_minor',
+  'ar_end_current_minor',
+  'collected_minor',
+  'issued_invoices',
+  'disputed_invoices',
+  'promises_kept',
+  'promises_broken',
+  'email_messages',
+  'sms_messages',
+  'paid_invoices',
+  'days_to_pay_sum',
+] as const;
+
+/**
+ * The report of a period before anything was recorded in the currency: every sum and count is
+ * zero (no invoice existed, so no AR either), exactly what kpis.sql would return for it.
+ */
+export function periodBeforeHistory(request: KpiRequest): KpiReport {
+  const days = Math.round((Date.parse(`${request.to}T00:00:00Z`) - Date.parse(`${request.from}T00:00:00Z`)) / 86_400_000) + 1;
+  return kpiReport({ columns: ['days', ...KPI_SUM_COLUMNS], rows: [[String(days), ...KPI_SUM_COLUMNS.map(() => '0')]] }, NO_ROWS, request);
+}
+
 /** `recovery-by-step.sql` rows (step_id, sent, paid_within_7_days), in the query's order. */
 export function recoveryByStep(result: ReportRows): StepRecovery[] {
   const cells = reader(result, 'recovery-by-step');

@@ -1,11 +1,20 @@
-import type { AgingReport, AgingRequest, KpiReport, KpiRequest } from '#domain/finance-reports.ts';
+import { type AgingReport, type AgingRequest, type KpiReport, type KpiRequest, periodBeforeHistory } from '#domain/finance-reports.ts';
 import type { Invoice } from '#domain/invoice.ts';
+import { formatAmount } from '#domain/money.ts';
 import type { CollectorTask } from '#domain/tasks.ts';
 
 /** Where the dashboard's figures come from: the finance reports (GET /v1/reports/*) and the work lists, never a second computation. */
 export interface DashboardSources {
   readonly aging: (request: AgingRequest) => Promise<AgingReport>;
+  /** One period's figures: only for a month the series has no row for (nothing was recorded in it). */
   readonly kpis: (request: KpiRequest) => Promise<KpiReport>;
+  /** Every month or ISO week of a range with something recorded in it, in one statement. */
+  readonly kpiSeries: (request: {
+    readonly unit: 'month' | 'week';
+    readonly from: string;
+    readonly asOf: string;
+    readonly currency: string;
+  }) => Promise<readonly KpiReport[]>;
   readonly openTasks: () => Promise<readonly CollectorTask[]>;
   /** Invoices paused by a hold, whole: the listing does not say which hold. */
   readonly pausedInvoices: () => Promise<readonly Invoice[]>;
@@ -64,8 +73,9 @@ export function trailingWeeks(today: string, count: number): [string, string][] 
 
 /**
  * The dashboard: aging today, the KPIs of each of the last 12 months (the last is the month so
- * far: the tiles), cash collected per week, and what needs a person. Every figure is one of the
- * reports API's own reports over a period, so the console and the API can never disagree.
+ * far: the tiles), cash collected per week, and what needs a person. Every figure is the reports
+ * API's own definition over a period (kpis-by-period.sql rows are kpis.sql's sums), so the console
+ * and the API can never disagree; three statements per currency (aging, months, weeks).
  */
 export async function dashboardFigures(sources: DashboardSources, request: DashboardRequest): Promise<DashboardFigures> {
   const { today, currencies } = request;
@@ -73,11 +83,26 @@ export async function dashboardFigures(sources: DashboardSources, request: Dashb
   const weeks = trailingWeeks(today, DASHBOARD_WEEKS);
   const perCurrency = await Promise.all(
     currencies.map(async (currency) => {
-      const [aging, monthly, weekly] = await Promise.all([
+      const [aging, monthSeries, weekSeries] = await Promise.all([
         sources.aging({ asOf: today, currency }),
-        Promise.all(months.map(([from, to]) => sources.kpis({ from, to, currency }))),
-        Promise.all(weeks.map(([from, to]) => sources.kpis({ from, to, currency }))),
+        sources.kpiSeries({ unit: 'month', from: months[0]?.[0] ?? today, asOf: today, currency }),
+        sources.kpiSeries({ unit: 'week', from: weeks[0]?.[0] ?? today, asOf: today, currency }),
       ]);
+      // A month before the currency's first event has nothing (zero sums, exactly); one in between
+      // without an event still has AR, so its figures come from its own report.
+      const first = monthSeries[0]?.from;
+      const monthly = await Promise.all(
+        months.map(
+          ([from, to]) =>
+            monthSeries.find((report) => report.from === from) ??
+            (first === undefined || from < first ? periodBeforeHistory({ from, to, currency }) : sources.kpis({ from, to, currency })),
+        ),
+      );
+      // A week without a recorded event collected nothing.
+      const weekly = weeks.map(([from]) => ({
+        weekOf: from,
+        collected: weekSeries.find((report) => report.from === from)?.collected ?? formatAmount(0, currency),
+      }));
       return { aging, monthly, weekly, currency };
     }),
   );
@@ -87,7 +112,7 @@ export async function dashboardFigures(sources: DashboardSources, request: Dashb
     kpis: perCurrency.map((each) => ({ current: each.monthly.at(-1) as KpiReport, months: each.monthly })),
     cash: perCurrency.map((each) => ({
       currency: each.currency,
-      weeks: each.weekly.map((report) => ({ weekOf: report.from, collected: report.collected })),
+      weeks: each.weekly,
     })),
     attention: {
       openTasks: tasks.length,

@@ -1,5 +1,13 @@
 import { boundReportSql, type ReportName, type ReportParameter } from '#contracts/report-queries.ts';
-import { type AgingReport, type AgingRequest, agingReport, type KpiReport, type KpiRequest, kpiReport } from '#domain/finance-reports.ts';
+import {
+  type AgingReport,
+  type AgingRequest,
+  agingReport,
+  type KpiReport,
+  type KpiRequest,
+  kpiReport,
+  periodKpiReports,
+} from '#domain/finance-reports.ts';
 import type { ReportQueryRunner } from '#ports/report-queries.ts';
 
 export interface ReportDeps {
@@ -26,6 +34,24 @@ export async function reportKpiFigures(deps: ReportDeps, request: KpiRequest): P
 }
 
 const NO_ROWS = { columns: [], rows: [] } as const;
+
+/** What a trend asks for: periods of a unit, from the one holding `from` to the one holding `asOf`. */
+export interface KpiSeriesRequest {
+  readonly unit: 'month' | 'week';
+  readonly from: string;
+  readonly asOf: string;
+  readonly currency: string;
+}
+
+/**
+ * The KPI figures of every month (or ISO week) of a range in one statement (kpis-by-period.sql):
+ * the periods with something recorded in them, oldest first, each as `reportKpiFigures` would give.
+ */
+export async function reportKpiSeries(deps: ReportDeps, request: KpiSeriesRequest): Promise<KpiReport[]> {
+  const { unit, from, asOf, currency } = request;
+  const rows = await run(deps, unit === 'month' ? 'kpis-by-month' : 'kpis-by-week', { asOf, from, currency });
+  return periodKpiReports(rows, currency);
+}
 
 /** DSO, CEI and the rest over a period, exactly as GET /v1/reports/kpis defines them. */
 export async function reportKpis(deps: ReportDeps, request: KpiRequest): Promise<KpiReport> {

@@ -21,9 +21,10 @@ describe('the console dashboard figures', () => {
     assert.deepEqual(weeks[0], ['2026-10-19', '2026-10-25']);
   });
 
-  test('one aging and one KPI report per period and currency; the tiles are the month so far; the work counts are live', async () => {
+  test('per currency one aging and one series each of months and weeks; a month missing from its series gets its own report', async () => {
     const agings: AgingRequest[] = [];
     const kpis: KpiRequest[] = [];
+    const series: { unit: string; from: string; asOf: string; currency: string }[] = [];
     const paused = newInvoice({ invoiceId: 'INV-PAUSED' });
     const unmatched = {
       ...paused,
@@ -39,6 +40,14 @@ describe('the console dashboard figures', () => {
           kpis.push(request);
           return report(request);
         },
+        kpiSeries: async (request) => {
+          series.push(request);
+          const periods = request.unit === 'month' ? trailingMonths(request.asOf, 12) : trailingWeeks(request.asOf, 8);
+          // Nothing recorded before February, nor in March, nor in the week of 2 November.
+          return periods
+            .filter(([from]) => from >= '2026-02-01' && from !== '2026-03-01' && from !== '2026-11-02')
+            .map(([from, to]) => report({ from, to, currency: request.currency }));
+        },
         openTasks: async () => [{ reason: 'broken_promise' }, { reason: 'call' }, { reason: 'broken_promise' }] as never,
         pausedInvoices: async () => [paused, unmatched],
       },
@@ -48,7 +57,29 @@ describe('the console dashboard figures', () => {
       agings.map((request) => request.currency),
       ['EUR', 'USD'],
     );
-    assert.equal(kpis.length, 2 * (DASHBOARD_MONTHS + DASHBOARD_WEEKS));
+    assert.deepEqual(series, [
+      { unit: 'month', from: '2026-01-01', asOf: '2026-12-08', currency: 'EUR' },
+      { unit: 'week', from: '2026-10-19', asOf: '2026-12-08', currency: 'EUR' },
+      { unit: 'month', from: '2026-01-01', asOf: '2026-12-08', currency: 'USD' },
+      { unit: 'week', from: '2026-10-19', asOf: '2026-12-08', currency: 'USD' },
+    ]);
+    assert.deepEqual(kpis, [
+      { from: '2026-03-01', to: '2026-03-31', currency: 'EUR' },
+      { from: '2026-03-01', to: '2026-03-31', currency: 'USD' },
+    ]);
+    assert.equal(figures.kpis[0]?.months.length, DASHBOARD_MONTHS);
+    const january = figures.kpis[0]?.months[0];
+    assert.deepEqual(
+      [january?.from, january?.to, january?.collected, january?.arEnd, january?.dso],
+      ['2026-01-01', '2026-01-31', '0.00', '0.00', null],
+      'before the first event: zeros, asked of nobody',
+    );
+    assert.equal(figures.cash[0]?.weeks.length, DASHBOARD_WEEKS);
+    assert.deepEqual(
+      figures.cash[0]?.weeks[2],
+      { weekOf: '2026-11-02', collected: '0.00' },
+      'a week with nothing recorded collected nothing',
+    );
     assert.deepEqual(
       figures.kpis.map((panel) => [panel.current.currency, panel.current.from, panel.current.to, panel.months.length]),
       [

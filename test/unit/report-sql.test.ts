@@ -14,7 +14,7 @@ import {
   reportTemplate,
   sqlLiteral,
 } from '#contracts/report-queries.ts';
-import { agingReport, kpiReport } from '#domain/finance-reports.ts';
+import { agingReport, kpiReport, periodBeforeHistory, periodKpiReports } from '#domain/finance-reports.ts';
 import { LakeSql } from '#local/lake-sql.ts';
 
 /*
@@ -330,6 +330,53 @@ describe('aging.sql', () => {
   });
 });
 
+describe('kpis-by-period.sql: a trend in one statement', () => {
+  const RAW = [
+    'days',
+    'sales_minor',
+    'ar_begin_minor',
+    'ar_end_minor',
+    'ar_end_current_minor',
+    'collected_minor',
+    'issued_invoices',
+    'disputed_invoices',
+    'promises_kept',
+    'promises_broken',
+    'email_messages',
+    'sms_messages',
+    'paid_invoices',
+    'days_to_pay_sum',
+  ];
+  const raw = (row: Record<string, string | null>) =>
+    Object.fromEntries(RAW.map((column) => [column, row[column] === null ? null : String(Number(row[column]))]));
+
+  for (const unit of ['month', 'week'] as const) {
+    test(`every ${unit} row carries exactly the sums kpis.sql gives for that ${unit}, to the cent`, async () => {
+      const name = unit === 'month' ? 'kpis-by-month' : 'kpis-by-week';
+      const rows = records(await run(name, { asOf: '2027-01-31', from: unit === 'month' ? '2026-10-01' : '2026-12-28', currency: 'EUR' }));
+      assert.ok(rows.length >= (unit === 'month' ? 3 : 4), `${unit}s with events: ${rows.length}`);
+      for (const row of rows) {
+        const period = { from: String(row.period_from).slice(0, 10), to: String(row.period_to).slice(0, 10), currency: 'EUR' };
+        const [single] = records(await run('kpis', period));
+        assert.deepEqual(raw(row), raw(single ?? {}), `${period.from}..${period.to}`);
+      }
+      const last = rows.at(-1);
+      assert.equal(String(last?.period_to).slice(0, 10), '2027-01-31', 'the last period runs to asOf');
+    });
+  }
+
+  test('a period before anything was recorded is all zeros, as kpis.sql says, without asking it', async () => {
+    const before = { from: '2025-01-01', to: '2025-01-31', currency: 'EUR' };
+    assert.deepEqual(periodBeforeHistory(before), kpiReport(await run('kpis', before), { columns: [], rows: [] }, before));
+  });
+
+  test("January, read as kpiReport reads kpis.sql: the API's figures", async () => {
+    const [january] = periodKpiReports(await run('kpis-by-month', { asOf: '2027-01-31', from: '2027-01-01', currency: 'EUR' }), 'EUR');
+    const api = kpiReport(await run('kpis', JANUARY), { columns: [], rows: [] }, JANUARY);
+    assert.deepEqual(january, { ...api, recoveryByStep: [] });
+  });
+});
+
 describe('kpis.sql and recovery-by-step.sql', () => {
   test('January in Berlin: every raw figure', async () => {
     const result = await run('kpis', JANUARY);
@@ -518,7 +565,7 @@ describe('the query catalogue', () => {
   test('each file has exactly its listed parameters, the zone token and the de-duplication', () => {
     assert.deepEqual(
       reportQueries.map((query) => query.name),
-      ['aging', 'kpis', 'recovery-by-step', 'dispute-rate-by-reason', 'bad-debt-ratio'],
+      ['aging', 'kpis', 'recovery-by-step', 'dispute-rate-by-reason', 'kpis-by-month', 'kpis-by-week', 'bad-debt-ratio'],
     );
     for (const query of reportQueries) {
       const template = reportTemplate(query.name);
