@@ -26,7 +26,17 @@ import {
 import { consoleRoleSchema } from '#contracts/console-roles.ts';
 import { customerView } from '#contracts/customer-api.ts';
 import { invoiceView } from '#contracts/invoice-view.ts';
-import { customerListItem, decodeCustomerCursor, dueRange, encodeCustomerCursor, invoiceListItem } from '#contracts/list-api.ts';
+import {
+  customerListItem,
+  decodeCustomerCursor,
+  decodeInvoiceCursor,
+  dueRange,
+  encodeCustomerCursor,
+  encodeInvoiceCursor,
+  type InvoiceListQueryString,
+  invoiceListItem,
+  MAX_LIST_LIMIT,
+} from '#contracts/list-api.ts';
 import { invoiceListStatusOrder } from '#contracts/listing.ts';
 import { MetricName } from '#contracts/metrics.ts';
 import { policyView } from '#contracts/policy-api.ts';
@@ -238,20 +248,23 @@ const BUCKETS: Readonly<Record<string, (days: number) => boolean>> = {
  */
 const invoices = page(async (event, { ctx }) => {
   const query = listQuery(event);
-  let after: unknown;
-  if (query.cursor) {
-    try {
-      after = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-    } catch {
-      return errorPage(400, 'Bad page link', 'This page link is not one the list handed out; start from the first page.');
-    }
+  // The API's own cursor: checked against the filters it was made for, never handed to the store unread.
+  const filters = {
+    status: query.status as InvoiceListQueryString['status'],
+    customerId: query.customerId,
+    overdue: query.overdue,
+    limit: MAX_LIST_LIMIT,
+  };
+  const decoded = query.cursor === undefined ? undefined : decodeInvoiceCursor({ ...filters, cursor: query.cursor });
+  if (decoded && 'error' in decoded) {
+    return errorPage(400, 'Bad page link', 'This page link is not one the list handed out; start from the first page.');
   }
   const listed = await store.list({
-    status: query.status as Parameters<typeof store.list>[0]['status'],
-    customerId: query.customerId,
+    status: filters.status,
+    customerId: filters.customerId,
     due: dueRange({ overdue: query.overdue, dueBefore: undefined }, ctx.now.toISOString().slice(0, 10)),
-    limit: 500,
-    after: after as Parameters<typeof store.list>[0]['after'],
+    limit: MAX_LIST_LIMIT,
+    after: decoded?.position,
   });
   let items: InvoiceListItem[] = listed.items.map((listing) => invoiceListItem(listing, ctx.now));
   const matchesBucket = query.bucket ? BUCKETS[query.bucket] : undefined;
@@ -265,7 +278,7 @@ const invoices = page(async (event, { ctx }) => {
     );
   }
   if (query.sort) items = sortItems(items, query.sort, query.order ?? 'asc');
-  const next = listed.next ? Buffer.from(JSON.stringify(listed.next)).toString('base64url') : undefined;
+  const next = listed.next ? encodeInvoiceCursor(filters, listed.next) : undefined;
   return html(200, renderInvoices({ items, query, next, currencies: currenciesOf(listed.items.map((l) => l.currency)) }, ctx));
 });
 

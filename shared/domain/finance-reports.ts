@@ -163,8 +163,8 @@ export function periodKpiReports(result: ReportRows, currency: string): KpiRepor
 
 const NO_ROWS: ReportRows = { columns: [], rows: [] };
 
-/** The raw columns of kpis.sql. */
-const KPI_SUM_COLUMNS = [
+/** The raw sum and count columns of kpis.sql (and of each kpis-by-period.sql row), after `days`. */
+export const KPI_SUM_COLUMNS = [
   'sales_minor',
   'ar_begin_minor',
   'ar_end_minor',

@@ -125,6 +125,11 @@ describe('the console', () => {
     );
     assert.match(dashboard.html, /href="\/console\/policies"/, 'finance sees Policies');
 
+    const forgedCursor = Buffer.from(JSON.stringify({ pk: 'INVOICE#x', sk: 'INVOICE' })).toString('base64url');
+    const forged = await finance.get(`/console/invoices?cursor=${forgedCursor}`);
+    assert.equal(forged.status, 400, 'a page link the list did not hand out is refused, never given to the store');
+    assert.match(forged.html, /not one the list handed out/);
+
     const searched = await finance.get('/console/invoices?q=CON-2');
     assert.equal(searched.status, 200);
     assert.match(searched.html, /INV-CON-2/);

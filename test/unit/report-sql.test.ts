@@ -14,7 +14,7 @@ import {
   reportTemplate,
   sqlLiteral,
 } from '#contracts/report-queries.ts';
-import { agingReport, kpiReport, periodBeforeHistory, periodKpiReports } from '#domain/finance-reports.ts';
+import { agingReport, KPI_SUM_COLUMNS, kpiReport, periodBeforeHistory, periodKpiReports } from '#domain/finance-reports.ts';
 import { LakeSql } from '#local/lake-sql.ts';
 
 /*
@@ -331,22 +331,7 @@ describe('aging.sql', () => {
 });
 
 describe('kpis-by-period.sql: a trend in one statement', () => {
-  const RAW = [
-    'days',
-    'sales_minor',
-    'ar_begin_minor',
-    'ar_end_minor',
-    'ar_end_current_minor',
-    'collected_minor',
-    'issued_invoices',
-    'disputed_invoices',
-    'promises_kept',
-    'promises_broken',
-    'email_messages',
-    'sms_messages',
-    'paid_invoices',
-    'days_to_pay_sum',
-  ];
+  const RAW = ['days', ...KPI_SUM_COLUMNS];
   const raw = (row: Record<string, string | null>) =>
     Object.fromEntries(RAW.map((column) => [column, row[column] === null ? null : String(Number(row[column]))]));
 
