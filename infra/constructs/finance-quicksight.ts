@@ -3,8 +3,8 @@ import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDataSet, CfnDataSource } from 'aws-cdk-lib/aws-quicksight';
 import { Construct } from 'constructs';
-import { invoiceEventColumns, type LakeColumnType, PARTITION_COLUMN } from '#contracts/lake.ts';
-import { isReportingTimeZone, REPORTING_TIME_ZONE_TOKEN } from '#contracts/report-queries.ts';
+import { INVOICE_EVENTS_TABLE, invoiceEventColumns, type LakeColumnType, PARTITION_COLUMN } from '#contracts/lake.ts';
+import { isReportingTimeZone, REPORTING_TIME_ZONE_TOKEN, writeInTokens } from '#contracts/report-queries.ts';
 import type { FinanceLake } from './finance-lake.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
@@ -59,6 +59,8 @@ export interface QuickSightDataSetDefinition {
   readonly name: string;
   /** Under shared/contracts/reports/. */
   readonly file: string;
+  /** `${Token}`s of a file shared with the reports API, written in before the database and zone. */
+  readonly tokens?: Readonly<Record<string, string>>;
   /** The query's result columns, in order (QuickSight needs them declared for custom SQL). */
   readonly columns: readonly QuickSightColumn[];
 }
@@ -95,7 +97,19 @@ export const quicksightDataSets: readonly QuickSightDataSetDefinition[] = [
   {
     id: 'kpis-monthly',
     name: 'monthly KPIs',
-    file: 'quicksight-kpis-monthly.sql',
+    // The reports API's trend query (kpis-by-month) with QuickSight's scope: calendar months of
+    // every currency (a null currency) from its first (a null first day: no lower bound) to today.
+    file: 'kpis-by-period.sql',
+    tokens: {
+      ReportScope: [
+        `CAST(current_timestamp AT TIME ZONE '${REPORTING_TIME_ZONE_TOKEN}' AS DATE) AS today`,
+        'CAST(NULL AS DATE) AS first_day',
+        'CAST(NULL AS VARCHAR) AS currency',
+      ].join(', '),
+      EventsTable: `${LAKE_DATABASE_TOKEN}.${INVOICE_EVENTS_TABLE}`,
+      PeriodUnit: 'month',
+      PeriodStep: "INTERVAL '1' MONTH",
+    },
     columns: columns({
       month: 'DATETIME',
       currency: 'STRING',
@@ -128,21 +142,29 @@ export const quicksightDataSets: readonly QuickSightDataSetDefinition[] = [
 ];
 
 /**
- * A data set's SQL as QuickSight gets it: database and zone written in, and the comment lines
- * dropped, since QuickSight wraps custom SQL in a subquery where a trailing comment would swallow
- * the closing parenthesis. The zone lands inside a string literal, so it is checked first.
+ * A data set's SQL as QuickSight gets it: its own tokens, then database and zone written in (none
+ * may be left), and the comment lines dropped, since QuickSight wraps custom SQL in a subquery
+ * where a trailing comment would swallow the closing parenthesis. The zone lands inside a string
+ * literal, so it is checked first.
  */
-export function quicksightSql(file: string, databaseName: string, reportingTimeZone: string): string {
+export function quicksightSql(
+  definition: Pick<QuickSightDataSetDefinition, 'id' | 'file' | 'tokens'>,
+  databaseName: string,
+  reportingTimeZone: string,
+): string {
   if (!isReportingTimeZone(reportingTimeZone)) throw new RangeError(`Not an IANA time zone: ${JSON.stringify(reportingTimeZone)}`);
   if (!/^[a-z][a-z0-9_]*$/.test(databaseName)) throw new RangeError(`Not a Glue database name: ${JSON.stringify(databaseName)}`);
-  const template = readFileSync(new URL(`../../shared/contracts/reports/${file}`, import.meta.url), 'utf8');
-  return template
+  const template = readFileSync(new URL(`../../shared/contracts/reports/${definition.file}`, import.meta.url), 'utf8');
+  const sql = template
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('--') && line.trim() !== '')
     .join('\n')
-    .replaceAll(LAKE_DATABASE_TOKEN, databaseName)
-    .replaceAll(REPORTING_TIME_ZONE_TOKEN, reportingTimeZone)
     .replace(/;\s*$/, '');
+  return writeInTokens(`QuickSight data set ${definition.id}`, sql, {
+    ...definition.tokens,
+    LakeDatabase: databaseName,
+    ReportingTimeZone: reportingTimeZone,
+  });
 }
 
 export interface FinanceQuickSightProps {
@@ -215,7 +237,7 @@ export class FinanceQuickSight extends Construct {
             customSql: {
               dataSourceArn: this.dataSource.attrArn,
               name: definition.name,
-              sqlQuery: quicksightSql(definition.file, props.databaseName, props.reportingTimeZone),
+              sqlQuery: quicksightSql(definition, props.databaseName, props.reportingTimeZone),
               columns: definition.columns.map((column) => ({ name: column.name, type: column.type })),
             },
           },

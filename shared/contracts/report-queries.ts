@@ -22,6 +22,16 @@ export interface ReportQuery {
   readonly tokens?: Readonly<Record<string, string>>;
 }
 
+/**
+ * kpis-by-period.sql as the reports API and the console run it: one currency, from the period
+ * holding `from` to the one holding `asOf` (its parameters), over the table in the query's own
+ * database. QuickSight's "monthly KPIs" writes its own values in (finance-quicksight.ts).
+ */
+const apiKpiScope = {
+  ReportScope: 'CAST(? AS DATE) AS today, CAST(? AS DATE) AS first_day, CAST(? AS VARCHAR) AS currency',
+  EventsTable: 'invoice_events',
+};
+
 export const reportQueries = [
   {
     name: 'aging',
@@ -49,14 +59,14 @@ export const reportQueries = [
       'The sums and counts of kpis.sql per calendar month, from the month of from to the month of asOf: one statement for a trend',
     parameters: ['asOf', 'from', 'currency'],
     file: 'kpis-by-period',
-    tokens: { PeriodUnit: 'month', PeriodStep: "INTERVAL '1' MONTH" },
+    tokens: { ...apiKpiScope, PeriodUnit: 'month', PeriodStep: "INTERVAL '1' MONTH" },
   },
   {
     name: 'kpis-by-week',
     description: 'The sums and counts of kpis.sql per ISO week (Monday to Sunday), from the week of from to the week of asOf',
     parameters: ['asOf', 'from', 'currency'],
     file: 'kpis-by-period',
-    tokens: { PeriodUnit: 'week', PeriodStep: "INTERVAL '7' DAY" },
+    tokens: { ...apiKpiScope, PeriodUnit: 'week', PeriodStep: "INTERVAL '7' DAY" },
   },
   {
     name: 'bad-debt-ratio',
@@ -77,16 +87,38 @@ export function reportQuery(name: ReportName): ReportQuery {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the token in the SQL files, not a template
 export const REPORTING_TIME_ZONE_TOKEN = '${ReportingTimeZone}';
 
+/**
+ * `text` with `${Name}` tokens written in, in the order given (a value may hold a token that a
+ * later entry fills). Every token given must occur, and none may be left but those in `remaining`
+ * (spelt `${Name}`): a misspelt token fails here, not as SQL that Athena cannot parse.
+ */
+export function writeInTokens(
+  what: string,
+  text: string,
+  tokens: Readonly<Record<string, string>>,
+  remaining: readonly string[] = [],
+): string {
+  let written = text;
+  for (const [name, value] of Object.entries(tokens)) {
+    const token = `\${${name}}`;
+    if (!written.includes(token)) throw new RangeError(`${what} has no ${token} to write in`);
+    written = written.replaceAll(token, () => value); // a function: `$` in a value is no replacement pattern
+  }
+  const left = [...new Set(written.match(/\$\{[^}]*\}/g))].filter((token) => !remaining.includes(token));
+  if (left.length > 0) throw new RangeError(`${what} still has ${left.join(', ')} after its tokens were written in`);
+  return written;
+}
+
 const templates = new Map<ReportName, string>();
 
-/** The raw file, read once: a Lambda answers many requests with the same few queries. */
+/** The file with the query's own tokens written in, read once: a Lambda answers many requests with the same few queries. */
 export function reportTemplate(name: ReportName): string {
   let template = templates.get(name);
   if (template === undefined) {
     // Checked first: the name becomes part of a file path.
     const query: ReportQuery = reportQuery(name);
-    template = readFileSync(new URL(`./reports/${query.file ?? query.name}.sql`, import.meta.url), 'utf8');
-    for (const [token, value] of Object.entries(query.tokens ?? {})) template = template.replaceAll(`\${${token}}`, value);
+    const file = readFileSync(new URL(`./reports/${query.file ?? query.name}.sql`, import.meta.url), 'utf8');
+    template = writeInTokens(`Report query ${name}`, file, query.tokens ?? {}, [REPORTING_TIME_ZONE_TOKEN]);
     templates.set(name, template);
   }
   return template;
@@ -108,7 +140,7 @@ export function reportSql(name: ReportName, reportingTimeZone: string): string {
       `Reporting time zone must be an IANA zone name like "Europe/Berlin" or "UTC", got ${JSON.stringify(reportingTimeZone)}`,
     );
   }
-  return reportTemplate(name).replaceAll(REPORTING_TIME_ZONE_TOKEN, reportingTimeZone);
+  return writeInTokens(`Report query ${name}`, reportTemplate(name), { ReportingTimeZone: reportingTimeZone });
 }
 
 /**

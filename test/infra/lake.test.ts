@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { encodeParquet } from '#adapters/lake-parquet.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, type InvoiceEventRow, invoiceEventColumns, partitionPrefix } from '#contracts/lake.ts';
-import { REPORTING_TIME_ZONE_TOKEN, reportQueries, reportSql } from '#contracts/report-queries.ts';
+import { boundReportSql, REPORTING_TIME_ZONE_TOKEN, reportQueries, reportQuery, reportSql } from '#contracts/report-queries.ts';
+import { KPI_SUM_COLUMNS } from '#domain/finance-reports.ts';
 import { BYTES_SCANNED_CUTOFF } from '../../infra/constructs/finance-lake.ts';
 import {
   DATA_SET_OWNER_ACTIONS,
@@ -509,6 +510,25 @@ describe('QuickSight', () => {
     }
   });
 
+  test("monthly KPIs: the reports API's kpis-by-period.sql with QuickSight's scope written in, nothing left over", () => {
+    const kpis = quicksightDataSets.find((candidate) => candidate.id === 'kpis-monthly');
+    assert.ok(kpis?.tokens);
+    const api = reportQuery('kpis-by-month');
+    assert.equal(kpis.file, `${api.file}.sql`, 'one SQL file for both');
+    assert.deepEqual([kpis.tokens.PeriodUnit, kpis.tokens.PeriodStep], [api.tokens?.PeriodUnit, api.tokens?.PeriodStep]);
+    assert.deepEqual(Object.keys(kpis.tokens).sort(), Object.keys(api.tokens ?? {}).sort(), 'the same tokens, other values');
+    const sql = quicksightSql(kpis, 'dunwell_dev', 'Europe/Berlin');
+    assert.doesNotMatch(sql, /\?/, 'no parameter: QuickSight passes none');
+    assert.match(sql, /CAST\(current_timestamp AT TIME ZONE 'Europe\/Berlin' AS DATE\) AS today/);
+    assert.match(sql, /CAST\(NULL AS DATE\) AS first_day, CAST\(NULL AS VARCHAR\) AS currency/, 'no lower bound, every currency');
+    const misspelt = { ...kpis, tokens: { ...kpis.tokens, PeriodUnt: 'month' } };
+    assert.throws(() => quicksightSql(misspelt, 'dunwell_dev', 'UTC'), /has no \$\{PeriodUnt\}/);
+    const missing = { ...kpis, tokens: Object.fromEntries(Object.entries(kpis.tokens).filter(([name]) => name !== 'PeriodStep')) };
+    assert.throws(() => quicksightSql(missing, 'dunwell_dev', 'UTC'), /still has \$\{PeriodStep\}/);
+    assert.throws(() => quicksightSql(kpis, 'dunwell-dev', 'UTC'), /Glue database/);
+    assert.throws(() => quicksightSql(kpis, 'dunwell_dev', "UTC'; --"), /IANA/);
+  });
+
   test('cdk-nag has nothing unacknowledged with QuickSight on (synthesis would have thrown)', () => {
     assert.ok(built.stateful.node.tryFindChild('FinanceQuickSight'));
   });
@@ -524,6 +544,8 @@ describe('QuickSight SQL on a small lake', () => {
   const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
   const at = (offset: number) => `${day(offset)}T10:00:00.000Z`;
   let dir: string;
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
   let results: Record<string, Record<string, unknown>[]>;
   let columnsOf: Record<string, string[]>;
 
@@ -588,8 +610,8 @@ describe('QuickSight SQL on a small lake', () => {
       encodeParquet(invoiceEventColumns, [first]),
     );
 
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
     const glob = join(dir, INVOICE_EVENTS_TABLE, '*', '*.parquet').replaceAll("'", "''");
     await connection.run('CREATE SCHEMA dunwell_dev');
     await connection.run(
@@ -598,14 +620,19 @@ describe('QuickSight SQL on a small lake', () => {
     results = {};
     columnsOf = {};
     for (const definition of quicksightDataSets) {
-      const reader = await connection.runAndReadAll(quicksightSql(definition.file, 'dunwell_dev', 'UTC'));
+      const reader = await connection.runAndReadAll(quicksightSql(definition, 'dunwell_dev', 'UTC'));
       columnsOf[definition.id] = reader.columnNames();
       results[definition.id] = reader.getRowObjectsJson() as Record<string, unknown>[];
     }
+    // The reports API's queries name the table alone (their database is the query's): only now,
+    // so the data sets above could not have found it without their database.
+    await connection.run('CREATE VIEW invoice_events AS SELECT * FROM dunwell_dev.invoice_events');
+  });
+  afterAll(() => {
     connection.closeSync();
     instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('each query returns exactly the columns its data set declares, in order', () => {
     for (const definition of quicksightDataSets) {
@@ -667,6 +694,19 @@ describe('QuickSight SQL on a small lake', () => {
         denominator === 0 ? null : Math.round((numerator / denominator) * 100) / 100;
       assert.equal(r.dso === null ? null : Number(r.dso), expected(arEnd * days, sales));
       assert.equal(r.percent_current === null ? null : Number(r.percent_current), expected(arEndCurrent * 100, arEnd));
+    }
+  });
+
+  test('monthly KPIs: each row holds the sums kpis.sql gives for its currency and month, to the cent', async () => {
+    const kpis = results['kpis-monthly'] ?? [];
+    assert.deepEqual([...new Set(kpis.map((r) => r.currency))].sort(), ['EUR', 'USD']);
+    const raw = (r: Record<string, unknown>) =>
+      Object.fromEntries(['days', ...KPI_SUM_COLUMNS].map((column) => [column, Number(r[column])]));
+    for (const r of kpis) {
+      const period = { from: String(r.period_from), to: String(r.period_to), currency: String(r.currency) };
+      const reader = await connection.runAndReadAll(boundReportSql('kpis', 'UTC', period));
+      const [single] = reader.getRowObjectsJson() as Record<string, unknown>[];
+      assert.deepEqual(raw(r), raw(single ?? {}), `${period.currency} ${period.from}..${period.to}`);
     }
   });
 });

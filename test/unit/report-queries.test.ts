@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { boundReportSql, reportQueries, reportSql, sqlLiteral } from '#contracts/report-queries.ts';
+import { boundReportSql, reportQueries, reportSql, sqlLiteral, writeInTokens } from '#contracts/report-queries.ts';
 
 describe('boundReportSql', () => {
   test('writes every parameter into its placeholder, in order, and leaves no placeholder behind', () => {
@@ -40,3 +40,22 @@ describe('boundReportSql', () => {
     assert.throws(() => sqlLiteral('a\nb'), /control characters/);
   });
 });
+
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: tokens as the SQL files spell them, not templates
+describe('writeInTokens', () => {
+  test('writes every token in, in order, so a value may hold a token a later one fills', () => {
+    const tokens = { EventsTable: '${LakeDatabase}.invoice_events', LakeDatabase: 'dunwell_dev', ReportingTimeZone: 'UTC' };
+    assert.equal(
+      writeInTokens('q', "FROM ${EventsTable} AT TIME ZONE '${ReportingTimeZone}'", tokens),
+      "FROM dunwell_dev.invoice_events AT TIME ZONE 'UTC'",
+    );
+    assert.equal(writeInTokens('q', '${A} $& $1', { A: '$& $1' }), '$& $1 $& $1', 'a value is text, not a replacement pattern');
+  });
+
+  test('a token given but not in the text, or left in it, is refused', () => {
+    assert.throws(() => writeInTokens('q', '${A}', { A: 'a', B: 'b' }), /q has no \$\{B\} to write in/);
+    assert.throws(() => writeInTokens('q', '${A} ${PeriodUnt}', { A: 'a' }), /q still has \$\{PeriodUnt\}/);
+    assert.equal(writeInTokens('q', '${A} ${ReportingTimeZone}', { A: 'a' }, ['${ReportingTimeZone}']), 'a ${ReportingTimeZone}');
+  });
+});
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: tokens as the SQL files spell them, not templates

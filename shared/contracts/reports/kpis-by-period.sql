@@ -1,19 +1,27 @@
--- KPIs per period: one row per calendar month (or ISO week) of the reporting zone in one
--- currency, from the period holding `from` to the one holding `asOf` (which runs to asOf), for the
--- periods something was recorded in. The raw sums and counts of each row are kpis.sql's for that
--- period (the same columns: shared/domain/finance-reports.ts kpiReport reads a row as it reads
--- kpis.sql's); the ratios beside them are the QuickSight data set's (quicksight-kpis-monthly.sql,
--- which this file follows). One statement for a whole trend instead of one per period.
--- Parameters, in order: asOf (YYYY-MM-DD), from (YYYY-MM-DD), currency (ISO 4217).
--- ${PeriodUnit} ('month' or 'week') and ${PeriodStep} (the period's length as an INTERVAL) are
--- written in by report-queries.ts, the reporting zone as for every report.
+-- KPIs per period: one row per currency in scope and calendar month (or ISO week) of the
+-- reporting zone that something was recorded in, from the currency's first such period (not
+-- before the one holding the scope's first day) to the one holding today (which runs to today).
+-- The raw sums and counts of a row are kpis.sql's for its period (the same columns:
+-- shared/domain/finance-reports.ts kpiReport reads a row as it reads kpis.sql's), the ratios
+-- beside them as GET /v1/reports/kpis works them out (2 decimals, null when the denominator is
+-- 0): ratios do not add up over periods, sums do. A whole trend in one statement, and the only
+-- text of these KPIs per period: the reports API and console (report-queries.ts) and QuickSight's
+-- "monthly KPIs" data set (finance-quicksight.ts) both run it, each writing in these tokens (named
+-- here bare: a token in a comment would be written in too), then the reporting zone:
+--   PeriodUnit   'month' or 'week'; QuickSight: month.
+--   PeriodStep   the period's length as an INTERVAL; QuickSight: one month.
+--   ReportScope  the report_scope row: today, first_day (null: no lower bound) and currency
+--                (null: all). The API's takes the parameters asOf, from and currency, in that
+--                order; QuickSight's is today in the reporting zone, every currency, no lower bound.
+--   EventsTable  invoice_events for the API (its query runs in the lake database); QuickSight's
+--                custom SQL has no default database, so there it names the database too.
 -- Runs unchanged on Athena (Trino) and DuckDB.
-WITH today AS (
-  SELECT CAST(? AS DATE) AS today, CAST(? AS DATE) AS first_day, CAST(? AS VARCHAR) AS currency
+WITH report_scope AS (
+  SELECT ${ReportScope}
 ),
 numbered AS (
   SELECT e.*, row_number() OVER (PARTITION BY e.event_id ORDER BY e.dt, e."at") AS occurrence
-  FROM invoice_events AS e
+  FROM ${EventsTable} AS e
 ),
 events AS (
   SELECT
@@ -33,7 +41,8 @@ events AS (
     CAST("at" AT TIME ZONE '${ReportingTimeZone}' AS DATE) AS event_day,
     CAST(COALESCE(paid_at, "at") AT TIME ZONE '${ReportingTimeZone}' AS DATE) AS paid_day
   FROM numbered
-  WHERE occurrence = 1 AND currency = (SELECT currency FROM today)
+  WHERE occurrence = 1
+    AND ((SELECT currency FROM report_scope) IS NULL OR currency = (SELECT currency FROM report_scope))
 ),
 -- The latest row of an invoice carries its current terms.
 latest AS (
@@ -50,7 +59,7 @@ invoices AS (
   FROM latest
   WHERE recency = 1
 ),
--- Every month something was recorded in; a currency's rows start at its first such month.
+-- Every period something was recorded in; a currency's rows start at its first such period.
 months AS (
   SELECT DISTINCT CAST(date_trunc('${PeriodUnit}', event_day) AS DATE) AS month
   FROM events
@@ -65,11 +74,12 @@ periods AS (
     c.currency,
     m.month,
     m.month AS from_day,
-    LEAST(CAST(m.month + ${PeriodStep} - INTERVAL '1' DAY AS DATE), t.today) AS to_day
+    LEAST(CAST(m.month + ${PeriodStep} - INTERVAL '1' DAY AS DATE), s.today) AS to_day
   FROM months AS m
-  CROSS JOIN today AS t
+  CROSS JOIN report_scope AS s
   JOIN first_months AS c ON m.month >= c.first_month
-  WHERE m.month <= t.today AND m.month >= CAST(date_trunc('${PeriodUnit}', t.first_day) AS DATE)
+  WHERE m.month <= s.today
+    AND (s.first_day IS NULL OR m.month >= CAST(date_trunc('${PeriodUnit}', s.first_day) AS DATE))
 ),
 -- Paid in full: its first payment that left no balance settled it, paid when the last of the
 -- money up to that payment was paid (paid_at). A balance closed by a credit note is not paid.
