@@ -23,7 +23,7 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
     env,
     config,
     description:
-      'Dunwell data and credentials: invoice table, finance lake, letters, their key, pay-link keyring, ERP user pool (retained)',
+      'Dunwell data and credentials: invoice table, finance lake, letters, sent messages, their key, pay-link keyring, ERP user pool (retained)',
   });
   const stateless = new DunwellStatelessStack(app, `${config.namePrefix}-stateless`, {
     env,
@@ -37,6 +37,7 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
     erpClient: stateful.erpTokens.erpClient,
     lake: stateful.lake,
     letters: stateful.letters,
+    messages: stateful.messages,
     consoleUsers: stateful.consoleUsers,
   });
 

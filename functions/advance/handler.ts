@@ -1,5 +1,6 @@
 import { functionContext } from '#adapters/compose-context.ts';
 import { letterPost } from '#adapters/compose-letters.ts';
+import { messageArchive } from '#adapters/compose-messages.ts';
 import { collectorEvents } from '#adapters/compose-messaging.ts';
 import { mailer, payLinks, texter } from '#adapters/compose-sending.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
@@ -22,6 +23,7 @@ const deps = {
   mailer: mailer(app),
   texter: texter(app),
   letters: letterPost(app),
+  archive: messageArchive(app),
   links: payLinks(app, table.shortLinkStore()),
   creditor: app.creditor(),
   tasks: table.taskStore(),

@@ -1,6 +1,7 @@
 import { systemClock } from '#adapters/clock.ts';
 import { functionContext } from '#adapters/compose-context.ts';
 import { reportQueries } from '#adapters/compose-lake.ts';
+import { messageArchive } from '#adapters/compose-messages.ts';
 import { domainEvents, dunningStarts } from '#adapters/compose-messaging.ts';
 import { secretSource } from '#adapters/compose-sending.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
@@ -23,6 +24,8 @@ export const store = table.invoiceStore();
 export const tasks = table.taskStore();
 export const customers = table.customerStore();
 export const policies = table.policyStore();
+/** Sent messages as the customer got them (message page and its body). */
+export const messages = messageArchive(app);
 export const clock = app.clock;
 export const events = domainEvents(app);
 export const actionDeps = { store, clock, events, policies, customers, starts: dunningStarts(app), log: app.log };

@@ -95,6 +95,8 @@ const MAX_DELIVERIES = 5;
 const EXPORT_BUCKET = 'dunwell-local-exports';
 /** Where letters go for print and post: a folder of the data directory. */
 const LETTERS_BUCKET = 'dunwell-local-letters';
+/** The archive of sent messages (the console's message pages read it): a folder of the data directory. */
+const MESSAGES_BUCKET = 'dunwell-local-messages';
 const CONSOLE_SESSION_SECRET_ID = 'dunwell/console-sessions';
 const ATHENA_WORKGROUP = 'dunwell-local-finance';
 const LAKE_DATABASE = 'dunwell_local';
@@ -164,6 +166,8 @@ export class LocalRuntime {
   readonly exportsDir: string;
   /** The letters bucket's folder (the print-and-post outbox): `<dataDir>/letters`, or a temporary folder. */
   readonly lettersDir: string;
+  /** The messages bucket's folder (every message sent, as JSON): `<dataDir>/messages`, or a temporary folder. */
+  readonly messagesDir: string;
   private readonly temporaryExports: boolean;
   private exporting: Promise<unknown> = Promise.resolve();
   private exportTimer: NodeJS.Timeout | undefined;
@@ -173,6 +177,7 @@ export class LocalRuntime {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     this.temporaryExports = !options.dataDir;
     this.lettersDir = options.dataDir ? join(options.dataDir, 'letters') : mkdtempSync(join(tmpdir(), 'dunwell-letters-'));
+    this.messagesDir = options.dataDir ? join(options.dataDir, 'messages') : mkdtempSync(join(tmpdir(), 'dunwell-messages-'));
     this.exportsDir = options.dataDir ? join(options.dataDir, 'exports') : mkdtempSync(join(tmpdir(), 'dunwell-exports-'));
     this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
     this.outbox = new Outbox(this.file('outbox.jsonl'));
@@ -284,7 +289,11 @@ export class LocalRuntime {
         return messageId;
       },
       sendEmail: (request, authorization) => this.sendEmail(request, authorization),
-      buckets: new LocalS3Buckets({ [EXPORT_BUCKET]: this.exportsDir, [LETTERS_BUCKET]: this.lettersDir }),
+      buckets: new LocalS3Buckets({
+        [EXPORT_BUCKET]: this.exportsDir,
+        [LETTERS_BUCKET]: this.lettersDir,
+        [MESSAGES_BUCKET]: this.messagesDir,
+      }),
       athena: new LocalAthena(this.lakeSql, this.exportsDir, ATHENA_WORKGROUP),
     });
     const awsUrl = await this.endpoint.listen(this.options.awsPort ?? 0);
@@ -309,6 +318,7 @@ export class LocalRuntime {
       [EnvName.paymentSecretId]: PAYMENT_SECRET_ID,
       [EnvName.exportBucketName]: EXPORT_BUCKET,
       [EnvName.lettersBucketName]: LETTERS_BUCKET,
+      [EnvName.messagesBucketName]: MESSAGES_BUCKET,
       [EnvName.athenaWorkGroup]: ATHENA_WORKGROUP,
       [EnvName.lakeDatabase]: LAKE_DATABASE,
       [EnvName.reportingTimeZone]: this.options.reportingTimeZone || 'UTC',
@@ -471,6 +481,7 @@ export class LocalRuntime {
     if (this.temporaryExports) {
       rmSync(this.exportsDir, { recursive: true, force: true });
       rmSync(this.lettersDir, { recursive: true, force: true });
+      rmSync(this.messagesDir, { recursive: true, force: true });
     }
   }
 

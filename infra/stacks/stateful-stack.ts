@@ -12,6 +12,7 @@ import { FinanceLake, lakeDatabaseName } from '../constructs/finance-lake.ts';
 import { FinanceQuickSight } from '../constructs/finance-quicksight.ts';
 import { keyringSecret } from '../constructs/keyring-secret.ts';
 import { LettersBucket } from '../constructs/letters-bucket.ts';
+import { MessagesBucket } from '../constructs/messages-bucket.ts';
 
 /**
  * The single table's first secondary index (active invoices, policies, tasks); the adapters
@@ -24,7 +25,7 @@ export interface DunwellStatefulStackProps extends StackProps {
 }
 
 /**
- * What must survive a redeploy: the invoice table, the finance export and letters buckets and the key
+ * What must survive a redeploy: the invoice table, the finance export, letters and messages buckets and the key
  * that encrypts them, the keyring that signs outstanding pay links, and the user pool that
  * holds the ERP's client credentials. Those are retained when the stack is deleted.
  * The lake's catalog (Glue tables, Athena workgroup, QuickSight data sets) lives here too:
@@ -41,6 +42,8 @@ export class DunwellStatefulStack extends Stack {
   readonly quicksight: FinanceQuickSight | undefined;
   /** The print-and-post outbox of formal notices. */
   readonly letters: LettersBucket;
+  /** Every message sent, as the customer got it (the console shows them). */
+  readonly messages: MessagesBucket;
   readonly linkSecret: Secret;
   readonly erpTokens: ErpTokenIssuer;
   /** The console's people (finance leads, collectors): their own pool, groups and session keyring. */
@@ -148,6 +151,7 @@ export class DunwellStatefulStack extends Stack {
       : undefined;
 
     this.letters = new LettersBucket(this, 'Letters', { dataKey: this.dataKey, accessLogs });
+    this.messages = new MessagesBucket(this, 'Messages', { dataKey: this.dataKey, accessLogs });
 
     // A keyring {"current": kid, kid: key}: rotation adds a kid and keeps the old one while links live.
     // Replacing it would invalidate every pay link already sent, hence here and retained.

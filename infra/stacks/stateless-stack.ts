@@ -35,6 +35,7 @@ import { bindCatalogueEntry, type CatalogueSettings } from '../constructs/functi
 import { InvoiceApi } from '../constructs/invoice-api.ts';
 import { DailyLakeCompaction, DailyReconcile, InvoiceTimers } from '../constructs/invoice-timers.ts';
 import type { LettersBucket } from '../constructs/letters-bucket.ts';
+import type { MessagesBucket } from '../constructs/messages-bucket.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { deadLetterQueue, encryptedQueue } from '../constructs/queues.ts';
 import { ReminderEmail } from '../constructs/reminder-email.ts';
@@ -53,6 +54,8 @@ export interface DunwellStatelessStackProps extends StackProps {
   readonly lake: FinanceLake;
   /** Where the advance function posts letters for print-and-post. */
   readonly letters: LettersBucket;
+  /** The archive of sent messages: advance writes a copy of each, the console reads them. */
+  readonly messages: MessagesBucket;
   /** The console's people: the stateless stack adds the app client that calls the console back. */
   readonly consoleUsers: ConsoleUsers;
 }
@@ -227,6 +230,7 @@ export class DunwellStatelessStack extends Stack {
       sms: smsResource,
       lake: lakeResource(props.lake, config.reportingTimeZone),
       letters: props.letters,
+      messages: props.messages,
       console: new ConsoleSignIn(this, 'ConsoleSignIn', { users: props.consoleUsers, consoleUrl: `${publicBaseUrl}/console` }),
     };
     const settings: CatalogueSettings = {

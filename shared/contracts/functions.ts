@@ -25,6 +25,8 @@ export const EnvName = {
   exportBucketName: 'DUNWELL_EXPORT_BUCKET_NAME',
   /** The bucket a print-and-post service collects letters from (`<date>/<id>.html` and `.json`). */
   lettersBucketName: 'DUNWELL_LETTERS_BUCKET_NAME',
+  /** The archive of sent messages, as the customer got them (`<message id>.json`), for the console. */
+  messagesBucketName: 'DUNWELL_MESSAGES_BUCKET_NAME',
   /** Athena workgroup the reports run in (results location and encryption enforced there). */
   athenaWorkGroup: 'DUNWELL_ATHENA_WORKGROUP',
   /** Glue database of the lake tables (`dunwell_<stage>`). */
@@ -145,6 +147,10 @@ export const accessVariables = {
   'lake:query': [EnvName.athenaWorkGroup, EnvName.lakeDatabase, EnvName.reportingTimeZone],
   /** Put letters (HTML and envelope JSON) into the print-and-post bucket; nothing is read back. */
   'letters:write': [EnvName.lettersBucketName],
+  /** Archive each message sent (email, SMS, letter, thank-you) as it went out; nothing is read back. */
+  'messages:write': [EnvName.messagesBucketName],
+  /** Read archived messages by id, to show them in the console; nothing is written. */
+  'messages:read': [EnvName.messagesBucketName],
   /** Sign people in to the console (Cognito managed login) and seal their sessions with the keyring. */
   'console:signIn': [EnvName.consoleUserPoolId, EnvName.consoleClientId, EnvName.consoleSignInUrl, EnvName.consoleSessionSecretId],
 } as const satisfies Record<string, readonly EnvName[]>;
@@ -169,13 +175,15 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'start-dunning': ['table:readWrite', 'startQueue:consume', 'states:start'],
   // Reminders and the thank-you by email or text (pay links signed with the link key), new
   // collector tasks as events (a texter may not publish to topics: notify-collectors does), the
-  // timer that wakes it, formal notices as letters to the print-and-post bucket; it resumes its own task when the lifecycle closes or the invoice changed
-  // while it was planning.
+  // timer that wakes it, formal notices as letters to the print-and-post bucket, a copy of each
+  // message sent to the messages archive; it resumes its own task when the lifecycle closes or the
+  // invoice changed while it was planning.
   advance: [
     'table:readWrite',
     'ses:send',
     'sms:publish',
     'letters:write',
+    'messages:write',
     'linkSecret:read',
     'events:put',
     'scheduler:manage',
@@ -199,8 +207,9 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'export-backfill': ['table:scan', 'lake:readWrite'],
   'reports-api': ['lake:query'],
   // What finance and collectors do over HTTP today, from pages: reads and collections actions on
-  // invoices and tasks (signals on the bus), re-plans (a start request), the reports over the lake.
-  console: ['table:readWrite', 'events:put', 'startQueue:send', 'lake:query', 'console:signIn'],
+  // invoices and tasks (signals on the bus), re-plans (a start request), the reports over the lake,
+  // the messages sent as the customer saw them.
+  console: ['table:readWrite', 'events:put', 'startQueue:send', 'lake:query', 'messages:read', 'console:signIn'],
 };
 
 /** The plain settings each function reads besides what its access brings. */

@@ -102,6 +102,7 @@ function consoleRoutes(): Route[] {
     '/console/invoices',
     '/console/invoices/{invoiceId}',
     '/console/invoices/{invoiceId}/messages/{messageId}',
+    '/console/invoices/{invoiceId}/messages/{messageId}/body',
     '/console/tasks',
     '/console/tasks/{taskId}',
     '/console/customers',

@@ -16,10 +16,11 @@ import type { CustomerDirectory } from '#ports/customer-directory.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { Logger } from '#ports/logger.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
+import type { MessageArchive } from '#ports/message-archive.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import { type Creditor, renderThankYou, renderThankYouText } from '#presentation/reminder-message.ts';
 import { InvoiceNotFoundError, mutateInvoice } from './invoice-writes.ts';
-import { releaseClaim, withCarrierOptOut } from './send-reminder.ts';
+import { archiveSent, type Composed, emailed, releaseClaim, withCarrierOptOut } from './send-reminder.ts';
 
 export interface CloseDeps {
   readonly store: InvoiceStore;
@@ -31,6 +32,8 @@ export interface CloseDeps {
   readonly creditor?: Creditor | undefined;
   /** Consent, preference and suppressed addresses: a thank-you follows them like a reminder. */
   readonly customers?: Pick<CustomerDirectory, 'reachability' | 'suppress'> | undefined;
+  /** A copy of the thank-you, for the console; without it nothing is archived. */
+  readonly archive?: MessageArchive | undefined;
   readonly log: Logger;
 }
 
@@ -81,20 +84,18 @@ async function thankYouRoute(
 }
 
 /** How each message channel renders a thank-you and hands it over (the send use case has the same for reminders). */
-const thankYouComposers: Readonly<
-  Record<MessageChannelId, (deps: CloseDeps, invoice: Invoice, to: string) => (() => Promise<{ messageId: string }>) | undefined>
-> = {
+const thankYouComposers: Readonly<Record<MessageChannelId, (deps: CloseDeps, invoice: Invoice, to: string) => Composed | undefined>> = {
   email: (deps, invoice, to) => {
     const message = renderThankYou(invoice, deps.creditor);
-    return () => deps.mailer.send({ ...message, to, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP });
+    return emailed(deps, { ...message, to, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP });
   },
   // A thank-you never goes by letter (the registry does not fall back to letters).
   letter: () => undefined,
   sms: (deps, invoice, to) => {
     const texter = deps.texter;
     if (!texter) return undefined;
-    const text = renderThankYouText(invoice, deps.creditor);
-    return () => texter.send({ to, text, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP });
+    const sent = { to, text: renderThankYouText(invoice, deps.creditor), invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP };
+    return { content: { channel: 'sms', ...sent }, send: () => texter.send(sent) };
   },
 };
 
@@ -111,18 +112,20 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string, wanted: MessageC
   const composed = thankYouComposers[wanted](deps, claimed, messageChannels[wanted].address(claimed.customer) ?? '');
   const channel: MessageChannelId = composed ? wanted : 'email';
   const to = messageChannels[channel].address(claimed.customer) ?? '';
-  const send = composed ?? thankYouComposers.email(deps, claimed, to);
+  const message = composed ?? thankYouComposers.email(deps, claimed, to);
   let messageId: string;
   try {
-    if (!send) throw new Error('unreachable: email always composes');
-    ({ messageId } = await send());
+    if (!message) throw new Error('unreachable: email always composes');
+    ({ messageId } = await message.send());
   } catch (error) {
     if (error instanceof MailRejectedError || error instanceof TextRejectedError)
       await releaseClaim(deps, invoiceId, THANK_YOU_STEP, claimId);
     throw error;
   }
+  const sentAt = deps.clock.now().toISOString();
   await mutateInvoice(deps.store, invoiceId, (invoice) => {
     if (invoice.steps[THANK_YOU_STEP]?.claimId !== claimId) return null;
     return recordThankYouSent(invoice, { at: deps.clock.now().toISOString(), channel, to, messageId, claimId });
   });
+  await archiveSent(deps, messageId, sentAt, message.content);
 }

@@ -29,7 +29,8 @@ import type { CustomerLedger } from '#ports/customer-ledger.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { LetterPost } from '#ports/letters.ts';
 import type { Logger } from '#ports/logger.ts';
-import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
+import { type Mailer, MailRejectedError, type OutgoingEmail } from '#ports/mailer.ts';
+import type { MessageArchive, MessageContent } from '#ports/message-archive.ts';
 import type { PayLinks } from '#ports/pay-links.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import { renderLetter } from '#presentation/letter.ts';
@@ -60,6 +61,8 @@ export interface SendDeps {
   readonly customers?: Pick<CustomerDirectory, 'reachability' | 'suppress'> | undefined;
   /** The customer's other invoices, to combine reminders due at once into one message. */
   readonly companions?: Pick<CustomerStore, 'linkedInvoices'> | undefined;
+  /** A copy of each message sent, for the console; without it nothing is archived. */
+  readonly archive?: MessageArchive | undefined;
   readonly log: Logger;
 }
 
@@ -145,7 +148,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   const tone = step.tone;
   const to = messageChannels[delivery].address(claimed.customer) ?? '';
   let messageId: string;
-  let send: () => Promise<{ messageId: string }>;
+  let composed: Composed;
   // Other invoices of the customer due now go in the same message, on a channel that allows it.
   const companions =
     messageChannels[delivery].combinesInvoices && step.channel === delivery && !installmentFor(claimed, stepId)
@@ -158,7 +161,7 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   };
   const invoiceIds = [invoiceId, ...companions.map((companion) => companion.invoice.invoiceId)];
   try {
-    send = await composers[delivery](deps, {
+    composed = await composers[delivery](deps, {
       invoice: claimed,
       stepId,
       tone,
@@ -173,12 +176,13 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
     throw error;
   }
   try {
-    ({ messageId } = await send());
+    ({ messageId } = await composed.send());
   } catch (error) {
     // A refusal is certain; any other failure may have sent the message, so the claims stay.
     if (error instanceof MailRejectedError || error instanceof TextRejectedError) await releaseAll();
     throw error;
   }
+  const sentAt = deps.clock.now().toISOString();
   const combined = invoiceIds.length > 1 ? { combinedWith: invoiceIds } : {};
   const recordSent = (id: string, sentStep: string, sentTone: Tone, channel: string) =>
     mutateInvoice(deps.store, id, (invoice) => {
@@ -189,7 +193,38 @@ export async function sendReminder(deps: SendDeps, invoiceId: string, stepId: st
   // The channel it actually went by (a notice stays a notice when it went by email).
   await recordSent(invoiceId, stepId, tone, step.channel === 'notice' && delivery === 'email' ? 'notice' : delivery);
   for (const companion of companions) await recordSent(companion.invoice.invoiceId, companion.stepId, companion.tone, delivery);
+  await archiveSent(deps, messageId, sentAt, composed.content);
   return 'sent';
+}
+
+/** A rendered message: what it says (to archive) and its hand-over to the provider, to run once. */
+export interface Composed {
+  readonly content: MessageContent;
+  readonly send: () => Promise<{ messageId: string }>;
+}
+
+/**
+ * Keeps a copy of a message the provider accepted, for the console. It runs after the send is
+ * recorded, so a slow or failing archive can neither hold back that record nor cause a re-send:
+ * a failure is logged (the console then shows the message's facts only) and swallowed.
+ */
+export async function archiveSent(
+  deps: Pick<SendDeps, 'archive' | 'log'>,
+  messageId: string,
+  sentAt: string,
+  content: MessageContent,
+): Promise<void> {
+  if (!deps.archive) return;
+  try {
+    await deps.archive.put({ ...content, messageId, sentAt });
+  } catch (error) {
+    deps.log.error('sent message not archived: the console can show only its facts', {
+      messageId,
+      invoiceIds: [...content.invoiceIds],
+      step: content.step,
+      error: String(error),
+    });
+  }
 }
 
 /** One reminder to hand over: the lead invoice (claimed), its step and tone, and the invoices the message covers. */
@@ -206,48 +241,55 @@ interface Reminder {
 
 /**
  * The send use case's half of the channel registry (domain/channels.ts): how each channel renders
- * a reminder and which port hands it over. Each returns the hand-over, to run once the rendering
- * (and the links it needs) succeeded.
+ * a reminder and which port hands it over. Each returns what it rendered and the hand-over, to run
+ * once the rendering (and the links it needs) succeeded.
  */
-const composers: Readonly<Record<MessageChannelId, (deps: SendDeps, reminder: Reminder) => Promise<() => Promise<{ messageId: string }>>>> =
-  {
-    sms: async (deps, { invoice, stepId, tone, to, invoiceIds }) => {
-      const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now());
-      const smsUrl = deps.links.shortUrl ? await deps.links.shortUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now()) : payUrl;
-      // An installment reminder by text names the installment's amount and date, not the whole balance.
-      const installment = installmentFor(invoice, stepId);
-      const due = installment ? { amountMinor: installment.amountMinor, dueDate: installment.dueDate } : undefined;
-      const text = renderText(invoice, tone, smsUrl, deps.creditor, due);
-      return () => deps.texter.send({ to, text, invoiceIds: [...invoiceIds], step: stepId });
-    },
-    letter: async (deps, { invoice, stepId, tone, to, invoiceIds }) => {
-      const letters = deps.letters;
-      if (!letters) throw new Error(`Step ${stepId}: a letter, and this deployment has no print-and-post port (letters bucket) configured`);
-      const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now());
-      const letter = renderLetter(invoice, tone, payUrl, { now: deps.clock.now(), creditor: deps.creditor });
-      return () => letters.post({ to, subject: letter.subject, html: letter.html, invoiceIds: [...invoiceIds], step: stepId });
-    },
-    email: async (deps, { invoice, stepId, tone, formal, to, invoiceIds, companions }) => {
-      const now = deps.clock.now();
-      const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, now);
-      const headers = { to, invoiceIds: [...invoiceIds], step: stepId, unsubscribeUrl: preferencesUrl(payUrl) };
-      if (companions.length > 0) {
-        const entries = [{ invoice, tone }, ...companions.map((companion) => ({ invoice: companion.invoice, tone: companion.tone }))];
-        const links = await Promise.all(entries.map((entry) => deps.links.payUrl(entry.invoice.invoiceId, entry.invoice.dueDate, now)));
-        const message = renderCombinedReminder(
-          entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
-          now,
-          deps.creditor,
-        );
-        return () => deps.mailer.send({ ...message, ...headers });
-      }
-      const installment = installmentFor(invoice, stepId);
-      const message = installment
-        ? renderInstallmentReminder(invoice, installment, payUrl, deps.creditor)
-        : renderReminder(invoice, tone, payUrl, { formal, now, creditor: deps.creditor });
-      return () => deps.mailer.send({ ...message, ...headers });
-    },
-  };
+const composers: Readonly<Record<MessageChannelId, (deps: SendDeps, reminder: Reminder) => Promise<Composed>>> = {
+  sms: async (deps, { invoice, stepId, tone, to, invoiceIds }) => {
+    const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now());
+    const smsUrl = deps.links.shortUrl ? await deps.links.shortUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now()) : payUrl;
+    // An installment reminder by text names the installment's amount and date, not the whole balance.
+    const installment = installmentFor(invoice, stepId);
+    const due = installment ? { amountMinor: installment.amountMinor, dueDate: installment.dueDate } : undefined;
+    const text = renderText(invoice, tone, smsUrl, deps.creditor, due);
+    const sent = { to, text, invoiceIds: [...invoiceIds], step: stepId };
+    return { content: { channel: 'sms', ...sent }, send: () => deps.texter.send(sent) };
+  },
+  letter: async (deps, { invoice, stepId, tone, to, invoiceIds }) => {
+    const letters = deps.letters;
+    if (!letters) throw new Error(`Step ${stepId}: a letter, and this deployment has no print-and-post port (letters bucket) configured`);
+    const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, deps.clock.now());
+    const letter = renderLetter(invoice, tone, payUrl, { now: deps.clock.now(), creditor: deps.creditor });
+    const sent = { to, subject: letter.subject, html: letter.html, invoiceIds: [...invoiceIds], step: stepId };
+    return { content: { channel: 'letter', ...sent }, send: () => letters.post(sent) };
+  },
+  email: async (deps, { invoice, stepId, tone, formal, to, invoiceIds, companions }) => {
+    const now = deps.clock.now();
+    const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, now);
+    const headers = { to, invoiceIds: [...invoiceIds], step: stepId, unsubscribeUrl: preferencesUrl(payUrl) };
+    if (companions.length > 0) {
+      const entries = [{ invoice, tone }, ...companions.map((companion) => ({ invoice: companion.invoice, tone: companion.tone }))];
+      const links = await Promise.all(entries.map((entry) => deps.links.payUrl(entry.invoice.invoiceId, entry.invoice.dueDate, now)));
+      const message = renderCombinedReminder(
+        entries.map((entry, index) => ({ ...entry, payUrl: links[index] ?? '' })),
+        now,
+        deps.creditor,
+      );
+      return emailed(deps, { ...message, ...headers });
+    }
+    const installment = installmentFor(invoice, stepId);
+    const message = installment
+      ? renderInstallmentReminder(invoice, installment, payUrl, deps.creditor)
+      : renderReminder(invoice, tone, payUrl, { formal, now, creditor: deps.creditor });
+    return emailed(deps, { ...message, ...headers });
+  },
+};
+
+/** An email's hand-over to the mailer, and the parts of it the archive keeps (subject, HTML, text). */
+export function emailed(deps: { readonly mailer: Mailer }, email: OutgoingEmail): Composed {
+  const { to, subject, html, text, invoiceIds, step } = email;
+  return { content: { channel: 'email', to, subject, html, text, invoiceIds, step }, send: () => deps.mailer.send(email) };
+}
 
 /**
  * The customer's consent and suppressed addresses, with the carrier's opt-out list asked for the

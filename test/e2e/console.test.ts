@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { consolePaths } from '#presentation/console/context.ts';
 import { consoleWording } from '#presentation/console/wording.ts';
+import { escapeHtml } from '#presentation/html.ts';
 import { brokenPromisesServer, ConsoleClient } from '../support/console-client.ts';
-import type { LocalServer } from '../support/local-server.ts';
+import { invoiceBody, type LocalServer } from '../support/local-server.ts';
 
 /**
  * The console on the running local pipeline, over HTTP as a browser without script would use
@@ -21,7 +23,9 @@ describe('the console', () => {
 
   test('without a session every page sends the person to sign in; the local sign-in page offers one click per role', async () => {
     const anonymous = new ConsoleClient(server.url);
-    for (const path of ['/console', '/console/invoices', '/console/tasks', '/console/invoices/INV-CON-1']) {
+    const pages = ['/console', '/console/invoices', '/console/tasks', '/console/invoices/INV-CON-1'];
+    const messages = ['/console/invoices/INV-CON-1/messages/any', '/console/invoices/INV-CON-1/messages/any/body'];
+    for (const path of [...pages, ...messages]) {
       const answer = await anonymous.get(path);
       assert.equal(answer.status, 303, path);
       assert.equal(answer.location, '/console/sign-in', path);
@@ -141,7 +145,7 @@ describe('the console', () => {
     const message = await finance.get(messageLink.replaceAll('&amp;', '&'));
     assert.equal(message.status, 200);
     assert.match(message.html, /ap@acme\.example/, 'the address it went to');
-    assert.match(message.html, /not archived yet/, 'and, loudly, that its text is not kept');
+    assert.match(message.html, new RegExp(consoleWording.message.asSent), 'and the message itself, from the archive');
     assert.equal((await finance.get('/console/invoices/INV-CON-1/messages/no-such-message')).status, 404);
     const bad = await finance.post('/console/invoices/INV-CON-1/promise', { promisedDate: '2026-10-01' });
     assert.equal(bad.status, 400);
@@ -166,6 +170,53 @@ describe('the console', () => {
     const policies = await finance.get('/console/policies');
     assert.equal(policies.status, 200);
     assert.match(policies.html, /default/);
+  });
+
+  test('a message as the customer saw it: its subject, and its HTML byte for byte in a sandboxed frame of its own', async () => {
+    const finance = await ConsoleClient.signIn(server.url, 'finance');
+    const [sent] = await server.outbox('INV-CON-1');
+    assert.ok(sent?.html && sent.subject, 'a reminder went out by email');
+    const page = await finance.get(consolePaths.message('INV-CON-1', sent.messageId));
+    assert.equal(page.status, 200, page.html);
+    assert.ok(page.html.includes(escapeHtml(sent.subject)), 'the subject');
+    const bodyPath = consolePaths.messageBody('INV-CON-1', sent.messageId);
+    assert.ok(
+      page.html.includes(`<iframe class="message-frame" sandbox src="${escapeHtml(bodyPath)}"`),
+      'the HTML, framed from the body route',
+    );
+    assert.ok(page.html.includes(`<pre class="message-text">${escapeHtml(sent.text)}</pre>`), 'the plain-text part');
+    assert.match(page.headers.get('content-security-policy') ?? '', /frame-src 'self'; /, 'the console may frame its own origin');
+
+    const body = await finance.get(bodyPath);
+    assert.equal(body.status, 200);
+    assert.equal(body.html, sent.html, 'exactly what SES was given');
+    assert.equal(
+      body.headers.get('content-security-policy'),
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'",
+    );
+    assert.equal(body.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(body.headers.get('cache-control'), 'private, no-store');
+
+    // A combined reminder is every one of its invoices' message; under an invoice it was not sent about, it does not exist.
+    assert.equal((await finance.get(consolePaths.messageBody('INV-CON-2', sent.messageId))).html, sent.html);
+    assert.equal(
+      (
+        await server.api(
+          'POST',
+          '/v1/invoices',
+          invoiceBody({ invoiceId: 'INV-CON-OTHER', customer: { ...invoiceBody().customer, customerId: 'C-OTHER' } }),
+        )
+      ).status,
+      201,
+    );
+    assert.equal((await finance.get(consolePaths.messageBody('INV-CON-OTHER', sent.messageId))).status, 404);
+    assert.equal((await finance.get(consolePaths.message('INV-CON-OTHER', sent.messageId))).status, 404);
+    assert.equal((await finance.get(consolePaths.messageBody('INV-CON-1', 'no-such-message'))).status, 404);
+
+    const anonymous = await new ConsoleClient(server.url).get(bodyPath);
+    assert.equal(anonymous.status, 303, 'signed out: to the sign-in page, like every page');
+    assert.equal(anonymous.location, '/console/sign-in');
+    assert.equal(anonymous.html, '');
   });
 
   test('the stylesheet is served with the strict page headers; pages carry a CSP without script', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { consolePaths } from '#presentation/console/context.ts';
+import { ConsoleClient } from '../support/console-client.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /**
@@ -76,6 +78,23 @@ describe('letters', () => {
     );
     assert.equal(sent[1].to, postalAddress);
     assert.equal((await server.outbox('INV-LETTER-1')).length, 1, 'the letter is not an email');
+  });
+
+  test('the console shows the letter as posted: its page exactly as put in the letters bucket, under its dated id', async () => {
+    const invoice = await server.api('GET', '/v1/invoices/INV-LETTER-1');
+    const letter = invoice.body.timeline.find((event: { type: string; channel?: string }) => event.channel === 'letter');
+    assert.match(letter?.messageId ?? '', /^2026-12-11\//, 'a letter id has a slash');
+    const finance = await ConsoleClient.signIn(server.url, 'finance');
+    const page = await finance.get(consolePaths.message('INV-LETTER-1', letter.messageId));
+    assert.equal(page.status, 200, page.html);
+    assert.match(
+      page.html,
+      /<iframe class="message-frame" sandbox src="\/console\/invoices\/INV-LETTER-1\/messages\/2026-12-11%2F[^"]+\/body"/,
+    );
+    const posted = readFileSync(join(server.dataDir, 'letters', `${letter.messageId}.html`), 'utf8');
+    const body = await finance.get(consolePaths.messageBody('INV-LETTER-1', letter.messageId));
+    assert.equal(body.status, 200);
+    assert.equal(body.html, posted);
   });
 
   test('no postal address: the letter step is skipped as such, and dunning goes on', async () => {

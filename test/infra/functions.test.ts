@@ -103,6 +103,9 @@ const actionsFor: Record<Access, readonly string[]> = {
   ],
   'table:scan': ['dynamodb:Scan', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey'],
   'letters:write': ['s3:PutObject', 'kms:GenerateDataKey'],
+  'messages:write': ['s3:PutObject', 'kms:GenerateDataKey'],
+  // ListBucket: a message not archived is then a 404 (NoSuchKey), not a 403 (see MessagesBucket).
+  'messages:read': ['s3:GetObject', 's3:ListBucket', 'kms:Decrypt'],
   'console:signIn': ['secretsmanager:GetSecretValue'],
   'lake:readWrite': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt', 'kms:GenerateDataKey'],
   'lake:query': [

@@ -5,7 +5,18 @@ import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, sesDetailTypes } from '#contra
 import { DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
 import { FunctionName } from '#contracts/functions.ts';
 import { START_POLLERS } from '#contracts/start-pacing.ts';
-import { type CfnResource, cdkJsonContext, cfnText, functionLogicalId, resourcesOf, statementsOf, synthDunwell } from './synth.ts';
+import {
+  type CfnResource,
+  cdkJsonContext,
+  cfnText,
+  functionLogicalId,
+  grantsOfRole,
+  resourceNamed,
+  resourcesOf,
+  roleOfFunction,
+  statementsOf,
+  synthDunwell,
+} from './synth.ts';
 
 const { app, templates } = synthDunwell();
 const { stateful, stateless } = templates;
@@ -145,6 +156,52 @@ describe('letters for print-and-post', () => {
       lettersStatements.map((statement) => statement.Action),
       ['s3:PutObject'],
     );
+  });
+});
+
+describe('the archive of sent messages', () => {
+  const messagesId = resourceNamed(stateful, 'AWS::S3::Bucket', 'Messages');
+  const messages = resourcesOf(stateful, 'AWS::S3::Bucket')[messagesId];
+  /** The S3 actions a function's role has on the messages bucket or its objects. */
+  const messageGrantsOf = (name: FunctionName) =>
+    grantsOfRole(stateless, roleOfFunction(stateless, name))
+      .filter((grant) => cfnText(grant.resource).includes(messagesId))
+      .map((grant) => [grant.action, cfnText(grant.resource).includes('"/*"') ? 'objects' : 'bucket']);
+
+  test('a stateful bucket: the data key, no public access, TLS only, versioned, access-logged under its own prefix, retained', () => {
+    assert.ok(messages);
+    assert.equal(messages.DeletionPolicy, 'Retain');
+    const props = messages.Properties ?? {};
+    assert.match(cfnText(props.BucketEncryption), /"KMSMasterKeyID":\{"Fn::GetAtt":\["DataKey\w*","Arn"\]\},"SSEAlgorithm":"aws:kms"/);
+    assert.deepEqual(props.VersioningConfiguration, { Status: 'Enabled' });
+    assert.deepEqual(props.LoggingConfiguration, {
+      DestinationBucketName: { Ref: resourceNamed(stateful, 'AWS::S3::Bucket', 'ExportAccessLogs') },
+      LogFilePrefix: 'messages/',
+    });
+    assert.equal(Object.values(props.PublicAccessBlockConfiguration as object).every(Boolean), true);
+    assert.ok(sslOnlyPolicyFor(stateful, 'AWS::S3::BucketPolicy', 'Bucket', messagesId), 'denies non-TLS requests');
+  });
+
+  test('messages are kept seven years like formal notices, archived after 90 days', () => {
+    const [rule] = (messages?.Properties?.LifecycleConfiguration as { Rules: Record<string, unknown>[] } | undefined)?.Rules ?? [];
+    assert.equal(rule?.ExpirationInDays, 2555);
+    assert.deepEqual(rule?.Transitions, [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }]);
+  });
+
+  test('advance and the console are told the bucket; advance may only put messages, the console only read them', () => {
+    const told = Object.values(FunctionName).filter((name) =>
+      cfnText(resourcesOf(stateless)[functionLogicalId(stateless, name)]?.Properties?.Environment).includes('DUNWELL_MESSAGES_BUCKET_NAME'),
+    );
+    assert.deepEqual(told.sort(), [FunctionName.advance, FunctionName.console].sort());
+    assert.deepEqual(messageGrantsOf(FunctionName.advance), [['s3:PutObject', 'objects']]);
+    // ListBucket on the bucket (not its objects): a key that is not there is a 404, not a 403.
+    assert.deepEqual(messageGrantsOf(FunctionName.console).sort(), [
+      ['s3:GetObject', 'objects'],
+      ['s3:ListBucket', 'bucket'],
+    ]);
+    for (const name of Object.values(FunctionName).filter((other) => !told.includes(other))) {
+      assert.deepEqual(messageGrantsOf(name), [], name);
+    }
   });
 });
 

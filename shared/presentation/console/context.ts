@@ -30,6 +30,9 @@ export const consolePaths = {
   invoiceAction: (invoiceId: string, action: string) => `/console/invoices/${encodeURIComponent(invoiceId)}/${action}`,
   message: (invoiceId: string, messageId: string) =>
     `/console/invoices/${encodeURIComponent(invoiceId)}/messages/${encodeURIComponent(messageId)}`,
+  /** The archived HTML of a message (email or letter), alone, for the message page's sandboxed frame. */
+  messageBody: (invoiceId: string, messageId: string) =>
+    `/console/invoices/${encodeURIComponent(invoiceId)}/messages/${encodeURIComponent(messageId)}/body`,
   tasks: '/console/tasks',
   task: (taskId: string) => `/console/tasks/${encodeURIComponent(taskId)}`,
   taskComplete: (taskId: string) => `/console/tasks/${encodeURIComponent(taskId)}/complete`,

@@ -6,7 +6,8 @@ import { consoleWording as w } from './wording.ts';
 /**
  * The console's page shell and its one stylesheet. The CSP allows styles only from the console's
  * own origin and no script at all, so the pages carry no `<style>`, no `style=""` and no script:
- * every look is a class here, and everything works with plain links and form posts.
+ * every look is a class here, and everything works with plain links and form posts. Frames only
+ * from the console's own origin: a sent message's HTML, served on its own (messageBodyHeaders).
  *
  * Colours meet WCAG AA (4.5:1) on their backgrounds: #1a1a1a and #0b4f8a on white, white on
  * #0b4f8a, #8a1010 on #fbeaea, #1a5e20 on #eef7ee, #595959 on white.
@@ -72,6 +73,8 @@ svg.chart{max-width:40rem;height:auto}
 .pager ul{display:flex;gap:1rem;padding:0;list-style:none}
 .timeline{padding-left:1.25rem}
 .timeline li{margin:.25rem 0}
+.message-frame{display:block;width:100%;max-width:50rem;height:40rem;border:1px solid #c4c4c4;background:#fff}
+pre.message-text{max-width:50rem;margin:0;padding:.75rem;border:1px solid #c4c4c4;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.95rem}
 @media (max-width:40rem){
 main{padding:.75rem}
 .top{padding:.5rem .75rem}
@@ -88,11 +91,27 @@ export const consoleSecurityHeaders: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
   'content-security-policy':
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'referrer-policy': 'same-origin',
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
+};
+
+/**
+ * The headers of a sent message's HTML (an email's, a letter's page), served alone for the
+ * message page's sandboxed frame: its own inline styles and data: images, nothing fetched, no
+ * script (the CSP's `sandbox` holds even if the page is opened outside the frame), framed only
+ * by the console, never cached.
+ */
+export const messageBodyHeaders: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'",
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'private, no-store',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-frame-options': 'SAMEORIGIN',
 };
 
 /** The headers for `/console/assets/console.css`. */
