@@ -1,4 +1,6 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { DASHBOARD_MONTHS, DASHBOARD_WEEKS } from '#use-cases/console-dashboard.ts';
 import { LocalServer } from '../test/support/local-server.ts';
 import { elapsedMs, type Figure, figure, formatNumber, percentile } from './figures.ts';
@@ -15,6 +17,27 @@ export interface ConsoleBenchOptions {
   readonly invoices: number;
   /** Timed requests per page, after one warm-up request. */
   readonly requests: number;
+  /** Keep the set-up portfolio here and reuse it when it is already there (same invoice count). */
+  readonly dataDir?: string | undefined;
+}
+
+/** What a kept set-up remembers, beside the runtime's own data. */
+interface KeptSetUp {
+  readonly invoices: number;
+  readonly promised: string[];
+  readonly figures: Figure[];
+}
+
+const KEPT_FILE = 'console-bench-setup.json';
+
+function keptSetUp(dataDir: string | undefined, invoices: number): KeptSetUp | undefined {
+  if (!dataDir || !existsSync(join(dataDir, KEPT_FILE))) return undefined;
+  const kept = JSON.parse(readFileSync(join(dataDir, KEPT_FILE), 'utf8')) as KeptSetUp;
+  if (kept.invoices !== invoices)
+    throw new Error(
+      `${dataDir} holds a set-up of ${kept.invoices} invoices, not ${invoices}: delete it or pass --console-invoices=${kept.invoices}`,
+    );
+  return kept;
 }
 
 export interface ConsoleResult {
@@ -154,84 +177,111 @@ async function openCollectorTasks(server: LocalServer): Promise<{ total: number;
   return { total, brokenPromises };
 }
 
+/** The portfolio through the pipeline: ingest by batch, 1.4 virtual days of dunning, a few broken promises, the lake flushed. */
+async function setUpPortfolio(
+  server: LocalServer,
+  count: number,
+  problems: string[],
+  log: (line: string) => void,
+): Promise<{ promised: string[]; figures: Figure[] }> {
+  const setupStart = performance.now();
+  // The portfolio, by batch; then the runtime idle (every workflow started and parked on a timer).
+  log(`console: ingesting ${count} invoices of ${Math.min(CUSTOMERS, count)} customers in batches of ${BATCH_SIZE}…`);
+  const ingestStart = performance.now();
+  for (let offset = 0; offset < count; offset += BATCH_SIZE) {
+    const chunk = Array.from({ length: Math.min(BATCH_SIZE, count - offset) }, (_, i) => consoleInvoiceBody(offset + i, count));
+    const response = await server.api<{ results: { status: number }[] }>('POST', '/v1/invoices:batch', { invoices: chunk });
+    const created = response.status === 207 ? response.body.results.filter((result) => result.status === 201).length : 0;
+    if (created !== chunk.length)
+      problems.push(`console: batch at ${offset}: ${created} of ${chunk.length} created (HTTP ${response.status})`);
+  }
+  await advanceClock(server, { hours: 0 });
+  const ingestMs = elapsedMs(ingestStart);
+
+  // A day and a half: the reminders of the overdue invoices go out.
+  log('console: advancing the clock until the reminders are out, then breaking a few promises…');
+  const dunningStart = performance.now();
+  await advanceClock(server, { to: '2026-11-02T10:00:00Z' });
+  const dunningMs = elapsedMs(dunningStart);
+
+  // A few promises for the day after tomorrow, left unpaid: each opens a broken-promise task.
+  const promiseCount = Math.min(count, Math.max(3, Math.floor(count / PROMISE_EVERY)));
+  // Spread over the invoices already due (the first 120 of every 150), so each promise breaks.
+  const overdue = Math.max(1, Math.floor((count * DUE_DAYS_PAST) / (DUE_DAYS_PAST + DUE_DAYS_AHEAD)));
+  const promised = [...new Set(Array.from({ length: promiseCount }, (_, i) => Math.floor((i * overdue) / promiseCount)))]
+    .map((index) => consoleInvoiceBody(index, count))
+    .filter((body) => body.dueDate < '2026-11-02');
+  for (const body of promised) {
+    const response = await server.api('POST', `/v1/invoices/${body.invoiceId}/promises`, { promisedDate: '2026-11-04' });
+    if (response.status !== 201) problems.push(`console: promise on ${body.invoiceId}: HTTP ${response.status}`);
+  }
+  const promisesStart = performance.now();
+  await advanceClock(server, { to: '2026-11-08T08:00:00Z' });
+  const promisesMs = elapsedMs(promisesStart);
+
+  const flushStart = performance.now();
+  const flushed = await server.local<{ files: number; rows: number }>('POST', '/_local/exports/flush');
+  if (flushed.status !== 200) problems.push(`console: lake flush answered ${flushed.status}`);
+  const flushMs = elapsedMs(flushStart);
+  const setupMs = elapsedMs(setupStart);
+
+  const outbox = await server.outbox();
+  const openTasks = await openCollectorTasks(server);
+  const deadLetters = await server.deadLetters();
+  if (deadLetters.length > 0) problems.push(`console: ${deadLetters.length} dead letters during the set-up`);
+  if (outbox.length === 0) problems.push('console: no reminder was sent during the set-up');
+
+  const figures = [
+    figure(
+      'portfolio',
+      count,
+      `invoices of ${Math.min(CUSTOMERS, count)} customers (EUR, USD), due −${DUE_DAYS_PAST} … +${DUE_DAYS_AHEAD} days`,
+    ),
+    figure('set-up: start, ingest, dunning, lake', setupMs / 1000, 's'),
+    figure('… ingest by batch (until idle)', ingestMs / 1000, `s (${formatNumber((count / ingestMs) * 1000)} invoices/s)`),
+    figure('… 1.4 virtual days of dunning', dunningMs / 1000, 's'),
+    figure(`… ${promised.length} promises broken (6 virtual days)`, promisesMs / 1000, 's'),
+    figure('… lake flush', flushMs / 1000, `s (${formatNumber(flushed.body.rows ?? 0)} events)`),
+    figure('messages sent (outbox)', outbox.length),
+    figure('open collector tasks', openTasks.total, `(${openTasks.brokenPromises} for a broken promise)`),
+  ];
+  return { promised: promised.map((each) => each.invoiceId), figures };
+}
+
 const mark = (met: boolean) => (met ? '✓' : '✗');
 
 export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: string) => void): Promise<ConsoleResult> {
   const problems: string[] = [];
   const figures: Figure[] = [];
-  const setupStart = performance.now();
-  const server = await LocalServer.start({ clockStart: CLOCK_START });
+  const kept = keptSetUp(options.dataDir, options.invoices);
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server = await LocalServer.start({ clockStart: CLOCK_START, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   try {
     await server.token();
-
-    // The portfolio, by batch; then the runtime idle (every workflow started and parked on a timer).
     const count = options.invoices;
-    log(`console: ingesting ${count} invoices of ${Math.min(CUSTOMERS, count)} customers in batches of ${BATCH_SIZE}…`);
-    const ingestStart = performance.now();
-    for (let offset = 0; offset < count; offset += BATCH_SIZE) {
-      const chunk = Array.from({ length: Math.min(BATCH_SIZE, count - offset) }, (_, i) => consoleInvoiceBody(offset + i, count));
-      const response = await server.api<{ results: { status: number }[] }>('POST', '/v1/invoices:batch', { invoices: chunk });
-      const created = response.status === 207 ? response.body.results.filter((result) => result.status === 201).length : 0;
-      if (created !== chunk.length)
-        problems.push(`console: batch at ${offset}: ${created} of ${chunk.length} created (HTTP ${response.status})`);
+    let promised: string[];
+    if (kept) {
+      log(`console: reusing the set-up of ${count} invoices in ${options.dataDir}`);
+      promised = kept.promised;
+      figures.push(...kept.figures.map((each) => ({ ...each, unit: `${each.unit ?? ''} (kept set-up)` })));
+    } else {
+      const setUp = await setUpPortfolio(server, count, problems, log);
+      promised = setUp.promised;
+      figures.push(...setUp.figures);
+      if (options.dataDir && problems.length === 0) {
+        writeFileSync(
+          join(options.dataDir, KEPT_FILE),
+          JSON.stringify({ invoices: count, promised, figures: setUp.figures } satisfies KeptSetUp),
+        );
+      }
     }
-    await advanceClock(server, { hours: 0 });
-    const ingestMs = elapsedMs(ingestStart);
-
-    // A day and a half: the reminders of the overdue invoices go out.
-    log('console: advancing the clock until the reminders are out, then breaking a few promises…');
-    const dunningStart = performance.now();
-    await advanceClock(server, { to: '2026-11-02T10:00:00Z' });
-    const dunningMs = elapsedMs(dunningStart);
-
-    // A few promises for the day after tomorrow, left unpaid: each opens a broken-promise task.
-    const promiseCount = Math.min(count, Math.max(3, Math.floor(count / PROMISE_EVERY)));
-    // Spread over the invoices already due (the first 120 of every 150), so each promise breaks.
-    const overdue = Math.max(1, Math.floor((count * DUE_DAYS_PAST) / (DUE_DAYS_PAST + DUE_DAYS_AHEAD)));
-    const promised = [...new Set(Array.from({ length: promiseCount }, (_, i) => Math.floor((i * overdue) / promiseCount)))]
-      .map((index) => consoleInvoiceBody(index, count))
-      .filter((body) => body.dueDate < '2026-11-02');
-    for (const body of promised) {
-      const response = await server.api('POST', `/v1/invoices/${body.invoiceId}/promises`, { promisedDate: '2026-11-04' });
-      if (response.status !== 201) problems.push(`console: promise on ${body.invoiceId}: HTTP ${response.status}`);
-    }
-    const promisesStart = performance.now();
-    await advanceClock(server, { to: '2026-11-08T08:00:00Z' });
-    const promisesMs = elapsedMs(promisesStart);
-
-    const flushStart = performance.now();
-    const flushed = await server.local<{ files: number; rows: number }>('POST', '/_local/exports/flush');
-    if (flushed.status !== 200) problems.push(`console: lake flush answered ${flushed.status}`);
-    const flushMs = elapsedMs(flushStart);
-    const setupMs = elapsedMs(setupStart);
-
-    const outbox = await server.outbox();
-    const openTasks = await openCollectorTasks(server);
-    const deadLetters = await server.deadLetters();
-    if (deadLetters.length > 0) problems.push(`console: ${deadLetters.length} dead letters during the set-up`);
-    if (outbox.length === 0) problems.push('console: no reminder was sent during the set-up');
-
-    figures.push(
-      figure(
-        'portfolio',
-        count,
-        `invoices of ${Math.min(CUSTOMERS, count)} customers (EUR, USD), due −${DUE_DAYS_PAST} … +${DUE_DAYS_AHEAD} days`,
-      ),
-      figure('set-up: start, ingest, dunning, lake', setupMs / 1000, 's'),
-      figure('… ingest by batch (until idle)', ingestMs / 1000, `s (${formatNumber((count / ingestMs) * 1000)} invoices/s)`),
-      figure('… 1.4 virtual days of dunning', dunningMs / 1000, 's'),
-      figure(`… ${promised.length} promises broken (6 virtual days)`, promisesMs / 1000, 's'),
-      figure('… lake flush', flushMs / 1000, `s (${formatNumber(flushed.body.rows ?? 0)} events)`),
-      figure('messages sent (outbox)', outbox.length),
-      figure('open collector tasks', openTasks.total, `(${openTasks.brokenPromises} for a broken promise)`),
-    );
 
     // The pages: the invoice is one whose promise broke, the task the first on the worklist.
     const cookie = await signInCookie(server.url, 'finance');
     const worklist = await (await fetch(`${server.url}/console/tasks`, { headers: { cookie } })).text();
     const taskId = /href="\/console\/tasks\/([^"?]+)"/.exec(worklist)?.[1];
     if (!taskId) problems.push('console: the worklist shows no task');
-    const invoiceId = promised[0]?.invoiceId ?? consoleInvoiceBody(0, count).invoiceId;
+    const invoiceId = promised[0] ?? consoleInvoiceBody(0, count).invoiceId;
     const customerId = consoleInvoiceBody(0, count).customer.customerId;
     const pages: TimedPage[] = [
       { label: 'dashboard', path: '/console' },

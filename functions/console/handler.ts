@@ -37,13 +37,17 @@ import {
   invoiceListItem,
   MAX_LIST_LIMIT,
 } from '#contracts/list-api.ts';
-import { invoiceListStatusOrder } from '#contracts/listing.ts';
+import { activeHoldReasons, invoiceListStatusOrder } from '#contracts/listing.ts';
 import { MetricName } from '#contracts/metrics.ts';
 import { policyView } from '#contracts/policy-api.ts';
 import { taskCompletionSchema, taskView } from '#contracts/task-api.ts';
+import { AGING_BUCKETS } from '#domain/finance-reports.ts';
+import { HOLD_REASONS } from '#domain/hold-types.ts';
 import type { Invoice } from '#domain/invoice.ts';
+import { brokenPromiseTaskKey } from '#domain/planner.ts';
+import type { DueRange, InvoiceListing, InvoiceListPosition } from '#ports/invoice-store.ts';
 import { consolePaths } from '#presentation/console/context.ts';
-import { CONSOLE_CSS, consoleStylesheetHeaders } from '#presentation/console/layout.ts';
+import { CONSOLE_CSS, consoleStylesheetHeaders, messageBodyHeaders } from '#presentation/console/layout.ts';
 import { renderCustomer } from '#presentation/console/pages/customer.ts';
 import { renderCustomers } from '#presentation/console/pages/customers.ts';
 import { renderDashboard } from '#presentation/console/pages/dashboard.ts';
@@ -57,6 +61,7 @@ import { renderWorklist } from '#presentation/console/pages/worklist.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
 import { dashboardFigures } from '#use-cases/console-dashboard.ts';
 import { customerRisk, describeCustomer } from '#use-cases/customers.ts';
+import { filteredListPage } from '#use-cases/filtered-list.ts';
 import { reportAging, reportKpiFigures, reportKpiSeries } from '#use-cases/finance-reports.ts';
 import {
   type ActionResult,
@@ -69,7 +74,7 @@ import {
   replan,
   voidInvoiceAction,
 } from '#use-cases/invoice-actions.ts';
-import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
+import { listCollectorTasks, tasksOfInvoice } from '#use-cases/list-collector-tasks.ts';
 import {
   actionDeps,
   app,
@@ -78,6 +83,7 @@ import {
   customers,
   devSignIn,
   keyring,
+  messages,
   page,
   policies,
   reportDeps,
@@ -152,6 +158,10 @@ const signOut = page(async () => {
 // Dashboard
 // ---------------------------------------------------------------------------------------
 
+/** The step keys of the tasks a broken promise or payment plan opens (`broken-<holdId>`, planner.ts). */
+const BROKEN_PROMISE_STEPS = brokenPromiseTaskKey('PRM.');
+const BROKEN_PLAN_STEPS = brokenPromiseTaskKey('PLN.');
+
 const dashboard = page(async (_event, { ctx }) => {
   const open = await store.list({ status: undefined, customerId: undefined, due: {}, limit: 500, after: undefined });
   const view = await dashboardFigures(
@@ -159,9 +169,12 @@ const dashboard = page(async (_event, { ctx }) => {
       aging: (request) => recentReport('aging', request, () => reportAging(reportDeps, request)),
       kpis: (request) => recentReport('kpis', request, () => reportKpiFigures(reportDeps, request)),
       kpiSeries: (request) => recentReport('series', request, () => reportKpiSeries(reportDeps, request)),
-      // The tasks themselves, not their invoices: the dashboard only counts them.
-      openTasks: async () => (await tasks.list({ status: 'open', limit: 200 })).tasks,
-      pausedInvoices: () => pausedInvoices(),
+      // Counted on the worklist index, not read: the dashboard only shows how many.
+      openTasks: async () => {
+        const counted = await tasks.count({ status: 'open', stepKeyPrefix: BROKEN_PROMISE_STEPS });
+        return { total: counted.total, brokenPromises: counted.matching };
+      },
+      pausedByReason,
     },
     { currencies: currenciesOf(open.items.map((listing) => listing.currency)), today: reportingDay(ctx.now) },
   );
@@ -200,86 +213,150 @@ const reportingDay = (now: Date) => reportingDate.format(now);
 
 const currenciesOf = (codes: readonly string[]) => [...new Set(codes)].sort();
 
-/** Invoices paused by a hold, whole (the listing does not say why): the first 100, for "unmatched cash". */
-async function pausedInvoices(): Promise<Invoice[]> {
-  const page = await store.list({ status: 'on_hold', customerId: undefined, due: {}, limit: 100, after: undefined });
-  const loaded = await Promise.all(page.items.map((listing) => store.get(listing.invoiceId)));
-  return loaded.filter((invoice): invoice is Invoice => invoice !== undefined);
+/**
+ * Every paused invoice, counted by the reasons of its active holds, from the list index's
+ * listings (the whole `on_hold` list, a page of 500 at a time). A listing written before listings
+ * recorded hold reasons is the only case that reads its invoice.
+ */
+async function pausedByReason(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  let after: InvoiceListPosition | undefined;
+  do {
+    const page = await store.list({ status: 'on_hold', customerId: undefined, due: {}, limit: MAX_LIST_LIMIT, after });
+    const reasons = await Promise.all(
+      page.items.map(async (listing) => listing.holds ?? holdReasonsOf(await store.get(listing.invoiceId))),
+    );
+    for (const reason of reasons.flat()) counts[reason] = (counts[reason] ?? 0) + 1;
+    after = page.next;
+  } while (after);
+  return counts;
 }
+
+const holdReasonsOf = (invoice: Invoice | undefined): string[] => (invoice ? activeHoldReasons(invoice) : []);
 
 // ---------------------------------------------------------------------------------------
 // Receivables
 // ---------------------------------------------------------------------------------------
 
-const listStatuses = new Set<string>(invoiceListStatusOrder);
+/** Each filter's allowed values; a value outside them is a 400 naming the filter, not a silently wider list. */
+const listFilterValues: Readonly<Record<string, readonly string[]>> = {
+  status: invoiceListStatusOrder,
+  overdue: ['true', 'false'],
+  bucket: AGING_BUCKETS,
+  tier: ['1', '2', '3', '4'],
+  hold: HOLD_REASONS,
+  sort: invoiceSortColumns,
+  order: ['asc', 'desc'],
+};
 
-function listQuery(event: HttpEvent): InvoiceListQuery {
+function listQuery(event: HttpEvent): InvoiceListQuery | { readonly problem: string } {
   const q = event.queryStringParameters ?? {};
   const pick = (name: string, max = 100) => {
     const value = q[name]?.trim();
     return value ? value.slice(0, max) : undefined;
   };
-  const sort = pick('sort');
+  for (const [name, allowed] of Object.entries(listFilterValues)) {
+    const value = pick(name);
+    if (value !== undefined && !allowed.includes(value)) return { problem: `${name} must be one of ${allowed.join(', ')}` };
+  }
+  const currency = pick('currency', 10)?.toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) return { problem: 'currency must be a three-letter ISO 4217 code' };
   return {
-    status: listStatuses.has(pick('status') ?? '') ? pick('status') : undefined,
-    overdue: pick('overdue') === 'true' || pick('overdue') === 'false' ? (pick('overdue') as 'true' | 'false') : undefined,
+    status: pick('status'),
+    overdue: pick('overdue') as InvoiceListQuery['overdue'],
     bucket: pick('bucket'),
     customerId: pick('customerId'),
     tier: pick('tier'),
-    currency: pick('currency', 3)?.toUpperCase(),
-    q: pick('q'),
-    sort: (invoiceSortColumns as readonly string[]).includes(sort ?? '') ? (sort as InvoiceListQuery['sort']) : undefined,
-    order: pick('order') === 'desc' ? 'desc' : pick('order') === 'asc' ? 'asc' : undefined,
+    currency,
+    hold: pick('hold'),
+    q: pick('q', 200),
+    sort: pick('sort') as InvoiceListQuery['sort'],
+    order: pick('order') as InvoiceListQuery['order'],
     cursor: pick('cursor', 1000),
   };
 }
 
-const BUCKETS: Readonly<Record<string, (days: number) => boolean>> = {
-  current: (days) => days <= 0,
-  '1-30': (days) => days >= 1 && days <= 30,
-  '31-60': (days) => days >= 31 && days <= 60,
-  '61-90': (days) => days >= 61 && days <= 90,
-  '90+': (days) => days > 90,
-};
+/** An aging bucket as due dates (`days past due` = today − due date, as the list and aging.sql count it). */
+function bucketRange(bucket: string | undefined, today: string): DueRange | undefined {
+  const day = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+  switch (bucket) {
+    case 'current':
+      return { from: today };
+    case '1-30':
+      return { from: day(30), before: today };
+    case '31-60':
+      return { from: day(60), before: day(30) };
+    case '61-90':
+      return { from: day(90), before: day(60) };
+    case '91+':
+      return { before: day(90) };
+    default:
+      return undefined;
+  }
+}
+
+/** Both ranges at once: the later start, the earlier end. */
+function intersect(a: DueRange, b: DueRange | undefined): DueRange {
+  if (!b) return a;
+  const from = [a.from, b.from]
+    .filter((bound) => bound !== undefined)
+    .sort()
+    .at(-1);
+  const before = [a.before, b.before].filter((bound) => bound !== undefined).sort()[0];
+  return { ...(from !== undefined ? { from } : {}), ...(before !== undefined ? { before } : {}) };
+}
 
 /**
- * One page of the list index (status, customer and due date are the index's own filters), then
- * the other filters, the search and the sort within that page of up to 500 invoices.
+ * Listings one receivables request reads at most while it fills a page through the filters the
+ * list index cannot apply (tier, currency, search, hold reason): with 10,000 invoices a rare match
+ * still answers quickly, and the page says where it stopped and links on.
+ */
+const LIST_READ_BUDGET = 5_000;
+
+/**
+ * The receivables list: status, customer and due dates (overdue, the aging bucket) are the list
+ * index's own keys; the other filters and the search are applied while reading on, page after page
+ * of the index, until a page of matches is full or the read budget is spent. So a filter always
+ * covers the whole list, and the next link resumes exactly where this page stopped. The sort
+ * orders the page's rows (the pages themselves follow the index: status, then due date).
  */
 const invoices = page(async (event, { ctx }) => {
   const query = listQuery(event);
+  if ('problem' in query) return errorPage(400, 'Bad filter', `The list cannot be filtered that way: ${query.problem}.`);
   // The API's own cursor: checked against the filters it was made for, never handed to the store unread.
-  const filters = {
-    status: query.status as InvoiceListQueryString['status'],
-    customerId: query.customerId,
-    overdue: query.overdue,
-    limit: MAX_LIST_LIMIT,
-  };
+  const status = (query.hold ? 'on_hold' : query.status) as InvoiceListQueryString['status'];
+  const filters = { status, customerId: query.customerId, overdue: query.overdue, limit: MAX_LIST_LIMIT };
   const decoded = query.cursor === undefined ? undefined : decodeInvoiceCursor({ ...filters, cursor: query.cursor });
   if (decoded && 'error' in decoded) {
     return errorPage(400, 'Bad page link', 'This page link is not one the list handed out; start from the first page.');
   }
-  const listed = await store.list({
-    status: filters.status,
-    customerId: filters.customerId,
-    due: dueRange({ overdue: query.overdue, dueBefore: undefined }, ctx.now.toISOString().slice(0, 10)),
-    limit: MAX_LIST_LIMIT,
-    after: decoded?.position,
-  });
-  let items: InvoiceListItem[] = listed.items.map((listing) => invoiceListItem(listing, ctx.now));
-  const matchesBucket = query.bucket ? BUCKETS[query.bucket] : undefined;
-  if (matchesBucket) items = items.filter((item) => matchesBucket(item.daysPastDue));
-  if (query.tier) items = items.filter((item) => String(item.tier) === query.tier);
-  if (query.currency) items = items.filter((item) => item.currency === query.currency);
-  if (query.q) {
-    const needle = query.q.toLowerCase();
-    items = items.filter((item) =>
-      [item.invoiceId, item.customerId, item.customerName].some((text) => text.toLowerCase().includes(needle)),
-    );
-  }
+  const today = ctx.now.toISOString().slice(0, 10);
+  const due = intersect(dueRange({ overdue: query.overdue, dueBefore: undefined }, today), bucketRange(query.bucket, today));
+  const needle = query.q?.toLowerCase();
+  const matches = async (listing: InvoiceListing, item: InvoiceListItem): Promise<boolean> => {
+    if (query.tier && String(item.tier) !== query.tier) return false;
+    if (query.currency && listing.currency !== query.currency) return false;
+    if (needle && ![listing.invoiceId, listing.customerId, listing.customerName].some((field) => field.toLowerCase().includes(needle))) {
+      return false;
+    }
+    if (query.hold) {
+      const reasons = listing.holds ?? holdReasonsOf(await store.get(listing.invoiceId));
+      if (!reasons.includes(query.hold)) return false;
+    }
+    return true;
+  };
+
+  const found = await filteredListPage(
+    store,
+    { status, customerId: filters.customerId, due, after: decoded?.position },
+    async (listing) => matches(listing, invoiceListItem(listing, ctx.now)),
+    { pageSize: MAX_LIST_LIMIT, readBudget: LIST_READ_BUDGET },
+  );
+  let items = found.listings.map((listing) => invoiceListItem(listing, ctx.now));
   if (query.sort) items = sortItems(items, query.sort, query.order ?? 'asc');
-  const next = listed.next ? encodeInvoiceCursor(filters, listed.next) : undefined;
-  return html(200, renderInvoices({ items, query, next, currencies: currenciesOf(listed.items.map((l) => l.currency)) }, ctx));
+  const next = found.next ? encodeInvoiceCursor(filters, found.next) : undefined;
+  const currencies = currenciesOf(found.listings.map((listing) => listing.currency));
+  return html(200, renderInvoices({ items, query, next, searched: found.searched, currencies }, ctx));
 });
 
 function sortItems(items: InvoiceListItem[], column: NonNullable<InvoiceListQuery['sort']>, order: 'asc' | 'desc'): InvoiceListItem[] {
@@ -305,28 +382,43 @@ async function loadInvoice(event: HttpEvent): Promise<Invoice> {
 }
 
 async function invoicePageView(invoice: Invoice, now: Date) {
-  const [listed, openTasks] = await Promise.all([
-    policies.list(),
-    listCollectorTasks(taskDeps, { status: 'open', invoiceId: invoice.invoiceId, limit: 50 }),
-  ]);
-  const writeOff = openTasks.items.find((item) => item.task.kind === 'write_off_proposal');
+  const [listed, invoiceTasks] = await Promise.all([policies.list(), tasksOfInvoice(tasks, invoice)]);
+  const writeOff = invoiceTasks.find((task) => task.kind === 'write_off_proposal' && task.status === 'open');
   return {
     invoice: invoiceView(invoice, now),
     policies: listed.map((policy) => ({ policyId: policy.policyId, name: policy.name })),
-    writeOffTaskId: writeOff?.task.taskId,
+    writeOffTaskId: writeOff?.taskId,
   };
 }
 
-/** One sent message of the invoice, by its id on the timeline. */
-const messagePage = page(async (event, { ctx }) => {
+/**
+ * One sent message of the invoice, by its id on the invoice's timeline: a message is only ever
+ * shown (or its body served) under an invoice it was sent about, never by its id alone.
+ */
+async function sentMessage(event: HttpEvent, now: Date) {
   const invoice = await loadInvoice(event);
   const messageId = decode(event.pathParameters?.messageId);
-  const view = invoiceView(invoice, ctx.now);
+  const view = invoiceView(invoice, now);
   const sent = view.timeline.find(
     (entry) => (entry.type === 'reminder.sent' || entry.type === 'thank_you.sent') && entry.messageId === messageId,
   );
   if (!sent) throw problems.notFound(`Invoice ${invoice.invoiceId} has no message ${messageId}`);
-  return html(200, renderMessage({ invoice: view, sent }, ctx));
+  return { view, sent, messageId };
+}
+
+/** The message's facts from the timeline, and the message itself from the archive. */
+const messagePage = page(async (event, { ctx }) => {
+  const { view, sent, messageId } = await sentMessage(event, ctx.now);
+  const archived = await messages.get(messageId);
+  return html(200, renderMessage({ invoice: view, sent, archived }, ctx));
+});
+
+/** The archived HTML of the message (an email's, a letter's page), exactly as sent, alone: the message page frames it. */
+const messageBody = page(async (event, { ctx }) => {
+  const { view, messageId } = await sentMessage(event, ctx.now);
+  const archived = await messages.get(messageId);
+  if (archived?.html === undefined) throw problems.notFound(`Message ${messageId} of invoice ${view.invoiceId} has no archived HTML`);
+  return { statusCode: 200, headers: { ...messageBodyHeaders }, body: archived.html };
 });
 
 const invoicePage = page(async (event, { ctx }) => {
@@ -378,6 +470,12 @@ async function perform(
     case 'write-off': {
       const taskId = String(body.taskId ?? '');
       const note = typeof body.note === 'string' ? body.note : undefined;
+      // Only this invoice's own proposal: the form's task id is never trusted to name another invoice's task.
+      const invoice = await store.get(invoiceId);
+      const proposals = invoice ? await tasksOfInvoice(tasks, invoice) : [];
+      if (!proposals.some((task) => task.taskId === taskId && task.kind === 'write_off_proposal')) {
+        return { kind: 'not_found', detail: `Invoice ${invoiceId} has no write-off proposal ${taskId || '(none named)'}` };
+      }
       try {
         const outcome = await completeCollectorTask(taskDeps, taskId, { outcome: 'approved', ...(note ? { note } : {}) });
         if (outcome.kind === 'invalid') return { ok: false, errors: [...outcome.errors] };
@@ -431,12 +529,21 @@ async function postInvoiceAction(event: HttpEvent): Promise<HttpResult> {
 const worklist = page(async (event, { ctx }) => {
   const after = event.queryStringParameters?.after?.slice(0, 600) || undefined;
   const reason = event.queryStringParameters?.reason;
-  const listed = await listCollectorTasks(taskDeps, { status: 'open', limit: 50, ...(after ? { after } : {}) });
+  // Broken promises and plans are found on the index (their step keys say so); other reasons within the page.
+  const stepKeyPrefix =
+    reason === 'broken_promise' ? BROKEN_PROMISE_STEPS : reason === 'broken_payment_plan' ? BROKEN_PLAN_STEPS : undefined;
+  const listed = await listCollectorTasks(taskDeps, {
+    status: 'open',
+    limit: 50,
+    ...(after ? { after } : {}),
+    ...(stepKeyPrefix ? { stepKeyPrefix } : {}),
+  });
   const all = listed.items.map((item) => taskView(item.task, item.invoice, ctx.now));
   const shown = reason ? all.filter((task) => task.reason === reason) : all;
-  // Risk orders the worklist after deadline, amount and days past due: one read per customer on the page.
+  // Risk orders the worklist after deadline, amount and days past due. Each task records the
+  // customer's risk when it was opened; only a task from before that is read live (one read per customer).
   const today = ctx.now.toISOString().slice(0, 10);
-  const customerIds = [...new Set(shown.map((task) => task.customerId))];
+  const customerIds = [...new Set(shown.filter((task) => !task.risk).map((task) => task.customerId))];
   const assessed = await Promise.all(customerIds.map(async (id) => [id, await customerRisk(customers, id, today)] as const));
   const risk = Object.fromEntries(assessed.map(([id, assessment]) => [id, { score: assessment.score, tier: assessment.tier }]));
   return html(200, renderWorklist({ tasks: shown, next: listed.next, risk }, ctx));
@@ -535,6 +642,7 @@ export const handler = httpHandler(
     'GET /console/invoices/{invoiceId}': invoicePage,
     'POST /console/invoices/{invoiceId}/{action}': postInvoiceAction,
     'GET /console/invoices/{invoiceId}/messages/{messageId}': messagePage,
+    'GET /console/invoices/{invoiceId}/messages/{messageId}/body': messageBody,
     'GET /console/tasks': worklist,
     'GET /console/tasks/{taskId}': taskPage,
     'POST /console/tasks/{taskId}/complete': completeTask,

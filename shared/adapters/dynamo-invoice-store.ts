@@ -7,9 +7,9 @@ import type { Clock } from '#ports/clock.ts';
 import {
   type InvoiceLister,
   type InvoiceListPage,
-  type InvoiceListPosition,
   type InvoiceListQuery,
   type InvoiceStore,
+  listPosition,
   StaleWriteError,
 } from '#ports/invoice-store.ts';
 import { queryListings } from './dynamo-listings.ts';
@@ -184,12 +184,7 @@ export class DynamoInvoiceStore implements InvoiceStore, InvoiceLister {
     const items = found.slice(0, query.limit);
     const last = items.at(-1);
     if (found.length <= query.limit || !last) return { items };
-    const next: InvoiceListPosition = {
-      ...(acrossStatuses ? { status: last.status } : {}),
-      dueDate: last.dueDate,
-      invoiceId: last.invoiceId,
-    };
-    return { items, next };
+    return { items, next: listPosition(last, query) };
   }
 
   /**

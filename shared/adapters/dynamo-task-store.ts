@@ -59,18 +59,25 @@ export class DynamoTaskStore implements TaskStore {
     let more = false;
     // The index can not be filtered on its own keys, but the table's key (`TASK#TSK.<invoiceId>.<step>`)
     // is projected into it; the exact invoice id is checked on the items (ids may contain dots).
+    // A step key prefix is matched the same way, inside that key (as `count` does).
     const prefix = query.invoiceId ? `${taskKey(collectorTaskId(query.invoiceId, '')).pk}` : undefined;
+    const step = query.stepKeyPrefix ? `.${query.stepKeyPrefix}` : undefined;
+    const filters = [prefix ? 'begins_with(pk, :prefix)' : undefined, step ? 'contains(pk, :step)' : undefined].filter(Boolean);
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: INDEX,
           KeyConditionExpression: 'gsi1pk = :list',
-          ...(prefix ? { FilterExpression: 'begins_with(pk, :prefix)' } : {}),
-          ExpressionAttributeValues: { ':list': listKey(query.status), ...(prefix ? { ':prefix': prefix } : {}) },
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeValues: {
+            ':list': listKey(query.status),
+            ...(prefix ? { ':prefix': prefix } : {}),
+            ...(step ? { ':step': step } : {}),
+          },
           // Worklist order: the oldest open task first; the latest completed first.
           ScanIndexForward: query.status === 'open',
-          Limit: prefix ? Math.max(query.limit, 100) : query.limit + 1 - keys.length,
+          Limit: filters.length > 0 ? Math.max(query.limit, 100) : query.limit + 1 - keys.length,
           ExclusiveStartKey: startKey,
         }),
       );
@@ -89,9 +96,40 @@ export class DynamoTaskStore implements TaskStore {
       .map((key) => items.get(key.taskId))
       // The index is eventually consistent: skip an entry whose item moved on since.
       .filter((task): task is CollectorTask => task !== undefined && task.status === query.status)
-      .filter((task) => query.invoiceId === undefined || task.invoiceId === query.invoiceId);
+      .filter((task) => query.invoiceId === undefined || task.invoiceId === query.invoiceId)
+      .filter((task) => query.stepKeyPrefix === undefined || task.stepKey.startsWith(query.stepKeyPrefix));
     const last = pageKeys.at(-1);
     return { tasks, ...(hasNext && last ? { next: encodeCursor(query.status, last.sortKey) } : {}) };
+  }
+
+  /**
+   * Two counting Queries over the keys-only index (no item is read). The step key is matched in
+   * the projected table key (`TASK#TSK.<invoiceId>.<stepKey>`), so an invoice id that itself
+   * contains `.<prefix>` would count too; like any index read, it may lag a write by a moment.
+   */
+  async count(query: { readonly status: TaskStatus; readonly stepKeyPrefix: string }): Promise<{ total: number; matching: number }> {
+    const counted = async (filtered: boolean): Promise<number> => {
+      let total = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: INDEX,
+            Select: 'COUNT',
+            KeyConditionExpression: 'gsi1pk = :list',
+            ...(filtered ? { FilterExpression: 'contains(pk, :step)' } : {}),
+            ExpressionAttributeValues: { ':list': listKey(query.status), ...(filtered ? { ':step': `.${query.stepKeyPrefix}` } : {}) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        total += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return total;
+    };
+    const [total, matching] = await Promise.all([counted(false), counted(true)]);
+    return { total, matching };
   }
 
   private async batchGet(taskIds: readonly string[]): Promise<Map<string, CollectorTask>> {

@@ -1,4 +1,5 @@
 import { type CustomerProfile, suppressionOf } from '#domain/customers.ts';
+import { activeHolds } from '#domain/holds.ts';
 import { balanceMinor, type Invoice, type InvoiceStatus } from '#domain/invoice.ts';
 import type { CustomerListing } from '#ports/customer-directory.ts';
 import type { InvoiceListing } from '#ports/invoice-store.ts';
@@ -36,8 +37,19 @@ export function invoiceListing(invoice: Invoice, now: Date): InvoiceListing {
     status: invoice.status,
     ...(invoice.startingTier !== undefined ? { startingTier: invoice.startingTier } : {}),
     ...(invoice.escalation ? { escalation: invoice.escalation } : {}),
+    ...holdReasons(invoice),
     ...plannedNextAction(invoice, now),
   };
+}
+
+/** The reasons of the invoice's active holds, each once, sorted: the listing's `holds`. */
+export function activeHoldReasons(invoice: Invoice): string[] {
+  return [...new Set(activeHolds(invoice).map((hold) => hold.reason))].sort();
+}
+
+function holdReasons(invoice: Invoice): { holds?: string[] } {
+  const reasons = activeHoldReasons(invoice);
+  return reasons.length > 0 ? { holds: reasons } : {};
 }
 
 /** A state the planner cannot plan must not also block the write that stores it (a payment, a send record). */

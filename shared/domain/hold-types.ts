@@ -5,7 +5,8 @@
  * invoice has an active hold, the planner sends nothing; when the hold ends (released,
  * resolved, expired, kept or broken) dunning resumes, or the invoice closes.
  */
-export type HoldReason = 'dispute' | 'promise' | 'payment_plan' | 'unmatched_cash' | 'manual';
+export const HOLD_REASONS = ['dispute', 'promise', 'payment_plan', 'unmatched_cash', 'manual', 'payment_claimed'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export const disputeReasons = ['pricing', 'missing_po', 'short_delivery', 'damaged_goods', 'duplicate_billing', 'other'] as const;
 

@@ -4,7 +4,7 @@ import { activeHolds, makePromise, nextHoldId, openDispute } from './holds.ts';
 import { balanceMinor, creditedMinor, type Invoice, isSettled, type TimelineEvent, withEvent } from './invoice.ts';
 import { formatAmount, parseAmount } from './money.ts';
 import { policyFor } from './policy.ts';
-import { daysPastDue } from './risk.ts';
+import { daysPastDue, type Tier } from './risk.ts';
 import { setStep, skipSuperseded } from './steps.ts';
 
 /**
@@ -88,6 +88,18 @@ export interface CollectorTask {
   readonly disputeId?: string | undefined;
   /** Agency referrals only: the hand-over package, as it was when the task was opened. */
   readonly handover?: HandoverPackage | undefined;
+  /**
+   * The customer's risk when the task was opened: the worklist's priority, read with the task
+   * (the task page shows the risk as it is now). Absent on tasks opened before it was recorded.
+   */
+  readonly risk?: TaskRisk | undefined;
+}
+
+/** A customer's risk score and tier as of a day (`assessedOn`, YYYY-MM-DD in the customer's zone). */
+export interface TaskRisk {
+  readonly score: number;
+  readonly tier: Tier;
+  readonly assessedOn: string;
 }
 
 /** What the collectors topic carries: the task (with its hand-over package when it fits) and the invoice. */
@@ -187,7 +199,14 @@ export function handoverPackage(invoice: Invoice, now: Date): HandoverPackage {
 }
 
 /** A new open task for a step of an invoice (pure). */
-export function newCollectorTask(invoice: Invoice, stepKey: string, reason: string, now: Date, deadlineDays?: number): CollectorTask {
+export function newCollectorTask(
+  invoice: Invoice,
+  stepKey: string,
+  reason: string,
+  now: Date,
+  deadlineDays?: number,
+  risk?: TaskRisk,
+): CollectorTask {
   const kind = taskKindFor(reason);
   const openedAt = now.toISOString();
   return {
@@ -201,6 +220,7 @@ export function newCollectorTask(invoice: Invoice, stepKey: string, reason: stri
     openedAt,
     dueAt: deadlineDays !== undefined ? new Date(now.getTime() + deadlineDays * 86_400_000).toISOString() : null,
     ...(kind === 'agency_referral' ? { handover: handoverPackage(invoice, now) } : {}),
+    ...(risk ? { risk } : {}),
   };
 }
 

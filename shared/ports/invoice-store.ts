@@ -21,6 +21,8 @@ export interface InvoiceListing {
   readonly status: InvoiceStatus;
   readonly startingTier?: Tier;
   readonly escalation?: number;
+  /** Why it is paused: the reasons of its active holds (promise, dispute, manual, unmatched_cash…), sorted; absent when none. */
+  readonly holds?: readonly string[];
   /**
    * What the planner would do next, as of the write (`nextActionView` in contracts): the list cannot plan
    * every invoice it shows. Every send, payment or hold is a write, so it is as fresh as the
@@ -53,6 +55,12 @@ export interface InvoiceListPosition {
   readonly status?: InvoiceStatus | undefined;
   readonly dueDate: string;
   readonly invoiceId: string;
+}
+
+/** The position of a listing in the list it was read from (a list over every status also records the status). */
+export function listPosition(listing: InvoiceListing, query: Pick<InvoiceListQuery, 'status' | 'customerId'>): InvoiceListPosition {
+  const acrossStatuses = query.customerId === undefined && query.status === undefined;
+  return { ...(acrossStatuses ? { status: listing.status } : {}), dueDate: listing.dueDate, invoiceId: listing.invoiceId };
 }
 
 /** Due dates of a list: on or after `from`, before `before` (either may be open). */

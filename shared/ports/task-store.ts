@@ -4,6 +4,8 @@ export interface TaskQuery {
   readonly status: TaskStatus;
   /** Only the tasks of this invoice. */
   readonly invoiceId?: string | undefined;
+  /** Only tasks opened by a step whose key starts with this (e.g. `broken-PRM.`: broken promises). */
+  readonly stepKeyPrefix?: string | undefined;
   /** At most this many tasks in one page. */
   readonly limit: number;
   /** The `next` cursor of the previous page. */
@@ -30,4 +32,9 @@ export interface TaskStore {
   /** Replaces an open task with its completed form; false (and no write) when the stored task is not open. */
   complete(task: CollectorTask): Promise<boolean>;
   list(query: TaskQuery): Promise<TaskPage>;
+  /**
+   * How many tasks have this status, and how many of those were opened by a step whose key
+   * starts with `stepKeyPrefix` (e.g. `broken-PRM.`: broken promises) — without reading them.
+   */
+  count(query: { readonly status: TaskStatus; readonly stepKeyPrefix: string }): Promise<{ total: number; matching: number }>;
 }

@@ -1,7 +1,5 @@
 import { type AgingReport, type AgingRequest, type KpiReport, type KpiRequest, periodBeforeHistory } from '#domain/finance-reports.ts';
-import type { Invoice } from '#domain/invoice.ts';
 import { formatAmount } from '#domain/money.ts';
-import type { CollectorTask } from '#domain/tasks.ts';
 
 /** Where the dashboard's figures come from: the finance reports (GET /v1/reports/*) and the work lists, never a second computation. */
 export interface DashboardSources {
@@ -15,9 +13,10 @@ export interface DashboardSources {
     readonly asOf: string;
     readonly currency: string;
   }) => Promise<readonly KpiReport[]>;
-  readonly openTasks: () => Promise<readonly CollectorTask[]>;
-  /** Invoices paused by a hold, whole: the listing does not say which hold. */
-  readonly pausedInvoices: () => Promise<readonly Invoice[]>;
+  /** Open collector tasks, and how many of them are for a broken promise: counted, not read. */
+  readonly openTasks: () => Promise<{ readonly total: number; readonly brokenPromises: number }>;
+  /** How many paused invoices have an active hold for each reason (an invoice counts once per reason). */
+  readonly pausedByReason: () => Promise<Readonly<Record<string, number>>>;
 }
 
 export interface DashboardRequest {
@@ -106,7 +105,7 @@ export async function dashboardFigures(sources: DashboardSources, request: Dashb
       return { aging, monthly, weekly, currency };
     }),
   );
-  const [tasks, paused] = await Promise.all([sources.openTasks(), sources.pausedInvoices()]);
+  const [tasks, paused] = await Promise.all([sources.openTasks(), sources.pausedByReason()]);
   return {
     aging: perCurrency.map((each) => each.aging),
     kpis: perCurrency.map((each) => ({ current: each.monthly.at(-1) as KpiReport, months: each.monthly })),
@@ -115,10 +114,9 @@ export async function dashboardFigures(sources: DashboardSources, request: Dashb
       weeks: each.weekly,
     })),
     attention: {
-      openTasks: tasks.length,
-      brokenPromises: tasks.filter((task) => task.reason === 'broken_promise').length,
-      unmatchedCash: paused.filter((invoice) => invoice.holds?.some((hold) => hold.reason === 'unmatched_cash' && hold.status === 'active'))
-        .length,
+      openTasks: tasks.total,
+      brokenPromises: tasks.brokenPromises,
+      unmatchedCash: paused.unmatched_cash ?? 0,
     },
   };
 }

@@ -85,7 +85,11 @@ export async function describeCustomer(
 }
 
 /** The customer's risk from their own invoices, as of `today` (YYYY-MM-DD). */
-export async function customerRisk(customers: CustomerStore, customerId: string, today: string): Promise<RiskAssessment> {
+export async function customerRisk(
+  customers: Pick<CustomerStore, 'linkedInvoices'>,
+  customerId: string,
+  today: string,
+): Promise<RiskAssessment> {
   const invoices = customerInvoices(await customers.linkedInvoices(customerId), customerId);
   return assessRisk(customerHistory(invoices), today);
 }

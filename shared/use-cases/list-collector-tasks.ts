@@ -36,3 +36,17 @@ export async function listCollectorTasks(
   }
   return { items: page.tasks.map((task) => ({ task, invoice: invoices.get(task.invoiceId) })), next: page.next };
 }
+
+/**
+ * The tasks an invoice has had, found through its own timeline: each `task.opened` event names
+ * the task it opened, so this is one read per task of the invoice (a handful), however long the
+ * worklist is — not a walk through every open task filtered by invoice.
+ */
+export async function tasksOfInvoice(tasks: TaskStore, invoice: Invoice): Promise<CollectorTask[]> {
+  const ids = new Set<string>();
+  for (const event of invoice.timeline) {
+    if (event.type === 'task.opened' && typeof event.taskId === 'string') ids.add(event.taskId);
+  }
+  const found = await Promise.all([...ids].map((taskId) => tasks.get(taskId)));
+  return found.filter((task): task is CollectorTask => task !== undefined);
+}

@@ -1,10 +1,13 @@
+import { localDate } from '#domain/holds.ts';
 import { balanceMinor, type Invoice, isSettled } from '#domain/invoice.ts';
 import { findStep, policyFor } from '#domain/policy.ts';
-import { type CollectorTask, collectorMessage, collectorTaskId, newCollectorTask, recordTaskOpened } from '#domain/tasks.ts';
+import { type CollectorTask, collectorMessage, collectorTaskId, newCollectorTask, recordTaskOpened, type TaskRisk } from '#domain/tasks.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CollectorNotifier } from '#ports/collectors.ts';
+import type { CustomerStore } from '#ports/customer-directory.ts';
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { TaskStore } from '#ports/task-store.ts';
+import { customerRisk } from './customers.ts';
 import { InvoiceNotFoundError, mutateInvoice } from './invoice-writes.ts';
 
 /** The workflow hands an invoice to a person: the task stored, published to the collectors topic, and recorded on the invoice. */
@@ -14,6 +17,8 @@ export interface OpenTaskDeps {
   readonly tasks: TaskStore;
   readonly collectors: CollectorNotifier;
   readonly clock: Clock;
+  /** The customer's invoices, for the risk the task records (the worklist's priority); without it the task has none. */
+  readonly customers?: Pick<CustomerStore, 'linkedInvoices'> | undefined;
 }
 
 export type OpenTaskOutcome =
@@ -42,7 +47,8 @@ export async function openCollectorTask(
   if (balanceMinor(invoice) <= 0) return { kind: 'not_due', reason: 'nothing is owed' };
 
   const now = deps.clock.now();
-  let task = newCollectorTask(invoice, stepKey, reason, now, deadlineDays ?? policyDeadlineDays(invoice, stepKey));
+  const risk = await riskNow(deps, invoice, now);
+  let task = newCollectorTask(invoice, stepKey, reason, now, deadlineDays ?? policyDeadlineDays(invoice, stepKey), risk);
   if (!(await deps.tasks.create(task))) task = (await deps.tasks.get(taskId)) ?? task;
 
   let messageId: string | undefined;
@@ -54,6 +60,15 @@ export async function openCollectorTask(
     return recordTaskOpened(current, opened, deps.clock.now().toISOString(), messageId);
   });
   return { kind: 'opened', task };
+}
+
+/** The customer's risk today in their own zone, as the customer page assesses it. */
+async function riskNow(deps: OpenTaskDeps, invoice: Invoice, now: Date): Promise<TaskRisk | undefined> {
+  if (!deps.customers) return undefined;
+  const { customerId, timeZone } = invoice.customer;
+  const assessedOn = localDate(now, timeZone);
+  const { score, tier } = await customerRisk(deps.customers, customerId, assessedOn);
+  return { score, tier, assessedOn };
 }
 
 /** The days the invoice's policy gives the collector for this step, when it names any (broken-promise tasks have no step). */

@@ -267,4 +267,24 @@ describe('collector tasks on the local runtime', () => {
     );
     assert.equal(runtime.outbox.list('INV-T-9').length, 1);
   });
+  test('count: the open tasks and those of broken promises, counted on the worklist index as the list has them', async () => {
+    const tasks = composeFunction('console').taskStore();
+    const before = await tasks.count({ status: 'open', stepKeyPrefix: 'broken-PRM.' });
+    await createInvoice('INV-T-C1');
+    await createInvoice('INV-T-C2');
+    await openTask('INV-T-C1', 'broken-PRM.INV-T-C1.1', 'broken_promise');
+    await openTask('INV-T-C2', 'collector-call', 'high_value');
+    const after = await tasks.count({ status: 'open', stepKeyPrefix: 'broken-PRM.' });
+    assert.deepEqual(after, { total: before.total + 2, matching: before.matching + 1 });
+    const listed = await tasks.list({ status: 'open', limit: 500 });
+    assert.equal(after.total, listed.tasks.length);
+    assert.equal(after.matching, listed.tasks.filter((task) => task.stepKey.startsWith('broken-PRM.')).length);
+    // The worklist's broken-promise filter: found on the index, however many older tasks come first.
+    const broken = await tasks.list({ status: 'open', limit: 1, stepKeyPrefix: 'broken-PRM.' });
+    assert.deepEqual(
+      broken.tasks.map((task) => task.taskId),
+      ['TSK.INV-T-C1.broken-PRM.INV-T-C1.1'],
+    );
+    assert.ok(listed.tasks[0]?.taskId !== broken.tasks[0]?.taskId, 'older tasks come first in the unfiltered list');
+  });
 });

@@ -3,7 +3,7 @@ import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from 
 import type { Invoice } from '#domain/invoice.ts';
 import type { Tier } from '#domain/risk.ts';
 import type { ShortLink } from '#domain/short-link.ts';
-import type { CollectorMessage, CollectorTask } from '#domain/tasks.ts';
+import type { CollectorMessage, CollectorTask, TaskStatus } from '#domain/tasks.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { CollectorNotifier } from '#ports/collectors.ts';
 import type { CustomerDirectory, CustomerStore } from '#ports/customer-directory.ts';
@@ -301,10 +301,16 @@ export class InMemoryTaskStore implements TaskStore {
     return true;
   }
 
+  async count(query: { readonly status: TaskStatus; readonly stepKeyPrefix: string }): Promise<{ total: number; matching: number }> {
+    const tasks = this.all().filter((task) => task.status === query.status);
+    return { total: tasks.length, matching: tasks.filter((task) => task.stepKey.startsWith(query.stepKeyPrefix)).length };
+  }
+
   async list(query: TaskQuery): Promise<TaskPage> {
     const sortKey = (task: CollectorTask) => `${task.status === 'open' ? task.openedAt : task.completedAt}#${task.taskId}`;
     let matching = [...this.tasks.values()]
       .filter((task) => task.status === query.status && (query.invoiceId === undefined || task.invoiceId === query.invoiceId))
+      .filter((task) => query.stepKeyPrefix === undefined || task.stepKey.startsWith(query.stepKeyPrefix))
       .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
     if (query.status === 'completed') matching.reverse();
     if (query.after) {

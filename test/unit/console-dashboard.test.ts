@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
 import type { AgingRequest, KpiReport, KpiRequest } from '#domain/finance-reports.ts';
 import { DASHBOARD_MONTHS, DASHBOARD_WEEKS, dashboardFigures, trailingMonths, trailingWeeks } from '#use-cases/console-dashboard.ts';
-import { newInvoice } from '../support/invoices.ts';
 
 const report = (request: KpiRequest) => ({ ...request, collected: `${request.from.slice(5, 7)}.00` }) as unknown as KpiReport;
 
@@ -25,11 +24,6 @@ describe('the console dashboard figures', () => {
     const agings: AgingRequest[] = [];
     const kpis: KpiRequest[] = [];
     const series: { unit: string; from: string; asOf: string; currency: string }[] = [];
-    const paused = newInvoice({ invoiceId: 'INV-PAUSED' });
-    const unmatched = {
-      ...paused,
-      holds: [{ holdId: 'HLD.INV-PAUSED.1', reason: 'unmatched_cash', status: 'active', openedAt: '2026-12-01T00:00:00Z', until: null }],
-    } as typeof paused;
     const figures = await dashboardFigures(
       {
         aging: async (request) => {
@@ -48,8 +42,8 @@ describe('the console dashboard figures', () => {
             .filter(([from]) => from >= '2026-02-01' && from !== '2026-03-01' && from !== '2026-11-02')
             .map(([from, to]) => report({ from, to, currency: request.currency }));
         },
-        openTasks: async () => [{ reason: 'broken_promise' }, { reason: 'call' }, { reason: 'broken_promise' }] as never,
-        pausedInvoices: async () => [paused, unmatched],
+        openTasks: async () => ({ total: 3, brokenPromises: 2 }),
+        pausedByReason: async () => ({ manual: 4, unmatched_cash: 1 }),
       },
       { currencies: ['EUR', 'USD'], today: '2026-12-08' },
     );

@@ -9,11 +9,12 @@ import type { AgingReport, KpiReport } from '#domain/finance-reports.ts';
 import { type Invoice, withEvent } from '#domain/invoice.ts';
 import { defaultPolicy } from '#domain/policy.ts';
 import type { ConsoleContext, ConsoleRole } from '#presentation/console/context.ts';
-import { CONSOLE_CSS, consoleSecurityHeaders } from '#presentation/console/layout.ts';
+import { CONSOLE_CSS, consoleSecurityHeaders, messageBodyHeaders } from '#presentation/console/layout.ts';
 import { renderCustomer } from '#presentation/console/pages/customer.ts';
 import { type DashboardView, renderDashboard } from '#presentation/console/pages/dashboard.ts';
 import { type InvoicePageView, renderInvoice } from '#presentation/console/pages/invoice.ts';
 import { type InvoiceListView, renderInvoices } from '#presentation/console/pages/invoices.ts';
+import { type ArchivedView, renderMessage } from '#presentation/console/pages/message.ts';
 import { renderPolicies } from '#presentation/console/pages/policies.ts';
 import { renderPolicyEdit } from '#presentation/console/pages/policy-edit.ts';
 import { renderSignIn } from '#presentation/console/pages/sign-in.ts';
@@ -183,6 +184,20 @@ const kpisOf = (dso: number): PolicyKpis => ({
 
 const current = policyView({ ...defaultPolicy, policyId: 'std', version: 3, name: EVIL });
 
+/** The message page of the hostile invoice's one message, with (or without) its archived copy. */
+function messagePage(archived?: ArchivedView): string {
+  const sent = detail.timeline.find((entry) => entry.type === 'reminder.sent');
+  assert.ok(sent);
+  return renderMessage({ invoice: detail, sent, archived }, context('finance', '/console/invoices/INV-2026-0001/messages/m-1'));
+}
+
+const archivedEmail: ArchivedView = {
+  channel: 'email',
+  subject: `Reminder ${EVIL}`,
+  html: `<!doctype html><html><body><p>${EVIL}</p><style>p{color:red}</style></body></html>`,
+  text: `Dear ${EVIL},\n\nplease pay.`,
+};
+
 /** Every page, in the roles that see it, with hostile data wherever data can go. */
 function everyPage(): readonly (readonly [string, string])[] {
   return [
@@ -235,6 +250,10 @@ function everyPage(): readonly (readonly [string, string])[] {
       ),
     ],
     ['new policy', renderPolicyEdit({}, context('finance', '/console/policies/new'))],
+    ['message (email)', messagePage(archivedEmail)],
+    ['message (sms)', messagePage({ channel: 'sms', text: `Pay now ${EVIL}` })],
+    ['message (letter)', messagePage({ channel: 'letter', subject: `Final notice ${EVIL}`, html: archivedEmail.html })],
+    ['message (not archived)', messagePage(undefined)],
   ];
 }
 
@@ -332,7 +351,7 @@ describe('shell and navigation', () => {
   test('security headers carry the console CSP; the stylesheet avoids what that CSP would block', () => {
     assert.equal(
       consoleSecurityHeaders['content-security-policy'],
-      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     );
     assert.equal(consoleSecurityHeaders['x-frame-options'], 'DENY');
     assert.doesNotMatch(CONSOLE_CSS, /@import|url\(/);
@@ -409,6 +428,58 @@ describe('invoice page', () => {
   });
 });
 
+describe('message page', () => {
+  const base = '/console/invoices/INV-2026-0001/messages/m-1%3Cscript%3Ealert(1)%3C%2Fscript%3E';
+
+  test('an email: its facts, its subject, its HTML in a frame without permissions from the body route, its text in <pre>', () => {
+    const html = messagePage(archivedEmail);
+    assert.match(html, /<dt>To<\/dt><dd>&lt;script&gt;/, 'the facts the timeline recorded');
+    assert.match(html, /<dt>Subject<\/dt><dd>Reminder &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/dd>/);
+    const frames = [...html.matchAll(/<iframe\b[^>]*>/g)].map((match) => match[0]);
+    assert.deepEqual(frames, [
+      `<iframe class="message-frame" sandbox src="${base}/body" title="The email as sent: Reminder &lt;script&gt;alert(1)&lt;/script&gt;">`,
+    ]);
+    assert.ok(!html.includes('<p>&lt;script') && !html.includes('color:red'), 'the HTML itself is never placed in the page');
+    assert.match(html, /<pre class="message-text">Dear &lt;script&gt;alert\(1\)&lt;\/script&gt;,\n\nplease pay.<\/pre>/);
+    assert.doesNotMatch(html, /sent before messages were archived/);
+  });
+
+  test('a text: in <pre>, with its length and SMS segments', () => {
+    const html = messagePage({ channel: 'sms', text: 'x'.repeat(161) });
+    assert.match(html, /<pre class="message-text">x{161}<\/pre>/);
+    assert.match(html, /161 characters, 2 SMS segments/);
+    assert.doesNotMatch(html, /<iframe/);
+    assert.match(messagePage({ channel: 'sms', text: 'Pay now' }), /7 characters, 1 SMS segment</);
+  });
+
+  test('a letter: its subject and its page in the same kind of frame', () => {
+    const html = pages.find(([name]) => name === 'message (letter)')?.[1] ?? '';
+    assert.match(html, /<dt>Subject<\/dt><dd>Final notice &lt;script/);
+    assert.match(
+      html,
+      new RegExp(`<iframe class="message-frame" sandbox src="${base.replace(/[()]/g, '\\$&')}/body" title="The letter as posted: `),
+    );
+    assert.doesNotMatch(html, /<pre/);
+  });
+
+  test('a message sent before the archive existed: its facts and a notice saying so', () => {
+    const html = messagePage(undefined);
+    assert.match(html, /<p class="notice">This message was sent before messages were archived; its facts are above.<\/p>/);
+    assert.match(html, /<dt>Message id<\/dt><dd>m-1&lt;script&gt;/);
+    assert.doesNotMatch(html, /<iframe|<pre/);
+  });
+
+  test('the body route has its own headers: nothing fetched or run, framed only by the console, never cached', () => {
+    assert.equal(
+      messageBodyHeaders['content-security-policy'],
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'",
+    );
+    assert.equal(messageBodyHeaders['x-content-type-options'], 'nosniff');
+    assert.equal(messageBodyHeaders['cache-control'], 'private, no-store');
+    assert.equal(messageBodyHeaders['content-type'], 'text/html; charset=utf-8');
+  });
+});
+
 describe('receivables list', () => {
   test('sortable headers are links carrying aria-sort, the active one toggling its order', () => {
     const html = listPage({ query: { sort: 'balance', order: 'desc', status: 'open' } });
@@ -454,6 +525,13 @@ describe('dashboard', () => {
     assert.match(html, /<td class="num">JP¥1,500<\/td>/);
   });
 
+  test('aging chart: every bucket has its label under its bar', () => {
+    const chart = /<svg class="chart"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    const labels = [...chart.matchAll(/<text [^>]*text-anchor="middle"[^>]*>([^<]+)<\/text>/g)].map((match) => match[1]);
+    for (const label of ['Current', '1–30', '31–60', '61–90', '91+'])
+      assert.ok(labels.includes(label), `${label} in ${labels.join(' | ')}`);
+  });
+
   test('KPI tiles show the current value and a 12-month sparkline described in words', () => {
     assert.equal(html.match(/<svg class="sparkline" role="img"/g)?.length, 8);
     assert.match(html, /Days sales outstanding<\/p><p class="value">34 days<\/p>/);
@@ -490,6 +568,20 @@ describe('worklist and task', () => {
       ordered.map((each) => each.taskId),
       ['early', 'big', 'small', 'late', 'none'],
     );
+  });
+
+  test("risk breaks ties: the risk the task recorded when it opened, else the customer's as read for the page", () => {
+    const recorded = task({ taskId: 'recorded', risk: { score: 70, tier: 3, assessedOn: '2026-12-10' } });
+    const read = task({ taskId: 'read', customerId: 'C-READ' });
+    const none = task({ taskId: 'none', customerId: 'C-NONE' });
+    const ordered = worklistOrder([none, read, recorded], now, { 'C-READ': { score: 40, tier: 2 } });
+    assert.deepEqual(
+      ordered.map((each) => each.taskId),
+      ['recorded', 'read', 'none'],
+    );
+    const html = renderWorklist({ tasks: [recorded, read], risk: { 'C-READ': { score: 40, tier: 2 } } }, context('collector'));
+    assert.match(html, /70 \(tier 3\)/);
+    assert.match(html, /40 \(tier 2\)/);
   });
 
   test('the task page posts its outcome to the task, offering the outcomes of its kind', () => {

@@ -6,9 +6,11 @@ import { type CollectorTask, collectorMessage, type TaskCompletion, taskKindFor,
 import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { TaskStore } from '#ports/task-store.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
+import { customerRisk } from '#use-cases/customers.ts';
 import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
 import { openCollectorTask } from '#use-cases/open-collector-task.ts';
 import {
+  InMemoryCustomerStore,
   InMemoryInvoiceStore,
   InMemoryTaskStore,
   RecordingCollectors,
@@ -135,6 +137,21 @@ describe('openCollectorTask', () => {
         dueAt: '2026-12-25T10:00:00.000Z',
       },
     ]);
+  });
+
+  test("records the customer's risk as of the customer's day, as the customer page assesses it (the worklist's priority)", async () => {
+    const w = world();
+    const customers = new InMemoryCustomerStore(w.store);
+    await customers.linkInvoice('C-100', INVOICE);
+    const outcome = await openCollectorTask({ ...w.open, customers }, INVOICE, 't2-call-38', 'no_response');
+    assert.equal(outcome.kind, 'opened');
+    const { task } = outcome as { task: CollectorTask };
+    const expected = await customerRisk(customers, 'C-100', '2026-12-20');
+    assert.ok(expected.score > 0, 'an invoice 19 days overdue is a risk');
+    assert.deepEqual(task.risk, { score: expected.score, tier: expected.tier, assessedOn: '2026-12-20' });
+    assert.deepEqual(w.tasks.all()[0]?.risk, task.risk, 'stored with the task');
+    // Without the customers, no risk is made up.
+    assert.equal((await openTask(world())).risk, undefined);
   });
 
   test("the deadline defaults to the step's taskDeadlineDays in the invoice's policy", async () => {
@@ -499,6 +516,7 @@ describe('completeCollectorTask', () => {
       get: (id) => w.tasks.get(id),
       create: (t) => w.tasks.create(t),
       list: (query) => w.tasks.list(query),
+      count: (query) => w.tasks.count(query),
       complete: async () => {
         throw new Error('process died');
       },

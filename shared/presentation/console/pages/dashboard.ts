@@ -51,7 +51,7 @@ function agingSection(report: AgingReport, index: number): string {
   const chart = agingChart({
     id: `aging-${index}`,
     title,
-    buckets: report.buckets.map((bucket) => ({ label: labelFor(d.buckets, bucket.bucket), value: minorOf(bucket.amount, currency) })),
+    buckets: report.buckets.map((bucket) => ({ label: labelFor(d.bucketsShort, bucket.bucket), value: minorOf(bucket.amount, currency) })),
     yLabel: axisMoney(currency),
     minimumTop: axisFloor(currency),
     xTitle: d.daysPastDue,

@@ -1,6 +1,7 @@
 import type { invoiceListItem } from '#contracts/list-api.ts';
 import { invoiceListStatusOrder } from '#contracts/listing.ts';
 import { AGING_BUCKETS } from '#domain/finance-reports.ts';
+import { HOLD_REASONS } from '#domain/hold-types.ts';
 import { type ConsoleContext, consolePaths } from '../context.ts';
 import { consolePage } from '../layout.ts';
 import { consoleWording as w } from '../wording.ts';
@@ -19,6 +20,8 @@ export interface InvoiceListQuery {
   readonly customerId?: string | undefined;
   readonly tier?: string | undefined;
   readonly currency?: string | undefined;
+  /** Only invoices paused by an active hold of this kind (HoldReason). */
+  readonly hold?: string | undefined;
   readonly q?: string | undefined;
   readonly sort?: InvoiceSortColumn | undefined;
   readonly order?: 'asc' | 'desc' | undefined;
@@ -34,6 +37,8 @@ export interface InvoiceListView {
   readonly previous?: string | undefined;
   /** Currencies to offer in the filter; free text when absent. */
   readonly currencies?: readonly string[] | undefined;
+  /** Set when the page stopped before it was full: how many invoices it looked through (Next goes on from there). */
+  readonly searched?: number | undefined;
 }
 
 const t = w.invoices;
@@ -80,6 +85,7 @@ function filterForm(view: InvoiceListView): string {
     selectField({ form: FORM, name: 'bucket', label: t.bucket, options: options(AGING_BUCKETS, w.dashboard.buckets), blank: t.any, state }),
     selectField({ form: FORM, name: 'tier', label: t.tier, options: options(['1', '2', '3', '4']), blank: t.any, state }),
     currency,
+    selectField({ form: FORM, name: 'hold', label: t.hold, options: options(HOLD_REASONS, w.invoice.holdReasons), blank: t.any, state }),
     inputField({ form: FORM, name: 'customerId', label: t.customer, state, extra: ' maxlength="100"' }),
   ];
   // The sort survives filtering; the cursor does not (it belongs to the old filters).
@@ -144,6 +150,8 @@ export function renderInvoices(view: InvoiceListView, ctx: ConsoleContext): stri
   const table = view.items.length
     ? dataTable(t.caption, columns, view.items.map(row), { className: 'invoice-list', compact: true })
     : `<p>${text(t.empty)}</p>`;
-  const body = `${heading(1, t.title)}${filterForm(view)}${table}${pager(view)}`;
+  const searched = view.searched === undefined ? '' : `<p class="notice">${text(t.searched(view.searched))}</p>`;
+  const sorted = q.sort && view.next ? `<p>${text(t.sortedWithinPage)}</p>` : '';
+  const body = `${heading(1, t.title)}${filterForm(view)}${sorted}${table}${searched}${pager(view)}`;
   return consolePage(t.title, body, ctx);
 }

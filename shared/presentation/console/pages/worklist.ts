@@ -17,7 +17,10 @@ export interface CustomerRisk {
 
 export interface WorklistView {
   readonly tasks: readonly WorklistTask[];
-  /** Risk by customer id, for ordering and the risk column; a customer without one sorts as risk 0. */
+  /**
+   * Risk by customer id, for tasks that did not record the customer's risk when they were opened
+   * (older tasks); a task with neither sorts as risk 0.
+   */
   readonly risk?: Readonly<Record<string, CustomerRisk>> | undefined;
   /** The next page (`after` of the API's `link: rel="next"`). */
   readonly next?: string | undefined;
@@ -36,6 +39,9 @@ function overdueDays(task: WorklistTask, now: Date): number {
  * (compared only within one currency: there are no exchange rates here), then the longer
  * overdue, then the riskier customer.
  */
+/** The risk the task recorded when it was opened, else the customer's as read for the page. */
+const riskOf = (task: WorklistTask, risk: WorklistView['risk'] = {}): CustomerRisk | undefined => task.risk ?? risk[task.customerId];
+
 export function worklistOrder(tasks: readonly WorklistTask[], now: Date, risk: WorklistView['risk'] = {}): WorklistTask[] {
   const balance = (task: WorklistTask) => (task.invoice ? minorOf(task.invoice.balance, task.invoice.currency) : 0);
   return [...tasks].sort((x, y) => {
@@ -44,7 +50,7 @@ export function worklistOrder(tasks: readonly WorklistTask[], now: Date, risk: W
     if (x.invoice && y.invoice && x.invoice.currency === y.invoice.currency && balance(x) !== balance(y)) return balance(y) - balance(x);
     const late = overdueDays(y, now) - overdueDays(x, now);
     if (late !== 0) return late;
-    return (risk[y.customerId]?.score ?? 0) - (risk[x.customerId]?.score ?? 0);
+    return (riskOf(y, risk)?.score ?? 0) - (riskOf(x, risk)?.score ?? 0);
   });
 }
 
@@ -78,7 +84,7 @@ export function renderWorklist(view: WorklistView, ctx: ConsoleContext): string 
     ? dataTable(
         t.caption,
         columns,
-        ordered.map((task) => row(task, ctx.now, view.risk?.[task.customerId])),
+        ordered.map((task) => row(task, ctx.now, riskOf(task, view.risk))),
       )
     : `<p>${text(t.empty)}</p>`;
   const next = view.next
