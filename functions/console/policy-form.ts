@@ -26,6 +26,7 @@ const NUMBER_FIELDS = new Set([
   'holds.promiseGraceDays',
   'holds.disputeGraceDays',
   'holds.maxPromiseDays',
+  'holds.paymentClaimDays',
   'maxSilenceDays',
 ]);
 const NUMBER_STEP_FIELDS = new Set(['offsetDays', 'taskDeadlineDays']);
@@ -81,7 +82,7 @@ export function policyDraft(form: Readonly<Record<string, string>>, days: readon
   group('businessHours', ['start', 'end'], hoursGiven ? { days: ticked.map(numberOrText) } : {});
   group('smsHours', ['start', 'end']);
   group('frequencyCap', ['perDay', 'perWeek']);
-  group('holds', ['promiseGraceDays', 'disputeGraceDays', 'maxPromiseDays']);
+  group('holds', ['promiseGraceDays', 'disputeGraceDays', 'maxPromiseDays', 'paymentClaimDays']);
   const silence = keep('maxSilenceDays');
   if (silence !== '') body.maxSilenceDays = numberOrText(silence);
   const closed = field('closedDates')

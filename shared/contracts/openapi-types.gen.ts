@@ -2410,6 +2410,8 @@ export interface operations {
             promiseGraceDays: number;
             disputeGraceDays: number;
             maxPromiseDays: number;
+            /** @description Days reminders pause after the customer replies that they paid, while someone checks (default 5) */
+            paymentClaimDays?: number;
           };
           /** @description The most days an open, overdue invoice not on hold goes without a message or a collector task (default 14); longer gaps get follow-up reminders */
           maxSilenceDays?: number;

@@ -45,6 +45,13 @@ export const policyRequestSchema = z.strictObject({
       promiseGraceDays: z.number().int().min(0).max(30),
       disputeGraceDays: z.number().int().min(0).max(30),
       maxPromiseDays: z.number().int().min(1).max(180),
+      paymentClaimDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(30)
+        .optional()
+        .describe('Days reminders pause after the customer replies that they paid, while someone checks (default 5)'),
     })
     .optional(),
   maxSilenceDays: z

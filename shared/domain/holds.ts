@@ -296,8 +296,9 @@ function reviewPaymentPlan(invoice: Invoice, hold: Hold, now: Date, rules: HoldR
 // ---------------------------------------------------------------------------------------
 
 /**
- * A pause placed by a person (`manual`), or for money that arrived but could not be matched to
- * the invoice yet (`unmatched_cash`: nobody is chased for what they may already have paid).
+ * A pause placed by a person (`manual`), for money that arrived but could not be matched to
+ * the invoice yet (`unmatched_cash`: nobody is chased for what they may already have paid), or
+ * because the customer replied that they paid (`payment_claimed`, until someone has checked).
  */
 export function placeManualHold(
   invoice: Invoice,
@@ -305,7 +306,7 @@ export function placeManualHold(
   until: string | null,
   note: string,
   now: Date,
-  reason: 'manual' | 'unmatched_cash' = 'manual',
+  reason: 'manual' | 'unmatched_cash' | 'payment_claimed' = 'manual',
 ): HoldOutcome {
   const blocked = notOpenForHolds(invoice);
   if (blocked) return blocked;
@@ -316,16 +317,16 @@ export function placeManualHold(
   return { kind: 'ok', invoice: withEvent(addHold(invoice, hold), { at, type: 'hold.placed', holdId, reason, until, note }) };
 }
 
-/** The number of the next `HLD.<invoiceId>.<n>` hold: manual and unmatched-cash holds share the numbering. */
+/** The number of the next `HLD.<invoiceId>.<n>` hold: manual, unmatched-cash and payment-claimed holds share the numbering. */
 export function nextHoldNumber(invoice: Invoice): number {
-  return (invoice.holds ?? []).filter((hold) => hold.reason === 'manual' || hold.reason === 'unmatched_cash').length + 1;
+  return (invoice.holds ?? []).filter((hold) => reasonsOf.HLD.includes(hold.reason)).length + 1;
 }
 
 const reasonsOf: Readonly<Record<ChildKind, readonly HoldReason[]>> = {
   DSP: ['dispute'],
   PRM: ['promise'],
   PLN: ['payment_plan'],
-  HLD: ['manual', 'unmatched_cash'],
+  HLD: ['manual', 'unmatched_cash', 'payment_claimed'],
 };
 
 /** The id of the invoice's next dispute, promise, payment plan or manual hold: `DSP.<invoiceId>.<n>`, numbered per kind. */

@@ -10,9 +10,24 @@ export interface HoldRules {
   readonly disputeGraceDays: number;
   /** A promise may not be further out than this many days. */
   readonly maxPromiseDays: number;
+  /**
+   * Days reminders pause when the customer replies that they have paid, while someone checks
+   * the bank (a `payment_claimed` hold); `DEFAULT_PAYMENT_CLAIM_DAYS` when the policy predates it.
+   */
+  readonly paymentClaimDays?: number | undefined;
 }
 
-export const defaultHoldRules: HoldRules = { promiseGraceDays: 2, disputeGraceDays: 3, maxPromiseDays: 30 };
+export const DEFAULT_PAYMENT_CLAIM_DAYS = 5;
+
+export const defaultHoldRules: HoldRules = {
+  promiseGraceDays: 2,
+  disputeGraceDays: 3,
+  maxPromiseDays: 30,
+  paymentClaimDays: DEFAULT_PAYMENT_CLAIM_DAYS,
+};
+
+/** How long a claimed payment pauses reminders under these rules. */
+export const paymentClaimDays = (rules: HoldRules): number => rules.paymentClaimDays ?? DEFAULT_PAYMENT_CLAIM_DAYS;
 
 export type Tone = 'friendly' | 'firm' | 'final';
 export const tones: readonly Tone[] = ['friendly', 'firm', 'final'];

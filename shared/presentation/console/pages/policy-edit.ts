@@ -1,6 +1,6 @@
 import type { FieldError } from '#contracts/field-errors.ts';
 import { policyView } from '#contracts/policy-api.ts';
-import { channels, defaultPolicy, MAX_SILENCE_DAYS, MIN_SILENCE_DAYS, tones } from '#domain/policy.ts';
+import { channels, DEFAULT_PAYMENT_CLAIM_DAYS, defaultPolicy, MAX_SILENCE_DAYS, MIN_SILENCE_DAYS, tones } from '#domain/policy.ts';
 import { type ConsoleContext, consolePaths } from '../context.ts';
 import { consolePage, csrfField } from '../layout.ts';
 import { consoleWording as w } from '../wording.ts';
@@ -69,6 +69,7 @@ export function policyFormValues(policy: PolicyDetail): Record<string, string> {
     'holds.promiseGraceDays': String(policy.holds.promiseGraceDays),
     'holds.disputeGraceDays': String(policy.holds.disputeGraceDays),
     'holds.maxPromiseDays': String(policy.holds.maxPromiseDays),
+    'holds.paymentClaimDays': String(policy.holds.paymentClaimDays ?? DEFAULT_PAYMENT_CLAIM_DAYS),
     maxSilenceDays: String(policy.maxSilenceDays),
     closedDates: policy.closedDates.join('\n'),
   };
@@ -139,6 +140,7 @@ function general(view: PolicyEditView, state: FormState): string {
       field('holds.promiseGraceDays', e.promiseGraceDays, whole(0, 30)) +
         field('holds.disputeGraceDays', e.disputeGraceDays, whole(0, 30)) +
         field('holds.maxPromiseDays', e.maxPromiseDays, whole(1, 180)) +
+        field('holds.paymentClaimDays', e.paymentClaimDays, whole(1, 30)) +
         field('maxSilenceDays', e.maxSilenceDays, whole(MIN_SILENCE_DAYS, MAX_SILENCE_DAYS)),
     ) +
     group(
