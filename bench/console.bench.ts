@@ -116,6 +116,8 @@ interface PageSample {
   readonly status: number;
   readonly firstByteMs: number;
   readonly bytes: number;
+  /** The dashboard's report figures: computed for the first time, stored (and refreshing), or fresh. */
+  readonly figures: 'first' | 'stored' | 'fresh';
 }
 
 /** One GET with the session cookie: until the headers arrive, then the whole body for its size. */
@@ -124,7 +126,13 @@ async function timedGet(url: string, cookie: string): Promise<PageSample> {
   const response = await fetch(url, { redirect: 'manual', headers: { cookie } });
   const firstByteMs = elapsedMs(start);
   const body = await response.arrayBuffer();
-  return { status: response.status, firstByteMs, bytes: body.byteLength };
+  const text = Buffer.from(body);
+  const figures = text.includes('computed for the first time')
+    ? 'first'
+    : text.includes('Newer figures are being computed')
+      ? 'stored'
+      : 'fresh';
+  return { status: response.status, firstByteMs, bytes: body.byteLength, figures };
 }
 
 /** The local runtime's one-click sign-in (as ConsoleClient does), kept as a cookie header. */
@@ -299,7 +307,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
     log(`console: timing ${pages.length} pages, 1 warm-up and ${options.requests} requests each…`);
     const rows: { label: string; median: number; p95: number; kb: number }[] = [];
     /** The first request of each page: for the dashboard, the one that runs its report queries (later ones reuse them for 60 s). */
-    const firstViews: { label: string; ms: number }[] = [];
+    const firstViews: { label: string; ms: number; figures: PageSample['figures'] }[] = [];
     for (const page of pages) {
       const url = `${server.url}${page.path}`;
       const samples: PageSample[] = [];
@@ -310,7 +318,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
           break;
         }
         if (i > 0) samples.push(sample);
-        else firstViews.push({ label: page.label, ms: sample.firstByteMs });
+        else firstViews.push({ label: page.label, ms: sample.firstByteMs, figures: sample.figures });
       }
       if (samples.length === 0) continue;
       const firstBytes = samples.map((sample) => sample.firstByteMs);
@@ -338,15 +346,40 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
         ),
       );
     }
+    // The dashboard's report figures are stored and refreshed after a view's response: the first
+    // view of a deployment says they are being computed (on a kept set-up, an earlier run's are
+    // shown); once they are older than a minute, a view shows them at once and refreshes them.
+    const firstFigures = { first: 'none stored yet: computed after the response', stored: 'stored by an earlier run', fresh: 'fresh' };
     for (const view of firstViews.filter((each) => each.label.startsWith('dashboard'))) {
       figures.push(
         figure(
-          `${view.label}: first view (runs the report queries)`,
+          `${view.label}: first view (figures ${firstFigures[view.figures]})`,
           view.ms,
-          `ms  goal ≤ ${ConsoleGoal.firstByteMs} ms ${mark(view.ms <= ConsoleGoal.firstByteMs)}  (the timed views above reuse its reports for 60 s)`,
+          `ms  goal ≤ ${ConsoleGoal.firstByteMs} ms ${mark(view.ms <= ConsoleGoal.firstByteMs)}`,
         ),
       );
     }
+    const agedViews: number[] = [];
+    const refreshes: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const health = await server.local<{ now: string }>('GET', '/_local/health');
+      await advanceClock(server, { to: new Date(Date.parse(health.body.now) + 2 * 60_000).toISOString() });
+      const aged = await timedGet(`${server.url}/console`, cookie);
+      if (aged.figures !== 'stored') problems.push(`console: an aged dashboard view showed ${aged.figures} figures`);
+      agedViews.push(aged.firstByteMs);
+      const refreshStart = performance.now();
+      await advanceClock(server, { hours: 0 });
+      refreshes.push(elapsedMs(refreshStart));
+    }
+    const agedMs = percentile(agedViews, 50);
+    figures.push(
+      figure(
+        'dashboard: view after its figures aged (stored ones shown, refresh after the response)',
+        agedMs,
+        `ms  median of 3  goal ≤ ${ConsoleGoal.firstByteMs} ms ${mark(agedMs <= ConsoleGoal.firstByteMs)}`,
+      ),
+      figure('… the refresh after it (6 statements, until idle)', percentile(refreshes, 50), 'ms, median of 3'),
+    );
     const slow = rows.filter((row) => row.median > ConsoleGoal.firstByteMs).map((row) => row.label.split(' (')[0]);
     const large = rows.filter((row) => row.kb * 1024 >= ConsoleGoal.pageBytes).map((row) => row.label.split(' (')[0]);
     figures.push(
@@ -373,7 +406,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
     const kpisMs = await reportMs('/v1/reports/kpis?from=2026-11-01&to=2026-11-08&currency=EUR');
     figures.push(
       figure(
-        'dashboard: report SQL statements per view',
+        'dashboard: report SQL statements per refresh',
         statements,
         `(${currencies} currencies × (1 aging + 1 for ${DASHBOARD_MONTHS} months + 1 for ${DASHBOARD_WEEKS} weeks))`,
       ),

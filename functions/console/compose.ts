@@ -24,6 +24,8 @@ export const store = table.invoiceStore();
 export const tasks = table.taskStore();
 export const customers = table.customerStore();
 export const policies = table.policyStore();
+/** The dashboard's report figures as last computed (shared by every container). */
+export const dashboardSnapshots = table.dashboardSnapshots();
 /** Sent messages as the customer got them (message page and its body). */
 export const messages = messageArchive(app);
 export const clock = app.clock;

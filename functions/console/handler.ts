@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { afterResponse } from '#adapters/after-response.ts';
 import { systemClock } from '#adapters/clock.ts';
 import { errorPage, html, seeOther } from '#adapters/console-http.ts';
 import { clearSessionCookie, readCookie, sessionCookie } from '#adapters/console-session.ts';
@@ -59,7 +60,7 @@ import { renderSignIn } from '#presentation/console/pages/sign-in.ts';
 import { renderTask } from '#presentation/console/pages/task.ts';
 import { renderWorklist } from '#presentation/console/pages/worklist.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
-import { dashboardFigures } from '#use-cases/console-dashboard.ts';
+import { DashboardReportCache, dashboardAttention, dashboardReports } from '#use-cases/console-dashboard.ts';
 import { customerRisk, describeCustomer } from '#use-cases/customers.ts';
 import { filteredListPage } from '#use-cases/filtered-list.ts';
 import { reportAging, reportKpiFigures, reportKpiSeries } from '#use-cases/finance-reports.ts';
@@ -81,6 +82,7 @@ import {
   baseUrl,
   clock,
   customers,
+  dashboardSnapshots,
   devSignIn,
   keyring,
   messages,
@@ -162,45 +164,38 @@ const signOut = page(async () => {
 const BROKEN_PROMISE_STEPS = brokenPromiseTaskKey('PRM.');
 const BROKEN_PLAN_STEPS = brokenPromiseTaskKey('PLN.');
 
-const dashboard = page(async (_event, { ctx }) => {
-  const open = await store.list({ status: undefined, customerId: undefined, due: {}, limit: 500, after: undefined });
-  const view = await dashboardFigures(
+/** The report figures behind the dashboard, stored and refreshed after the response (console-dashboard.ts). */
+const dashboardCache = new DashboardReportCache({ snapshots: dashboardSnapshots, clock, afterResponse, log: app.log }, (today) =>
+  dashboardReports(
     {
-      aging: (request) => recentReport('aging', request, () => reportAging(reportDeps, request)),
-      kpis: (request) => recentReport('kpis', request, () => reportKpiFigures(reportDeps, request)),
-      kpiSeries: (request) => recentReport('series', request, () => reportKpiSeries(reportDeps, request)),
+      // The currencies of the open invoices (the first page of the list index, open first).
+      currencies: async () => {
+        const open = await store.list({ status: undefined, customerId: undefined, due: {}, limit: MAX_LIST_LIMIT, after: undefined });
+        return currenciesOf(open.items.map((listing) => listing.currency));
+      },
+      aging: (request) => reportAging(reportDeps, request),
+      kpis: (request) => reportKpiFigures(reportDeps, request),
+      kpiSeries: (request) => reportKpiSeries(reportDeps, request),
+    },
+    today,
+  ),
+);
+
+const dashboard = page(async (_event, { ctx }) => {
+  const [reports, attention] = await Promise.all([
+    dashboardCache.current(reportingDay(ctx.now)),
+    dashboardAttention({
       // Counted on the worklist index, not read: the dashboard only shows how many.
       openTasks: async () => {
         const counted = await tasks.count({ status: 'open', stepKeyPrefix: BROKEN_PROMISE_STEPS });
         return { total: counted.total, brokenPromises: counted.matching };
       },
       pausedByReason,
-    },
-    { currencies: currenciesOf(open.items.map((listing) => listing.currency)), today: reportingDay(ctx.now) },
-  );
-  return html(200, renderDashboard(view, ctx));
+    }),
+  ]);
+  const { snapshot, refreshing } = reports;
+  return html(200, renderDashboard({ reports: snapshot?.reports, attention, reportsAt: snapshot?.computedAt, refreshing }, ctx));
 });
-
-/**
- * The lake changes when the exporter writes a batch (up to every 60 s), so a report younger than
- * that is as fresh as the lake: per warm container, the dashboard's reports are reused for 60 s
- * (wall time). The work lists beside them are read live on every request.
- */
-const REPORT_REUSE_MS = 60_000;
-const recentReports = new Map<string, { readonly at: number; readonly report: Promise<unknown> }>();
-
-function recentReport<R>(kind: string, request: object, run: () => Promise<R>): Promise<R> {
-  const key = `${kind} ${JSON.stringify(request)}`;
-  const now = systemClock.now().getTime();
-  const kept = recentReports.get(key);
-  if (kept && now - kept.at < REPORT_REUSE_MS) return kept.report as Promise<R>;
-  for (const [old, entry] of recentReports) if (now - entry.at >= REPORT_REUSE_MS) recentReports.delete(old);
-  const report = run();
-  recentReports.set(key, { at: now, report });
-  // A failed query is not kept: the next request asks again.
-  report.catch(() => recentReports.delete(key));
-  return report;
-}
 
 const reportingDate = new Intl.DateTimeFormat('en-CA', {
   timeZone: reportDeps.reportingTimeZone,

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { installAfterResponse } from '#adapters/after-response.ts';
 import { installClock } from '#adapters/clock.ts';
 import { InvoiceHeader } from '#contracts/email-events.ts';
 import { COLLECTOR_TASK_DETAIL_TYPE, DOMAIN_EVENT_SOURCE, signalDetailTypes } from '#contracts/events.ts';
@@ -198,6 +199,9 @@ export class LocalRuntime {
   /** Boots everything; `publicBaseUrl` is where the gateway listens, for the links in messages. */
   async start(publicBaseUrl: string): Promise<void> {
     installClock(this.clock);
+    installAfterResponse((work) => {
+      this.activity.track(work).catch(() => undefined);
+    });
     const startedAt = this.clock.now().getTime();
     this.publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
     const stripeUrl = await this.stripe.listen();

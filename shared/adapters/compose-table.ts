@@ -2,6 +2,7 @@ import { EnvName } from '#contracts/functions.ts';
 import type { FunctionContext } from './compose-context.ts';
 import { DynamoCustomerLedger } from './dynamo-customer-ledger.ts';
 import { DynamoCustomerStore } from './dynamo-customer-store.ts';
+import { DynamoDashboardSnapshots } from './dynamo-dashboard-snapshots.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoInvoiceScan } from './dynamo-invoice-scan.ts';
 import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
@@ -25,6 +26,8 @@ export function tableAdapters(app: FunctionContext) {
     /** Customer master data and their invoices; also the lifecycle's CustomerDirectory. */
     customerStore: () => new DynamoCustomerStore(documents, table(), app.clock),
     taskStore: () => new DynamoTaskStore(documents, table()),
+    /** The console dashboard's report figures as last computed. */
+    dashboardSnapshots: () => new DynamoDashboardSnapshots(documents, table()),
     /** Short pay links (`/p/<code>`) by code. */
     shortLinkStore: () => new DynamoShortLinkStore(documents, table()),
     /** Every invoice in the table, one segment of a parallel scan at a time (the lake's backfill). */

@@ -103,32 +103,31 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   /**
-   * Two counting Queries over the keys-only index (no item is read). The step key is matched in
-   * the projected table key (`TASK#TSK.<invoiceId>.<stepKey>`), so an invoice id that itself
-   * contains `.<prefix>` would count too; like any index read, it may lag a write by a moment.
+   * One counting Query over the keys-only index (no item is read): the step filter's matches are
+   * its Count, every entry it looked at its ScannedCount. The step key is matched in the projected
+   * table key (`TASK#TSK.<invoiceId>.<stepKey>`), so an invoice id that itself contains
+   * `.<prefix>` would count too; like any index read, it may lag a write by a moment.
    */
   async count(query: { readonly status: TaskStatus; readonly stepKeyPrefix: string }): Promise<{ total: number; matching: number }> {
-    const counted = async (filtered: boolean): Promise<number> => {
-      let total = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: INDEX,
-            Select: 'COUNT',
-            KeyConditionExpression: 'gsi1pk = :list',
-            ...(filtered ? { FilterExpression: 'contains(pk, :step)' } : {}),
-            ExpressionAttributeValues: { ':list': listKey(query.status), ...(filtered ? { ':step': `.${query.stepKeyPrefix}` } : {}) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        total += page.Count ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return total;
-    };
-    const [total, matching] = await Promise.all([counted(false), counted(true)]);
+    let total = 0;
+    let matching = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX,
+          Select: 'COUNT',
+          KeyConditionExpression: 'gsi1pk = :list',
+          FilterExpression: 'contains(pk, :step)',
+          ExpressionAttributeValues: { ':list': listKey(query.status), ':step': `.${query.stepKeyPrefix}` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      total += page.ScannedCount ?? 0;
+      matching += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
     return { total, matching };
   }
 

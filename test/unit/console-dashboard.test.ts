@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
 import type { AgingRequest, KpiReport, KpiRequest } from '#domain/finance-reports.ts';
-import { DASHBOARD_MONTHS, DASHBOARD_WEEKS, dashboardFigures, trailingMonths, trailingWeeks } from '#use-cases/console-dashboard.ts';
+import type { DashboardReports, DashboardSnapshot } from '#ports/dashboard-snapshots.ts';
+import {
+  DASHBOARD_MONTHS,
+  DASHBOARD_WEEKS,
+  DashboardReportCache,
+  dashboardAttention,
+  dashboardReports,
+  trailingMonths,
+  trailingWeeks,
+} from '#use-cases/console-dashboard.ts';
+import { RecordingLog, SettableClock } from '../support/fakes.ts';
 
 const report = (request: KpiRequest) => ({ ...request, collected: `${request.from.slice(5, 7)}.00` }) as unknown as KpiReport;
 
@@ -24,8 +34,9 @@ describe('the console dashboard figures', () => {
     const agings: AgingRequest[] = [];
     const kpis: KpiRequest[] = [];
     const series: { unit: string; from: string; asOf: string; currency: string }[] = [];
-    const figures = await dashboardFigures(
+    const figures = await dashboardReports(
       {
+        currencies: async () => ['EUR', 'USD'],
         aging: async (request) => {
           agings.push(request);
           return { asOf: request.asOf, currency: request.currency, buckets: [], total: { amount: '0.00', invoices: 0 } };
@@ -42,10 +53,8 @@ describe('the console dashboard figures', () => {
             .filter(([from]) => from >= '2026-02-01' && from !== '2026-03-01' && from !== '2026-11-02')
             .map(([from, to]) => report({ from, to, currency: request.currency }));
         },
-        openTasks: async () => ({ total: 3, brokenPromises: 2 }),
-        pausedByReason: async () => ({ manual: 4, unmatched_cash: 1 }),
       },
-      { currencies: ['EUR', 'USD'], today: '2026-12-08' },
+      '2026-12-08',
     );
     assert.deepEqual(
       agings.map((request) => request.currency),
@@ -82,6 +91,143 @@ describe('the console dashboard figures', () => {
       ],
     );
     assert.deepEqual(figures.cash[0]?.weeks.at(-1), { weekOf: '2026-12-07', collected: '12.00' });
-    assert.deepEqual(figures.attention, { openTasks: 3, brokenPromises: 2, unmatchedCash: 1 });
+  });
+
+  test('needs a person: the counts of the work lists', async () => {
+    const attention = await dashboardAttention({
+      openTasks: async () => ({ total: 3, brokenPromises: 2 }),
+      pausedByReason: async () => ({ manual: 4, unmatched_cash: 1 }),
+    });
+    assert.deepEqual(attention, { openTasks: 3, brokenPromises: 2, unmatchedCash: 1 });
+  });
+});
+
+describe('DashboardReportCache: the figures without waiting for the lake', () => {
+  const reports = (label: string): DashboardReports => ({ aging: [], kpis: [], cash: [{ currency: label, weeks: [] }] });
+  function world(start = '2026-12-08T09:00:00.000Z') {
+    let stored: DashboardSnapshot | undefined;
+    const clock = new SettableClock(start);
+    const later: Promise<unknown>[] = [];
+    const computed: string[] = [];
+    let next = 'first';
+    const cache = new DashboardReportCache(
+      {
+        snapshots: {
+          get: async () => stored,
+          put: async (snapshot) => {
+            stored = snapshot;
+          },
+        },
+        clock,
+        afterResponse: (work) => later.push(work),
+        log: new RecordingLog(),
+      },
+      async (today) => {
+        computed.push(today);
+        return reports(next);
+      },
+    );
+    return { cache, clock, later, computed, setNext: (label: string) => (next = label), stored: () => stored };
+  }
+
+  /** The first view: nothing to show yet, the computation after the response. */
+  async function primed(w: ReturnType<typeof world>, today = '2026-12-08') {
+    const first = await w.cache.current(today);
+    await Promise.all(w.later.splice(0));
+    return first;
+  }
+
+  test('nothing stored yet: the view does not wait; the figures are computed after the response and stored', async () => {
+    const w = world();
+    const first = await w.cache.current('2026-12-08');
+    assert.deepEqual(first, { snapshot: undefined, refreshing: true });
+    assert.deepEqual(w.computed, [], 'not while the person waits');
+    await Promise.all(w.later);
+    assert.deepEqual(w.stored(), { day: '2026-12-08', computedAt: '2026-12-08T09:00:00.000Z', reports: reports('first') });
+    const next = await w.cache.current('2026-12-08');
+    assert.deepEqual([next.refreshing, next.snapshot?.reports.cash[0]?.currency], [false, 'first']);
+  });
+
+  test('younger than a minute and of today: shown as stored, nothing recomputed', async () => {
+    const w = world();
+    await primed(w);
+    w.clock.advance(59_000);
+    const again = await w.cache.current('2026-12-08');
+    assert.equal(again.refreshing, false);
+    assert.deepEqual(w.computed, ['2026-12-08']);
+    assert.equal(w.later.length, 0);
+  });
+
+  test('older: the stored figures at once, a refresh after the response, and the next view has the new ones', async () => {
+    const w = world();
+    await primed(w);
+    w.clock.advance(61_000);
+    w.setNext('second');
+    const stale = await w.cache.current('2026-12-08');
+    assert.equal(stale.refreshing, true);
+    assert.equal(stale.snapshot?.reports.cash[0]?.currency, 'first', 'shown without waiting');
+    await Promise.all(w.later);
+    assert.deepEqual(w.computed, ['2026-12-08', '2026-12-08']);
+    const fresh = await w.cache.current('2026-12-08');
+    assert.deepEqual([fresh.refreshing, fresh.snapshot?.reports.cash[0]?.currency], [false, 'second']);
+  });
+
+  test('views while a refresh runs start no other', async () => {
+    const w = world();
+    await primed(w);
+    w.clock.advance(61_000);
+    let finish: (value: DashboardReports) => void = () => undefined;
+    const slow = new DashboardReportCache(
+      {
+        snapshots: { get: async () => w.stored(), put: async () => undefined },
+        clock: w.clock,
+        afterResponse: (work) => w.later.push(work),
+        log: new RecordingLog(),
+      },
+      () => {
+        w.computed.push('slow');
+        return new Promise((done) => {
+          finish = done;
+        });
+      },
+    );
+    await slow.current('2026-12-08');
+    assert.deepEqual(w.computed, ['2026-12-08'], 'the refresh starts once the response is on its way');
+    await new Promise((tick) => setImmediate(tick));
+    await slow.current('2026-12-08');
+    await new Promise((tick) => setImmediate(tick));
+    assert.deepEqual(w.computed, ['2026-12-08', 'slow'], 'one refresh for both views');
+    finish(reports('second'));
+    await Promise.all(w.later);
+    assert.equal(w.later.length, 2);
+  });
+
+  test("yesterday's figures are shown (with their time) while today's are computed", async () => {
+    const w = world();
+    await primed(w, '2026-12-07');
+    const next = await w.cache.current('2026-12-08');
+    assert.deepEqual([next.refreshing, next.snapshot?.day], [true, '2026-12-07']);
+    await Promise.all(w.later);
+    assert.equal((await w.cache.current('2026-12-08')).snapshot?.day, '2026-12-08');
+  });
+
+  test('a failed refresh is logged and the stored figures stay', async () => {
+    const w = world();
+    await primed(w);
+    w.clock.advance(120_000);
+    const failing = new DashboardReportCache(
+      {
+        snapshots: { get: async () => w.stored(), put: async () => assert.fail('nothing to store') },
+        clock: w.clock,
+        afterResponse: (work) => w.later.push(work),
+        log: new RecordingLog(),
+      },
+      async () => {
+        throw new Error('Athena unavailable');
+      },
+    );
+    assert.equal((await failing.current('2026-12-08')).refreshing, true);
+    await assert.rejects(Promise.all(w.later), /Athena unavailable/);
+    assert.equal(w.stored()?.reports.cash[0]?.currency, 'first');
   });
 });

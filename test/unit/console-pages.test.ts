@@ -134,27 +134,31 @@ const aging: AgingReport = {
 };
 
 const dashboardView: DashboardView = {
-  aging: [
-    aging,
-    {
-      ...aging,
-      currency: 'JPY',
-      buckets: aging.buckets.map((bucket) => ({ ...bucket, amount: '1500' })),
-      total: { amount: '7500', invoices: 5 },
-    },
-  ],
-  kpis: [{ current: kpi(12), months: Array.from({ length: 12 }, (_, index) => kpi(index + 1)) }],
-  cash: [
-    {
-      currency: 'EUR',
-      weeks: [
-        { weekOf: '2026-11-23', collected: '1200.50' },
-        { weekOf: '2026-11-30', collected: '0.00' },
-        { weekOf: '2026-12-07', collected: '8400.00' },
-      ],
-    },
-  ],
+  reports: {
+    aging: [
+      aging,
+      {
+        ...aging,
+        currency: 'JPY',
+        buckets: aging.buckets.map((bucket) => ({ ...bucket, amount: '1500' })),
+        total: { amount: '7500', invoices: 5 },
+      },
+    ],
+    kpis: [{ current: kpi(12), months: Array.from({ length: 12 }, (_, index) => kpi(index + 1)) }],
+    cash: [
+      {
+        currency: 'EUR',
+        weeks: [
+          { weekOf: '2026-11-23', collected: '1200.50' },
+          { weekOf: '2026-11-30', collected: '0.00' },
+          { weekOf: '2026-12-07', collected: '8400.00' },
+        ],
+      },
+    ],
+  },
   attention: { openTasks: 4, brokenPromises: 1, unmatchedCash: 2 },
+  reportsAt: '2026-12-19T08:59:12.000Z',
+  refreshing: false,
 };
 
 function task(overrides: Partial<WorklistTask> = {}): WorklistTask {
@@ -537,6 +541,17 @@ describe('dashboard', () => {
     assert.match(html, /Days sales outstanding<\/p><p class="value">34 days<\/p>/);
     assert.match(html, /Days sales outstanding over the last 12 months: from 39.5 days to 34 days/);
     assert.match(html, /Collected<\/p><p class="value">€41,200.00/);
+  });
+
+  test('before the first computation: the live work lists and a notice instead of the figures; later, the time they were computed', () => {
+    const first = renderDashboard({ attention: dashboardView.attention, refreshing: true }, context('finance'));
+    assert.match(first, /being computed for the first time/);
+    assert.doesNotMatch(first, /<svg class="chart"/);
+    assert.match(first, /4 open collector tasks/);
+    assert.match(html, /as computed at 2026-12-19 08:59 UTC/);
+    assert.doesNotMatch(html, /Newer figures are being computed/);
+    const stale = renderDashboard({ ...dashboardView, refreshing: true }, context('finance'));
+    assert.match(stale, /Newer figures are being computed/);
   });
 
   test('needs a person today: counts with links', () => {

@@ -37,6 +37,9 @@ export const consoleWording = {
     devButton: (role: string) => `Sign in as ${role}`,
   },
   dashboard: {
+    reportsAt: (at: string) => `Aging, key figures and cash as computed at ${at} UTC; the work lists above are live.`,
+    refreshing: 'Newer figures are being computed: reload in a moment.',
+    computing: 'Aging, key figures and cash are being computed for the first time: reload in a moment. The work lists above are live.',
     title: 'Dashboard',
     agingHeading: 'Receivables by age',
     agingChartTitle: (currency: string, asOf: string) => `Receivables in ${currency} by age on ${asOf}`,

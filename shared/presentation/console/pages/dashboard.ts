@@ -22,14 +22,23 @@ export interface WeeklyCash {
  * What the dashboard shows, in the report API's own JSON shapes (money as decimal strings in
  * the currency's precision; the page reads them into integer minor units for the charts).
  */
-export interface DashboardView {
+export interface DashboardReportsView {
   /** `GET /v1/reports/aging`, one per currency. */
   readonly aging: readonly AgingReport[];
   /** `GET /v1/reports/kpis`, one panel per currency. */
   readonly kpis: readonly KpiPanel[];
   readonly cash: readonly WeeklyCash[];
-  /** Work waiting for a person today. */
+}
+
+export interface DashboardView {
+  /** The report figures as last computed; absent until the first computation finished. */
+  readonly reports?: DashboardReportsView | undefined;
+  /** Work waiting for a person today (live). */
   readonly attention: { readonly openTasks: number; readonly brokenPromises: number; readonly unmatchedCash: number };
+  /** When the report figures were computed. */
+  readonly reportsAt?: string | undefined;
+  /** Newer report figures are being computed: the next view shows them. */
+  readonly refreshing: boolean;
 }
 
 const d = w.dashboard;
@@ -152,12 +161,17 @@ function attentionSection(attention: DashboardView['attention']): string {
 
 /** `GET /console/`: what needs a person today first, then receivables by age, key figures and cash. */
 export function renderDashboard(view: DashboardView, ctx: ConsoleContext): string {
-  const aging = view.aging.length ? view.aging.map(agingSection).join('') : `<p>${text(d.noReports)}</p>`;
-  const body =
-    heading(1, d.title) +
-    attentionSection(view.attention) +
-    `<section aria-labelledby="aging-heading">${heading(2, d.agingHeading, 'aging-heading')}${aging}</section>` +
-    view.kpis.map(kpiSection).join('') +
-    `<section aria-labelledby="cash-heading">${heading(2, d.cashHeading, 'cash-heading')}${view.cash.map(cashSection).join('')}</section>`;
+  const reports = view.reports;
+  const stamp = view.reportsAt
+    ? `<p class="hint">${text(d.reportsAt(view.reportsAt.slice(0, 16).replace('T', ' ')))}${view.refreshing ? ` ${text(d.refreshing)}` : ''}</p>`
+    : '';
+  const figures = reports
+    ? `<section aria-labelledby="aging-heading">${heading(2, d.agingHeading, 'aging-heading')}${
+        reports.aging.length ? reports.aging.map(agingSection).join('') : `<p>${text(d.noReports)}</p>`
+      }</section>` +
+      reports.kpis.map(kpiSection).join('') +
+      `<section aria-labelledby="cash-heading">${heading(2, d.cashHeading, 'cash-heading')}${reports.cash.map(cashSection).join('')}</section>`
+    : `<p class="notice">${text(d.computing)}</p>`;
+  const body = heading(1, d.title) + attentionSection(view.attention) + stamp + figures;
   return consolePage(d.title, body, ctx);
 }
