@@ -23,12 +23,12 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
     env,
     config,
     description:
-      'Dunwell data and credentials: invoice table, finance lake, letters, sent messages, their key, pay-link keyring, ERP user pool (retained)',
+      'Dunwell data and credentials: invoice table, finance lake, letters, sent messages, replies, their keys, pay-link keyring, ERP user pool (retained)',
   });
   const stateless = new DunwellStatelessStack(app, `${config.namePrefix}-stateless`, {
     env,
     config,
-    description: 'Dunwell functions, API, dunning workflow, events, timers and email',
+    description: 'Dunwell functions, API, dunning workflow, events, timers, email and reply receiving',
     table: stateful.table,
     tableIndexNames: [INVOICE_TABLE_GSI1, ...listIndexes.map((index) => index.indexName)],
     dataKey: stateful.dataKey,
@@ -38,6 +38,7 @@ export function createDunwellApp(props: AppProps = {}, environment: NodeJS.Proce
     lake: stateful.lake,
     letters: stateful.letters,
     messages: stateful.messages,
+    replies: stateful.replies,
     consoleUsers: stateful.consoleUsers,
   });
 

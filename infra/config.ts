@@ -63,6 +63,13 @@ const deployConfigSchema = z
     creditorContact: optional(creditorContact),
     /** Domain verified in SES (DKIM); when absent, the sender email address alone is verified. */
     senderDomain: optional(dnsName),
+    /**
+     * Where customers' replies go: every email carries a Reply-To `r+<code>@<replyDomain>`, and an
+     * SES receipt rule set for it hands each reply to the reply function (README "Replies"). A
+     * domain of its own, e.g. `replies.<senderDomain>`: its MX record sends all its mail to SES.
+     * Absent → no Reply-To and no receiving; replies reach the sender address as before.
+     */
+    replyDomain: optional(dnsName),
     /** Base of the hosted pay links; when absent, the HTTP API's own URL. */
     publicBaseUrl: optional(z.url({ protocol: /^https$/, error: 'must be an https:// URL' })),
     /**
@@ -111,6 +118,15 @@ const deployConfigSchema = z
       config.senderEmail.toLowerCase().endsWith(`.${config.senderDomain}`),
     { path: ['senderEmail'], message: 'must be an address at senderDomain (SES sends only from verified identities)' },
   )
+  .refine(
+    (config) =>
+      !config.replyDomain ||
+      (config.replyDomain !== config.senderDomain && config.replyDomain !== config.senderEmail.toLowerCase().split('@')[1]),
+    {
+      path: ['replyDomain'],
+      message: 'must be a domain of its own, not the sender domain (its MX record sends all its mail to SES): e.g. replies.<senderDomain>',
+    },
+  )
   .refine((config) => !config.quicksight || !config.account || config.quicksight.principalArn.split(':')[4] === config.account, {
     path: ['quicksight', 'principalArn'],
     message: 'must belong to the account the stacks deploy to',
@@ -137,6 +153,8 @@ export interface DeployConfig {
   readonly namePrefix: string;
   readonly senderEmail: string;
   readonly senderDomain: string | undefined;
+  /** Replies come back to `r+<code>@<replyDomain>` (SES receiving); undefined → no Reply-To, no receiving. */
+  readonly replyDomain: string | undefined;
   /** Who is asking for the money (hosted pages, messages, From display name). */
   readonly creditorName: string;
   /** Where customers ask questions: creditorContact, else the sender address. */
@@ -197,6 +215,7 @@ export function parseDeployConfig(context: unknown, env: NodeJS.ProcessEnv = pro
     namePrefix: `dunwell-${config.stage}`,
     senderEmail: config.senderEmail,
     senderDomain: config.senderDomain,
+    replyDomain: config.replyDomain,
     creditorName: config.creditorName,
     creditorContact: config.creditorContact ?? config.senderEmail,
     publicBaseUrl: config.publicBaseUrl?.replace(/\/+$/, ''),

@@ -113,6 +113,12 @@ export function kpiRows(invoices: readonly Invoice[], period: Period): ReportRow
     issued_invoices: issued,
     email_messages: BigInt(emails.size),
     sms_messages: BigInt(texts.size),
+    // The simulator's customers do not write back.
+    replies_payment_claimed: 0n,
+    replies_dispute: 0n,
+    replies_promise: 0n,
+    replies_auto_reply: 0n,
+    replies_other: 0n,
     days_to_pay_sum: daysToPay,
     paid_invoices: paidInvoices,
   };

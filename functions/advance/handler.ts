@@ -2,7 +2,7 @@ import { functionContext } from '#adapters/compose-context.ts';
 import { letterPost } from '#adapters/compose-letters.ts';
 import { messageArchive } from '#adapters/compose-messages.ts';
 import { collectorEvents } from '#adapters/compose-messaging.ts';
-import { mailer, payLinks, texter } from '#adapters/compose-sending.ts';
+import { mailer, payLinks, replyAddresses, texter } from '#adapters/compose-sending.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { taskResponder, timers } from '#adapters/compose-workflow.ts';
 import { taskHandler } from '#adapters/handlers.ts';
@@ -25,6 +25,7 @@ const deps = {
   letters: letterPost(app),
   archive: messageArchive(app),
   links: payLinks(app, table.shortLinkStore()),
+  replyAddresses: replyAddresses(app, table.replyRoutes()),
   creditor: app.creditor(),
   tasks: table.taskStore(),
   collectors: collectorEvents(app),

@@ -3,16 +3,19 @@ import { domainEvents } from '#adapters/compose-messaging.ts';
 import { tableAdapters } from '#adapters/compose-table.ts';
 import { type HttpEvent, httpHandler, json, parseBody, pathParameter, problems } from '#adapters/http.ts';
 import { fieldErrors } from '#contracts/field-errors.ts';
+import { replyListQuerySchema, unmatchedReplyView } from '#contracts/replies.ts';
 import { taskCompletionSchema, taskIdSchema, taskListQuerySchema, taskView } from '#contracts/task-api.ts';
 import { InvalidCursorError } from '#ports/task-store.ts';
 import { completeCollectorTask, TaskNotFoundError } from '#use-cases/complete-collector-task.ts';
 import { listCollectorTasks } from '#use-cases/list-collector-tasks.ts';
+import { listUnmatchedReplies } from '#use-cases/list-unmatched-replies.ts';
 
 const app = functionContext('tasks-api');
 const table = tableAdapters(app);
 const store = table.invoiceStore();
 const tasks = table.taskStore();
 const deps = { store, tasks, clock: app.clock, events: domainEvents(app), log: app.log };
+const unmatched = table.unmatchedReplies();
 
 async function listTasks(event: HttpEvent) {
   const parsed = taskListQuerySchema.safeParse(event.queryStringParameters ?? {});
@@ -43,6 +46,20 @@ async function listTasks(event: HttpEvent) {
   );
 }
 
+/** The replies that paused nothing (a forged address, failed verdicts…), for a person. */
+async function listReplies(event: HttpEvent) {
+  const parsed = replyListQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw problems.validation(fieldErrors(parsed.error));
+  let page: Awaited<ReturnType<typeof listUnmatchedReplies>>;
+  try {
+    page = await listUnmatchedReplies({ unmatched }, parsed.data);
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw problems.validation([{ path: 'cursor', message: error.message }]);
+    throw error;
+  }
+  return json(200, { items: page.replies.map(unmatchedReplyView), ...(page.next ? { next: page.next } : {}) });
+}
+
 async function completeTask(event: HttpEvent) {
   const taskId = pathParameter(event, 'taskId', taskIdSchema);
   const request = parseBody(event, taskCompletionSchema);
@@ -70,6 +87,7 @@ export const handler = httpHandler(
   {
     'GET /v1/tasks': listTasks,
     'POST /v1/tasks/{taskId}/complete': completeTask,
+    'GET /v1/replies': listReplies,
   },
   { store: table.idempotencyStore(), clock: app.clock },
   app.telemetry,

@@ -42,4 +42,5 @@ export const bundledFolders: Record<FunctionName, readonly BundledFolder[]> = {
   [FunctionName.exportCompact]: [],
   [FunctionName.exportBackfill]: [HOLIDAY_CALENDAR_FILES],
   [FunctionName.reportsApi]: [REPORT_QUERY_FILES],
+  [FunctionName.reply]: [HOLIDAY_CALENDAR_FILES],
 };

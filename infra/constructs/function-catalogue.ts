@@ -1,9 +1,16 @@
-import { accessVariables, type EnvName, functionAccess, functionSettings, type Setting } from '#contracts/functions.ts';
+import {
+  accessVariables,
+  type EnvName,
+  functionAccess,
+  functionSettings,
+  type OptionalSetting,
+  type Setting,
+} from '#contracts/functions.ts';
 import { type CatalogueResource, type CatalogueResources, type ResourceId, resourceOf } from './catalogue-resource.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
 
-/** The plain values of the catalogue's settings (no access goes with them). */
-export type CatalogueSettings = Readonly<Record<Setting, string>>;
+/** The plain values of the catalogue's settings (no access goes with them); an optional one may be left unset. */
+export type CatalogueSettings = Readonly<Record<Exclude<Setting, OptionalSetting>, string> & Record<OptionalSetting, string | undefined>>;
 
 /**
  * Gives a function exactly what its catalogue entry lists: for each access, the grant and the
@@ -22,6 +29,10 @@ export function bindCatalogueEntry(fn: DunwellFunction, resources: CatalogueReso
       values.set(variable, value);
     }
   }
-  for (const setting of functionSettings[fn.name] ?? []) values.set(setting, settings[setting]);
+  for (const setting of functionSettings[fn.name] ?? []) {
+    const value = settings[setting];
+    // An optional setting left unset is no variable at all (the function reads it as absent).
+    if (value !== undefined) values.set(setting, value);
+  }
   for (const [variable, value] of values) fn.setVariable(variable, value);
 }

@@ -5,11 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { parseReply } from '#adapters/parse-reply.ts';
 import { fieldErrors } from '#contracts/api.ts';
+import { sesMessageIdSchema } from '#contracts/replies.ts';
 import { type Route, routes, Scope } from '#contracts/routes.ts';
+import { verdictStatuses } from '#domain/replies/received.ts';
 import { escapeHtml } from '#presentation/html.ts';
 import { localControlRefusal } from './loopback-guard.ts';
-import type { LocalRuntime } from './runtime.ts';
+import { LOCAL_REPLY_DOMAIN, type LocalRuntime } from './runtime.ts';
 
 /** The HTTP contract, kept in the repository and served as text by `GET /_local/docs/API.md`. */
 const API_REFERENCE_FILE = resolve(import.meta.dirname, '../../docs/API.md');
@@ -53,6 +56,33 @@ const emailFeedbackSchema = z.strictObject({
 });
 
 const smsOptOutSchema = z.strictObject({ phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number') });
+
+/** The largest reply the reply function reads (parseReply's default limit); SES itself takes up to 40 MB. */
+const MAX_INBOUND_RAW_BYTES = 10 * 1024 * 1024;
+/** The JSON around a raw message of that size (escaped line breaks, quotes, non-ASCII characters). */
+const MAX_INBOUND_BODY_BYTES = 6 * MAX_INBOUND_RAW_BYTES;
+
+const verdictSchema = z.enum(verdictStatuses, { message: `must be one of ${verdictStatuses.join(', ')}` });
+const inboundEmailSchema = z.strictObject({
+  raw: z
+    .string()
+    .min(1, 'must be an RFC 5322 message')
+    .refine((raw) => Buffer.byteLength(raw, 'utf8') <= MAX_INBOUND_RAW_BYTES, 'must be at most 10 MiB'),
+  verdicts: z
+    .strictObject({
+      spf: verdictSchema.optional(),
+      dkim: verdictSchema.optional(),
+      spam: verdictSchema.optional(),
+      virus: verdictSchema.optional(),
+      dmarc: verdictSchema.optional(),
+    })
+    .optional(),
+  /** Deliver again under an SES message id already used (SES redelivers the same message). */
+  messageId: sesMessageIdSchema.optional(),
+  /** The envelope recipients; by default the message's To and Cc addresses at the reply domain. */
+  recipients: z.array(z.email()).min(1).max(50).optional(),
+});
+const INBOUND_HINT = `Send {"raw": "<RFC 5322 message to r+…@${LOCAL_REPLY_DOMAIN}>", "verdicts"?: {"spf", "dkim", "spam", "virus"}} (each PASS, FAIL, GRAY, PROCESSING_FAILED or DISABLED; default PASS)`;
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload format 2.0, JWT authorizer with route
@@ -348,6 +378,30 @@ ${item(links.health, 'Health', 'the virtual clock (JSON)')}
         await this.runtime.activity.idle();
         return sendJson(response, 202, { published: result.type });
       }
+      case 'POST /_local/ses/inbound': {
+        // A customer's reply, as SES receiving would take it for the reply domain: stored, then the reply function.
+        const result = await readControl(request, response, inboundEmailSchema, INBOUND_HINT, MAX_INBOUND_BODY_BYTES);
+        if (!result) return;
+        const parsed = await parseReply(result.raw);
+        const onDomain = (address: string) => address.toLowerCase().endsWith(`@${LOCAL_REPLY_DOMAIN}`);
+        const recipients = result.recipients ?? (parsed.kind === 'parsed' ? [...parsed.to, ...parsed.cc].filter(onDomain) : []);
+        if (recipients.length === 0) {
+          const message =
+            parsed.kind === 'parsed'
+              ? `has no To or Cc address at ${LOCAL_REPLY_DOMAIN}: SES receives only mail for the reply domain`
+              : `could not be read for its recipients (${parsed.detail}); give "recipients"`;
+          return problem(response, 400, 'validation', 'The request is not valid', INBOUND_HINT, {}, [{ path: 'raw', message }]);
+        }
+        const messageId = this.runtime.receiveEmail({
+          raw: result.raw,
+          recipients,
+          from: parsed.kind === 'parsed' ? parsed.from?.address : undefined,
+          verdicts: result.verdicts ?? {},
+          messageId: result.messageId,
+        });
+        await this.runtime.activity.idle();
+        return sendJson(response, 202, { messageId, outcome: this.runtime.takeInboundOutcome(messageId) ?? null });
+      }
       case 'POST /_local/sms/opt-out': {
         // The customer replied STOP: the number joins SNS's opt-out list.
         const result = await readControl(request, response, smsOptOutSchema, 'Send {"phoneNumber": "+4915123456789"}');
@@ -395,8 +449,9 @@ async function readControl<T>(
   response: ServerResponse,
   schema: z.ZodType<T>,
   hint: string,
+  maxBytes = 64 * 1024,
 ): Promise<T | undefined> {
-  const body = await readBody(request, 64 * 1024);
+  const body = await readBody(request, maxBytes);
   if (body === null) {
     problem(response, 413, 'too-large', 'The body is too large', hint);
     return undefined;

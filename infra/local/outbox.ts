@@ -12,6 +12,8 @@ export interface OutboxMessage {
   readonly step?: string;
   /** The List-Unsubscribe header of an email. */
   readonly listUnsubscribe?: string;
+  /** The Reply-To of an email: its signed reply address (`r+<code>@<replyDomain>`). */
+  readonly replyTo?: string;
   readonly messageId: string;
 }
 

@@ -20,6 +20,7 @@ import {
   STRIPE_API_URL_VARIABLE,
 } from '#contracts/functions.ts';
 import { INVOICE_EVENTS_TABLE, PARTITION_COLUMN } from '#contracts/lake.ts';
+import { replyMessageKey } from '#contracts/replies.ts';
 import { DEFAULT_START_RATE_PER_SECOND } from '#contracts/start-pacing.ts';
 import { COMPACTED_FILE } from '#use-cases/export-events.ts';
 import { Activity } from './activity.ts';
@@ -98,6 +99,10 @@ const EXPORT_BUCKET = 'dunwell-local-exports';
 const LETTERS_BUCKET = 'dunwell-local-letters';
 /** The archive of sent messages (the console's message pages read it): a folder of the data directory. */
 const MESSAGES_BUCKET = 'dunwell-local-messages';
+/** Replies as SES receiving stores them (`inbound/<id>`), with their attachments: a folder of the data directory. */
+const REPLIES_BUCKET = 'dunwell-local-replies';
+/** The reply domain of the local runtime: every email's Reply-To is `r+<code>@` it (POST /_local/ses/inbound takes replies to it). */
+export const LOCAL_REPLY_DOMAIN = 'replies.dunwell.local';
 const CONSOLE_SESSION_SECRET_ID = 'dunwell/console-sessions';
 const ATHENA_WORKGROUP = 'dunwell-local-finance';
 const LAKE_DATABASE = 'dunwell_local';
@@ -124,6 +129,8 @@ type Delivery =
   | { readonly kind: 'rule'; readonly detailType: string; readonly event: Record<string, unknown>; readonly target?: FunctionName }
   /** A one-time Scheduler schedule that fired → its target. */
   | { readonly kind: 'schedule'; readonly schedule: string; readonly target: FunctionName; readonly input: unknown }
+  /** An email SES received for the reply domain (its raw message already in the replies bucket) → reply. */
+  | { readonly kind: 'inbound'; readonly messageId: string; readonly event: Record<string, unknown> }
   /** An SES configuration-set event for an email in the outbox → email-feedback. */
   | {
       readonly kind: 'ses';
@@ -169,6 +176,8 @@ export class LocalRuntime {
   readonly lettersDir: string;
   /** The messages bucket's folder (every message sent, as JSON): `<dataDir>/messages`, or a temporary folder. */
   readonly messagesDir: string;
+  /** The replies bucket's folder (raw replies and their attachments): `<dataDir>/replies`, or a temporary folder. */
+  readonly repliesDir: string;
   private readonly temporaryExports: boolean;
   private exporting: Promise<unknown> = Promise.resolve();
   private exportTimer: NodeJS.Timeout | undefined;
@@ -179,6 +188,7 @@ export class LocalRuntime {
     this.temporaryExports = !options.dataDir;
     this.lettersDir = options.dataDir ? join(options.dataDir, 'letters') : mkdtempSync(join(tmpdir(), 'dunwell-letters-'));
     this.messagesDir = options.dataDir ? join(options.dataDir, 'messages') : mkdtempSync(join(tmpdir(), 'dunwell-messages-'));
+    this.repliesDir = options.dataDir ? join(options.dataDir, 'replies') : mkdtempSync(join(tmpdir(), 'dunwell-replies-'));
     this.exportsDir = options.dataDir ? join(options.dataDir, 'exports') : mkdtempSync(join(tmpdir(), 'dunwell-exports-'));
     this.clock = new VirtualClock(options.clockStart ?? new Date(), this.file('clock.json'));
     this.outbox = new Outbox(this.file('outbox.jsonl'));
@@ -297,6 +307,7 @@ export class LocalRuntime {
         [EXPORT_BUCKET]: this.exportsDir,
         [LETTERS_BUCKET]: this.lettersDir,
         [MESSAGES_BUCKET]: this.messagesDir,
+        [REPLIES_BUCKET]: this.repliesDir,
       }),
       athena: new LocalAthena(this.lakeSql, this.exportsDir, ATHENA_WORKGROUP),
     });
@@ -323,6 +334,8 @@ export class LocalRuntime {
       [EnvName.exportBucketName]: EXPORT_BUCKET,
       [EnvName.lettersBucketName]: LETTERS_BUCKET,
       [EnvName.messagesBucketName]: MESSAGES_BUCKET,
+      [EnvName.repliesBucketName]: REPLIES_BUCKET,
+      [EnvName.replyDomain]: LOCAL_REPLY_DOMAIN,
       [EnvName.athenaWorkGroup]: ATHENA_WORKGROUP,
       [EnvName.lakeDatabase]: LAKE_DATABASE,
       [EnvName.reportingTimeZone]: this.options.reportingTimeZone || 'UTC',
@@ -486,6 +499,7 @@ export class LocalRuntime {
       rmSync(this.exportsDir, { recursive: true, force: true });
       rmSync(this.lettersDir, { recursive: true, force: true });
       rmSync(this.messagesDir, { recursive: true, force: true });
+      rmSync(this.repliesDir, { recursive: true, force: true });
     }
   }
 
@@ -574,6 +588,15 @@ export class LocalRuntime {
       case 'schedule':
         this.deliver(id, `schedule ${delivery.schedule}`, delivery.target, delivery.input, 3);
         return;
+      case 'inbound': {
+        // The receipt rule's Lambda action, InvocationType Event: Lambda tries an event three times.
+        const messageId = delivery.messageId;
+        this.deliver(id, `receipt rule reply (${messageId})`, 'reply', delivery.event, 3, (result) => {
+          this.inboundOutcomes.set(messageId, result);
+          return true;
+        });
+        return;
+      }
       case 'ses': {
         const message = this.outbox.list().find((entry) => entry.messageId === delivery.messageId && entry.channel === 'email');
         if (!message) {
@@ -691,6 +714,7 @@ export class LocalRuntime {
     const header = (name: string) => simple?.Headers?.find((h) => h.Name.toLowerCase() === name.toLowerCase())?.Value;
     const invoiceIds = (header(InvoiceHeader.invoiceIds) ?? '').split(',').filter(Boolean).map(decodeURIComponent);
     const step = header(InvoiceHeader.step);
+    const replyTo = ((request.ReplyToAddresses as string[] | undefined) ?? []).join(', ');
     const sent = this.outbox.record({
       channel: 'email',
       to: ((request.Destination as { ToAddresses?: string[] } | undefined)?.ToAddresses ?? []).join(', '),
@@ -701,6 +725,7 @@ export class LocalRuntime {
       ...leadAndInvoiceIds(invoiceIds),
       ...(step ? { step } : {}),
       ...(header('List-Unsubscribe') ? { listUnsubscribe: header('List-Unsubscribe') } : {}),
+      ...(replyTo ? { replyTo } : {}),
       messageId: MessageId,
     });
     // SES has accepted it: its events are owed from now on, whatever happens to this process.
@@ -716,6 +741,65 @@ export class LocalRuntime {
       return { status: 500, body: JSON.stringify({ message: 'fault injection: response lost after the email was accepted' }) };
     }
     return { status: response.status, body };
+  }
+
+  /** What the reply function answered for each received message (locally only: SES discards it). */
+  private readonly inboundOutcomes = new Map<string, unknown>();
+
+  /**
+   * SES receiving, as the deployed receipt rule does it: the raw message stored in the replies
+   * bucket under `inbound/<SES message id>` (the S3 action), then the reply function invoked
+   * with the receipt event (the Lambda action, asynchronous: logged, retried, dead-lettered).
+   * `messageId` reuses an SES message id, as SES does when it delivers a message again.
+   */
+  receiveEmail(message: InboundEmail): string {
+    const messageId = message.messageId ?? randomBytes(20).toString('hex');
+    const key = replyMessageKey(messageId);
+    const file = join(this.repliesDir, ...key.split('/'));
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, message.raw);
+    const at = this.clock.now().toISOString();
+    const verdict = (status: string | undefined) => ({ status: status ?? 'PASS' });
+    const event = {
+      Records: [
+        {
+          eventSource: 'aws:ses',
+          eventVersion: '1.0',
+          ses: {
+            mail: {
+              timestamp: at,
+              source: message.from ?? '',
+              messageId,
+              destination: [...message.recipients],
+              headersTruncated: false,
+              headers: [],
+              commonHeaders: { returnPath: message.from ?? '', messageId: '', date: at },
+            },
+            receipt: {
+              timestamp: at,
+              processingTimeMillis: 1,
+              recipients: [...message.recipients],
+              spamVerdict: verdict(message.verdicts.spam),
+              virusVerdict: verdict(message.verdicts.virus),
+              spfVerdict: verdict(message.verdicts.spf),
+              dkimVerdict: verdict(message.verdicts.dkim),
+              dmarcVerdict: verdict(message.verdicts.dmarc),
+              action: { type: 'Lambda', functionArn: localFunctionArn('reply'), invocationType: 'Event' },
+            },
+          },
+        },
+      ],
+    };
+    const delivery: Delivery = { kind: 'inbound', messageId, event };
+    this.dispatch(this.deliveries.accept(delivery), delivery);
+    return messageId;
+  }
+
+  /** The reply function's answer for a received message, once it ran (undefined before, or when it failed); handed out once. */
+  takeInboundOutcome(messageId: string): unknown {
+    const outcome = this.inboundOutcomes.get(messageId);
+    this.inboundOutcomes.delete(messageId);
+    return outcome;
   }
 
   /** Numbers that replied STOP: SNS's account opt-out list, kept in the data folder. */
@@ -811,7 +895,7 @@ export class LocalRuntime {
       sesStore.saveEmail({
         messageId: message.messageId,
         from: 'billing@dunwell.local',
-        replyTo: [],
+        replyTo: message.replyTo ? [message.replyTo] : [],
         destination: { to: message.to.split(', '), cc: [], bcc: [] },
         subject: message.subject ?? '',
         body: { text: message.text, ...(message.html ? { html: message.html } : {}) },
@@ -830,6 +914,22 @@ function leadAndInvoiceIds(invoiceIds: readonly string[]): { invoiceId?: string;
   const [lead] = invoiceIds;
   if (lead === undefined) return {};
   return invoiceIds.length > 1 ? { invoiceId: lead, invoiceIds } : { invoiceId: lead };
+}
+
+/** An email for the reply domain, as POST /_local/ses/inbound hands it over (checked there). */
+export interface InboundEmail {
+  readonly raw: string;
+  /** The envelope recipients on the reply domain (what the receipt rule matched). */
+  readonly recipients: readonly string[];
+  readonly from?: string | undefined;
+  readonly verdicts: {
+    readonly spf?: string;
+    readonly dkim?: string;
+    readonly spam?: string;
+    readonly virus?: string;
+    readonly dmarc?: string;
+  };
+  readonly messageId?: string | undefined;
 }
 
 interface SimpleContent {

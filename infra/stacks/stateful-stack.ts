@@ -13,6 +13,7 @@ import { FinanceQuickSight } from '../constructs/finance-quicksight.ts';
 import { keyringSecret } from '../constructs/keyring-secret.ts';
 import { LettersBucket } from '../constructs/letters-bucket.ts';
 import { MessagesBucket } from '../constructs/messages-bucket.ts';
+import { RepliesBucket } from '../constructs/replies-bucket.ts';
 
 /**
  * The single table's first secondary index (active invoices, policies, tasks); the adapters
@@ -25,7 +26,7 @@ export interface DunwellStatefulStackProps extends StackProps {
 }
 
 /**
- * What must survive a redeploy: the invoice table, the finance export, letters and messages buckets and the key
+ * What must survive a redeploy: the invoice table, the finance export, letters, messages and replies buckets and the keys
  * that encrypts them, the keyring that signs outstanding pay links, and the user pool that
  * holds the ERP's client credentials. Those are retained when the stack is deleted.
  * The lake's catalog (Glue tables, Athena workgroup, QuickSight data sets) lives here too:
@@ -44,6 +45,8 @@ export class DunwellStatefulStack extends Stack {
   readonly letters: LettersBucket;
   /** Every message sent, as the customer got it (the console shows them). */
   readonly messages: MessagesBucket;
+  /** Customers' email replies as SES received them, with their attachments (own key; the reply function only). */
+  readonly replies: RepliesBucket;
   readonly linkSecret: Secret;
   readonly erpTokens: ErpTokenIssuer;
   /** The console's people (finance leads, collectors): their own pool, groups and session keyring. */
@@ -152,6 +155,8 @@ export class DunwellStatefulStack extends Stack {
 
     this.letters = new LettersBucket(this, 'Letters', { dataKey: this.dataKey, accessLogs });
     this.messages = new MessagesBucket(this, 'Messages', { dataKey: this.dataKey, accessLogs });
+    // Always there (it costs nothing empty): SES receiving writes into it once a reply domain is configured.
+    this.replies = new RepliesBucket(this, 'Replies', { namePrefix, accessLogs });
 
     // A keyring {"current": kid, kid: key}: rotation adds a kid and keeps the old one while links live.
     // Replacing it would invalidate every pay link already sent, hence here and retained.

@@ -39,6 +39,8 @@ import type { MessagesBucket } from '../constructs/messages-bucket.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { deadLetterQueue, encryptedQueue } from '../constructs/queues.ts';
 import { ReminderEmail } from '../constructs/reminder-email.ts';
+import type { RepliesBucket } from '../constructs/replies-bucket.ts';
+import { ReplyReceiving } from '../constructs/reply-receiving.ts';
 
 export interface DunwellStatelessStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -58,6 +60,8 @@ export interface DunwellStatelessStackProps extends StackProps {
   readonly messages: MessagesBucket;
   /** The console's people: the stateless stack adds the app client that calls the console back. */
   readonly consoleUsers: ConsoleUsers;
+  /** Customers' replies: SES receiving writes them (when a reply domain is configured), the reply function reads them. */
+  readonly replies: RepliesBucket;
 }
 
 /** Per-function sizing; everything else about a function comes from the catalogue. */
@@ -81,6 +85,8 @@ export const functionSizing: Partial<Record<FunctionName, { timeout: Duration; m
   // Pages behind the HTTP API (30 s): the dashboard waits for its report queries, and "simulate
   // before publishing" runs the simulator on a sample of the open invoices (one vCPU at 1,769 MB).
   [FunctionName.console]: { timeout: Duration.seconds(29), memorySize: 1769 },
+  // Parses a reply of up to 10 MiB (attachments kept in memory), then a few writes per invoice it names.
+  [FunctionName.reply]: { timeout: Duration.seconds(60), memorySize: 1024 },
 };
 
 /**
@@ -98,6 +104,8 @@ export class DunwellStatelessStack extends Stack {
   readonly email: ReminderEmail;
   readonly collectorTasks: Topic;
   readonly alarms: OperationsAlarms;
+  /** SES receiving for the reply domain; undefined when none is configured. */
+  readonly replyReceiving: ReplyReceiving | undefined;
 
   constructor(scope: Construct, id: string, props: DunwellStatelessStackProps) {
     super(scope, id, props);
@@ -231,14 +239,25 @@ export class DunwellStatelessStack extends Stack {
       lake: lakeResource(props.lake, config.reportingTimeZone),
       letters: props.letters,
       messages: props.messages,
+      replies: props.replies,
       console: new ConsoleSignIn(this, 'ConsoleSignIn', { users: props.consoleUsers, consoleUrl: `${publicBaseUrl}/console` }),
     };
     const settings: CatalogueSettings = {
       [Setting.publicBaseUrl]: publicBaseUrl,
       [Setting.creditorName]: config.creditorName,
       [Setting.creditorContact]: config.creditorContact,
+      [Setting.replyDomain]: config.replyDomain,
     };
     for (const fn of functions.values()) bindCatalogueEntry(fn, resources, settings);
+
+    this.replyReceiving = config.replyDomain
+      ? new ReplyReceiving(this, 'ReplyReceiving', {
+          namePrefix,
+          replyDomain: config.replyDomain,
+          replies: props.replies,
+          replyFunction: functionNamed(FunctionName.reply).function,
+        })
+      : undefined;
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       namePrefix,

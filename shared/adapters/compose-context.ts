@@ -1,4 +1,4 @@
-import { EnvName, type FunctionName, functionEnvironment } from '#contracts/functions.ts';
+import { EnvName, type FunctionName, functionEnvironment, functionOptionalEnvironment } from '#contracts/functions.ts';
 import type { Logger } from '#ports/logger.ts';
 import { processClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
@@ -19,7 +19,7 @@ export interface FunctionContext {
   readonly telemetry: Telemetry;
   /** A catalogue variable; fails loudly when the function's catalogue entry does not give it one. */
   need(variable: EnvName): string;
-  /** A variable the function may run without (the wake target of timers). */
+  /** A variable the function may run without: an optional setting (the reply domain) its deployment left unset. */
   optional(variable: EnvName): string | undefined;
   /** Who is asking for the money, for the pages and messages. */
   creditor(): { name: string; contact: string };
@@ -30,6 +30,11 @@ export interface FunctionContext {
 
 export function functionContext(name: FunctionName): FunctionContext {
   const env = readEnvironment(functionEnvironment(name)) as Partial<Record<EnvName, string>>;
+  // Optional settings: read once too, an empty value counting as unset.
+  for (const variable of functionOptionalEnvironment(name)) {
+    const value = process.env[variable];
+    if (value) env[variable] = value;
+  }
   const need = (variable: EnvName): string => {
     const value = env[variable];
     if (value === undefined) throw new Error(`${name} has no ${variable} in its catalogue entry`);

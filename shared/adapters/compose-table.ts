@@ -9,8 +9,10 @@ import { DynamoInvoiceStore, documentClient } from './dynamo-invoice-store.ts';
 import { DynamoOpenInvoices } from './dynamo-open-invoices.ts';
 import { DynamoPolicyStore } from './dynamo-policy-store.ts';
 import { DynamoProcessedEvents } from './dynamo-processed-events.ts';
+import { DynamoReplyRoutes } from './dynamo-reply-routes.ts';
 import { DynamoShortLinkStore } from './dynamo-short-links.ts';
 import { DynamoTaskStore } from './dynamo-task-store.ts';
+import { DynamoUnmatchedReplies } from './dynamo-unmatched-replies.ts';
 
 /** The stores on the one DynamoDB table, sharing one document client (traced: it shares its DynamoDB client's middleware stack). */
 export function tableAdapters(app: FunctionContext) {
@@ -32,6 +34,10 @@ export function tableAdapters(app: FunctionContext) {
     shortLinkStore: () => new DynamoShortLinkStore(documents, table()),
     /** Every invoice in the table, one segment of a parallel scan at a time (the lake's backfill). */
     invoiceScan: () => new DynamoInvoiceScan(documents, table()),
+    /** What each Reply-To address stands for (`REPLYTO#<code>`). */
+    replyRoutes: () => new DynamoReplyRoutes(documents, table()),
+    /** Replies nobody could act on, for a person (`REPLY#<SES message id>`). */
+    unmatchedReplies: () => new DynamoUnmatchedReplies(documents, table()),
     /** Stripe events already handled (webhook de-duplication). */
     processedStripeEvents: () => new DynamoProcessedEvents(documents, table(), 'STRIPE_EVENT'),
   };

@@ -15,6 +15,7 @@ import type { Telemetry } from './telemetry.ts';
  * - a Step Functions task: `taskHandler`;
  * - EventBridge: `eventHandler`;
  * - a DynamoDB stream: `streamHandler`;
+ * - an SES receipt rule's Lambda action: `receiptHandler`;
  * - Scheduler (a cron, a one-time timer) and invocations by hand: `scheduledHandler`.
  */
 
@@ -91,6 +92,15 @@ export function eventHandler<R>(telemetry: Telemetry, handle: Handler<unknown, R
 /** A DynamoDB stream batch (no partial batch response: a failed batch is retried whole). */
 export function streamHandler<R>(telemetry: Telemetry, handle: Handler<DynamoDBStreamEvent, R>): Handler<DynamoDBStreamEvent, R> {
   return correlated(withTelemetry(telemetry, handle), () => ({}));
+}
+
+/** An SES receipt rule's Lambda action (one received message): correlated by SES's message id. */
+export function receiptHandler<R>(telemetry: Telemetry, handle: Handler<unknown, R>): Handler<unknown, R> {
+  return correlated(withTelemetry(telemetry, handle), (event) => {
+    const records = objectField(event, 'Records');
+    const first = Array.isArray(records) ? records[0] : undefined;
+    return { sesMessageId: stringField(objectField(objectField(first, 'ses'), 'mail'), 'messageId') };
+  });
 }
 
 /** Scheduler (a daily cron, an invoice's one-time timer) or a run by hand: correlated by the invoiceId of the payload, if any. */

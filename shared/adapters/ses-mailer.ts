@@ -24,6 +24,7 @@ export class SesMailer implements Mailer {
         new SendEmailCommand({
           FromEmailAddress: mailbox(this.config.fromAddress, this.config.fromName),
           Destination: { ToAddresses: [message.to] },
+          ...(message.replyTo ? { ReplyToAddresses: [message.replyTo] } : {}),
           ConfigurationSetName: this.config.configurationSet,
           EmailTags: [{ Name: 'step', Value: tagValue(message.step) }],
           Content: {

@@ -46,6 +46,13 @@ export const EnvName = {
   consoleSignInUrl: 'DUNWELL_CONSOLE_SIGN_IN_URL',
   /** Secrets Manager keyring `{"current": kid, kid: key}` sealing console session cookies. */
   consoleSessionSecretId: 'DUNWELL_CONSOLE_SESSION_SECRET_ID',
+  /**
+   * The domain customers' replies come back to (config `replyDomain`): every email carries a
+   * Reply-To `r+<code>@<domain>`. Unset → no Reply-To, and replies go to the sender address.
+   */
+  replyDomain: 'DUNWELL_REPLY_DOMAIN',
+  /** The bucket SES receiving stores replies in (`inbound/<SES message id>`), with their attachments. */
+  repliesBucketName: 'DUNWELL_REPLIES_BUCKET_NAME',
 } as const;
 
 export type EnvName = (typeof EnvName)[keyof typeof EnvName];
@@ -95,6 +102,8 @@ export const FunctionName = {
   reportsApi: 'reports-api',
   /** The people's console under /console: finance leads and collectors, signed in through Cognito. */
   console: 'console',
+  /** A customer's email reply (SES receiving: the raw message in the replies bucket) → the timeline, a hold, a task. */
+  reply: 'reply',
 } as const;
 
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -153,6 +162,8 @@ export const accessVariables = {
   'messages:read': [EnvName.messagesBucketName],
   /** Sign people in to the console (Cognito managed login) and seal their sessions with the keyring. */
   'console:signIn': [EnvName.consoleUserPoolId, EnvName.consoleClientId, EnvName.consoleSignInUrl, EnvName.consoleSessionSecretId],
+  /** Read the raw replies SES stored (`inbound/`) and put their attachments (`attachments/`); nothing else. */
+  'replies:readWrite': [EnvName.repliesBucketName],
 } as const satisfies Record<string, readonly EnvName[]>;
 
 /** The access each function needs; infra grants exactly these. */
@@ -163,8 +174,18 @@ export const Setting = {
   publicBaseUrl: EnvName.publicBaseUrl,
   creditorName: EnvName.creditorName,
   creditorContact: EnvName.creditorContact,
+  replyDomain: EnvName.replyDomain,
 } as const;
 export type Setting = (typeof Setting)[keyof typeof Setting];
+
+/**
+ * Settings a deployment may leave unset: the variable is then absent, and a function reading it
+ * works without (no reply domain: emails carry no Reply-To). Every other setting is required.
+ */
+export const optionalSettings = [Setting.replyDomain] as const satisfies readonly Setting[];
+export type OptionalSetting = (typeof optionalSettings)[number];
+export const isOptionalSetting = (setting: Setting): setting is OptionalSetting =>
+  (optionalSettings as readonly Setting[]).includes(setting);
 
 export const functionAccess: Record<FunctionName, readonly Access[]> = {
   'invoices-api': ['table:readWrite', 'startQueue:send', 'events:put'],
@@ -210,18 +231,31 @@ export const functionAccess: Record<FunctionName, readonly Access[]> = {
   // invoices and tasks (signals on the bus), re-plans (a start request), the reports over the lake,
   // the messages sent as the customer saw them.
   console: ['table:readWrite', 'events:put', 'startQueue:send', 'lake:query', 'messages:read', 'console:signIn'],
+  // Reads the raw reply SES stored, keeps its attachments, checks the signed Reply-To against the
+  // link keyring and its stored route, then records, holds, disputes or promises (signals on the
+  // bus) and opens collector tasks (events for notify-collectors); unmatched replies are kept.
+  reply: ['table:readWrite', 'events:put', 'linkSecret:read', 'replies:readWrite'],
 };
 
 /** The plain settings each function reads besides what its access brings. */
 export const functionSettings: Partial<Record<FunctionName, readonly Setting[]>> = {
   'pay-page': [Setting.publicBaseUrl, Setting.creditorName, Setting.creditorContact],
-  advance: [Setting.publicBaseUrl, Setting.creditorName, Setting.creditorContact],
+  // The reply domain: each email's Reply-To.
+  advance: [Setting.publicBaseUrl, Setting.creditorName, Setting.creditorContact, Setting.replyDomain],
+  // The reply domain: which recipient of a reply is its signed address.
+  reply: [Setting.replyDomain],
   // Its own origin: redirect URIs, and the origin a console POST must come from.
   console: [Setting.publicBaseUrl],
 };
 
-/** Every variable a function reads: those of its access, then its settings (each once). */
+/** Every variable a function needs: those of its access, then its required settings (each once). */
 export function functionEnvironment(name: FunctionName): readonly EnvName[] {
   const fromAccess = functionAccess[name].flatMap((access): readonly EnvName[] => accessVariables[access]);
-  return [...new Set([...fromAccess, ...(functionSettings[name] ?? [])])];
+  const required = (functionSettings[name] ?? []).filter((setting) => !isOptionalSetting(setting));
+  return [...new Set([...fromAccess, ...required])];
+}
+
+/** The optional settings a function reads when the deployment sets them. */
+export function functionOptionalEnvironment(name: FunctionName): readonly OptionalSetting[] {
+  return (functionSettings[name] ?? []).filter(isOptionalSetting);
 }

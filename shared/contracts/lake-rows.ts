@@ -38,8 +38,9 @@ function eventRow(invoice: Invoice, event: TimelineEvent, seq: number): InvoiceE
     step_id: text(event.stepId),
     channel: text(event.channel),
     tone: text(event.tone),
-    message_id: text(event.messageId),
-    reason: text(event.reason),
+    // A reply: SES's id of the received message (one reply about several invoices has one) and its class.
+    message_id: text(event.type === 'reply.received' ? event.sesMessageId : event.messageId),
+    reason: text(event.type === 'reply.received' ? event.class : event.reason),
     outcome: text(event.outcome),
     detail: JSON.stringify(event),
   };

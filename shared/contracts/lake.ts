@@ -47,8 +47,12 @@ export const invoiceEventColumns = [
   { name: 'step_id', type: 'string', comment: 'cadence step (reminder.*, task.opened)' },
   { name: 'channel', type: 'string', comment: 'email, sms, task... (reminder.sent)' },
   { name: 'tone', type: 'string', comment: 'friendly, firm, final (reminder.sent)' },
-  { name: 'message_id', type: 'string', comment: 'provider message id: one message covering several invoices has one id' },
-  { name: 'reason', type: 'string', comment: 'dispute reason code, void reason, hold reason, task reason' },
+  {
+    name: 'message_id',
+    type: 'string',
+    comment: 'provider message id: one message covering several invoices has one id; for reply.received, the SES id of the reply',
+  },
+  { name: 'reason', type: 'string', comment: 'dispute reason code, void reason, hold reason, task reason; the class of a reply.received' },
   { name: 'outcome', type: 'string', comment: 'dispute or task outcome' },
   { name: 'detail', type: 'string', comment: 'the whole timeline event as JSON' },
 ] as const satisfies readonly LakeColumn[];

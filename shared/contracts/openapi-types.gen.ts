@@ -260,6 +260,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/replies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List email replies nobody could act on */
+    get: operations['listUnmatchedReplies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/policies/{policyId}': {
     parameters: {
       query?: never;
@@ -678,6 +695,53 @@ export interface components {
       /** @description Present when more follow: pass it as `cursor`, with the same filters, for the next page */
       next?: string;
     };
+    ReplyList: {
+      items: {
+        /** @enum {unknown} */
+        status: 'unmatched';
+        sesMessageId: string;
+        /** Format: date-time */
+        receivedAt: string;
+        /** @enum {unknown} */
+        reason: 'no_reply_address' | 'bad_signature' | 'unknown_route' | 'verdicts' | 'unreadable' | 'invoices_closed';
+        detail: string;
+        recipients: string[];
+        verdicts: {
+          /** @enum {unknown} */
+          spf: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
+          /** @enum {unknown} */
+          dkim: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
+          /** @enum {unknown} */
+          spam: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
+          /** @enum {unknown} */
+          virus: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
+          /** @enum {unknown} */
+          dmarc?: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
+        };
+        /** @description The raw message in the replies bucket */
+        messageKey: string;
+        from?: string;
+        subject?: string;
+        /** @description The first lines of what the sender wrote now (quoted history cut) */
+        firstLines?: string;
+        /**
+         * @description What the classifier would have made of it: a hint only
+         * @enum {unknown}
+         */
+        class?: 'payment_claimed' | 'dispute' | 'promise' | 'auto_reply' | 'other';
+        attachments: {
+          filename: string;
+          contentType: string;
+          size: number;
+          key: string;
+          inline?: boolean;
+        }[];
+        /** @description The invoices a genuine reply address names (the reply was refused for its verdicts or their state) */
+        invoiceIds?: string[];
+      }[];
+      /** @description Present when more follow: pass it as `cursor`, with the same filters, for the next page */
+      next?: string;
+    };
     CustomerList: {
       items: {
         customerId: string;
@@ -751,6 +815,14 @@ export interface components {
       messages?: {
         email?: number;
         sms?: number;
+      };
+      /** @description Customers’ email replies in the period by class; one reply about several invoices counts once */
+      replies?: {
+        payment_claimed?: number;
+        dispute?: number;
+        promise?: number;
+        auto_reply?: number;
+        other?: number;
       };
       recoveryByStep?: {
         stepId?: string;
@@ -2248,6 +2320,84 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listUnmatchedReplies: {
+    parameters: {
+      query?: {
+        status?: 'unmatched';
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Replies that paused nothing, newest first: a forged or unknown reply address, failed SES verdicts, an unreadable message, or invoices already closed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReplyList'];
+        };
       };
       /** @description RFC 9457 problem details */
       400: {

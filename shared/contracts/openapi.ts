@@ -15,6 +15,7 @@ import {
 import { customerRequestSchema, suppressionReleaseSchema } from './customer-api.ts';
 import { customerListQuerySchema, invoiceListQuerySchema, MAX_LIST_LIMIT } from './list-api.ts';
 import { policyRequestSchema } from './policy-api.ts';
+import { replyListQuerySchema } from './replies.ts';
 import { INVOICES_BATCH_ACTION, routes, Scope } from './routes.ts';
 import { taskCompletionSchema, taskListQuerySchema } from './task-api.ts';
 
@@ -79,6 +80,7 @@ const operations: Record<string, Operation> = {
   },
   'GET /v1/tasks': { operationId: 'listTasks', summary: 'List collector tasks', tag: 'Tasks' },
   'POST /v1/tasks/{taskId}/complete': { operationId: 'completeTask', summary: 'Complete a collector task', tag: 'Tasks' },
+  'GET /v1/replies': { operationId: 'listUnmatchedReplies', summary: 'List email replies nobody could act on', tag: 'Tasks' },
   'PUT /v1/policies/{policyId}': { operationId: 'putPolicy', summary: 'Create a new version of a policy', tag: 'Policies' },
   'GET /v1/policies/{policyId}': { operationId: 'getPolicy', summary: 'Get a policy', tag: 'Policies' },
   'GET /v1/policies': { operationId: 'listPolicies', summary: 'List policies', tag: 'Policies' },
@@ -137,6 +139,7 @@ const reportCurrency = z
 /** Query strings of GET routes, described from their zod schemas. */
 const queryParameters: Record<string, z.ZodObject> = {
   'GET /v1/tasks': taskListQuerySchema,
+  'GET /v1/replies': replyListQuerySchema,
   'GET /v1/invoices': invoiceListQuerySchema,
   'GET /v1/customers': customerListQuerySchema,
   'GET /v1/reports/aging': z.strictObject({ asOf: reportDay('The day whose end the aging is as of'), currency: reportCurrency }),
@@ -191,6 +194,10 @@ const getResponses: Record<string, Record<string, unknown>> = {
     'InvoiceList',
   ),
   'GET /v1/customers': okResponse('Customers by customerId, all or one segment', 'CustomerList'),
+  'GET /v1/replies': okResponse(
+    'Replies that paused nothing, newest first: a forged or unknown reply address, failed SES verdicts, an unreadable message, or invoices already closed',
+    'ReplyList',
+  ),
   'GET /v1/reports/aging': okResponse(
     'Receivables at the end of asOf by days past due: always the five buckets current, 1-30, 31-60, 61-90, 91+ (API.md defines each figure)',
     'AgingReport',
@@ -478,6 +485,56 @@ export function openApiDocument() {
             nextAction: { $ref: '#/components/schemas/NextAction' },
           },
         }),
+        ReplyList: page({
+          type: 'object',
+          description: 'A reply as text only (nothing of its HTML is kept); the raw message and attachments stay in the replies bucket',
+          required: ['status', 'sesMessageId', 'receivedAt', 'reason', 'detail', 'recipients', 'verdicts', 'messageKey', 'attachments'],
+          properties: {
+            status: { enum: ['unmatched'] },
+            sesMessageId: { type: 'string' },
+            receivedAt: { type: 'string', format: 'date-time' },
+            reason: { enum: ['no_reply_address', 'bad_signature', 'unknown_route', 'verdicts', 'unreadable', 'invoices_closed'] },
+            detail: { type: 'string' },
+            recipients: { type: 'array', items: { type: 'string' } },
+            verdicts: {
+              type: 'object',
+              required: ['spf', 'dkim', 'spam', 'virus'],
+              properties: Object.fromEntries(
+                ['spf', 'dkim', 'spam', 'virus', 'dmarc'].map((name) => [
+                  name,
+                  { enum: ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'] },
+                ]),
+              ),
+            },
+            messageKey: { type: 'string', description: 'The raw message in the replies bucket' },
+            from: { type: 'string' },
+            subject: { type: 'string' },
+            firstLines: { type: 'string', description: 'The first lines of what the sender wrote now (quoted history cut)' },
+            class: {
+              enum: ['payment_claimed', 'dispute', 'promise', 'auto_reply', 'other'],
+              description: 'What the classifier would have made of it: a hint only',
+            },
+            attachments: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['filename', 'contentType', 'size', 'key'],
+                properties: {
+                  filename: { type: 'string' },
+                  contentType: { type: 'string' },
+                  size: { type: 'integer' },
+                  key: { type: 'string' },
+                  inline: { type: 'boolean' },
+                },
+              },
+            },
+            invoiceIds: {
+              type: 'array',
+              items: { type: 'string' },
+              description: 'The invoices a genuine reply address names (the reply was refused for its verdicts or their state)',
+            },
+          },
+        }),
         CustomerList: page({
           type: 'object',
           required: ['customerId', 'name', 'timeZone', 'locale', 'consent', 'reachable', 'updatedAt'],
@@ -554,6 +611,13 @@ export function openApiDocument() {
               ].map((name) => [name, { type: ['number', 'null'] }]),
             ),
             messages: { type: 'object', properties: { email: { type: 'integer' }, sms: { type: 'integer' } } },
+            replies: {
+              type: 'object',
+              description: 'Customers’ email replies in the period by class; one reply about several invoices counts once',
+              properties: Object.fromEntries(
+                ['payment_claimed', 'dispute', 'promise', 'auto_reply', 'other'].map((name) => [name, { type: 'integer' }]),
+              ),
+            },
             recoveryByStep: {
               type: 'array',
               items: {

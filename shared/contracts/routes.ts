@@ -61,6 +61,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/invoices/{invoiceId}/replan', function: 'invoices-api', scopes: [Scope.invoicesWrite] },
   { method: 'GET', path: '/v1/tasks', function: 'tasks-api', scopes: [Scope.invoicesRead] },
   { method: 'POST', path: '/v1/tasks/{taskId}/complete', function: 'tasks-api', scopes: [Scope.invoicesWrite] },
+  /** Customers' email replies nobody could act on (`?status=unmatched`): the collectors' other queue. */
+  { method: 'GET', path: '/v1/replies', function: 'tasks-api', scopes: [Scope.invoicesRead] },
   { method: 'PUT', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesWrite] },
   { method: 'GET', path: '/v1/policies/{policyId}', function: 'policies-api', scopes: [Scope.policiesRead] },
   { method: 'GET', path: '/v1/policies', function: 'policies-api', scopes: [Scope.policiesRead] },

@@ -1,5 +1,6 @@
 import { isIsoDate } from './calendar.ts';
 import { formatAmount, isCurrency } from './money.ts';
+import type { ReplyKind } from './replies/classify.ts';
 
 /**
  * The finance reports (GET /v1/reports/aging and /kpis) from the rows of their SQL queries
@@ -59,6 +60,10 @@ export interface StepRecovery {
   readonly rate: number | null;
 }
 
+/** The classes of a customer's reply (domain/replies/classify.ts), in the order the KPIs list them. */
+export const REPLY_CLASSES = ['payment_claimed', 'dispute', 'promise', 'auto_reply', 'other'] as const satisfies readonly ReplyKind[];
+export type ReplyClass = (typeof REPLY_CLASSES)[number];
+
 export interface KpiReport {
   readonly from: string;
   readonly to: string;
@@ -77,6 +82,8 @@ export interface KpiReport {
   readonly disputeRate: number | null;
   readonly promiseKeptRate: number | null;
   readonly messages: { readonly email: number; readonly sms: number };
+  /** Customers' email replies in the period by class (`reply.received`); one reply about several invoices counts once. */
+  readonly replies: Readonly<Record<ReplyClass, number>>;
   readonly recoveryByStep: readonly StepRecovery[];
   readonly averageDaysToPay: number | null;
 }
@@ -141,6 +148,7 @@ export function kpiReport(kpis: ReportRows, recovery: ReportRows, request: KpiRe
     disputeRate: rounded(value('disputed_invoices') * 100n, value('issued_invoices')),
     promiseKeptRate: rounded(kept * 100n, kept + broken),
     messages: { email: count(value('email_messages')), sms: count(value('sms_messages')) },
+    replies: Object.fromEntries(REPLY_CLASSES.map((kind) => [kind, count(value(`replies_${kind}`))])) as Record<ReplyClass, number>,
     recoveryByStep: recoveryByStep(recovery),
     averageDaysToPay: rounded(value('days_to_pay_sum'), value('paid_invoices')),
   };
@@ -176,6 +184,11 @@ export const KPI_SUM_COLUMNS = [
   'promises_broken',
   'email_messages',
   'sms_messages',
+  'replies_payment_claimed',
+  'replies_dispute',
+  'replies_promise',
+  'replies_auto_reply',
+  'replies_other',
   'paid_invoices',
   'days_to_pay_sum',
 ] as const;

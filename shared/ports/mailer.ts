@@ -8,6 +8,8 @@ export interface OutgoingEmail {
   readonly step: string;
   /** One-click unsubscribe target (List-Unsubscribe / List-Unsubscribe-Post, RFC 8058). */
   readonly unsubscribeUrl?: string | undefined;
+  /** The signed address replies come back to (`r+<code>@<replyDomain>`); absent: replies go to the sender address. */
+  readonly replyTo?: string | undefined;
 }
 
 /** The provider answered and refused: the message certainly did not leave. Safe to retry. */

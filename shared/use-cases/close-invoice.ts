@@ -17,10 +17,11 @@ import type { InvoiceStore } from '#ports/invoice-store.ts';
 import type { Logger } from '#ports/logger.ts';
 import { type Mailer, MailRejectedError } from '#ports/mailer.ts';
 import type { MessageArchive } from '#ports/message-archive.ts';
+import type { ReplyAddresses } from '#ports/replies.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import { type Creditor, renderThankYou, renderThankYouText } from '#presentation/reminder-message.ts';
 import { InvoiceNotFoundError, mutateInvoice } from './invoice-writes.ts';
-import { archiveSent, type Composed, emailed, releaseClaim, withCarrierOptOut } from './send-reminder.ts';
+import { archiveSent, type Composed, emailed, releaseClaim, replyToFor, withCarrierOptOut } from './send-reminder.ts';
 
 export interface CloseDeps {
   readonly store: InvoiceStore;
@@ -34,6 +35,8 @@ export interface CloseDeps {
   readonly customers?: Pick<CustomerDirectory, 'reachability' | 'suppress'> | undefined;
   /** A copy of the thank-you, for the console; without it nothing is archived. */
   readonly archive?: MessageArchive | undefined;
+  /** A signed Reply-To on the thank-you email (a customer may still answer it); without it, none. */
+  readonly replyAddresses?: ReplyAddresses | undefined;
   readonly log: Logger;
 }
 
@@ -84,10 +87,13 @@ async function thankYouRoute(
 }
 
 /** How each message channel renders a thank-you and hands it over (the send use case has the same for reminders). */
-const thankYouComposers: Readonly<Record<MessageChannelId, (deps: CloseDeps, invoice: Invoice, to: string) => Composed | undefined>> = {
-  email: (deps, invoice, to) => {
+const thankYouComposers: Readonly<
+  Record<MessageChannelId, (deps: CloseDeps, invoice: Invoice, to: string) => Composed | undefined | Promise<Composed | undefined>>
+> = {
+  email: async (deps, invoice, to) => {
     const message = renderThankYou(invoice, deps.creditor);
-    return emailed(deps, { ...message, to, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP });
+    const replyTo = await replyToFor(deps, invoice, [invoice.invoiceId], THANK_YOU_STEP, deps.clock.now());
+    return emailed(deps, { ...message, to, invoiceIds: [invoice.invoiceId], step: THANK_YOU_STEP, ...replyTo });
   },
   // A thank-you never goes by letter (the registry does not fall back to letters).
   letter: () => undefined,
@@ -109,10 +115,19 @@ async function sendThankYou(deps: CloseDeps, invoiceId: string, wanted: MessageC
   });
   if (!claimedNow) return;
   // A channel without its port here (no texter) falls back to email, as thankYouRoute allows.
-  const composed = thankYouComposers[wanted](deps, claimed, messageChannels[wanted].address(claimed.customer) ?? '');
-  const channel: MessageChannelId = composed ? wanted : 'email';
-  const to = messageChannels[channel].address(claimed.customer) ?? '';
-  const message = composed ?? thankYouComposers.email(deps, claimed, to);
+  let channel: MessageChannelId = wanted;
+  let to = '';
+  let message: Composed | undefined;
+  try {
+    const composed = await thankYouComposers[wanted](deps, claimed, messageChannels[wanted].address(claimed.customer) ?? '');
+    channel = composed ? wanted : 'email';
+    to = messageChannels[channel].address(claimed.customer) ?? '';
+    message = composed ?? (await thankYouComposers.email(deps, claimed, to));
+  } catch (error) {
+    // Nothing reached the provider (the Reply-To's route could not be stored): a retry may send.
+    await releaseClaim(deps, invoiceId, THANK_YOU_STEP, claimId);
+    throw error;
+  }
   let messageId: string;
   try {
     if (!message) throw new Error('unreachable: email always composes');

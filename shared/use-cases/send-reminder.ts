@@ -32,6 +32,7 @@ import type { Logger } from '#ports/logger.ts';
 import { type Mailer, MailRejectedError, type OutgoingEmail } from '#ports/mailer.ts';
 import type { MessageArchive, MessageContent } from '#ports/message-archive.ts';
 import type { PayLinks } from '#ports/pay-links.ts';
+import type { ReplyAddresses } from '#ports/replies.ts';
 import { type Texter, TextRejectedError } from '#ports/texter.ts';
 import { renderLetter } from '#presentation/letter.ts';
 import {
@@ -63,6 +64,8 @@ export interface SendDeps {
   readonly companions?: Pick<CustomerStore, 'linkedInvoices'> | undefined;
   /** A copy of each message sent, for the console; without it nothing is archived. */
   readonly archive?: MessageArchive | undefined;
+  /** A signed Reply-To per email, so replies come back to Dunwell; without it (no reply domain) emails carry none. */
+  readonly replyAddresses?: ReplyAddresses | undefined;
   readonly log: Logger;
 }
 
@@ -266,7 +269,8 @@ const composers: Readonly<Record<MessageChannelId, (deps: SendDeps, reminder: Re
   email: async (deps, { invoice, stepId, tone, formal, to, invoiceIds, companions }) => {
     const now = deps.clock.now();
     const payUrl = await deps.links.payUrl(invoice.invoiceId, invoice.dueDate, now);
-    const headers = { to, invoiceIds: [...invoiceIds], step: stepId, unsubscribeUrl: preferencesUrl(payUrl) };
+    const replyTo = await replyToFor(deps, invoice, invoiceIds, stepId, now);
+    const headers = { to, invoiceIds: [...invoiceIds], step: stepId, unsubscribeUrl: preferencesUrl(payUrl), ...replyTo };
     if (companions.length > 0) {
       const entries = [{ invoice, tone }, ...companions.map((companion) => ({ invoice: companion.invoice, tone: companion.tone }))];
       const links = await Promise.all(entries.map((entry) => deps.links.payUrl(entry.invoice.invoiceId, entry.invoice.dueDate, now)));
@@ -284,6 +288,28 @@ const composers: Readonly<Record<MessageChannelId, (deps: SendDeps, reminder: Re
     return emailed(deps, { ...message, ...headers });
   },
 };
+
+/**
+ * The Reply-To of an email: a fresh signed address naming this message and its invoices, its route
+ * stored before the message leaves (a reply may come back within seconds). Nothing without a
+ * reply domain. A failure to store the route fails the composition, before the provider is asked.
+ */
+export async function replyToFor(
+  deps: { readonly replyAddresses?: ReplyAddresses | undefined },
+  invoice: Invoice,
+  invoiceIds: readonly string[],
+  step: string,
+  now: Date,
+): Promise<{ replyTo?: string }> {
+  if (!deps.replyAddresses) return {};
+  const replyTo = await deps.replyAddresses.replyTo({
+    invoiceIds: [...invoiceIds],
+    customerId: invoice.customer.customerId,
+    step,
+    sentAt: now.toISOString(),
+  });
+  return { replyTo };
+}
 
 /** An email's hand-over to the mailer, and the parts of it the archive keeps (subject, HTML, text). */
 export function emailed(deps: { readonly mailer: Mailer }, email: OutgoingEmail): Composed {

@@ -124,6 +124,7 @@ describe('finance reports over HTTP', () => {
           email: novemberReminders.filter((message) => message.channel === 'email').length,
           sms: novemberReminders.filter((message) => message.channel === 'sms').length,
         },
+        replies: { payment_claimed: 0, dispute: 0, promise: 0, auto_reply: 0, other: 0 },
         averageDaysToPay: null,
         recoveryByStep: undefined,
       },

@@ -157,6 +157,21 @@ describe('deploy config', () => {
     );
   });
 
+  test('replyDomain: a DNS name of its own (never the sender domain), optional; "" is unset', () => {
+    assert.equal(parseDeployConfig(cdkJsonContext.dunwell, {}).replyDomain, 'replies.example.com', 'cdk.json synthesizes receiving');
+    assert.equal(parseDeployConfig(valid, {}).replyDomain, undefined);
+    assert.equal(parseDeployConfig({ ...valid, replyDomain: '' }, {}).replyDomain, undefined);
+    assert.equal(parseDeployConfig({ ...valid, replyDomain: 'replies.acme.example' }, {}).replyDomain, 'replies.acme.example');
+    for (const domain of ['acme.example', 'Replies.Acme.Example', 'not a domain']) {
+      assert.throws(() => parseDeployConfig({ ...valid, replyDomain: domain }, {}), /dunwell\.replyDomain: must be/, domain);
+    }
+    const { senderDomain: _none, ...withoutDomain } = valid;
+    assert.throws(
+      () => parseDeployConfig({ ...withoutDomain, replyDomain: 'acme.example' }, {}),
+      /dunwell\.replyDomain: must be a domain of its own/,
+    );
+  });
+
   test('the sender address must belong to the sender domain', () => {
     assert.throws(
       () => parseDeployConfig({ ...valid, senderEmail: 'billing@other.example' }, {}),

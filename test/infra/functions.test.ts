@@ -7,6 +7,7 @@ import {
   FunctionName,
   functionAccess,
   functionEnvironment,
+  functionOptionalEnvironment,
 } from '#contracts/functions.ts';
 import type { CatalogueResources } from '../../infra/constructs/catalogue-resource.ts';
 import type { DunwellFunction } from '../../infra/constructs/dunwell-function.ts';
@@ -107,6 +108,8 @@ const actionsFor: Record<Access, readonly string[]> = {
   // ListBucket: a message not archived is then a 404 (NoSuchKey), not a 403 (see MessagesBucket).
   'messages:read': ['s3:GetObject', 's3:ListBucket', 'kms:Decrypt'],
   'console:signIn': ['secretsmanager:GetSecretValue'],
+  // Raw replies in, attachments out, with the replies bucket's own key.
+  'replies:readWrite': ['s3:GetObject', 's3:PutObject', 'kms:Decrypt', 'kms:GenerateDataKey'],
   'lake:readWrite': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt', 'kms:GenerateDataKey'],
   'lake:query': [
     'athena:StartQueryExecution',
@@ -163,9 +166,9 @@ describe('every catalogue function', () => {
       assert.equal(typeof logGroup?.Properties?.RetentionInDays, 'number');
     });
 
-    test(`${name}: gets exactly its catalogue variables`, () => {
+    test(`${name}: gets exactly its catalogue variables (cdk.json sets the optional reply domain)`, () => {
       const names = Object.keys(variablesOf(name)).filter((variable) => variable !== 'NODE_OPTIONS');
-      assert.deepEqual(names.sort(), [...functionEnvironment(name)].sort());
+      assert.deepEqual(names.sort(), [...functionEnvironment(name), ...functionOptionalEnvironment(name)].sort());
     });
 
     test(`${name}: is granted exactly what its access list allows`, () => {
@@ -200,7 +203,12 @@ describe('every catalogue function', () => {
     const fn = { name: FunctionName.advance, setVariable: (variable: string) => set.push(variable) } as unknown as DunwellFunction;
     const resource = { variables: {}, grant: () => {} };
     const resources = new Proxy({}, { get: () => resource }) as CatalogueResources;
-    const settings = { [EnvName.publicBaseUrl]: 'https://pay.example', [EnvName.creditorName]: 'A', [EnvName.creditorContact]: 'a@b.c' };
+    const settings = {
+      [EnvName.publicBaseUrl]: 'https://pay.example',
+      [EnvName.creditorName]: 'A',
+      [EnvName.creditorContact]: 'a@b.c',
+      [EnvName.replyDomain]: undefined,
+    };
     assert.throws(
       () => bindCatalogueEntry(fn, resources, settings),
       /advance: the table resource gives no value for DUNWELL_TABLE_NAME \(table:readWrite\)/,

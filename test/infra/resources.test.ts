@@ -11,6 +11,7 @@ import {
   cfnText,
   functionLogicalId,
   grantsOfRole,
+  onlyResourceOf,
   resourceNamed,
   resourcesOf,
   roleOfFunction,
@@ -202,6 +203,129 @@ describe('the archive of sent messages', () => {
     for (const name of Object.values(FunctionName).filter((other) => !told.includes(other))) {
       assert.deepEqual(messageGrantsOf(name), [], name);
     }
+  });
+});
+
+describe('customers’ replies (cdk.json sets replyDomain replies.example.com)', () => {
+  const repliesId = resourceNamed(stateful, 'AWS::S3::Bucket', 'RepliesBucket');
+  const replies = resourcesOf(stateful, 'AWS::S3::Bucket')[repliesId];
+  const repliesKeyId = resourceNamed(stateful, 'AWS::KMS::Key', 'RepliesKey');
+  const ruleId = onlyResourceOf(stateless, 'AWS::SES::ReceiptRule');
+  const writerRoleId = resourceNamed(stateless, 'AWS::IAM::Role', 'ReplyReceivingWriterRole');
+  const ruleArnText = 'receipt-rule-set/dunwell-dev-replies:receipt-rule/dunwell-dev-replies-to-dunwell';
+  /** The actions a role has on the replies bucket's objects (by prefix) or its key. */
+  const replyGrantsOf = (roleId: string) =>
+    grantsOfRole(stateless, roleId)
+      .filter((grant) => cfnText(grant.resource).includes(repliesId) || cfnText(grant.resource).includes(repliesKeyId))
+      .map((grant) => [
+        grant.action,
+        cfnText(grant.resource).includes(repliesKeyId) ? 'key' : (/"\/(\w+)\/\*"/.exec(cfnText(grant.resource))?.[1] ?? 'bucket'),
+      ])
+      .sort();
+
+  test('a stateful bucket with a key of its own: no public access, TLS only, versioned, access-logged, kept two years, retained', () => {
+    assert.ok(replies);
+    assert.equal(replies.DeletionPolicy, 'Retain');
+    const props = replies.Properties ?? {};
+    assert.match(
+      cfnText(props.BucketEncryption),
+      new RegExp(`"KMSMasterKeyID":\\{"Fn::GetAtt":\\["${repliesKeyId}","Arn"\\]\\},"SSEAlgorithm":"aws:kms"`),
+    );
+    assert.deepEqual(props.VersioningConfiguration, { Status: 'Enabled' });
+    assert.deepEqual(props.LoggingConfiguration, {
+      DestinationBucketName: { Ref: resourceNamed(stateful, 'AWS::S3::Bucket', 'ExportAccessLogs') },
+      LogFilePrefix: 'replies/',
+    });
+    assert.equal(Object.values(props.PublicAccessBlockConfiguration as object).every(Boolean), true);
+    assert.ok(sslOnlyPolicyFor(stateful, 'AWS::S3::BucketPolicy', 'Bucket', repliesId), 'denies non-TLS requests');
+    const [rule] = (props.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    assert.equal(rule?.ExpirationInDays, 730);
+    const key = resourcesOf(stateful, 'AWS::KMS::Key')[repliesKeyId];
+    assert.equal(key?.Properties?.EnableKeyRotation, true);
+    assert.equal(key?.DeletionPolicy, 'Retain');
+  });
+
+  test('SES writes replies as a role only this receipt rule may assume; neither bucket nor key names SES', () => {
+    const trust = statementsOf(resourcesOf(stateless)[writerRoleId], 'AssumeRolePolicyDocument');
+    assert.equal(trust.length, 1);
+    assert.deepEqual(trust[0]?.Principal, { Service: 'ses.amazonaws.com' });
+    const condition = cfnText(trust[0]?.Condition);
+    assert.match(condition, /"aws:SourceAccount":\{"Ref":"AWS::AccountId"\}/);
+    assert.ok(condition.includes(ruleArnText), 'only for the replies rule');
+    assert.deepEqual(replyGrantsOf(writerRoleId), [
+      ['kms:Encrypt', 'key'],
+      ['kms:GenerateDataKey', 'key'],
+      ['s3:PutObject', 'inbound'],
+    ]);
+    assert.doesNotMatch(cfnText(statementsOf(resourcesOf(stateful)[repliesKeyId], 'KeyPolicy')), /ses\.amazonaws\.com/);
+  });
+
+  test('only the reply function reads replies and keeps attachments; no other function touches the bucket or its key', () => {
+    const told = Object.values(FunctionName).filter((name) =>
+      cfnText(resourcesOf(stateless)[functionLogicalId(stateless, name)]?.Properties?.Environment).includes('DUNWELL_REPLIES_BUCKET_NAME'),
+    );
+    assert.deepEqual(told, [FunctionName.reply]);
+    assert.deepEqual(replyGrantsOf(roleOfFunction(stateless, FunctionName.reply)), [
+      ['kms:Decrypt', 'key'],
+      ['kms:GenerateDataKey', 'key'],
+      ['s3:GetObject', 'inbound'],
+      ['s3:PutObject', 'attachments'],
+    ]);
+    for (const name of Object.values(FunctionName).filter((other) => other !== FunctionName.reply)) {
+      assert.deepEqual(replyGrantsOf(roleOfFunction(stateless, name)), [], name);
+    }
+  });
+
+  test('a receipt rule set for the reply domain: scan, store under inbound/ as the writer role, then invoke reply asynchronously', () => {
+    assert.equal(
+      resourcesOf(stateless, 'AWS::SES::ReceiptRuleSet')[onlyResourceOf(stateless, 'AWS::SES::ReceiptRuleSet')]?.Properties?.RuleSetName,
+      'dunwell-dev-replies',
+    );
+    const rule = resourcesOf(stateless)[ruleId]?.Properties?.Rule as Record<string, unknown>;
+    assert.deepEqual(rule.Recipients, ['replies.example.com']);
+    assert.equal(rule.ScanEnabled, true);
+    assert.equal(rule.Enabled, true);
+    assert.equal(rule.Name, 'dunwell-dev-replies-to-dunwell');
+    const [store, invoke, ...more] = rule.Actions as Record<string, Record<string, unknown>>[];
+    assert.deepEqual(more, []);
+    assert.ok(cfnText(store?.S3Action?.BucketName).includes(repliesId));
+    assert.equal(store?.S3Action?.ObjectKeyPrefix, 'inbound/');
+    assert.deepEqual(store?.S3Action?.IamRoleArn, { 'Fn::GetAtt': [writerRoleId, 'Arn'] });
+    assert.equal(store?.S3Action?.KmsKeyArn, undefined, 'no client-side encryption: the bucket encrypts');
+    assert.deepEqual(invoke?.LambdaAction, {
+      FunctionArn: { 'Fn::GetAtt': [functionLogicalId(stateless, FunctionName.reply), 'Arn'] },
+      InvocationType: 'Event',
+    });
+    stateless.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'replies.example.com' });
+  });
+
+  test('SES may invoke the reply function for this rule of this account only', () => {
+    const permissions = Object.values(resourcesOf(stateless, 'AWS::Lambda::Permission')).filter(
+      (permission) => permission.Properties?.Principal === 'ses.amazonaws.com',
+    );
+    assert.equal(permissions.length, 1);
+    const props = permissions[0]?.Properties ?? {};
+    assert.deepEqual(props.FunctionName, { 'Fn::GetAtt': [functionLogicalId(stateless, FunctionName.reply), 'Arn'] });
+    assert.deepEqual(props.SourceAccount, { Ref: 'AWS::AccountId' });
+    assert.ok(cfnText(props.SourceArn).includes(ruleArnText));
+  });
+
+  test('the outputs say what to publish in DNS and how to activate the rule set', () => {
+    const outputs = Object.values(stateless.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>);
+    const mx = outputs.find((output) => cfnText(output.Value).includes('replies.example.com MX 10 inbound-smtp.'));
+    assert.match(cfnText(mx?.Value), /\{"Ref":"AWS::Region"\},"\.amazonaws\.com"/);
+    assert.ok(
+      outputs.some((output) => output.Value === 'dunwell-dev-replies' && /set-active-receipt-rule-set/.test(output.Description ?? '')),
+    );
+  });
+
+  test('without a reply domain: no receiving at all, and no function is told a reply domain', () => {
+    const { templates: without } = synthDunwell({ replyDomain: '' });
+    assert.deepEqual(resourcesOf(without.stateless, 'AWS::SES::ReceiptRuleSet'), {});
+    assert.deepEqual(resourcesOf(without.stateless, 'AWS::SES::ReceiptRule'), {});
+    assert.doesNotMatch(JSON.stringify(without.stateless.toJSON()), /DUNWELL_REPLY_DOMAIN/);
+    // The bucket stays (stateful, empty): switching replies on later needs no stateful change.
+    assert.ok(resourceNamed(without.stateful, 'AWS::S3::Bucket', 'RepliesBucket'));
   });
 });
 

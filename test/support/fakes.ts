@@ -1,6 +1,7 @@
 import type { SignalDetail, SignalDetailType } from '#contracts/events.ts';
 import type { ChannelConsent, CustomerProfile, Reachability, Suppression } from '#domain/customers.ts';
 import type { Invoice } from '#domain/invoice.ts';
+import type { ReplyRoute } from '#domain/reply-address.ts';
 import type { Tier } from '#domain/risk.ts';
 import type { ShortLink } from '#domain/short-link.ts';
 import type { CollectorMessage, CollectorTask, TaskStatus } from '#domain/tasks.ts';
@@ -12,6 +13,7 @@ import type { Logger } from '#ports/logger.ts';
 import type { Mailer, OutgoingEmail } from '#ports/mailer.ts';
 import type { DomainEvents } from '#ports/messaging.ts';
 import type { PayLinks } from '#ports/pay-links.ts';
+import type { ReplyMailbox, ReplyRoutes, UnmatchedReplies, UnmatchedReply, UnmatchedReplyPage } from '#ports/replies.ts';
 import type { SecretSource } from '#ports/secrets.ts';
 import type { ShortLinkStore } from '#ports/short-links.ts';
 import { InvalidCursorError, type TaskPage, type TaskQuery, type TaskStore } from '#ports/task-store.ts';
@@ -473,5 +475,56 @@ export class InMemoryCustomerStore implements CustomerStore {
   async linkedInvoices(customerId: string): Promise<Invoice[]> {
     const found = await Promise.all(this.linked(customerId).map((invoiceId) => this.invoices.get(invoiceId)));
     return found.filter((invoice): invoice is Invoice => invoice !== undefined);
+  }
+}
+
+/** Reply routes in memory, with the DynamoDB store's write-once rule; counts reads so tests can prove none happened. */
+export class InMemoryReplyRoutes implements ReplyRoutes {
+  readonly routes = new Map<string, ReplyRoute>();
+  getCount = 0;
+
+  async create(route: ReplyRoute): Promise<boolean> {
+    if (this.routes.has(route.code)) return false;
+    this.routes.set(route.code, copy(route));
+    return true;
+  }
+
+  async get(code: string): Promise<ReplyRoute | undefined> {
+    this.getCount++;
+    const route = this.routes.get(code);
+    return route ? copy(route) : undefined;
+  }
+}
+
+/** The unmatched replies queue in memory: written once per SES message, listed newest first. */
+export class InMemoryUnmatchedReplies implements UnmatchedReplies {
+  readonly replies = new Map<string, UnmatchedReply>();
+
+  async add(reply: UnmatchedReply): Promise<boolean> {
+    if (this.replies.has(reply.sesMessageId)) return false;
+    this.replies.set(reply.sesMessageId, copy(reply));
+    return true;
+  }
+
+  async list(query: { readonly limit: number; readonly after?: string | undefined }): Promise<UnmatchedReplyPage> {
+    const sortKey = (reply: UnmatchedReply) => `${reply.receivedAt}#${reply.sesMessageId}`;
+    let all = [...this.replies.values()].sort((a, b) => sortKey(b).localeCompare(sortKey(a)));
+    if (query.after) all = all.filter((reply) => sortKey(reply) < (query.after ?? ''));
+    const page = all.slice(0, query.limit).map(copy);
+    const last = page.at(-1);
+    return { replies: page, ...(all.length > query.limit && last ? { next: sortKey(last) } : {}) };
+  }
+}
+
+/** The replies bucket in memory: raw messages by key, attachments as put. */
+export class InMemoryReplyMailbox implements ReplyMailbox {
+  readonly objects = new Map<string, { content: Buffer; contentType?: string }>();
+
+  async raw(key: string): Promise<Buffer | undefined> {
+    return this.objects.get(key)?.content;
+  }
+
+  async putAttachment(key: string, content: Buffer, contentType: string): Promise<void> {
+    this.objects.set(key, { content: Buffer.from(content), contentType });
   }
 }

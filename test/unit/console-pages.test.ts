@@ -114,6 +114,7 @@ function kpi(month: number, overrides: Partial<KpiReport> = {}): KpiReport {
     disputeRate: 2.1,
     promiseKeptRate: month === 3 ? null : 75,
     messages: { email: 120, sms: 30 },
+    replies: { payment_claimed: 4, dispute: 1, promise: 2, auto_reply: 9, other: 3 },
     recoveryByStep: [],
     averageDaysToPay: 38.25,
     ...overrides,

@@ -24,6 +24,11 @@ const KPI_COLUMNS = [
   'promises_broken',
   'email_messages',
   'sms_messages',
+  'replies_payment_claimed',
+  'replies_dispute',
+  'replies_promise',
+  'replies_auto_reply',
+  'replies_other',
   'paid_invoices',
   'days_to_pay_sum',
 ] as const;
@@ -149,6 +154,11 @@ describe('kpiReport', () => {
         promises_broken: 1,
         email_messages: 12,
         sms_messages: 3,
+        replies_payment_claimed: 5,
+        replies_dispute: 1,
+        replies_promise: 2,
+        replies_auto_reply: 7,
+        replies_other: 4,
         paid_invoices: 3,
         days_to_pay_sum: 50,
       }),
@@ -173,6 +183,7 @@ describe('kpiReport', () => {
       disputeRate: 14.29, // 1 / 7
       promiseKeptRate: 66.67, // 2 / 3
       messages: { email: 12, sms: 3 },
+      replies: { payment_claimed: 5, dispute: 1, promise: 2, auto_reply: 7, other: 4 },
       recoveryByStep: [{ stepId: 'due-email', sent: 3, paidWithin7Days: 1, rate: 33.33 }],
       averageDaysToPay: 16.67, // 50 / 3
     });

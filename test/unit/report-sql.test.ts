@@ -46,6 +46,9 @@ import { LakeSql } from '#local/lake-sql.ts';
  *  L  150.00 I 2026-12-28 D 2027-01-27: pre-due-email at 12-31 23:45Z = 01-01 in Berlin,
  *    paid 50.00 at 01-31 23:30Z = 02-01 in Berlin.
  *  U  USD 999.99: events of every kind in January, none of which may count in EUR.
+ * Replies (reply.received, appended to the timelines): r-bc on B and C (one reply about both),
+ * r-f paid claims; r-g a dispute; r-d a promise; r-e and r-j other; r-a (December) and r-i
+ * (01-31 23:40Z = 02-01 in Berlin) auto-replies outside January; U's r-u in USD.
  */
 
 const ZONE = 'Europe/Berlin';
@@ -114,6 +117,12 @@ const reminder = (at: string, stepId: string, channel: string, messageId: string
   fields: { step_id: stepId, channel, message_id: messageId, tone: 'friendly' },
 });
 const received = (at: string): LedgerEvent => ({ type: 'invoice.received', at });
+/** A customer's reply as the projector writes it: its class as reason, the SES id of the reply as message_id. */
+const reply = (at: string, kind: string, sesMessageId: string): LedgerEvent => ({
+  type: 'reply.received',
+  at,
+  fields: { reason: kind, message_id: sesMessageId },
+});
 
 const ledger: InvoiceEventRow[] = [
   ...timeline('A', eur('C1', 100_000, '2026-10-01', '2026-10-31'), [
@@ -123,6 +132,7 @@ const ledger: InvoiceEventRow[] = [
     payment('2027-01-20T10:00:00Z', 20_000, 50_000),
     { type: 'dispute.opened', at: '2027-01-22T08:00:00Z', fields: { reason: 'damaged_goods' } },
     reminder('2027-01-31T10:00:00Z', 't4-notice-91', 'notice', 'm-a2'),
+    reply('2026-12-10T11:00:00Z', 'auto_reply', 'r-a'),
   ]),
   ...timeline('B', eur('C2', 50_000, '2027-01-02', '2027-01-12'), [
     received('2027-01-02T08:00:00Z'),
@@ -131,12 +141,14 @@ const ledger: InvoiceEventRow[] = [
     { type: 'invoice.paid', at: '2027-01-19T09:00:00Z' },
     { type: 'thank_you.sent', at: '2027-01-19T09:05:00Z', fields: { channel: 'email', message_id: 'm-ty' } },
     { type: 'invoice.closed', at: '2027-01-19T09:05:00Z', fields: { reason: 'paid' } },
+    reply('2027-01-14T10:00:00Z', 'payment_claimed', 'r-bc'),
   ]),
   ...timeline('C', eur('C2', 30_000, '2027-01-02', '2027-01-12'), [
     received('2027-01-02T08:00:10Z'),
     reminder('2027-01-13T09:00:02Z', 'due-email', 'email', 'm-bc'),
     payment('2027-01-22T10:00:00Z', 30_000, 0, '2027-01-20T09:00:02Z'),
     { type: 'invoice.paid', at: '2027-01-22T10:00:00Z' },
+    reply('2027-01-14T10:00:00Z', 'payment_claimed', 'r-bc'),
   ]),
   ...timeline('D', eur('C3', 80_000, '2026-12-01', '2026-12-31'), [
     received('2026-12-01T08:00:00Z'),
@@ -145,6 +157,7 @@ const ledger: InvoiceEventRow[] = [
     payment('2027-01-12T10:00:01Z', 80_000, 0),
     { type: 'promise.kept', at: '2027-01-12T10:00:01Z' },
     { type: 'invoice.paid', at: '2027-01-12T10:00:01Z' },
+    reply('2027-01-06T09:00:00Z', 'promise', 'r-d'),
   ]),
   ...timeline('E', eur('C4', 60_000, '2026-11-15', '2026-12-15'), [
     received('2026-11-15T08:00:00Z'),
@@ -154,12 +167,14 @@ const ledger: InvoiceEventRow[] = [
     { type: 'promise.made', at: '2027-01-08T12:00:00Z', fields: { amount_minor: 50_000 } },
     { type: 'promise.broken', at: '2027-01-16T00:30:00Z' },
     { type: 'credit_note.applied', at: '2027-01-25T12:00:00Z', fields: { amount_minor: 5_000, balance_minor: 45_000 } },
+    reply('2027-01-16T08:00:00Z', 'other', 'r-e'),
   ]),
   ...timeline('F', eur('C5', 40_000, '2027-01-05', '2027-02-04'), [
     received('2027-01-05T08:00:00Z'),
     { type: 'dispute.opened', at: '2027-01-10T12:00:00Z', fields: { reason: 'damaged_goods' } },
     { type: 'credit_note.applied', at: '2027-01-18T12:00:00Z', fields: { amount_minor: 15_000, balance_minor: 25_000 } },
     { type: 'dispute.resolved', at: '2027-01-18T12:00:00Z', fields: { outcome: 'credited', amount_minor: 15_000 } },
+    reply('2027-01-11T08:00:00Z', 'payment_claimed', 'r-f'),
   ]),
   ...timeline('G', eur('C6', 25_000, '2027-01-03', '2027-02-02'), [
     received('2027-01-03T08:00:00Z'),
@@ -167,6 +182,7 @@ const ledger: InvoiceEventRow[] = [
     { type: 'dispute.resolved', at: '2027-01-21T08:00:00Z', fields: { outcome: 'upheld' } },
     { type: 'invoice.voided', at: '2027-01-21T08:00:00Z', fields: { reason: 'dispute upheld' } },
     { type: 'invoice.closed', at: '2027-01-21T08:00:00Z', fields: { reason: 'void' } },
+    reply('2027-01-08T07:59:00Z', 'dispute', 'r-g'),
   ]),
   ...timeline('H', eur('C7', 90_000, '2026-06-01', '2026-07-01'), [
     received('2026-06-01T08:00:00Z'),
@@ -176,10 +192,12 @@ const ledger: InvoiceEventRow[] = [
   ...timeline('I', eur('C8', 70_000, '2027-01-20', '2027-02-19'), [
     received('2027-01-20T08:00:00Z'),
     { type: 'dispute.opened', at: '2027-01-31T23:30:00Z', fields: { reason: 'damaged_goods' } },
+    reply('2027-01-31T23:40:00Z', 'auto_reply', 'r-i'),
   ]),
   ...timeline('J', eur('C9', 20_000, '2027-01-04', '2027-01-14'), [
     received('2027-01-04T08:00:00Z'),
     { type: 'invoice.updated', at: '2027-01-06T08:00:00Z', terms: { amountMinor: 24_000, dueDate: '2027-02-03' } },
+    reply('2027-01-20T08:00:00Z', 'other', 'r-j'),
   ]),
   ...timeline('K', eur('C10', 10_000, '2026-12-20', '2027-01-19'), [
     received('2026-12-20T08:00:00Z'),
@@ -199,6 +217,7 @@ const ledger: InvoiceEventRow[] = [
     payment('2027-01-13T09:00:00Z', 11_111, 88_888),
     { type: 'promise.kept', at: '2027-01-13T09:00:00Z' },
     { type: 'invoice.written_off', at: '2027-01-20T09:00:00Z', fields: { amount_minor: 88_888, balance_minor: 88_888 } },
+    reply('2027-01-12T08:00:00Z', 'payment_claimed', 'r-u'),
   ]),
 ];
 
@@ -388,6 +407,13 @@ describe('kpis.sql and recovery-by-step.sql', () => {
         // not the thank-you m-ty, not m-a1 (November), not U's m-u
         email_messages: '4',
         sms_messages: '1', // s-d
+        // Replies by class (one reply about several invoices once): r-bc (B and C) and r-f; r-g; r-d; none (r-a is December,
+        // r-i is 02-01 in Berlin); r-e and r-j. Not U's r-u (USD).
+        replies_payment_claimed: '2',
+        replies_dispute: '1',
+        replies_promise: '1',
+        replies_auto_reply: '0',
+        replies_other: '2',
         // Paid in full by payment in January: B 01-19, C 01-20, D 01-12, K 01-01 (Berlin)
         paid_invoices: '4',
         // B 17 (01-02 → 01-19) + C 18 (01-02 → 01-20) + D 42 (12-01 → 01-12) + K 12 (12-20 → 01-01)
@@ -427,6 +453,7 @@ describe('kpis.sql and recovery-by-step.sql', () => {
       disputeRate: 33.33, // 2 / 6
       promiseKeptRate: 50, // 1 / (1 + 1)
       messages: { email: 4, sms: 1 },
+      replies: { payment_claimed: 2, dispute: 1, promise: 1, auto_reply: 0, other: 2 },
       recoveryByStep: [
         { stepId: 'due-email', sent: 3, paidWithin7Days: 2, rate: 66.67 },
         { stepId: 'pre-due-email', sent: 1, paidWithin7Days: 0, rate: 0 },

@@ -38,6 +38,7 @@ events AS (
     COALESCE(paid_at, "at") AS paid_at,
     channel,
     message_id,
+    reason,
     CAST("at" AT TIME ZONE '${ReportingTimeZone}' AS DATE) AS event_day,
     CAST(COALESCE(paid_at, "at") AT TIME ZONE '${ReportingTimeZone}' AS DATE) AS paid_day
   FROM numbered
@@ -155,7 +156,8 @@ invoice_totals AS (
   FROM balances AS b
   GROUP BY b.currency, b.month
 ),
--- Reminder messages as kpis.sql counts them: a message covering several invoices once.
+-- Reminder messages and customers' replies as kpis.sql counts them: a message (or a reply)
+-- covering several invoices once.
 event_totals AS (
   SELECT
     p.currency,
@@ -168,7 +170,17 @@ event_totals AS (
     END) AS email_messages,
     COUNT(DISTINCT CASE
       WHEN e.type = 'reminder.sent' AND e.channel = 'sms' THEN COALESCE(e.message_id, e.event_id)
-    END) AS sms_messages
+    END) AS sms_messages,
+    COUNT(DISTINCT CASE WHEN e.type = 'reply.received' AND e.reason = 'payment_claimed' THEN COALESCE(e.message_id, e.event_id) END)
+      AS replies_payment_claimed,
+    COUNT(DISTINCT CASE WHEN e.type = 'reply.received' AND e.reason = 'dispute' THEN COALESCE(e.message_id, e.event_id) END)
+      AS replies_dispute,
+    COUNT(DISTINCT CASE WHEN e.type = 'reply.received' AND e.reason = 'promise' THEN COALESCE(e.message_id, e.event_id) END)
+      AS replies_promise,
+    COUNT(DISTINCT CASE WHEN e.type = 'reply.received' AND e.reason = 'auto_reply' THEN COALESCE(e.message_id, e.event_id) END)
+      AS replies_auto_reply,
+    COUNT(DISTINCT CASE WHEN e.type = 'reply.received' AND e.reason = 'other' THEN COALESCE(e.message_id, e.event_id) END)
+      AS replies_other
   FROM periods AS p
   JOIN invoices AS i ON i.currency = p.currency
   JOIN events AS e ON e.invoice_id = i.invoice_id AND e.event_day BETWEEN p.from_day AND p.to_day
@@ -192,6 +204,11 @@ totals AS (
     COALESCE(x.promises_broken, 0) AS promises_broken,
     COALESCE(x.email_messages, 0) AS email_messages,
     COALESCE(x.sms_messages, 0) AS sms_messages,
+    COALESCE(x.replies_payment_claimed, 0) AS replies_payment_claimed,
+    COALESCE(x.replies_dispute, 0) AS replies_dispute,
+    COALESCE(x.replies_promise, 0) AS replies_promise,
+    COALESCE(x.replies_auto_reply, 0) AS replies_auto_reply,
+    COALESCE(x.replies_other, 0) AS replies_other,
     COALESCE(t.paid_invoices, 0) AS paid_invoices,
     COALESCE(t.days_to_pay_sum, 0) AS days_to_pay_sum
   FROM periods AS p
@@ -228,6 +245,11 @@ SELECT
   END AS promise_kept_rate,
   email_messages,
   sms_messages,
+  replies_payment_claimed,
+  replies_dispute,
+  replies_promise,
+  replies_auto_reply,
+  replies_other,
   paid_invoices,
   days_to_pay_sum,
   CASE WHEN paid_invoices = 0 THEN NULL ELSE round(CAST(days_to_pay_sum AS DOUBLE) / paid_invoices, 2) END AS average_days_to_pay

@@ -138,6 +138,8 @@ invoice_totals AS (
   CROSS JOIN params AS p
 ),
 -- Reminder messages: one message covering several invoices has one message id on each of them.
+-- Customers' replies likewise: a reply.received row per invoice the reply was about, each with
+-- the SES id of the reply (message_id) and its class (reason).
 -- A notice that went by email is an email; reminder.confirmed is a send whose outcome was
 -- unknown until the email provider reported it (only email reports back).
 -- Counting distinct ids is what de-duplicates here: a row written twice has the same message
@@ -153,11 +155,21 @@ messages AS (
     END) AS email_messages,
     COUNT(DISTINCT CASE
       WHEN m.type = 'reminder.sent' AND m.channel = 'sms' THEN COALESCE(m.message_id, m.event_id)
-    END) AS sms_messages
+    END) AS sms_messages,
+    COUNT(DISTINCT CASE WHEN m.type = 'reply.received' AND m.reason = 'payment_claimed' THEN COALESCE(m.message_id, m.event_id) END)
+      AS replies_payment_claimed,
+    COUNT(DISTINCT CASE WHEN m.type = 'reply.received' AND m.reason = 'dispute' THEN COALESCE(m.message_id, m.event_id) END)
+      AS replies_dispute,
+    COUNT(DISTINCT CASE WHEN m.type = 'reply.received' AND m.reason = 'promise' THEN COALESCE(m.message_id, m.event_id) END)
+      AS replies_promise,
+    COUNT(DISTINCT CASE WHEN m.type = 'reply.received' AND m.reason = 'auto_reply' THEN COALESCE(m.message_id, m.event_id) END)
+      AS replies_auto_reply,
+    COUNT(DISTINCT CASE WHEN m.type = 'reply.received' AND m.reason = 'other' THEN COALESCE(m.message_id, m.event_id) END)
+      AS replies_other
   FROM invoice_events AS m
   JOIN invoices AS i ON i.invoice_id = m.invoice_id
   CROSS JOIN params AS p
-  WHERE m.type IN ('reminder.sent', 'reminder.confirmed')
+  WHERE m.type IN ('reminder.sent', 'reminder.confirmed', 'reply.received')
     AND m.dt BETWEEN CAST(CAST(p.from_day - INTERVAL '1' DAY AS DATE) AS VARCHAR) AND CAST(CAST(p.to_day + INTERVAL '1' DAY AS DATE) AS VARCHAR)
     AND CAST(m."at" AT TIME ZONE '${ReportingTimeZone}' AS DATE) BETWEEN p.from_day AND p.to_day
 )
@@ -174,6 +186,11 @@ SELECT
   COALESCE(t.promises_broken, 0) AS promises_broken,
   COALESCE(x.email_messages, 0) AS email_messages,
   COALESCE(x.sms_messages, 0) AS sms_messages,
+  COALESCE(x.replies_payment_claimed, 0) AS replies_payment_claimed,
+  COALESCE(x.replies_dispute, 0) AS replies_dispute,
+  COALESCE(x.replies_promise, 0) AS replies_promise,
+  COALESCE(x.replies_auto_reply, 0) AS replies_auto_reply,
+  COALESCE(x.replies_other, 0) AS replies_other,
   COALESCE(t.paid_invoices, 0) AS paid_invoices,
   COALESCE(t.days_to_pay_sum, 0) AS days_to_pay_sum
 FROM params AS p

@@ -50,6 +50,15 @@ describe('SesMailer sends one SendEmail', () => {
     assert.equal(ses.calls().length, 1);
   });
 
+  test('a reply address is the Reply-To (ReplyToAddresses); without one there is none', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-3' });
+    await new SesMailer(sesClient(), config).send({ ...message, replyTo: 'r+00112233445566778899aabbccddee@replies.acme.example' });
+    await new SesMailer(sesClient(), config).send(message);
+    const [withReplyTo, without] = inputsOf(ses.commandCalls(SendEmailCommand));
+    assert.deepEqual(withReplyTo?.ReplyToAddresses, ['r+00112233445566778899aabbccddee@replies.acme.example']);
+    assert.equal(without && 'ReplyToAddresses' in without, false);
+  });
+
   test('an unsubscribe URL adds the RFC 8058 one-click headers', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
     await new SesMailer(sesClient(), config).send({ ...message, unsubscribeUrl: 'https://pay.example/u/abc' });
