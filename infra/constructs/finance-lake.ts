@@ -7,6 +7,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwners
 import { Construct } from 'constructs';
 import { INVOICE_EVENTS_TABLE, invoiceEventColumns, type LakeColumn, type LakeColumnType, PARTITION_COLUMN } from '#contracts/lake.ts';
 import { reportQueries, reportSql } from '#contracts/report-queries.ts';
+import { spelledFor } from './kept-bucket.ts';
 
 /** The Glue database of a stage: `dunwell_<stage>` (Athena names take no dashes). */
 export function lakeDatabaseName(stage: string): string {
@@ -193,8 +194,7 @@ export class FinanceLake extends Construct {
    * wildcard under it names exactly what the finding names.
    */
   private arnFrom(scope: Construct, arn: string): string {
-    const own = Stack.of(this);
-    return Stack.of(scope) === own ? arn : own.exportValue(arn);
+    return spelledFor(this, scope, arn);
   }
 
   /** The Glue catalog, database and table ARNs a query over the lake reads, as seen from `scope`'s stack. */

@@ -1,11 +1,12 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { type Bucket, type IBucket, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EnvName } from '#contracts/functions.ts';
 import type { AccessOf, CatalogueResource } from './catalogue-resource.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
+import { keptBucket, spelledFor } from './kept-bucket.ts';
 import { LETTER_RETENTION } from './letters-bucket.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
@@ -29,35 +30,22 @@ export class MessagesBucket extends Construct implements CatalogueResource<'mess
   constructor(scope: Construct, id: string, props: MessagesBucketProps) {
     super(scope, id);
     this.dataKey = props.dataKey;
-    this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.KMS,
+    this.bucket = keptBucket(this, {
       encryptionKey: props.dataKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'messages/',
-      lifecycleRules: [
-        {
-          id: 'sent-messages',
-          transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
-          expiration: LETTER_RETENTION,
-          noncurrentVersionExpiration: Duration.days(30),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      accessLogs: props.accessLogs,
+      logPrefix: 'messages/',
+      lifecycle: {
+        id: 'sent-messages',
+        transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
+        expiration: LETTER_RETENTION,
+      },
     });
     this.variables = { [EnvName.messagesBucketName]: this.bucket.bucketName };
   }
 
   /** The sender puts copies and never reads them; the console reads them and never writes. */
   grant(fn: DunwellFunction, access: AccessOf<'messages'>): void {
-    // As the function's stack spells them (an explicit export), so the acknowledgement names exactly the finding.
-    const own = Stack.of(this);
-    const bucketArn = Stack.of(fn) === own ? this.bucket.bucketArn : own.exportValue(this.bucket.bucketArn);
+    const bucketArn = spelledFor(this, fn, this.bucket.bucketArn);
     const objects = `${bucketArn}/*`;
     switch (access) {
       case 'messages:write':

@@ -1,12 +1,13 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EnvName } from '#contracts/functions.ts';
 import { REPLY_ATTACHMENTS_PREFIX, REPLY_INBOUND_PREFIX } from '#contracts/replies.ts';
 import type { AccessOf, CatalogueResource } from './catalogue-resource.ts';
 import type { DunwellFunction } from './dunwell-function.ts';
+import { keptBucket, spelledFor } from './kept-bucket.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
 export interface RepliesBucketProps {
@@ -41,33 +42,20 @@ export class RepliesBucket extends Construct implements CatalogueResource<'repli
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.KMS,
+    this.bucket = keptBucket(this, {
       encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'replies/',
-      lifecycleRules: [
-        {
-          id: 'replies',
-          expiration: REPLY_RETENTION,
-          noncurrentVersionExpiration: Duration.days(30),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      accessLogs: props.accessLogs,
+      logPrefix: 'replies/',
+      lifecycle: {
+        id: 'replies',
+        expiration: REPLY_RETENTION,
+      },
     });
     this.variables = { [EnvName.repliesBucketName]: this.bucket.bucketName };
   }
 
-  /** As the grantee's stack spells a value of this one (an explicit export), so acknowledgements name exactly the finding. */
   private spelled(scope: Construct, value: string): string {
-    const own = Stack.of(this);
-    return Stack.of(scope) === own ? value : own.exportValue(value);
+    return spelledFor(this, scope, value);
   }
 
   /** The reply function reads raw replies and puts attachments; it lists, deletes and overwrites nothing else. */
