@@ -204,11 +204,26 @@ describe('replies to reminders pause, route and land on the timeline', () => {
     assert.deepEqual(await steps('INV-RPL-QUOTE'), ['pre-3'], 'the paid claim holds');
   });
 
-  test('a dispute in the customer’s words; anything else is a task while dunning goes on; the local control checks its body', async () => {
+  test('a dispute in the customer’s words; a promised date; anything else is a task while dunning goes on; the local control checks its body', async () => {
     server = await LocalServer.start({ clockStart: '2026-11-01T00:00:00Z' });
     await ingest('INV-RPL-DSP', 'C-RPL-DSP', 'fr-FR');
     await ingest('INV-RPL-OTHER', 'C-RPL-OTHER', 'es-ES');
+    await ingest('INV-RPL-PRM', 'C-RPL-PRM', 'en-GB');
     await server.advance({ to: '2026-11-30T10:00:00Z' });
+
+    // A date in the reply: a promise for that day, and reminders wait for it.
+    const promise = await inbound({
+      raw: replyMessage({
+        to: await replyToOf('INV-RPL-PRM'),
+        subject: 'RE: Payment reminder',
+        body: 'Hello,\n\nwe will pay this invoice on 10 December.\n\nKind regards\nAccounts',
+      }),
+    });
+    assert.deepEqual([promise.body.outcome.kind, promise.body.outcome.class], ['matched', 'promise']);
+    const promised = (await server.api('GET', '/v1/invoices/INV-RPL-PRM')).body;
+    assert.equal(promised.status, 'on_hold');
+    const made = (promised.timeline as { type: string; promisedDate?: string }[]).find((event) => event.type === 'promise.made');
+    assert.equal(made?.promisedDate, '2026-12-10');
 
     const dispute = await inbound({
       raw: replyMessage({
@@ -238,6 +253,7 @@ describe('replies to reminders pause, route and land on the timeline', () => {
     await server.advance({ to: '2026-12-04T09:00:00Z' });
     assert.deepEqual(await steps('INV-RPL-OTHER'), ['pre-3', 'post-3'], 'dunning goes on after a reply nobody could act on automatically');
     assert.deepEqual(await steps('INV-RPL-DSP'), ['pre-3'], 'the dispute holds');
+    assert.deepEqual(await steps('INV-RPL-PRM'), ['pre-3'], 'the promise holds until its day');
 
     const missing = await inbound({});
     assert.equal(missing.status, 400);
