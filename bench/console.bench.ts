@@ -319,6 +319,8 @@ export async function runConsoleBench(options: ConsoleBenchOptions, log: (line: 
         }
         if (i > 0) samples.push(sample);
         else firstViews.push({ label: page.label, ms: sample.firstByteMs, figures: sample.figures });
+        // The dashboard's figures are computed after its first view's response: the timed views show them.
+        if (i === 0 && sample.figures !== 'fresh') await advanceClock(server, { hours: 0 });
       }
       if (samples.length === 0) continue;
       const firstBytes = samples.map((sample) => sample.firstByteMs);
