@@ -24,6 +24,8 @@ export const store = table.invoiceStore();
 export const tasks = table.taskStore();
 export const customers = table.customerStore();
 export const policies = table.policyStore();
+/** Replies that paused nothing, for a person (the queue `GET /v1/replies` lists). */
+export const unmatchedReplies = table.unmatchedReplies();
 /** The dashboard's report figures as last computed (shared by every container). */
 export const dashboardSnapshots = table.dashboardSnapshots();
 /** Sent messages as the customer got them (message page and its body). */

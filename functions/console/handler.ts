@@ -41,12 +41,14 @@ import {
 import { activeHoldReasons, invoiceListStatusOrder } from '#contracts/listing.ts';
 import { MetricName } from '#contracts/metrics.ts';
 import { policyView } from '#contracts/policy-api.ts';
+import { unmatchedReplyView } from '#contracts/replies.ts';
 import { taskCompletionSchema, taskView } from '#contracts/task-api.ts';
 import { AGING_BUCKETS } from '#domain/finance-reports.ts';
 import { HOLD_REASONS } from '#domain/hold-types.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { brokenPromiseTaskKey } from '#domain/planner.ts';
 import type { DueRange, InvoiceListing, InvoiceListPosition } from '#ports/invoice-store.ts';
+import { InvalidCursorError } from '#ports/task-store.ts';
 import { consolePaths } from '#presentation/console/context.ts';
 import { CONSOLE_CSS, consoleStylesheetHeaders, messageBodyHeaders } from '#presentation/console/layout.ts';
 import { renderCustomer } from '#presentation/console/pages/customer.ts';
@@ -56,6 +58,7 @@ import { type InvoiceAction, invoiceActionPermission, invoiceActions, renderInvo
 import { type InvoiceListItem, type InvoiceListQuery, invoiceSortColumns, renderInvoices } from '#presentation/console/pages/invoices.ts';
 import { renderMessage } from '#presentation/console/pages/message.ts';
 import { renderPolicies } from '#presentation/console/pages/policies.ts';
+import { renderReplies } from '#presentation/console/pages/replies.ts';
 import { renderSignIn } from '#presentation/console/pages/sign-in.ts';
 import { renderTask } from '#presentation/console/pages/task.ts';
 import { renderWorklist } from '#presentation/console/pages/worklist.ts';
@@ -76,6 +79,7 @@ import {
   voidInvoiceAction,
 } from '#use-cases/invoice-actions.ts';
 import { listCollectorTasks, tasksOfInvoice } from '#use-cases/list-collector-tasks.ts';
+import { listUnmatchedReplies } from '#use-cases/list-unmatched-replies.ts';
 import {
   actionDeps,
   app,
@@ -94,6 +98,7 @@ import {
   store,
   taskDeps,
   tasks,
+  unmatchedReplies,
   verifyIdToken,
 } from './compose.ts';
 import { decode, formBody, type Parsed, parseForm } from './forms.ts';
@@ -584,6 +589,19 @@ const completeTask = page(async (event, { ctx, form }) => {
   return html(400, renderTask({ ...(await taskPageView(taskId, ctx.now)), failed: { errors, values } }, ctx));
 }, 'task.complete');
 
+/** The unmatched replies queue, 50 a page, newest first (as `GET /v1/replies?status=unmatched`). */
+const repliesPage = page(async (event, { ctx }) => {
+  const cursor = event.queryStringParameters?.cursor?.slice(0, 600) || undefined;
+  try {
+    const listed = await listUnmatchedReplies({ unmatched: unmatchedReplies }, { limit: 50, cursor });
+    return html(200, renderReplies({ replies: listed.replies.map(unmatchedReplyView), next: listed.next }, ctx));
+  } catch (error) {
+    if (error instanceof InvalidCursorError)
+      return errorPage(400, 'Bad page link', 'This page link is not one the list handed out; start from the first page.');
+    throw error;
+  }
+});
+
 // ---------------------------------------------------------------------------------------
 // Customers and policies
 // ---------------------------------------------------------------------------------------
@@ -640,6 +658,7 @@ export const handler = httpHandler(
     'GET /console/invoices/{invoiceId}/messages/{messageId}/body': messageBody,
     'GET /console/tasks': worklist,
     'GET /console/tasks/{taskId}': taskPage,
+    'GET /console/replies': repliesPage,
     'POST /console/tasks/{taskId}/complete': completeTask,
     'GET /console/customers': customersPage,
     'GET /console/customers/{customerId}': customerPage,

@@ -107,6 +107,7 @@ function consoleRoutes(): Route[] {
     '/console/invoices/{invoiceId}/messages/{messageId}/body',
     '/console/tasks',
     '/console/tasks/{taskId}',
+    '/console/replies',
     '/console/customers',
     '/console/customers/{customerId}',
     '/console/policies',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'vitest';
+import { ConsoleClient } from '../support/console-client.ts';
 import { invoiceBody, LocalServer } from '../support/local-server.ts';
 
 /**
@@ -129,6 +130,20 @@ describe('replies to reminders pause, route and land on the timeline', () => {
       messageId: 'ses-rpl-dkim',
     });
     assert.deepEqual([dkim.body.outcome.kind, dkim.body.outcome.reason], ['unmatched', 'verdicts']);
+
+    // A collector reads the queue in the console: both, why each was not acted on, and the invoice a genuine address names.
+    const collector = await ConsoleClient.signIn(server.url, 'collector');
+    const queue = await collector.get('/console/replies');
+    assert.equal(queue.status, 200, queue.html);
+    // Compact tables leave their rows' end tags implied: a row runs to the next <tr>.
+    const rows = queue.html.split('<tr>').filter((row) => row.includes('<td'));
+    assert.equal(rows.length, 2);
+    const failedChecks = rows.find((row) => row.includes('Failed spam, virus or sender checks')) ?? '';
+    assert.match(failedChecks, /href="\/console\/invoices\/INV-RPL-DKIM"/, 'the invoice its genuine address names');
+    const forgedRow = rows.find((row) => row.includes('Forged or altered reply address')) ?? '';
+    assert.match(forgedRow, /Wir haben die Rechnung bereits bezahlt/);
+    assert.doesNotMatch(forgedRow, /href="\/console\/invoices\//, 'a forged address names no invoice');
+    assert.equal((await collector.get('/console/replies?cursor=forged')).status, 400);
 
     // An out-of-office: recorded on the timeline, nothing paused, no task.
     const auto = await inbound({

@@ -17,6 +17,7 @@ import { type InvoiceListView, renderInvoices } from '#presentation/console/page
 import { type ArchivedView, renderMessage } from '#presentation/console/pages/message.ts';
 import { renderPolicies } from '#presentation/console/pages/policies.ts';
 import { renderPolicyEdit } from '#presentation/console/pages/policy-edit.ts';
+import { renderReplies } from '#presentation/console/pages/replies.ts';
 import { renderSignIn } from '#presentation/console/pages/sign-in.ts';
 import { renderTask } from '#presentation/console/pages/task.ts';
 import { renderWorklist, type WorklistTask, worklistOrder } from '#presentation/console/pages/worklist.ts';
@@ -217,6 +218,33 @@ function everyPage(): readonly (readonly [string, string])[] {
       }),
     ],
     ['dashboard', renderDashboard(dashboardView, context('finance'))],
+    [
+      'replies',
+      renderReplies(
+        {
+          replies: [
+            {
+              status: 'unmatched',
+              sesMessageId: EVIL,
+              receivedAt: '2026-12-10T08:00:00.000Z',
+              reason: 'verdicts',
+              detail: EVIL,
+              recipients: [EVIL],
+              verdicts: { spf: 'PASS', dkim: 'FAIL', spam: 'PASS', virus: 'PASS' },
+              messageKey: EVIL,
+              from: EVIL,
+              subject: EVIL,
+              firstLines: EVIL,
+              class: 'payment_claimed',
+              attachments: [],
+              invoiceIds: [EVIL],
+            },
+          ],
+          next: EVIL,
+        },
+        context('collector', '/console/replies'),
+      ),
+    ],
     ['invoices', listPage()],
     [
       'invoice finance',

@@ -34,6 +34,8 @@ export const consolePaths = {
   messageBody: (invoiceId: string, messageId: string) =>
     `/console/invoices/${encodeURIComponent(invoiceId)}/messages/${encodeURIComponent(messageId)}/body`,
   tasks: '/console/tasks',
+  /** Replies that paused nothing (forged address, failed verdicts, unreadable…), for a person. */
+  replies: '/console/replies',
   task: (taskId: string) => `/console/tasks/${encodeURIComponent(taskId)}`,
   taskComplete: (taskId: string) => `/console/tasks/${encodeURIComponent(taskId)}/complete`,
   customers: '/console/customers',

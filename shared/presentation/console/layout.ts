@@ -127,6 +127,7 @@ const navEntries: readonly { readonly key: Exclude<NavKey, 'label'>; readonly hr
   { key: 'dashboard', href: consolePaths.home },
   { key: 'invoices', href: consolePaths.invoices },
   { key: 'tasks', href: consolePaths.tasks },
+  { key: 'replies', href: consolePaths.replies },
   { key: 'customers', href: consolePaths.customers },
   { key: 'policies', href: consolePaths.policies, needs: 'policy.edit' },
 ];
