@@ -43,8 +43,10 @@ import { MetricName } from '#contracts/metrics.ts';
 import { policyView } from '#contracts/policy-api.ts';
 import { unmatchedReplyView } from '#contracts/replies.ts';
 import { taskCompletionSchema, taskView } from '#contracts/task-api.ts';
+import { addDays } from '#domain/calendar.ts';
 import { AGING_BUCKETS } from '#domain/finance-reports.ts';
 import { HOLD_REASONS } from '#domain/hold-types.ts';
+import { localDate } from '#domain/holds.ts';
 import type { Invoice } from '#domain/invoice.ts';
 import { brokenPromiseTaskKey } from '#domain/planner.ts';
 import type { DueRange, InvoiceListing, InvoiceListPosition } from '#ports/invoice-store.ts';
@@ -202,14 +204,8 @@ const dashboard = page(async (_event, { ctx }) => {
   return html(200, renderDashboard({ reports: snapshot?.reports, attention, reportsAt: snapshot?.computedAt, refreshing }, ctx));
 });
 
-const reportingDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: reportDeps.reportingTimeZone,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 /** Today as the reports count days: a calendar date of the reporting zone. */
-const reportingDay = (now: Date) => reportingDate.format(now);
+const reportingDay = (now: Date) => localDate(now, reportDeps.reportingTimeZone);
 
 const currenciesOf = (codes: readonly string[]) => [...new Set(codes)].sort();
 
@@ -278,7 +274,7 @@ function listQuery(event: HttpEvent): InvoiceListQuery | { readonly problem: str
 
 /** An aging bucket as due dates (`days past due` = today − due date, as the list and aging.sql count it). */
 function bucketRange(bucket: string | undefined, today: string): DueRange | undefined {
-  const day = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+  const day = (days: number) => addDays(today, -days);
   switch (bucket) {
     case 'current':
       return { from: today };

@@ -1,4 +1,4 @@
-import { isIsoDate } from './calendar.ts';
+import { daysBetween, isIsoDate } from './calendar.ts';
 import { formatAmount, isCurrency } from './money.ts';
 import type { ReplyKind } from './replies/classify.ts';
 
@@ -198,7 +198,7 @@ export const KPI_SUM_COLUMNS = [
  * zero (no invoice existed, so no AR either), exactly what kpis.sql would return for it.
  */
 export function periodBeforeHistory(request: KpiRequest): KpiReport {
-  const days = Math.round((Date.parse(`${request.to}T00:00:00Z`) - Date.parse(`${request.from}T00:00:00Z`)) / 86_400_000) + 1;
+  const days = daysBetween(request.from, request.to) + 1;
   return kpiReport({ columns: ['days', ...KPI_SUM_COLUMNS], rows: [[String(days), ...KPI_SUM_COLUMNS.map(() => '0')]] }, NO_ROWS, request);
 }
 

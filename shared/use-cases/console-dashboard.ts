@@ -1,3 +1,4 @@
+import { addDays } from '#domain/calendar.ts';
 import { type AgingReport, type AgingRequest, type KpiReport, type KpiRequest, periodBeforeHistory } from '#domain/finance-reports.ts';
 import { formatAmount } from '#domain/money.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -39,8 +40,6 @@ export interface DashboardAttention {
   readonly unmatchedCash: number;
 }
 
-const day = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
 /** The calendar months ending with today's, oldest first: [first day, last day or today]. */
 export function trailingMonths(today: string, count: number): [string, string][] {
   const [year, month] = today.split('-').map(Number) as [number, number];
@@ -58,11 +57,11 @@ export function trailingMonths(today: string, count: number): [string, string][]
 /** The ISO weeks (Monday to Sunday) ending with today's, oldest first: [Monday, Sunday or today]. */
 export function trailingWeeks(today: string, count: number): [string, string][] {
   const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
-  const monday = day(today, -weekday);
+  const monday = addDays(today, -weekday);
   const weeks: [string, string][] = [];
   for (let back = count - 1; back >= 0; back--) {
-    const from = day(monday, -7 * back);
-    const to = day(from, 6);
+    const from = addDays(monday, -7 * back);
+    const to = addDays(from, 6);
     weeks.push([from, to > today ? today : to]);
   }
   return weeks;

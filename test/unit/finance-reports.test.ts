@@ -3,6 +3,7 @@ import { describe, test } from 'vitest';
 import {
   agingReport,
   agingRequestProblems,
+  KPI_SUM_COLUMNS,
   kpiReport,
   kpiRequestProblems,
   MAX_REPORT_DAYS,
@@ -11,27 +12,8 @@ import {
   rounded,
 } from '#domain/finance-reports.ts';
 
-const KPI_COLUMNS = [
-  'days',
-  'sales_minor',
-  'ar_begin_minor',
-  'ar_end_minor',
-  'ar_end_current_minor',
-  'collected_minor',
-  'issued_invoices',
-  'disputed_invoices',
-  'promises_kept',
-  'promises_broken',
-  'email_messages',
-  'sms_messages',
-  'replies_payment_claimed',
-  'replies_dispute',
-  'replies_promise',
-  'replies_auto_reply',
-  'replies_other',
-  'paid_invoices',
-  'days_to_pay_sum',
-] as const;
+/** A kpis.sql row's columns: `days`, then the sums and counts the domain reads. */
+const KPI_COLUMNS = ['days', ...KPI_SUM_COLUMNS] as const;
 
 type KpiRow = Record<(typeof KPI_COLUMNS)[number], number>;
 
